@@ -1,0 +1,1 @@
+# libtool: rules included by the top Makefile.am

@@ -1,0 +1,1 @@
+# pv-drivers: rules included by the top Makefile.am

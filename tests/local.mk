@@ -1,0 +1,1 @@
+# tests: rules included by the top Makefile.am

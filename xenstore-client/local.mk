@@ -1,0 +1,1 @@
+# xenstore-client: rules included by the top Makefile.am

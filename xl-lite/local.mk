@@ -1,0 +1,2 @@
+bin_PROGRAMS += xlite
+xlite_SOURCES = xl-lite/main.c
