@@ -1,0 +1,40 @@
+/* xlite CLI: one command, one function, one row in cmdtable.c. */
+#ifndef XLITE_CLI_H
+#define XLITE_CLI_H
+
+#include <stdbool.h>
+
+/* Exit statuses, stable for scripts. */
+enum {
+	XLITE_EXIT_OK = 0,
+	XLITE_EXIT_FAIL = 1,	/* the operation failed (Xen, unknown domain, ...) */
+	XLITE_EXIT_USAGE = 2,	/* bad flags or arguments, invalid XML */
+};
+
+struct xlite_cli {
+	const char *progname;
+	bool json;		/* set by a command's own --json flag */
+};
+
+struct xlite_cmd {
+	const char *name;
+	int (*fn)(struct xlite_cli *cli, int argc, char **argv);
+	const char *args;	/* "[--json] [NAME|ID...]" */
+	const char *summary;	/* one line for `xlite help` */
+	const char *help;	/* full text for `xlite help CMD`, may be NULL */
+};
+
+extern const struct xlite_cmd xlite_cmds[];
+extern const unsigned int xlite_n_cmds;
+
+const struct xlite_cmd *xlite_cmd_find(const char *name);
+/* Prints "usage: xlite CMD ARGS" to stderr and returns XLITE_EXIT_USAGE. */
+int xlite_usage(const struct xlite_cmd *cmd);
+/* Prints "xlite: " + message to stderr. */
+void xlite_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void xlite_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Command functions: each lives in its own xl-lite/cmd_*.c file. */
+int xlite_cmd_help(struct xlite_cli *cli, int argc, char **argv);
+
+#endif
