@@ -37,6 +37,8 @@ void xsc_err_set(struct xsc_err *err, const char *fmt, ...)
 enum {
 	XSC_OPEN_READONLY = 1u << 0,	/* libxenstore read-only handle */
 	XSC_OPEN_NO_WIRE = 1u << 1,	/* batches use sequential libxenstore calls */
+	/* the raw connection of batches uses /dev/xen/xenbus, not the socket */
+	XSC_OPEN_WIRE_DEV = 1u << 2,
 };
 
 /* Caller-owned; treat the fields as private (they are here so the struct can
@@ -49,7 +51,7 @@ struct xsc_ctx {
 	int wire_fd;			/* raw connection for batches; -1 until first used */
 	bool wire_is_dev;		/* /dev/xen/xenbus: one write() per message */
 	uint32_t wire_req_id;
-	GPtrArray *watch_skip;		/* "token\0path" of initial watch events to drop */
+	GPtrArray *watch_skip;		/* initial watch events still to drop */
 	unsigned long n_requests;	/* xenstore requests sent through this context */
 	unsigned long n_retries;	/* transactions restarted on EAGAIN */
 	struct xsc_err err;

@@ -1,0 +1,28 @@
+/* libxsclient internals shared between its files (not installed). */
+#ifndef XSC_PRIV_H
+#define XSC_PRIV_H
+
+#include "xenstore-client/xsc.h"
+
+/* Records "WHAT PATH: strerror(-rc)" in ctx and returns rc (negative). */
+int xsc_fail(struct xsc_ctx *ctx, int rc, const char *what, const char *path);
+/* Negative errno from errno after a failed libxenstore call (never 0). */
+int xsc_errno(void);
+
+/* Name of a batch op kind as written in the text form ("mkdir"...). */
+const char *xsc_op_kind_name(enum xsc_op_kind kind);
+
+/* Raw connection for pipelined batches (wire-conn.c). */
+int xsc_wire_conn_open(struct xsc_ctx *ctx);
+void xsc_wire_conn_close(struct xsc_ctx *ctx);
+/* Sends the messages in buf (one write() each on the xenbus device). */
+int xsc_wire_conn_send(struct xsc_ctx *ctx, const uint8_t *buf, size_t len);
+/* Reads replies until every one in expect (struct xsc_wire_expect) has come,
+ * calling check for each; watch events are skipped. Stops early on a broken
+ * stream; otherwise returns the first error check reported, or 0. */
+typedef int (*xsc_wire_reply_fn)(const struct xsd_sockmsg *hdr, const uint8_t *body,
+				 unsigned int index, void *opaque);
+int xsc_wire_conn_recv(struct xsc_ctx *ctx, unsigned int n_expect,
+		       const uint32_t *req_ids, xsc_wire_reply_fn fn, void *opaque);
+
+#endif
