@@ -104,34 +104,6 @@ void xsc_tree_format_json(const struct xsc_node *root, unsigned int flags, GStri
 	g_string_append_c(out, '\n');
 }
 
-/* xenstore-ls's quoting: printable ASCII as is, \t \n \r \\, \ooo below
- * 010, \xHH for the rest. */
-static void ls_sanitise(GString *out, const char *s, size_t len)
-{
-	size_t i;
-	unsigned char c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c >= ' ' && c <= '~' && c != '\\') {
-			g_string_append_c(out, (char)c);
-			continue;
-		}
-		g_string_append_c(out, '\\');
-		switch (c) {
-		case '\t': g_string_append_c(out, 't'); break;
-		case '\n': g_string_append_c(out, 'n'); break;
-		case '\r': g_string_append_c(out, 'r'); break;
-		case '\\': g_string_append_c(out, '\\'); break;
-		default:
-			if (c < 010)
-				g_string_append_printf(out, "%03o", c);
-			else
-				g_string_append_printf(out, "x%02x", c);
-		}
-	}
-}
-
 /* A negative precision prints the whole string, as xenstore-ls does on very
  * deep trees. */
 /* Column layout of xenstore-ls when stdout is not a terminal. */
@@ -155,7 +127,7 @@ static void ls_node(const struct xsc_node *node, unsigned int flags, GString *ou
 	if (!node->value) {
 		g_string_append(out, ":");
 	} else {
-		ls_sanitise(val, node->value, node->value_len);
+		xsc_value_quote(val, node->value, node->value_len);
 		if (LS_MAX_WIDTH < linewid + (int)node->value_len + LS_TAG_LEN) {
 			room = LS_MAX_WIDTH - LS_TAG_LEN - linewid;
 			g_string_append_printf(out, " = \"%.*s\\...\"", room, val->str);

@@ -11,6 +11,7 @@ xenstore_client_libxsclient_a_SOURCES = \
 	xenstore-client/watch.c \
 	xenstore-client/tree.c \
 	xenstore-client/format.c \
+	xenstore-client/quote.c \
 	xenstore-client/wire.c \
 	xenstore-client/wire-conn.c \
 	xenstore-client/batch.c \
@@ -18,3 +19,17 @@ xenstore_client_libxsclient_a_SOURCES = \
 xenstore_client_libxsclient_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
 # What a program linking libxsclient.a needs after it.
 XSC_LIBS = xenstore-client/libxsclient.a $(XENSTORE_LIBS) $(GLIB_LIBS)
+
+bin_PROGRAMS += xlite-xenstore
+xlite_xenstore_SOURCES = \
+	xenstore-client/cli.h \
+	xenstore-client/cli-main.c \
+	xenstore-client/cli-cmdtable.c \
+	xenstore-client/cli-rw.c \
+	xenstore-client/cli-tree.c \
+	xenstore-client/cli-watch.c \
+	xenstore-client/cli-batch.c
+xlite_xenstore_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
+xlite_xenstore_LDADD = $(XSC_LIBS)
+man1_MANS += xenstore-client/xlite-xenstore.1
+EXTRA_DIST += xenstore-client/xlite-xenstore.1

@@ -173,6 +173,11 @@ void xsc_tree_format_json(const struct xsc_node *root, unsigned int flags, GStri
 /* xenstore-ls format: the children of root, `name = "value"`, one space of
  * indent per level; with XSC_TREE_PERMS a "  (n0,r5)" column like `-p`. */
 void xsc_tree_format_ls(const struct xsc_node *root, unsigned int flags, GString *out);
+/* Xen xenstore-read/-ls quoting: printable ASCII but backslash as is;
+ * \t \n \r \\, \ooo below 010, \xHH for the rest. */
+void xsc_value_quote(GString *out, const char *s, size_t len);
+/* The inverse, as xenstore-write reads its VALUE arguments. */
+void xsc_value_unquote(GString *out, const char *s);
 /* Appends s as a quoted JSON string; invalid UTF-8 bytes become \u00XX. */
 void xsc_json_escape(GString *out, const char *s, size_t len);
 
