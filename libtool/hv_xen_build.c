@@ -1,0 +1,122 @@
+/* The PV image build through libxenguest (the xc_dom_* sequence libxl's
+ * libxl__build_pv and init-xenstore-domain use), with the decompressed-
+ * kernel cache in front of it. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libtool/hv_xen.h"
+
+#include <xenguest.h>	/* after xenctrl.h, which it needs */
+
+#include "libtool/kcache.h"
+
+static struct xlite_hv_xen *xen_of(struct xlite_hv *hv)
+{
+	return hv->priv;
+}
+
+struct kernel_choice {
+	char key[XLITE_KCACHE_KEY_LEN + 1];
+	bool keyed;		/* key computed: a miss may be stored */
+	bool is_elf;		/* the file is an ELF already: nothing to store */
+	char *cached;		/* path of the cached ELF on a hit */
+};
+
+static void choose_kernel(struct xlite_hv_build *b, struct kernel_choice *k)
+{
+	char *err = NULL;
+
+	memset(k, 0, sizeof(*k));
+	if (!b->kcache_dir)
+		return;
+	/* A cache that cannot be read only costs speed, never the create. */
+	if (xlite_kcache_key(b->kernel, k->key, &k->is_elf, &err) < 0) {
+		g_free(err);
+		return;
+	}
+	k->keyed = true;
+	if (!k->is_elf)
+		k->cached = xlite_kcache_lookup(b->kcache_dir, k->key);
+}
+
+/* After xc_dom_parse_image the bzImage loader has replaced kernel_blob
+ * with the decompressed ELF: keep it for the next create. */
+static void maybe_store(struct xlite_hv_build *b, struct kernel_choice *k,
+			struct xc_dom_image *dom)
+{
+	char *err = NULL;
+
+	if (!k->keyed || k->is_elf || k->cached || !dom->kernel_blob)
+		return;
+	if (!xlite_kcache_elf_valid(dom->kernel_blob, dom->kernel_size))
+		return;
+	if (xlite_kcache_store(b->kcache_dir, k->key, dom->kernel_blob, dom->kernel_size,
+			       &err) < 0)
+		g_free(err);
+}
+
+#define DOM_STEP(call, what)                                     \
+	do {                                                     \
+		if ((call) != 0) {                               \
+			rc = xlite_hv_xen_fail(hv, errno, what); \
+			goto out;                                \
+		}                                                \
+	} while (0)
+
+int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
+{
+	struct xlite_hv_xen *x = xen_of(hv);
+	struct xc_dom_image *dom = NULL;
+	struct kernel_choice k;
+	uint64_t mem_mb = b->mem_kib / 1024;
+	int rc = 0;
+
+	choose_kernel(b, &k);
+	x->log.last[0] = '\0';
+	if (mem_mb == 0 || mem_mb > UINT32_MAX) {
+		rc = xlite_hv_fail(hv, -EINVAL, "memory %llu KiB out of range",
+				   (unsigned long long)b->mem_kib);
+		goto out;
+	}
+	dom = xc_dom_allocate(x->xch, b->cmdline ? b->cmdline : "", NULL);
+	if (!dom) {
+		rc = xlite_hv_xen_fail(hv, errno, "xc_dom_allocate");
+		goto out;
+	}
+	dom->container_type = XC_DOM_PV_CONTAINER;
+	if (xc_dom_kernel_file(dom, k.cached ? k.cached : b->kernel) != 0) {
+		rc = xlite_hv_xen_fail(hv, errno, "reading the kernel");
+		goto out;
+	}
+	if (b->initrd)
+		DOM_STEP(xc_dom_module_file(dom, b->initrd, NULL), "reading the initrd");
+	dom->flags = 0;
+	dom->console_evtchn = b->console_port;
+	dom->console_domid = b->console_domid;
+	dom->xenstore_evtchn = b->store_port;
+	dom->xenstore_domid = b->store_domid;
+	dom->max_vcpus = b->max_vcpus;
+
+	DOM_STEP(xc_dom_boot_xen_init(dom, x->xch, domid), "xc_dom_boot_xen_init");
+	if (xc_dom_parse_image(dom) != 0) {
+		rc = xlite_hv_fail(hv, -EINVAL, "%s: not a Xen PV kernel (%s)", b->kernel,
+				   x->log.last[0] ? x->log.last : "no image loader accepts it");
+		x->log.last[0] = '\0';
+		goto out;
+	}
+	maybe_store(b, &k, dom);
+	DOM_STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), "xc_dom_mem_init");
+	DOM_STEP(xc_dom_boot_mem_init(dom), "populating the domain's memory");
+	DOM_STEP(xc_dom_build_image(dom), "xc_dom_build_image");
+	DOM_STEP(xc_dom_boot_image(dom), "xc_dom_boot_image");
+	DOM_STEP(xc_dom_gnttab_init(dom), "xc_dom_gnttab_init");
+	b->console_mfn = xc_dom_p2m(dom, dom->console_pfn);
+	b->store_mfn = xc_dom_p2m(dom, dom->xenstore_pfn);
+	b->kcache_hit = k.cached != NULL;
+out:
+	if (dom)
+		xc_dom_release(dom);
+	g_free(k.cached);
+	return rc;
+}
