@@ -33,3 +33,27 @@ xlite_xenstore_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
 xlite_xenstore_LDADD = $(XSC_LIBS)
 man1_MANS += xenstore-client/xlite-xenstore.1
 EXTRA_DIST += xenstore-client/xlite-xenstore.1
+
+# Unit tests: everything that needs no xenstored.
+XSC_TESTS = \
+	tests/unit/test-xsc-perms \
+	tests/unit/test-xsc-path \
+	tests/unit/test-xsc-format \
+	tests/unit/test-xsc-wire \
+	tests/unit/test-xsc-batch \
+	tests/unit/test-xsc-commit
+check_PROGRAMS += $(XSC_TESTS)
+TESTS += $(XSC_TESTS)
+XSC_TEST_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
+tests_unit_test_xsc_perms_CFLAGS = $(XSC_TEST_CFLAGS)
+tests_unit_test_xsc_perms_LDADD = $(XSC_LIBS)
+tests_unit_test_xsc_path_CFLAGS = $(XSC_TEST_CFLAGS)
+tests_unit_test_xsc_path_LDADD = $(XSC_LIBS)
+tests_unit_test_xsc_format_CFLAGS = $(XSC_TEST_CFLAGS)
+tests_unit_test_xsc_format_LDADD = $(XSC_LIBS)
+tests_unit_test_xsc_wire_CFLAGS = $(XSC_TEST_CFLAGS)
+tests_unit_test_xsc_wire_LDADD = $(XSC_LIBS)
+tests_unit_test_xsc_batch_CFLAGS = $(XSC_TEST_CFLAGS)
+tests_unit_test_xsc_batch_LDADD = $(XSC_LIBS)
+tests_unit_test_xsc_commit_CFLAGS = $(XSC_TEST_CFLAGS)
+tests_unit_test_xsc_commit_LDADD = $(XSC_LIBS)
