@@ -44,6 +44,7 @@ int xscli_cmd_batch(const struct xscli_cmd *cmd, int argc, char **argv)
 	unsigned int flags = 0;
 	bool dry = false, stats = false, opened = false;
 	const char *wire;
+	gint64 t0;
 	int c, rc;
 
 	xsc_batch_init(&batch);
@@ -90,13 +91,15 @@ int xscli_cmd_batch(const struct xscli_cmd *cmd, int argc, char **argv)
 	rc = xscli_open(&ctx, flags);
 	if (rc)
 		goto out;
+	t0 = g_get_monotonic_time();
 	if (xsc_batch_commit(&ctx, &batch) < 0) {
 		xscli_err("%s", xsc_errmsg(&ctx));
 		rc = XSCLI_EXIT_FAIL;
 	}
 	if (stats)
-		fprintf(stderr, "xlite-xenstore: %u operations, %lu requests, %lu retries, via %s\n",
-			xsc_batch_len(&batch), ctx.n_requests, ctx.n_retries,
+		fprintf(stderr, "xlite-xenstore: %u operations, %lu requests, %lu retries,"
+			" %.1f ms, via %s\n", xsc_batch_len(&batch), ctx.n_requests, ctx.n_retries,
+			(double)(g_get_monotonic_time() - t0) / 1000.0,
 			ctx.wire_fd < 0 ? "libxenstore" :
 			ctx.wire_is_dev ? "pipelined /dev/xen/xenbus" : "pipelined socket");
 out:
