@@ -16,10 +16,10 @@
  * checks of disk sources, which stat() the file system. Errors: 0 or a
  * negative errno, the reason recorded in hv->err (xlite_hv_error()).
  *
- * Loop devices xlite made are recorded the way xl's block script records
- * its own: backend physical-device-path = "/dev/loopN" with params = the
- * file (not under /dev/). That is what xlite_domain_leftovers_gather()
- * (domain.c) and xlite_device_unplug() release, and nothing else.
+ * Loop devices xlite made for a domain are listed in /local/domain/D/xlite/
+ * loops (dom0's only): apply writes it in the create transaction, hotplug
+ * adds and removes entries; xlite_domain_leftovers_gather() (domain.c) and
+ * xlite_device_unplug() release those, and no other loop device.
  */
 #ifndef XLITE_DEVICE_H
 #define XLITE_DEVICE_H
@@ -93,13 +93,18 @@ int xlite_devices_prepare(struct xlite_hv *hv, const struct xlite_plan *plan,
 /* The value of a device placeholder: NAME is "disk.N.physdev" or
  * "disk.N.path"; NULL for any other name or N out of range. */
 const char *xlite_devices_lookup(const struct xlite_devices *devs, const char *name);
-/* After the plan's nodes are written for DOMID (and the domain introduced):
- * records the loop devices in the vbd backends (physical-device-path), waits
- * for each vifDOMID.DEVID (TIMEOUT_MS, <= 0: XLITE_DEVICE_TIMEOUT_MS), adds
- * it to its bridge, brings it up, writes its hotplug-status=connected. */
+/* After the plan's nodes are written for DOMID: waits for each
+ * vifDOMID.DEVID (TIMEOUT_MS, <= 0: XLITE_DEVICE_TIMEOUT_MS), adds it to
+ * its bridge, brings it up, writes its hotplug-status=connected. Disks need
+ * nothing more (their loop devices are in the plan's nodes and in apply's
+ * xlite/loops record); DEVS is taken for symmetry with prepare/release. */
 int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
 			  const struct xlite_plan *plan, struct xlite_devices *devs,
 			  int timeout_ms);
+/* One vif of DOMID: waits for vifDOMID.DEVID, puts it on BRIDGE, brings it
+ * up, writes its backend hotplug-status=connected. */
+int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
+			     const char *bridge, int timeout_ms);
 /* Rollback: releases every loop device of DEVS; keeps going after a failure
  * and returns the first one. */
 int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs);
@@ -157,15 +162,23 @@ int xlite_device_list(struct xlite_hv *hv, uint32_t domid,
 		      enum xlite_device_kind kind,
 		      struct xlite_device_info **infos, size_t *n);
 
-/* ---- text: xl's disk spec -------------------------------------------- */
+/* ---- text: xl's disk and nic specs ---------------------------------- */
 
-/* xl's disk spec (docs/misc/xl-disk-configuration.txt), the subset xlite
- * supports: positional "TARGET,FORMAT,VDEV,ACCESS" (with "phy:"/"file:"
- * prefixes on TARGET) or keys "target=,vdev=,access=,format=raw,
- * devtype=disk", from one or more argv words joined by ','. Fills DISK
- * (caller disposes its strings with free()). 0 or -EINVAL with *err
- * (g_free) saying what is wrong. */
+/* xl's disk spec (xl-disk-configuration(5)), the subset xlite supports:
+ * positional "TARGET,FORMAT,VDEV,ACCESS", the deprecated "phy:TARGET,VDEV,
+ * ACCESS" / "file:TARGET,VDEV,ACCESS", and keys target= (takes the rest of
+ * the string), vdev=, access=r|ro|w|rw, format=raw, devtype=disk,
+ * backendtype=phy, from one or more argv words joined by ','. Fills DISK
+ * (strings malloc'd: free() them, as xlite_config_dispose does); *TYPE_GIVEN
+ * says whether a phy:/file: prefix fixed DISK->type (else the caller picks
+ * by what the target is). 0 or -EINVAL with *err (g_free). Pure. */
 int xlite_disk_spec_parse(const char *const *words, size_t n_words,
-			  struct xlite_disk *disk, char **err);
+			  struct xlite_disk *disk, bool *type_given, char **err);
+
+/* xl's network-attach words: bridge=BR (default "xenbr0"), mac=MAC,
+ * type=vif; others are refused with a reason. Fills NIC (bridge malloc'd).
+ * 0 or -EINVAL with *err. Pure. */
+int xlite_nic_spec_parse(const char *const *words, size_t n_words,
+			 struct xlite_nic *nic, char **err);
 
 #endif

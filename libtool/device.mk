@@ -1,3 +1,28 @@
 # libtool/device.mk: virtual disks and networks (device*.c), set up by
 # xlite in C with no hotplug scripts; appends to libtool/local.mk's rules.
-libtool_libxlite_a_SOURCES += libtool/device.h
+libtool_libxlite_a_SOURCES += \
+	libtool/device.h \
+	libtool/device-priv.h \
+	libtool/device-disk.c \
+	libtool/device-set.c \
+	libtool/device-nodes.c \
+	libtool/device-hotplug.c \
+	libtool/device-list.c \
+	libtool/device-spec.c
+
+# Unit tests of the device layer (the fake hypervisor plays Xen).
+DEVICE_TEST_LIBS = $(XLITE_XEN_LIBS)
+DEVICE_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
+check_PROGRAMS += tests/unit/test-device-spec tests/unit/test-device-disk \
+	tests/unit/test-device-hotplug
+TESTS += tests/unit/test-device-spec tests/unit/test-device-disk \
+	tests/unit/test-device-hotplug
+tests_unit_test_device_spec_SOURCES = tests/unit/test-device-spec.c
+tests_unit_test_device_spec_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_spec_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_disk_SOURCES = tests/unit/test-device-disk.c
+tests_unit_test_device_disk_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_disk_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_hotplug_SOURCES = tests/unit/test-device-hotplug.c
+tests_unit_test_device_hotplug_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_hotplug_LDADD = $(DEVICE_TEST_LIBS)

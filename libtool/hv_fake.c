@@ -417,6 +417,35 @@ static int fake_xs_write(struct xlite_hv *hv, const char *path, const char *valu
 	return 0;
 }
 
+/* netback drops vifD.N, and its bridge port, when its backend directory
+ * goes (a whole /local/domain/0/backend/vif/D takes every vifD.*). */
+static void drop_vif_of_backend(struct xlite_hv_fake *f, const char *path)
+{
+	unsigned int domid, devid;
+	GHashTableIter it;
+	gpointer key, val;
+	char name[32], tail;
+
+	if (sscanf(path, "/local/domain/0/backend/vif/%u/%u%c", &domid, &devid, &tail) != 2) {
+		if (sscanf(path, "/local/domain/0/backend/vif/%u%c", &domid, &tail) == 1)
+			drop_vif_ports(f, domid);
+		return;
+	}
+	snprintf(name, sizeof(name), "vif%u.%u", domid, devid);
+	g_hash_table_iter_init(&it, f->bridges);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		GPtrArray *ports = val;
+		guint i = 0;
+
+		while (i < ports->len) {
+			if (strcmp(ports->pdata[i], name) == 0)
+				g_ptr_array_remove_index(ports, i);
+			else
+				i++;
+		}
+	}
+}
+
 static int fake_xs_rm(struct xlite_hv *hv, const char *path)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
@@ -426,6 +455,7 @@ static int fake_xs_rm(struct xlite_hv *hv, const char *path)
 		return rc;
 	f->xs_requests++;
 	xs_del(f, path);
+	drop_vif_of_backend(f, path);
 	return 0;
 }
 
