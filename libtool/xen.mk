@@ -6,7 +6,8 @@ libtool_libxlite_a_SOURCES += \
 	libtool/hv_xen_build.c \
 	libtool/kcache.h libtool/kcache.c \
 	libtool/domain.h libtool/domain.c \
-	libtool/apply.h libtool/apply.c libtool/apply_lock.c
+	libtool/apply.h libtool/apply.c libtool/apply_lock.c \
+	libtool/monitor.h libtool/monitor.c
 
 # What a program linking libxlite.a with the Xen side needs after it.
 XLITE_XEN_LIBS = libtool/libxlite.a $(XSC_LIBS) $(XENGUEST_LIBS) $(XENCTRL_LIBS) \

@@ -3,6 +3,7 @@
 #define XLITE_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Exit statuses, stable for scripts. */
 enum {
@@ -36,5 +37,20 @@ void xlite_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Command functions: each lives in its own xl-lite/cmd_*.c file. */
 int xlite_cmd_help(struct xlite_cli *cli, int argc, char **argv);
+
+/* Xen commands (cmd_hv.c): open the hypervisor, or print why not and
+ * return < 0; resolve NAME|ID, or print "domain 'X' does not exist". */
+struct xlite_hv;
+int xlite_cli_hv_open(struct xlite_hv *hv, unsigned int flags);
+int xlite_cli_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid);
+int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_destroy(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_shutdown(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_reboot(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_pause(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_unpause(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_console(struct xlite_cli *cli, int argc, char **argv);
 
 #endif

@@ -1,0 +1,250 @@
+/* xlite create: domain XML -> config -> plan -> running domain, then a
+ * small monitor process for the lifecycle actions, as xl does. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "libtool/apply.h"
+#include "libtool/config.h"
+#include "libtool/hv.h"
+#include "libtool/monitor.h"
+#include "libtool/plan.h"
+#include "xenstore-client/xsc.h"
+#include "xl-lite/xlite.h"
+
+#define MONITOR_LOG_DIR "/var/log/xen"
+
+struct create_args {
+	bool dry_run, paused, console, verbose, quiet, json;
+	const char *file;
+};
+
+static void on_warning(const char *msg, void *opaque)
+{
+	(void)opaque;
+	xlite_warn("%s", msg);
+}
+
+static void monitor_log(const char *msg, void *opaque)
+{
+	GDateTime *now = g_date_time_new_now_local();
+	char *ts = g_date_time_format(now, "%F %T");
+
+	(void)opaque;
+	fprintf(stderr, "%s xlite-monitor[%d]: %s\n", ts, (int)getpid(), msg);
+	fflush(stderr);
+	g_free(ts);
+	g_date_time_unref(now);
+}
+
+/* The monitor's own process: detached from the terminal and the caller's
+ * session, its output in a log file, with handles of its own. */
+static void monitor_child(const struct xlite_plan *plan, const struct xlite_apply_opts *opts,
+			  uint32_t domid)
+{
+	struct xlite_hv hv = { 0 };
+	struct xlite_monitor m;
+	char *log;
+	int fd, rc;
+
+	setsid();
+	signal(SIGHUP, SIG_IGN);
+	if (chdir("/") < 0)
+		_exit(1);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+	g_mkdir_with_parents(MONITOR_LOG_DIR, 0755);
+	log = g_strdup_printf(MONITOR_LOG_DIR "/xlite-%s.log", plan->name);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	g_free(log);
+	if (xlite_hv_xen_open(&hv, 0) < 0) {
+		monitor_log(xlite_hv_error(&hv), NULL);
+		xlite_hv_dispose(&hv);
+		_exit(1);
+	}
+	xlite_monitor_init(&m, &hv, plan, opts, domid);
+	m.log = monitor_log;
+	monitor_log("watching", NULL);
+	rc = xlite_monitor_run(&m);
+	xlite_monitor_dispose(&m);
+	xlite_hv_dispose(&hv);
+	_exit(rc < 0 ? 1 : 0);
+}
+
+/* Double fork: the monitor is reparented to init and never a zombie of
+ * the caller; create returns as soon as the first child is gone. */
+static int start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *plan,
+			 const struct xlite_apply_opts *opts, uint32_t domid)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* The parent's Xen handles are not the child's to use. */
+		xlite_hv_dispose(parent_hv);
+		if (fork() == 0)
+			monitor_child(plan, opts, domid);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct create_args *a)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "paused", no_argument, NULL, 'p' },
+		{ "console", no_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+npcvqj", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': a->dry_run = true; break;
+		case 'p': a->paused = true; break;
+		case 'c': a->console = true; break;
+		case 'v': a->verbose = true; break;
+		case 'q': a->quiet = true; break;
+		case 'j': a->json = true; break;
+		default: return -EINVAL;
+		}
+	}
+	if (optind != argc - 1)
+		return -EINVAL;
+	a->file = argv[optind];
+	return 0;
+}
+
+static void report(const struct create_args *a, const struct xlite_plan *plan,
+		   const struct xlite_apply_result *res)
+{
+	if (a->json) {
+		GString *s = g_string_new("{\"name\": ");
+
+		xsc_json_escape(s, plan->name, strlen(plan->name));
+		g_string_append_printf(s, ", \"domid\": %u, \"uuid\": \"%s\", \"paused\": %s"
+				       ", \"xenstore_requests\": %lu, \"kernel_cache_hit\": %s"
+				       ", \"ms\": {\"domain\": %.1f, \"devices\": %.1f"
+				       ", \"build\": %.1f, \"xenstore\": %.1f, \"total\": %.1f}}\n",
+				       res->domid, plan->uuid, a->paused ? "true" : "false",
+				       res->xs_requests, res->kcache_hit ? "true" : "false",
+				       res->ms_domain, res->ms_devices, res->ms_build,
+				       res->ms_xenstore, res->ms_total);
+		fputs(s->str, stdout);
+		g_string_free(s, TRUE);
+		return;
+	}
+	if (!a->quiet)
+		fprintf(stderr, "xlite: created domain '%s' (id %u)%s\n", plan->name, res->domid,
+			a->paused ? ", paused" : "");
+	if (a->verbose)
+		fprintf(stderr, "xlite: %.1f ms (domain %.1f, devices %.1f, build %.1f%s, "
+			"xenstore %.1f), %lu xenstore requests\n", res->ms_total, res->ms_domain,
+			res->ms_devices, res->ms_build, res->kcache_hit ? " cached kernel" : "",
+			res->ms_xenstore, res->xs_requests);
+}
+
+/* An empty XLITE_KCACHE_DIR turns the kernel cache off (benchmarks). */
+static const char *kcache_dir(void)
+{
+	const char *d = getenv("XLITE_KCACHE_DIR");
+
+	if (!d)
+		return XLITE_KCACHE_DIR;
+	return *d ? d : NULL;
+}
+
+int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
+{
+	struct create_args a;
+	struct xlite_config cfg;
+	struct xlite_plan plan;
+	struct xlite_hv hv = { 0 };
+	struct xlite_apply_opts opts = { 0 };
+	struct xlite_apply_result res;
+	char *err = NULL, *out = NULL;
+	int rc = XLITE_EXIT_FAIL;
+
+	xlite_config_init(&cfg);
+	xlite_plan_init(&plan);
+	xlite_apply_result_init(&res);
+	if (parse_args(argc, argv, &a) < 0) {
+		rc = xlite_usage(xlite_cmd_find("create"));
+		goto out;
+	}
+	cli->json = a.json;
+	if (xlite_config_parse_file(&cfg, a.file, on_warning, NULL, &err) < 0 ||
+	    xlite_plan_build(&plan, &cfg, &err) < 0) {
+		xlite_err("%s", err);
+		rc = XLITE_EXIT_USAGE;
+		goto out;
+	}
+	if (a.dry_run) {
+		out = a.json ? xlite_plan_to_json(&plan) : xlite_plan_to_text(&plan);
+		fputs(out ? out : "", stdout);
+		rc = out ? XLITE_EXIT_OK : XLITE_EXIT_FAIL;
+		goto out;
+	}
+	if (xlite_config_check_files(&cfg, &err) < 0) {
+		xlite_err("%s", err);
+		goto out;
+	}
+	if (xlite_cli_hv_open(&hv, 0) < 0)
+		goto out;
+	opts.paused = a.paused;
+	opts.kcache_dir = kcache_dir();
+	if (xlite_apply(&hv, &plan, &opts, &res, &err) < 0) {
+		xlite_err("cannot create domain '%s': %s", plan.name, err);
+		goto out;
+	}
+	report(&a, &plan, &res);
+	if (start_monitor(&hv, &plan, &opts, res.domid) < 0)
+		xlite_warn("no monitor for domain '%s': on_poweroff/on_reboot/on_crash "
+			   "will not be handled", plan.name);
+	rc = XLITE_EXIT_OK;
+	if (a.console) {
+		char id[16];
+		char *cargv[] = { (char *)"console", id, NULL };
+
+		snprintf(id, sizeof(id), "%u", res.domid);
+		xlite_hv_dispose(&hv);
+		rc = xlite_cmd_console(cli, 2, cargv);
+	}
+out:
+	free(out);
+	g_free(err);
+	xlite_apply_result_dispose(&res);
+	xlite_hv_dispose(&hv);
+	xlite_plan_dispose(&plan);
+	xlite_config_dispose(&cfg);
+	return rc;
+}
