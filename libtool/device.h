@@ -181,4 +181,15 @@ int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 int xlite_nic_spec_parse(const char *const *words, size_t n_words,
 			 struct xlite_nic *nic, char **err);
 
+/* ---- XML: one <disk> or <interface> element --------------------------- */
+
+/* XML (LEN bytes, e.g. "<disk type='file' device='disk'>...</disk>") checked
+ * by the domain parser as if inside a domain's <devices>: CFG then holds
+ * exactly one disk (KIND vbd) or one nic (vif), and nothing else of use.
+ * NAME names the text in messages ("NAME:LINE: ..."). 0, or -EINVAL/-errno
+ * with *err (free). CFG is disposed by the caller on success only. */
+int xlite_device_xml_parse(const char *xml, size_t len, const char *name,
+			   enum xlite_device_kind kind, struct xlite_config *cfg,
+			   xlite_warn_fn *warn, void *opaque, char **err);
+
 #endif

@@ -8,7 +8,8 @@ libtool_libxlite_a_SOURCES += \
 	libtool/device-nodes.c \
 	libtool/device-hotplug.c \
 	libtool/device-list.c \
-	libtool/device-spec.c
+	libtool/device-spec.c \
+	libtool/device-xml.c
 
 # Unit tests of the device layer (the fake hypervisor plays Xen).
 DEVICE_TEST_LIBS = $(XLITE_XEN_LIBS)

@@ -40,6 +40,38 @@ const struct xlite_cmd xlite_cmds[] = {
 	{ "console", xlite_cmd_console, "[-t pv] NAME|ID", "attach to a domain's console",
 	  "Connects the terminal to the domain's PV console (the pty xenconsoled\n"
 	  "publishes). Ctrl-] leaves." },
+	{ "block-attach", xlite_cmd_block_attach, "NAME|ID DISKSPEC...|<disk>|FILE.xml",
+	  "attach a virtual disk to a running domain",
+	  "DISKSPEC is xl's (xl-disk-configuration(5)): /path/img,,xvdb,w or\n"
+	  "phy:/dev/vg/lv,xvdc,r or target=/path,vdev=xvdb,access=ro; or give a libvirt\n"
+	  "<disk> element (text or FILE.xml). A file gets a loop device (read-only for\n"
+	  "r/ro/<readonly/>); blkback serves it, no hotplug script. The source must exist,\n"
+	  "be a file (or block device), non-empty, and writable unless read-only; the\n"
+	  "vdev must be free. On failure nothing is left." },
+	{ "block-detach", xlite_cmd_block_detach, "[-f] [-t SECONDS] NAME|ID VDEV",
+	  "detach a virtual disk",
+	  "VDEV is the name (xvdb) or number (51728). Asks the guest to let go (backend\n"
+	  "Closing), waits up to SECONDS (default 10) for it, removes the nodes and\n"
+	  "releases the loop device xlite made. -f removes it even when the guest does\n"
+	  "not answer." },
+	{ "block-list", xlite_cmd_block_list, "[--json] NAME|ID...", "list a domain's virtual disks",
+	  "xl's columns (Vdev BE handle state evt-ch ring-ref BE-path), then Dev, Mode\n"
+	  "and Params (the device blkback serves)." },
+	{ "network-attach", xlite_cmd_network_attach,
+	  "NAME|ID [bridge=BR] [mac=MAC]|<interface>|FILE.xml",
+	  "attach a virtual network interface to a running domain",
+	  "As xl: bridge defaults to xenbr0; without mac= the address is 00:16:3e:...\n"
+	  "derived from the domain's uuid and the interface index. Or give a libvirt\n"
+	  "<interface type='bridge'> element. xlite puts vifD.N on the bridge and brings\n"
+	  "it up itself (rtnetlink), no hotplug script." },
+	{ "network-detach", xlite_cmd_network_detach, "[-f] [-t SECONDS] NAME|ID DEVID|MAC",
+	  "detach a virtual network interface",
+	  "Asks the guest to let go, waits up to SECONDS (default 10), removes the\n"
+	  "nodes; netback removes vifD.N and its bridge port. -f: even without the guest." },
+	{ "network-list", xlite_cmd_network_list, "[--json] NAME|ID...",
+	  "list a domain's virtual network interfaces",
+	  "xl's columns (Idx BE Mac handle state evt-ch tx-/rx-ring-ref BE-path), then\n"
+	  "the bridge." },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

@@ -7,3 +7,5 @@ xlite_SOURCES += xl-lite/cmd_hv.c xl-lite/cmd_info.c xl-lite/cmd_list.c \
 	xl-lite/cmd_pause.c xl-lite/cmd_console.c
 xlite_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 xlite_LDADD = $(XLITE_XEN_LIBS)
+# Devices (engineer dev): block-*/network-* hotplug and listing.
+xlite_SOURCES += xl-lite/cmd_block.c xl-lite/cmd_network.c xl-lite/cmd_device.h

@@ -53,4 +53,12 @@ int xlite_cmd_pause(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_unpause(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_console(struct xlite_cli *cli, int argc, char **argv);
 
+/* Devices (cmd_block.c, cmd_network.c): hotplug and listing. */
+int xlite_cmd_block_attach(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_block_detach(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_block_list(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_network_attach(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_network_detach(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_network_list(struct xlite_cli *cli, int argc, char **argv);
+
 #endif

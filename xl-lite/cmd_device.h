@@ -1,0 +1,24 @@
+/* What the device commands (cmd_block.c, cmd_network.c) share. */
+#ifndef XLITE_CMD_DEVICE_H
+#define XLITE_CMD_DEVICE_H
+
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "libtool/device.h"
+#include "xl-lite/xlite.h"
+
+/* The device arguments after NAME as XML: 1 with *text and *name (g_free)
+ * when ARGV[0] is an element ("<disk ...") or the one argument is FILE.xml;
+ * 0 when they are xl's words; < 0 (printed) when FILE.xml cannot be read. */
+int xlite_cli_device_text(int argc, char **argv, char **text, char **name);
+/* Takes DOMID's name lock (*fd, release with xlite_name_unlock); < 0 printed. */
+int xlite_cli_device_lock(struct xlite_hv *hv, uint32_t domid, int *fd);
+/* block-list / network-list: [--json] NAME|ID... */
+int xlite_cli_device_list(struct xlite_cli *cli, int argc, char **argv,
+			  enum xlite_device_kind kind, const char *cmdname);
+/* One device as a JSON object. */
+void xlite_cli_device_json(GString *out, uint32_t domid, const struct xlite_device_info *d);
+
+#endif
