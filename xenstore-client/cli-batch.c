@@ -40,9 +40,9 @@ int xscli_cmd_batch(const struct xscli_cmd *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xsc_batch batch;
-	struct xsc_ctx ctx;
+	struct xsc_ctx ctx = XSC_CTX_INIT;
 	unsigned int flags = 0;
-	bool dry = false, stats = false, opened = false;
+	bool dry = false, stats = false;
 	const char *wire;
 	gint64 t0;
 	int c, rc;
@@ -87,7 +87,6 @@ int xscli_cmd_batch(const struct xscli_cmd *cmd, int argc, char **argv)
 				xsc_batch_len(&batch), xsc_batch_requests(&batch));
 		goto out;
 	}
-	opened = true;
 	rc = xscli_open(&ctx, flags);
 	if (rc)
 		goto out;
@@ -103,8 +102,7 @@ int xscli_cmd_batch(const struct xscli_cmd *cmd, int argc, char **argv)
 			ctx.wire_fd < 0 ? "libxenstore" :
 			ctx.wire_is_dev ? "pipelined /dev/xen/xenbus" : "pipelined socket");
 out:
-	if (opened)
-		xsc_close(&ctx);
+	xsc_close(&ctx);
 	xsc_batch_dispose(&batch);
 	return rc;
 }

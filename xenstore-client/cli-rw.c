@@ -40,13 +40,13 @@ static int read_all(struct xsc_ctx *ctx, void *opaque)
 int xscli_cmd_read(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct read_args a = { .out = g_string_new(NULL) };
-	struct xsc_ctx ctx;
+	struct xsc_ctx ctx = XSC_CTX_INIT;
 	int c, rc;
 
 	while ((c = xscli_getopt(cmd, argc, argv, "R", NULL)) != -1) {
 		if (c != 'R') {
 			rc = XSCLI_EXIT_USAGE;
-			goto out_nox;
+			goto out;
 		}
 		a.raw = true;
 	}
@@ -54,11 +54,11 @@ int xscli_cmd_read(const struct xscli_cmd *cmd, int argc, char **argv)
 	a.n = argc - xscli_optind();
 	if (a.n < 1) {
 		rc = xscli_usage(cmd);
-		goto out_nox;
+		goto out;
 	}
 	rc = xscli_check_paths(a.paths, a.n);
 	if (rc)
-		goto out_nox;
+		goto out;
 	rc = xscli_open(&ctx, 0);
 	if (rc)
 		goto out;
@@ -72,7 +72,6 @@ int xscli_cmd_read(const struct xscli_cmd *cmd, int argc, char **argv)
 	rc = XSCLI_EXIT_OK;
 out:
 	xsc_close(&ctx);
-out_nox:
 	g_string_free(a.out, TRUE);
 	return rc;
 }
@@ -82,7 +81,7 @@ out_nox:
 int xscli_cmd_write(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct xsc_batch batch;
-	struct xsc_ctx ctx;
+	struct xsc_ctx ctx = XSC_CTX_INIT;
 	GString *value = g_string_new(NULL);
 	bool raw = false;
 	int c, i, n, rc;
@@ -92,7 +91,7 @@ int xscli_cmd_write(const struct xscli_cmd *cmd, int argc, char **argv)
 	while ((c = xscli_getopt(cmd, argc, argv, "R", NULL)) != -1) {
 		if (c != 'R') {
 			rc = XSCLI_EXIT_USAGE;
-			goto out_nox;
+			goto out;
 		}
 		raw = true;
 	}
@@ -100,7 +99,7 @@ int xscli_cmd_write(const struct xscli_cmd *cmd, int argc, char **argv)
 	n = argc - xscli_optind();
 	if (n < 2 || n % 2) {
 		rc = xscli_usage(cmd);
-		goto out_nox;
+		goto out;
 	}
 	for (i = 0; i < n; i += 2) {
 		g_string_truncate(value, 0);
@@ -111,7 +110,7 @@ int xscli_cmd_write(const struct xscli_cmd *cmd, int argc, char **argv)
 		if (xsc_batch_write_len(&batch, args[i], value->str, value->len) < 0) {
 			xscli_err("%s", batch.err.msg);
 			rc = XSCLI_EXIT_USAGE;
-			goto out_nox;
+			goto out;
 		}
 	}
 	rc = xscli_open(&ctx, 0);
@@ -133,7 +132,6 @@ int xscli_cmd_write(const struct xscli_cmd *cmd, int argc, char **argv)
 	rc = XSCLI_EXIT_OK;
 out:
 	xsc_close(&ctx);
-out_nox:
 	xsc_batch_dispose(&batch);
 	g_string_free(value, TRUE);
 	return rc;
@@ -206,7 +204,7 @@ static int rm_all(struct xsc_ctx *ctx, void *opaque)
 int xscli_cmd_rm(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct rm_args a = { 0 };
-	struct xsc_ctx ctx;
+	struct xsc_ctx ctx = XSC_CTX_INIT;
 	int c, rc;
 
 	while ((c = xscli_getopt(cmd, argc, argv, "t", NULL)) != -1) {
@@ -288,7 +286,7 @@ int xscli_cmd_chmod(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct chmod_args a = { 0 };
 	struct xsc_err err = { "" };
-	struct xsc_ctx ctx;
+	struct xsc_ctx ctx = XSC_CTX_INIT;
 	int c, rc, first;
 
 	while ((c = xscli_getopt(cmd, argc, argv, "ru", NULL)) != -1) {

@@ -7,7 +7,7 @@
 static int print_tree(const char *path, unsigned int flags, bool json)
 {
 	struct xsc_node *root = NULL;
-	struct xsc_ctx ctx;
+	struct xsc_ctx ctx = XSC_CTX_INIT;
 	GString *out = g_string_new(NULL);
 	int rc = xscli_open(&ctx, 0);
 

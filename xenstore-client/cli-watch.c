@@ -63,7 +63,7 @@ int xscli_cmd_watch(const struct xscli_cmd *cmd, int argc, char **argv)
 	unsigned int wflags = XSC_WATCH_SKIP_INITIAL;
 	struct xsc_err err = { "" };
 	GSource *src = NULL;
-	struct xsc_ctx ctx;
+	struct xsc_ctx ctx = XSC_CTX_INIT;
 	long timeout = 0;
 	int c, i, first, rc;
 	char token[32];

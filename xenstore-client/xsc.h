@@ -57,6 +57,9 @@ struct xsc_ctx {
 	struct xsc_err err;
 };
 
+/* A context that xsc_close() accepts before (or without) xsc_open(). */
+#define XSC_CTX_INIT { .txn = XBT_NULL, .wire_fd = -1 }
+
 /* Connects to xenstored (unix socket, else /dev/xen/xenbus). Whether it
  * succeeds or not, the context must be released with xsc_close(). When xenstore
  * is not reachable: -ENOENT/-EACCES/... and a message saying why. */
