@@ -181,6 +181,16 @@ int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 int xlite_nic_spec_parse(const char *const *words, size_t n_words,
 			 struct xlite_nic *nic, char **err);
 
+/* ---- fault injection (tests, lab) -------------------------------------- */
+
+/* Makes the Nth call (default 1) of hv op OP fail with -ERRNO (default
+ * EIO) from now on: SPEC "OP[:N[:ERRNO]]", OP one of loop_attach,
+ * loop_detach, blockdev_stat, bridge_check, bridge_attach, xs_apply,
+ * xs_write, xs_introduce, build_pv, domain_unpause. Works over any hv (the
+ * real one in the lab: XLITE_FAULT in the CLI's environment); undone by
+ * xlite_hv_dispose(). 0 or -EINVAL. */
+int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec);
+
 /* ---- XML: one <disk> or <interface> element --------------------------- */
 
 /* XML (LEN bytes, e.g. "<disk type='file' device='disk'>...</disk>") checked

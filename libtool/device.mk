@@ -9,15 +9,16 @@ libtool_libxlite_a_SOURCES += \
 	libtool/device-hotplug.c \
 	libtool/device-list.c \
 	libtool/device-spec.c \
-	libtool/device-xml.c
+	libtool/device-xml.c \
+	libtool/device-fault.c
 
 # Unit tests of the device layer (the fake hypervisor plays Xen).
 DEVICE_TEST_LIBS = $(XLITE_XEN_LIBS)
 DEVICE_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 check_PROGRAMS += tests/unit/test-device-spec tests/unit/test-device-disk \
-	tests/unit/test-device-hotplug
+	tests/unit/test-device-hotplug tests/unit/test-device-fault
 TESTS += tests/unit/test-device-spec tests/unit/test-device-disk \
-	tests/unit/test-device-hotplug
+	tests/unit/test-device-hotplug tests/unit/test-device-fault
 tests_unit_test_device_spec_SOURCES = tests/unit/test-device-spec.c
 tests_unit_test_device_spec_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_spec_LDADD = $(DEVICE_TEST_LIBS)
@@ -27,3 +28,6 @@ tests_unit_test_device_disk_LDADD = $(DEVICE_TEST_LIBS)
 tests_unit_test_device_hotplug_SOURCES = tests/unit/test-device-hotplug.c
 tests_unit_test_device_hotplug_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_hotplug_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_fault_SOURCES = tests/unit/test-device-fault.c
+tests_unit_test_device_fault_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_fault_LDADD = $(DEVICE_TEST_LIBS)
