@@ -316,6 +316,19 @@ static int write_xenstore(struct apply *a)
 		rc = expand_list(a, &a->plan->nics[i].nodes);
 	if (rc < 0)
 		return rc;
+	/* The loop devices, for destroy and hotplug to release (and nothing
+	 * else). Inherits n0,rD: the guest may read it, never change it. */
+	if (a->res->loops->len > 0) {
+		GString *list = g_string_new("");
+		struct xlite_xs_op op = { XLITE_XS_WRITE, NULL, NULL, NULL };
+
+		for (i = 0; i < a->res->loops->len; i++)
+			g_string_append_printf(list, "%s%s", i ? " " : "",
+					       (char *)a->res->loops->pdata[i]);
+		op.path = g_strdup_printf("/local/domain/%u/" XLITE_XS_DIR "/loops", a->domid);
+		op.value = g_string_free(list, FALSE);
+		g_array_append_val(a->ops, op);
+	}
 	rc = collect_roots(a);
 	if (rc < 0)
 		return rc;

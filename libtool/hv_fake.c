@@ -626,6 +626,101 @@ static const struct xlite_hv_ops fake_ops = {
 	.close = fake_close,
 };
 
+/* ---- the locked variant, for tests with threads ---------------------- */
+
+static void fake_unlock(struct xlite_hv *hv)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+
+	g_mutex_unlock(&f->mutex);
+	if (f->op_delay_us)
+		g_usleep(f->op_delay_us);
+}
+
+#define LOCKED(ret, name, params, args)				\
+	static ret locked_##name params				\
+	{							\
+		ret result_;					\
+		g_mutex_lock(&fake_of(hv)->mutex);		\
+		result_ = fake_##name args;			\
+		fake_unlock(hv);				\
+		return result_;					\
+	}
+
+LOCKED(int, domain_create, (struct xlite_hv *hv, const struct xlite_hv_create *c, uint32_t *d),
+       (hv, c, d))
+LOCKED(int, domain_max_vcpus, (struct xlite_hv *hv, uint32_t d, unsigned int n), (hv, d, n))
+LOCKED(int, domain_setmaxmem, (struct xlite_hv *hv, uint32_t d, uint64_t k), (hv, d, k))
+LOCKED(int, domain_memmap_limit, (struct xlite_hv *hv, uint32_t d, uint64_t k), (hv, d, k))
+LOCKED(int, domain_cpuid, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, evtchn_alloc, (struct xlite_hv *hv, uint32_t d, uint32_t r, uint32_t *p),
+       (hv, d, r, p))
+LOCKED(int, build_pv, (struct xlite_hv *hv, uint32_t d, struct xlite_hv_build *b), (hv, d, b))
+LOCKED(int, sched_credit, (struct xlite_hv *hv, uint32_t d, unsigned int w, unsigned int c),
+       (hv, d, w, c))
+LOCKED(int, domain_pause, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, domain_unpause, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, domain_destroy, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, domain_info, (struct xlite_hv *hv, uint32_t d, struct xlite_dominfo *i), (hv, d, i))
+LOCKED(int, domain_list, (struct xlite_hv *hv, struct xlite_dominfo **i, size_t *n), (hv, i, n))
+LOCKED(int, physinfo, (struct xlite_hv *hv, struct xlite_physinfo *i), (hv, i))
+LOCKED(int, xs_apply, (struct xlite_hv *hv, const struct xlite_xs_op *o, size_t n), (hv, o, n))
+LOCKED(int, xs_read, (struct xlite_hv *hv, const char *p, char **v), (hv, p, v))
+LOCKED(int, xs_write, (struct xlite_hv *hv, const char *p, const char *v), (hv, p, v))
+LOCKED(int, xs_rm, (struct xlite_hv *hv, const char *p), (hv, p))
+LOCKED(int, xs_directory, (struct xlite_hv *hv, const char *p, char ***n), (hv, p, n))
+LOCKED(int, xs_introduce, (struct xlite_hv *hv, uint32_t d, uint64_t m, uint32_t p),
+       (hv, d, m, p))
+LOCKED(int, wait_release, (struct xlite_hv *hv, int t), (hv, t))
+LOCKED(unsigned long, xs_requests, (struct xlite_hv *hv), (hv))
+LOCKED(int, loop_attach, (struct xlite_hv *hv, const char *f, bool ro, char **d,
+			  unsigned int *ma, unsigned int *mi), (hv, f, ro, d, ma, mi))
+LOCKED(int, loop_detach, (struct xlite_hv *hv, const char *d), (hv, d))
+LOCKED(int, blockdev_stat, (struct xlite_hv *hv, const char *p, unsigned int *ma,
+			    unsigned int *mi), (hv, p, ma, mi))
+LOCKED(int, bridge_check, (struct xlite_hv *hv, const char *b), (hv, b))
+LOCKED(int, bridge_attach, (struct xlite_hv *hv, const char *b, const char *i, int t),
+       (hv, b, i, t))
+
+static const struct xlite_hv_ops fake_locked_ops = {
+	.name = "fake-locked",
+	.domain_create = locked_domain_create,
+	.domain_max_vcpus = locked_domain_max_vcpus,
+	.domain_setmaxmem = locked_domain_setmaxmem,
+	.domain_memmap_limit = locked_domain_memmap_limit,
+	.domain_cpuid = locked_domain_cpuid,
+	.evtchn_alloc = locked_evtchn_alloc,
+	.build_pv = locked_build_pv,
+	.sched_credit = locked_sched_credit,
+	.domain_pause = locked_domain_pause,
+	.domain_unpause = locked_domain_unpause,
+	.domain_destroy = locked_domain_destroy,
+	.domain_info = locked_domain_info,
+	.domain_list = locked_domain_list,
+	.physinfo = locked_physinfo,
+	.xs_apply = locked_xs_apply,
+	.xs_read = locked_xs_read,
+	.xs_write = locked_xs_write,
+	.xs_rm = locked_xs_rm,
+	.xs_directory = locked_xs_directory,
+	.xs_introduce = locked_xs_introduce,
+	.wait_release = locked_wait_release,
+	.xs_requests = locked_xs_requests,
+	.loop_attach = locked_loop_attach,
+	.loop_detach = locked_loop_detach,
+	.blockdev_stat = locked_blockdev_stat,
+	.bridge_check = locked_bridge_check,
+	.bridge_attach = locked_bridge_attach,
+	.close = fake_close,
+};
+
+void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
+{
+	memset(hv, 0, sizeof(*hv));
+	hv->ops = &fake_locked_ops;
+	hv->priv = fake;
+}
+
 static int cmp_str(gconstpointer a, gconstpointer b, gpointer unused)
 {
 	(void)unused;
@@ -643,6 +738,7 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 	fake->bridges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					      (GDestroyNotify)g_ptr_array_unref);
 	fake->log = g_ptr_array_new_with_free_func(g_free);
+	g_mutex_init(&fake->mutex);
 	fake->next_domid = 1;
 	fake->host_free_kib = FAKE_HOST_KIB - 768 * 1024;
 
@@ -656,7 +752,9 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 
 	xs_put(fake, "/local/domain/0/name", "Domain-0");
 	xs_put(fake, "/local/domain/0/domid", "0");
-	xs_put(fake, "/local/domain/0/backend", NULL);
+	/* Made by the first device ever, and never removed. */
+	xs_put(fake, "/local/domain/0/backend/vbd", NULL);
+	xs_put(fake, "/local/domain/0/backend/vif", NULL);
 	xs_put(fake, "/vm", NULL);
 	xs_put(fake, "/tool/xenstored", NULL);
 	g_hash_table_insert(fake->bridges, g_strdup("xenbr0"),
@@ -665,6 +763,8 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 
 void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
 {
+	bool initialised = fake->doms != NULL;
+
 	if (fake->doms)
 		g_array_free(fake->doms, TRUE);
 	if (fake->xs)
@@ -675,6 +775,8 @@ void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
 		g_hash_table_destroy(fake->bridges);
 	if (fake->log)
 		g_ptr_array_free(fake->log, TRUE);
+	if (initialised)
+		g_mutex_clear(&fake->mutex);
 	memset(fake, 0, sizeof(*fake));
 }
 

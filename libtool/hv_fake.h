@@ -33,6 +33,8 @@ struct xlite_hv_fake {
 	unsigned long xs_requests;
 	GPtrArray *log;			/* names of the ops called, in order */
 	bool kernel_bad;		/* build_pv fails as for a non-ELF kernel */
+	GMutex mutex;			/* xlite_hv_fake_attach_locked: one op at a time */
+	unsigned int op_delay_us;	/* ... and a pause after each, to interleave */
 };
 
 /* A host with dom0 ("Domain-0" in xenstore) and bridge "xenbr0". */
@@ -40,6 +42,9 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake);
 void xlite_hv_fake_dispose(struct xlite_hv_fake *fake);
 /* Makes HV drive FAKE (FAKE must outlive HV's use). */
 void xlite_hv_fake_attach(struct xlite_hv *hv, struct xlite_hv_fake *fake);
+/* The same for threads: several HVs may share FAKE; each op runs alone,
+ * then sleeps op_delay_us so threads interleave between ops. */
+void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake);
 
 /* Everything outside the pristine host: domains other than dom0, xenstore
  * nodes not in BASELINE (a copy from xlite_hv_fake_xs_paths), attached loop

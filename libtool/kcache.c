@@ -42,7 +42,7 @@ bool xlite_kcache_elf_valid(const void *blob, size_t len)
 {
 	const unsigned char *p = blob;
 	bool is64;
-	uint64_t phoff, phentsize, phnum, i;
+	uint64_t phoff, phentsize, phnum, shoff, shentsize, shnum, i;
 	size_t ehsize;
 
 	if (len < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG) != 0)
@@ -69,6 +69,19 @@ bool xlite_kcache_elf_valid(const void *blob, size_t len)
 			return false;
 	}
 	if (phnum == 0 || !range_ok(phoff, phnum * phentsize, len))
+		return false;
+	/* The section headers sit at the end of the file: a truncated entry
+	 * loses them first (and libxenguest's ELF loader reads them too). */
+	if (is64) {
+		shoff = le(p, offsetof(Elf64_Ehdr, e_shoff), 8);
+		shentsize = le(p, offsetof(Elf64_Ehdr, e_shentsize), 2);
+		shnum = le(p, offsetof(Elf64_Ehdr, e_shnum), 2);
+	} else {
+		shoff = le(p, offsetof(Elf32_Ehdr, e_shoff), 4);
+		shentsize = le(p, offsetof(Elf32_Ehdr, e_shentsize), 2);
+		shnum = le(p, offsetof(Elf32_Ehdr, e_shnum), 2);
+	}
+	if (shnum && !range_ok(shoff, shnum * shentsize, len))
 		return false;
 	for (i = 0; i < phnum; i++) {
 		size_t ph = phoff + i * phentsize;

@@ -76,9 +76,14 @@ static void mlog(struct xlite_monitor *m, const char *fmt, ...)
 
 void xlite_monitor_init(struct xlite_monitor *m, struct xlite_hv *hv,
 			const struct xlite_plan *plan, const struct xlite_apply_opts *opts,
-			uint32_t domid)
+			uint32_t domid, GPtrArray *loops)
 {
+	guint i;
+
 	memset(m, 0, sizeof(*m));
+	m->loops = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; loops && i < loops->len; i++)
+		g_ptr_array_add(m->loops, g_strdup(loops->pdata[i]));
 	m->hv = hv;
 	m->plan = plan;
 	m->opts = *opts;
@@ -91,7 +96,42 @@ void xlite_monitor_init(struct xlite_monitor *m, struct xlite_hv *hv,
 
 void xlite_monitor_dispose(struct xlite_monitor *m)
 {
+	if (m->loops)
+		g_ptr_array_free(m->loops, TRUE);
 	memset(m, 0, sizeof(*m));
+}
+
+static bool is_our_loop(struct xlite_monitor *m, const char *dev)
+{
+	guint i;
+
+	for (i = 0; dev && i < m->loops->len; i++)
+		if (strcmp(m->loops->pdata[i], dev) == 0)
+			return true;
+	return false;
+}
+
+/* The loop devices this domain's vbd backends still name that apply made
+ * for it: `xl destroy` removes /local/domain/D with xlite's record in it,
+ * but leaves the backends (and so the loops) behind. */
+static void gather_own_loops(struct xlite_monitor *m, struct xlite_domain_leftovers *l)
+{
+	char base[64], *path, *params;
+	char **devs = NULL;
+	unsigned int i;
+
+	snprintf(base, sizeof(base), "/local/domain/0/backend/vbd/%u", m->domid);
+	if (m->hv->ops->xs_directory(m->hv, base, &devs) < 0)
+		return;
+	for (i = 0; devs[i]; i++) {
+		path = g_strdup_printf("%s/%s/params", base, devs[i]);
+		params = NULL;
+		if (m->hv->ops->xs_read(m->hv, path, &params) == 0 && is_our_loop(m, params))
+			xlite_domain_leftovers_add_loop(l, params);
+		g_free(params);
+		g_free(path);
+	}
+	g_strfreev(devs);
 }
 
 /* The domain went without us: remove what it left, unless a domain of the
@@ -103,6 +143,7 @@ static int cleanup(struct xlite_monitor *m)
 	int rc;
 
 	xlite_domain_leftovers_init(&l, m->domid);
+	gather_own_loops(m, &l);
 	rc = xlite_domain_leftovers_gather(m->hv, &l);
 	if (rc == 0 && xlite_domain_find(m->hv, m->plan->name, &other) == -ESRCH) {
 		char *vm = g_strdup_printf("/vm/%s", m->plan->uuid);
@@ -154,6 +195,9 @@ static int restart(struct xlite_monitor *m)
 	} else {
 		mlog(m, "domain '%s' restarted: id %u -> %u", m->plan->name, m->domid, res.domid);
 		m->domid = res.domid;
+		g_ptr_array_set_size(m->loops, 0);
+		for (guint i = 0; i < res.loops->len; i++)
+			g_ptr_array_add(m->loops, g_strdup(res.loops->pdata[i]));
 		rc = 1;
 	}
 	xlite_apply_result_dispose(&res);

@@ -32,6 +32,7 @@ struct xlite_monitor {
 	const struct xlite_plan *plan;
 	struct xlite_apply_opts opts;	/* for restarts */
 	uint32_t domid;
+	GPtrArray *loops;		/* loop devices apply made for it ("/dev/loopN") */
 	unsigned int restarts;		/* restarts within the current window */
 	gint64 window_start;		/* monotonic us */
 	int poll_ms;			/* re-check even without a watch event */
@@ -39,9 +40,13 @@ struct xlite_monitor {
 	void *log_opaque;
 };
 
+/* LOOPS (copied; may be NULL): what apply made, from its result. They are
+ * the only loop devices the monitor releases once the domain's own record
+ * (/local/domain/D/xlite/loops) is gone with the domain, and only those its
+ * vbd backends still name. */
 void xlite_monitor_init(struct xlite_monitor *m, struct xlite_hv *hv,
 			const struct xlite_plan *plan, const struct xlite_apply_opts *opts,
-			uint32_t domid);
+			uint32_t domid, GPtrArray *loops);
 void xlite_monitor_dispose(struct xlite_monitor *m);
 /* One round: look at the domain, act. 1: keep going; 0: done; < 0: error
  * (also done). */

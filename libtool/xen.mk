@@ -12,3 +12,21 @@ libtool_libxlite_a_SOURCES += \
 # What a program linking libxlite.a with the Xen side needs after it.
 XLITE_XEN_LIBS = libtool/libxlite.a $(XSC_LIBS) $(XENGUEST_LIBS) $(XENCTRL_LIBS) \
 	$(XENTOOLLOG_LIBS) $(LIBXML_LIBS) $(GLIB_LIBS)
+
+# Unit tests of apply, rollback, lookup and the monitor (the fake plays Xen).
+XEN_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
+check_PROGRAMS += tests/unit/test-apply
+TESTS += tests/unit/test-apply
+tests_unit_test_apply_SOURCES = tests/unit/test-apply.c
+tests_unit_test_apply_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_apply_LDADD = $(XLITE_XEN_LIBS)
+check_PROGRAMS += tests/unit/test-apply-monitor
+TESTS += tests/unit/test-apply-monitor
+tests_unit_test_apply_monitor_SOURCES = tests/unit/test-apply-monitor.c
+tests_unit_test_apply_monitor_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_apply_monitor_LDADD = $(XLITE_XEN_LIBS)
+check_PROGRAMS += tests/unit/test-apply-kcache
+TESTS += tests/unit/test-apply-kcache
+tests_unit_test_apply_kcache_SOURCES = tests/unit/test-apply-kcache.c
+tests_unit_test_apply_kcache_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_apply_kcache_LDADD = $(XLITE_XEN_LIBS)

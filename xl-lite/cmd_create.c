@@ -49,7 +49,7 @@ static void monitor_log(const char *msg, void *opaque)
 /* The monitor's own process: detached from the terminal and the caller's
  * session, its output in a log file, with handles of its own. */
 static void monitor_child(const struct xlite_plan *plan, const struct xlite_apply_opts *opts,
-			  uint32_t domid)
+			  const struct xlite_apply_result *res)
 {
 	struct xlite_hv hv = { 0 };
 	struct xlite_monitor m;
@@ -79,7 +79,7 @@ static void monitor_child(const struct xlite_plan *plan, const struct xlite_appl
 		xlite_hv_dispose(&hv);
 		_exit(1);
 	}
-	xlite_monitor_init(&m, &hv, plan, opts, domid);
+	xlite_monitor_init(&m, &hv, plan, opts, res->domid, res->loops);
 	m.log = monitor_log;
 	monitor_log("watching", NULL);
 	rc = xlite_monitor_run(&m);
@@ -91,7 +91,7 @@ static void monitor_child(const struct xlite_plan *plan, const struct xlite_appl
 /* Double fork: the monitor is reparented to init and never a zombie of
  * the caller; create returns as soon as the first child is gone. */
 static int start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *plan,
-			 const struct xlite_apply_opts *opts, uint32_t domid)
+			 const struct xlite_apply_opts *opts, const struct xlite_apply_result *res)
 {
 	pid_t pid;
 	int status;
@@ -104,7 +104,7 @@ static int start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *pl
 		/* The parent's Xen handles are not the child's to use. */
 		xlite_hv_dispose(parent_hv);
 		if (fork() == 0)
-			monitor_child(plan, opts, domid);
+			monitor_child(plan, opts, res);
 		_exit(0);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -227,7 +227,7 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	report(&a, &plan, &res);
-	if (start_monitor(&hv, &plan, &opts, res.domid) < 0)
+	if (start_monitor(&hv, &plan, &opts, &res) < 0)
 		xlite_warn("no monitor for domain '%s': on_poweroff/on_reboot/on_crash "
 			   "will not be handled", plan.name);
 	rc = XLITE_EXIT_OK;
