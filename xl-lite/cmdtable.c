@@ -5,6 +5,10 @@
 
 const struct xlite_cmd xlite_cmds[] = {
 	{ "help", xlite_cmd_help, "[CMD]", "show commands, or one command's help", NULL },
+	{ "validate", xlite_cmd_validate, "[--json] FILE...", "check domain XML files, change nothing",
+	  "Parses and checks each FILE as `xlite create` would, without looking at the\n"
+	  "files it names. Prints \"FILE: ok\", or the error as FILE:LINE: what is wrong;\n"
+	  "warnings name what xlite ignores. Exit 0 when every FILE is valid, 2 if not." },
 	{ "info", xlite_cmd_info, "[--json]", "show the host and hypervisor, as xl info",
 	  "Prints xl info's facts under xl's names (xen_version, total_memory in MB,\n"
 	  "nr_cpus, ...) plus dom0_memory, as \"key : value\" lines or one JSON object." },

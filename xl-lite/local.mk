@@ -1,6 +1,7 @@
 # xl-lite: the xlite CLI (and later the xlited daemon).
 bin_PROGRAMS += xlite
 xlite_SOURCES = xl-lite/main.c xl-lite/cmdtable.c xl-lite/xlite.h
+xlite_SOURCES += xl-lite/cmd_validate.c
 # The Xen commands (engineer xen): info, list, create and the lifecycle verbs.
 xlite_SOURCES += xl-lite/cmd_hv.c xl-lite/cmd_info.c xl-lite/cmd_list.c \
 	xl-lite/cmd_create.c xl-lite/cmd_destroy.c xl-lite/cmd_shutdown.c \

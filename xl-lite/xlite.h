@@ -37,6 +37,7 @@ void xlite_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Command functions: each lives in its own xl-lite/cmd_*.c file. */
 int xlite_cmd_help(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv);	/* cmd_validate.c */
 
 /* Xen commands (cmd_hv.c): open the hypervisor, or print why not and
  * return < 0; resolve NAME|ID, or print "domain 'X' does not exist". */
