@@ -53,6 +53,8 @@ static int apply_all(struct xsc_ctx *ctx, void *opaque)
 
 /* ---- wire protocol, pipelined ---- */
 
+#define XSC_WIRE_BURST 128
+
 struct burst {
 	struct xsc_ctx *ctx;
 	GArray *expect;		/* struct xsc_wire_expect */
@@ -115,6 +117,32 @@ static void expect_one(GArray *expect, uint32_t type, uint32_t req_id)
 	g_array_append_val(expect, e);
 }
 
+/* The ops, in bursts of about XSC_WIRE_BURST requests: enough to hide the
+ * round trips, few enough that neither side's buffers fill while the other
+ * is not reading. Stops at the first burst with a failure. */
+static int send_ops(struct xsc_ctx *ctx, const struct xsc_batch *batch, struct burst *b,
+		    GByteArray *buf)
+{
+	uint32_t req_id;
+	unsigned int i = 0;
+	int rc = 0;
+
+	while (i < batch->ops->len && rc == 0) {
+		g_byte_array_set_size(buf, 0);
+		g_array_set_size(b->expect, 0);
+		req_id = ctx->wire_req_id + 1;
+		for (; i < batch->ops->len && b->expect->len < XSC_WIRE_BURST; i++) {
+			rc = xsc_wire_encode_op(buf, &g_array_index(batch->ops, struct xsc_op, i),
+						&req_id, b->tx_id, b->expect, &ctx->err);
+			if (rc < 0)
+				return rc;
+		}
+		ctx->wire_req_id = req_id - 1;
+		rc = exchange(ctx, buf, b, on_ack);
+	}
+	return rc;
+}
+
 /* Start, burst, end: 0, -EAGAIN (run again), or a failure. */
 static int commit_wire_once(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 {
@@ -122,7 +150,6 @@ static int commit_wire_once(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 	struct burst b = { .ctx = ctx, .expect = g_array_new(FALSE, FALSE,
 							     sizeof(struct xsc_wire_expect)) };
 	uint32_t req_id;
-	unsigned int i;
 	int rc, ops_rc, end_rc;
 
 	ctx->err.msg[0] = '\0';
@@ -133,17 +160,7 @@ static int commit_wire_once(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 	if (rc < 0)
 		goto out;
 
-	g_byte_array_set_size(buf, 0);
-	g_array_set_size(b.expect, 0);
-	req_id = next_req_id(ctx);
-	for (i = 0; i < batch->ops->len; i++) {
-		rc = xsc_wire_encode_op(buf, &g_array_index(batch->ops, struct xsc_op, i),
-					&req_id, b.tx_id, b.expect, &ctx->err);
-		if (rc < 0)
-			break;
-	}
-	ctx->wire_req_id = req_id;
-	ops_rc = rc < 0 ? rc : exchange(ctx, buf, &b, on_ack);
+	ops_rc = send_ops(ctx, batch, &b, buf);
 	if (ctx->wire_fd < 0) {
 		/* The stream broke: xenstored drops the transaction with it. */
 		rc = ops_rc;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@ enum fake_mode {
 	FAKE_EOF_AFTER_START,
 	FAKE_WATCH_NOISE,	/* a watch event before every reply */
 	FAKE_BYTE_BY_BYTE,	/* replies dribbled one byte per write */
+	FAKE_HOLD,		/* replies held back until the client stops sending */
 };
 
 struct fake {
@@ -27,12 +29,19 @@ struct fake {
 	unsigned int n_start, n_end, ops_in_burst;
 	unsigned int bad_records;
 	GString *log;		/* "START;" "WRITE 17 /a=v;" "END 17 T;" ... */
+	GByteArray *held;	/* FAKE_HOLD: replies not sent yet */
+	unsigned int n_held, max_held;
 };
 
 static void send_bytes(struct fake *f, const GByteArray *m)
 {
 	guint i;
 
+	if (f->mode == FAKE_HOLD) {
+		g_byte_array_append(f->held, m->data, m->len);
+		f->n_held++;
+		return;
+	}
 	if (f->mode == FAKE_BYTE_BY_BYTE) {
 		for (i = 0; i < m->len; i++)
 			g_assert_cmpint(write(f->fd, m->data + i, 1), ==, 1);
@@ -113,6 +122,13 @@ static bool serve(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *bo
 	}
 }
 
+static bool more_input_soon(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 200) > 0;
+}
+
 static gpointer fake_main(gpointer opaque)
 {
 	struct fake *f = opaque;
@@ -124,7 +140,18 @@ static gpointer fake_main(gpointer opaque)
 	ssize_t n;
 	bool more = true;
 
-	while (more && (n = read(f->fd, tmp, sizeof(tmp))) > 0) {
+	for (;;) {
+		if (f->n_held && !more_input_soon(f->fd)) {
+			/* The client waits: it sent all it will before reading. */
+			if (f->n_held > f->max_held)
+				f->max_held = f->n_held;
+			g_assert_cmpint(write(f->fd, f->held->data, f->held->len), ==,
+					(ssize_t)f->held->len);
+			g_byte_array_set_size(f->held, 0);
+			f->n_held = 0;
+		}
+		if (!more || (n = read(f->fd, tmp, sizeof(tmp))) <= 0)
+			break;
 		if (f->records && (xsc_wire_next(tmp, (size_t)n, &h, &body, &mlen) != 1 ||
 				   mlen != (size_t)n))
 			f->bad_records++;
@@ -136,6 +163,7 @@ static gpointer fake_main(gpointer opaque)
 	}
 	close(f->fd);
 	g_byte_array_free(in, TRUE);
+	g_byte_array_free(f->held, TRUE);
 	return NULL;
 }
 
@@ -158,6 +186,7 @@ static void rig_start(struct rig *r, enum fake_mode mode, bool records)
 	r->fake.mode = mode;
 	r->fake.records = records;
 	r->fake.log = g_string_new(NULL);
+	r->fake.held = g_byte_array_new();
 	/* The wire path never touches libxenstore: a dummy handle will do. */
 	r->ctx.xsh = (struct xs_handle *)(void *)&not_a_real_handle;
 	r->ctx.wire_fd = sv[0];
@@ -310,6 +339,55 @@ static void test_xenbus_device_gets_one_message_per_write(void)
 	g_free(log);
 }
 
+static void test_a_long_batch_goes_in_several_bursts_of_one_transaction(void)
+{
+	struct rig r;
+	GString *want = g_string_new("START;");
+	unsigned int i;
+	int rc;
+
+	rig_start(&r, FAKE_OK, false);
+	for (i = 0; i < 300; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/d/k%u", i);
+		xsc_batch_writef(&r.batch, path, "%u", i);
+		g_string_append_printf(want, "write 17 %s=%u;", path, i);
+	}
+	g_string_append(want, "END 17 T;");
+	rc = xsc_batch_commit(&r.ctx, &r.batch);
+	close(r.ctx.wire_fd);
+	g_thread_join(r.thread);
+	g_assert_cmpint(rc, ==, 0);
+	g_assert_cmpstr(r.fake.log->str, ==, want->str);
+	g_assert_cmpuint(r.ctx.n_requests, ==, 302);
+	g_string_free(r.fake.log, TRUE);
+	g_string_free(want, TRUE);
+	xsc_batch_dispose(&r.batch);
+}
+
+static void test_requests_are_pipelined_in_bounded_bursts(void)
+{
+	struct rig r;
+	unsigned int i;
+	int rc;
+
+	/* The fake answers only once the client stops sending: how many
+	 * requests were in flight at once shows the pipelining. */
+	rig_start(&r, FAKE_HOLD, false);
+	for (i = 0; i < 300; i++)
+		xsc_batch_writef(&r.batch, "/d/k", "%u", i);
+	rc = xsc_batch_commit(&r.ctx, &r.batch);
+	close(r.ctx.wire_fd);
+	g_thread_join(r.thread);
+	g_assert_cmpint(rc, ==, 0);
+	g_assert_cmpuint(r.fake.max_held, >, 100);
+	g_assert_cmpuint(r.fake.max_held, <=, 129);
+	g_assert_nonnull(g_strrstr(r.fake.log->str, "write 17 /d/k=299;END 17 T;"));
+	g_string_free(r.fake.log, TRUE);
+	xsc_batch_dispose(&r.batch);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -333,5 +411,9 @@ int main(int argc, char **argv)
 			test_replies_split_into_single_bytes_are_reassembled);
 	g_test_add_func("/xsc/commit/xenbus-device-gets-one-message-per-write",
 			test_xenbus_device_gets_one_message_per_write);
+	g_test_add_func("/xsc/commit/a-long-batch-goes-in-several-bursts-of-one-transaction",
+			test_a_long_batch_goes_in_several_bursts_of_one_transaction);
+	g_test_add_func("/xsc/commit/requests-are-pipelined-in-bounded-bursts",
+			test_requests_are_pipelined_in_bounded_bursts);
 	return g_test_run();
 }
