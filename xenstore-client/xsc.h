@@ -42,7 +42,7 @@ enum {
 };
 
 /* Caller-owned; treat the fields as private (they are here so the struct can
- * live on the stack). */
+ * live on the stack), except n_requests and n_retries, which may be read. */
 struct xsc_ctx {
 	struct xs_handle *xsh;
 	xs_transaction_t txn;		/* XBT_NULL outside xsc_transaction_run */
