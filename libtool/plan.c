@@ -67,11 +67,11 @@ static int fail(char **err, int rc, const char *fmt, ...)
  * program assembled: check what the plan relies on. */
 static int check_config(const struct xlite_config *cfg, char **err)
 {
-	const char *why;
+	const char *why = "none";
 	size_t i, j;
 
 	if (!cfg->name || (why = xlite_name_invalid(cfg->name)) != NULL)
-		return fail(err, -EINVAL, "invalid domain name: %s", cfg->name ? why : "none");
+		return fail(err, -EINVAL, "invalid domain name: %s", why);
 	if (cfg->memory_kib == 0 || cfg->memory_kib > XLITE_MAX_MEMORY_KIB)
 		return fail(err, -EINVAL, "memory %llu KiB out of range",
 			    (unsigned long long)cfg->memory_kib);
