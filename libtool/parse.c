@@ -106,6 +106,25 @@ int xlite_parse_children(struct xlite_parse *p, xmlNode *node,
 	for (c = node->children; c; c = c->next) {
 		const struct xlite_elem_rule *r = NULL;
 
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			const char *t = (const char *)c->content;
+
+			t += t ? strspn(t, " \t\r\n") : 0;
+			if (t && *t) {
+				/* libxml2 dates a text node by its end */
+				int line = xlite_parse_line(c), len = 0;
+				const char *q;
+
+				for (q = t; *q; q++)
+					line -= *q == '\n';
+				while (t[len] && t[len] != '\n' && t[len] != '<' && len < 20)
+					len++;
+				return xlite_parse_error_at(p, line > 0 ? line : 0,
+					"text '%.*s' inside <%s>, expected only elements",
+					len, t, parent);
+			}
+			continue;
+		}
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		qname(c, name, sizeof(name));

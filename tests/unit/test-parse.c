@@ -294,6 +294,8 @@ static const struct error_case error_cases[] = {
 	  "<domain type='xen'><name>&big;</name></domain>\n", NULL, NULL, 1, "<!DOCTYPE> is not accepted" },
 	{ "root element", "<?xml version='1.0'?>\n<vm type='xen'/>\n", NULL, NULL, 2,
 	  "root element <vm>, expected <domain>" },
+	{ "stray text", "<domain type='xen'>\n<name>x</name>\n  stray words\n<memory>1</memory></domain>\n",
+	  NULL, NULL, 3, "text 'stray words' inside <domain>, expected only elements" },
 	{ "kvm domain", "<domain type='kvm'>\n<name>x</name></domain>\n", NULL, NULL, 1,
 	  "domain type 'kvm' is not supported, expected type='xen'" },
 	{ "no domain type", "<domain>\n<name>x</name></domain>\n", NULL, NULL, 1,
