@@ -30,3 +30,7 @@ TESTS += tests/unit/test-apply-kcache
 tests_unit_test_apply_kcache_SOURCES = tests/unit/test-apply-kcache.c
 tests_unit_test_apply_kcache_CFLAGS = $(XEN_TEST_CFLAGS)
 tests_unit_test_apply_kcache_LDADD = $(XLITE_XEN_LIBS)
+
+# The benchmark's timer (tests/bench/create.sh runs it in the lab's dom0).
+pkglibexec_PROGRAMS = tests/bench/xlite-timeit
+tests_bench_xlite_timeit_SOURCES = tests/bench/xlite-timeit.c
