@@ -54,10 +54,13 @@ pv_drivers_tools_xlite_guest_agent_LDADD = $(PVD_TOOL_LIBS)
 # Unit tests: no Xen, the test platform.
 PVD_TEST_LIBS = pv-drivers/libpvd-test.a pv-drivers/libpvd.a $(GLIB_LIBS)
 PVD_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
-pvd_tests = tests/unit/test-pvd-util tests/unit/test-pvd-xenbus
+pvd_tests = tests/unit/test-pvd-util tests/unit/test-pvd-xenbus \
+	tests/unit/test-pvd-blkfront
 check_PROGRAMS += $(pvd_tests)
 TESTS += $(pvd_tests)
 tests_unit_test_pvd_util_CFLAGS = $(PVD_TEST_CFLAGS)
 tests_unit_test_pvd_util_LDADD = $(PVD_TEST_LIBS)
 tests_unit_test_pvd_xenbus_CFLAGS = $(PVD_TEST_CFLAGS)
 tests_unit_test_pvd_xenbus_LDADD = $(PVD_TEST_LIBS)
+tests_unit_test_pvd_blkfront_CFLAGS = $(PVD_TEST_CFLAGS)
+tests_unit_test_pvd_blkfront_LDADD = $(PVD_TEST_LIBS)

@@ -19,7 +19,7 @@ struct pvd_test_vbd {
 	uint8_t *disk;
 	uint32_t ring_ref;
 	blkif_back_ring_t ring;
-	unsigned int requests, flushes;
+	unsigned int requests, flushes, max_inflight;
 	bool closed_on_io;
 };
 
@@ -210,6 +210,8 @@ static void vbd_service(struct tdev *d)
 			tdev_fatal(d, "frontend's request index overflows the ring");
 			return;
 		}
+		if (rp - v->ring.req_cons > v->max_inflight)
+			v->max_inflight = rp - v->ring.req_cons;
 		while (v->ring.req_cons != rp) {
 			blkif_request_t req;
 			int16_t st;
@@ -326,4 +328,22 @@ void pvd_test_vbd_unplug(struct pvd_test_vbd *v)
 {
 	tdev_be_set(&v->d, "online", "0");
 	tdev_set_state(&v->d, XenbusStateClosing);
+}
+
+unsigned int pvd_test_vbd_max_inflight(const struct pvd_test_vbd *v)
+{
+	return v->max_inflight;
+}
+
+void pvd_test_vbd_shift_ring(struct pvd_test_vbd *v, uint32_t start)
+{
+	blkif_sring_t *sring = test_map(v->d.t, v->ring_ref, true);
+
+	g_assert_nonnull(sring);
+	g_assert_cmpuint(sring->req_prod, ==, v->ring.req_cons);
+	g_assert_cmpuint(sring->rsp_prod, ==, v->ring.rsp_prod_pvt);
+	g_assert_cmpuint(v->ring.req_cons, ==, v->ring.rsp_prod_pvt);
+	sring->req_prod = sring->rsp_prod = start;
+	sring->req_event = sring->rsp_event = start + 1;
+	v->ring.req_cons = v->ring.rsp_prod_pvt = start;
 }

@@ -349,3 +349,24 @@ unsigned int pvd_test_vif_tx_rejected(const struct pvd_test_vif *v)
 {
 	return v->tx_rejected;
 }
+
+void pvd_test_vif_shift_rings(struct pvd_test_vif *v, uint32_t start)
+{
+	netif_tx_sring_t *tx = test_map(v->d.t, v->tx_ref, true);
+	netif_rx_sring_t *rx = test_map(v->d.t, v->rx_ref, true);
+
+	g_assert_nonnull(tx);
+	g_assert_nonnull(rx);
+	g_assert_cmpuint(start % RING_SIZE(&v->rx), ==, 0);
+	g_assert_cmpuint(tx->req_prod, ==, v->tx.req_cons);
+	g_assert_cmpuint(v->tx.req_cons, ==, v->tx.rsp_prod_pvt);
+	g_assert_cmpuint(rx->req_prod - v->rx.req_cons, ==, RING_SIZE(&v->rx));
+	g_assert_cmpuint(v->rx.req_cons, ==, v->rx.rsp_prod_pvt);
+	tx->req_prod = tx->rsp_prod = start;
+	tx->req_event = tx->rsp_event = start + 1;
+	v->tx.req_cons = v->tx.rsp_prod_pvt = start;
+	rx->req_prod = start + RING_SIZE(&v->rx);
+	rx->rsp_prod = start;
+	rx->req_event = rx->rsp_event = start + 1;
+	v->rx.req_cons = v->rx.rsp_prod_pvt = start;
+}

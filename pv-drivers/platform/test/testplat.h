@@ -84,6 +84,12 @@ void pvd_test_vbd_misbehave(struct pvd_test_vbd *v, enum pvd_test_misbehave m);
 const char *pvd_test_vbd_backend(const struct pvd_test_vbd *v);
 /* The toolstack unplugs it: backend goes Closing. */
 void pvd_test_vbd_unplug(struct pvd_test_vbd *v);
+/* Most requests the backend ever found waiting in the ring at once. */
+unsigned int pvd_test_vbd_max_inflight(const struct pvd_test_vbd *v);
+/* Moves the backend's side of an idle ring (every request answered) to
+ * index START, shared indices included, to test index wrap-around; the
+ * test moves the frontend's private indices itself. */
+void pvd_test_vbd_shift_ring(struct pvd_test_vbd *v, uint32_t start);
 
 struct pvd_test_vif_config {
 	const char *mac;		/* NULL: 00:16:3e:00:00:01 */
@@ -104,5 +110,9 @@ size_t pvd_test_vif_queued_to_guest(const struct pvd_test_vif *v);
 size_t pvd_test_vif_take(struct pvd_test_vif *v, void *buf, size_t size);
 /* Frames the backend rejected as malformed. */
 unsigned int pvd_test_vif_tx_rejected(const struct pvd_test_vif *v);
+/* As pvd_test_vbd_shift_ring, for both rings of an idle vif whose rx ring
+ * holds a full set of posted buffers; START must be a multiple of the rx
+ * ring size. */
+void pvd_test_vif_shift_rings(struct pvd_test_vif *v, uint32_t start);
 
 #endif
