@@ -55,7 +55,9 @@ pv_drivers_tools_xlite_guest_agent_LDADD = $(PVD_TOOL_LIBS)
 PVD_TEST_LIBS = pv-drivers/libpvd-test.a pv-drivers/libpvd.a $(GLIB_LIBS)
 PVD_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 pvd_tests = tests/unit/test-pvd-util tests/unit/test-pvd-xenbus \
-	tests/unit/test-pvd-blkfront
+	tests/unit/test-pvd-blkfront tests/unit/test-pvd-netfront \
+	tests/unit/test-pvd-ring tests/unit/test-pvd-agent \
+	tests/unit/test-pvd-portable
 check_PROGRAMS += $(pvd_tests)
 TESTS += $(pvd_tests)
 tests_unit_test_pvd_util_CFLAGS = $(PVD_TEST_CFLAGS)
@@ -64,3 +66,12 @@ tests_unit_test_pvd_xenbus_CFLAGS = $(PVD_TEST_CFLAGS)
 tests_unit_test_pvd_xenbus_LDADD = $(PVD_TEST_LIBS)
 tests_unit_test_pvd_blkfront_CFLAGS = $(PVD_TEST_CFLAGS)
 tests_unit_test_pvd_blkfront_LDADD = $(PVD_TEST_LIBS)
+tests_unit_test_pvd_netfront_CFLAGS = $(PVD_TEST_CFLAGS)
+tests_unit_test_pvd_netfront_LDADD = $(PVD_TEST_LIBS)
+tests_unit_test_pvd_ring_CFLAGS = $(PVD_TEST_CFLAGS)
+tests_unit_test_pvd_ring_LDADD = $(PVD_TEST_LIBS)
+tests_unit_test_pvd_agent_CFLAGS = $(PVD_TEST_CFLAGS)
+tests_unit_test_pvd_agent_LDADD = pv-drivers/libpvd-test.a pv-drivers/libpvd-linux.a \
+	pv-drivers/libpvd.a $(GLIB_LIBS)
+tests_unit_test_pvd_portable_CFLAGS = $(PVD_TEST_CFLAGS)
+tests_unit_test_pvd_portable_LDADD = $(GLIB_LIBS)

@@ -97,8 +97,7 @@ static int rx_check(struct pvd_netfront *nf, RING_IDX idx,
 
 	if (rsp->id != want)
 		return pvd_fail(&p->err, -EPROTO, "%s: backend returned rx id %u "
-				"in slot %u (expected %u)", nf->xb.node, rsp->id,
-				want, want);
+				"in the slot of id %u", nf->xb.node, rsp->id, want);
 	if (rsp->flags & (NETRXF_more_data | NETRXF_extra_info))
 		return pvd_fail(&p->err, -EPROTO, "%s: backend sent a multi-slot "
 				"packet (flags 0x%x); feature-sg and GSO were not "
