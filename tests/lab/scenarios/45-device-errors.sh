@@ -1,0 +1,132 @@
+# Device errors on real Xen: bad disk sources, a target used twice, a
+# missing bridge, and a failure injected (XLITE_FAULT) at each device step
+# of create and of hotplug. Each must fail with a clear message and leave
+# no domain, loop device, vif or xenstore node behind.
+. "$(dirname "$0")/lib.sh"
+
+G=$LAB_GUESTS
+IMG=/tmp/xlite-deverr
+BR=xlbr0
+mkdir -p "$IMG/adir"
+ip link add $BR type bridge 2>/dev/null
+ip link set $BR up
+
+dd if=/dev/zero of="$IMG/ok.img" bs=1M count=4 2>/dev/null
+dd if=/dev/zero of="$IMG/ok2.img" bs=1M count=4 2>/dev/null
+: >"$IMG/empty.img"
+dd if=/dev/zero of="$IMG/ro.img" bs=1M count=1 2>/dev/null
+chmod 444 "$IMG/ro.img"
+
+# What a failed operation must not change.
+state() {
+	echo "domains: $(xenstore-list /local/domain | tr '\n' ' ')"
+	echo "vm: $(xenstore-list /vm 2>/dev/null | tr '\n' ' ')"
+	echo "backends:"; xenstore-ls /local/domain/0/backend 2>/dev/null
+	echo "loops:"
+	for b in /sys/block/loop*/loop/backing_file; do
+		[ -f "$b" ] && grep "^$IMG/" "$b"
+	done
+	echo "vifs: $(ls /sys/class/net | grep '^vif' | tr '\n' ' ')"
+	echo "ports: $(ls /sys/class/net/$BR/brif 2>/dev/null | tr '\n' ' ')"
+}
+
+# dom NAME DEVICES-XML: a tiny PV guest (grub, 32 MiB) with those devices.
+dom() {
+	cat >"$IMG/$1.xml" <<EOF
+<domain type='xen'>
+  <name>$1</name>
+  <memory unit='MiB'>32</memory>
+  <os><type>linux</type><kernel>$G/tiny.bin</kernel></os>
+  <devices>$2</devices>
+</domain>
+EOF
+	echo "$IMG/$1.xml"
+}
+disk() { echo "<disk type='${3:-file}' device='disk'><source ${4:-file}='$1'/><target dev='$2'/>$5</disk>"; }
+nic() { echo "<interface type='bridge'><source bridge='$1'/></interface>"; }
+
+# refused WHAT PATTERN CMD...: CMD fails, says PATTERN, and changes nothing.
+refused() {
+	_what=$1; _pat=$2; shift 2
+	_before=$(state)
+	if "$@" >"$LAB_TMP/err" 2>&1; then
+		fail "$_what (unexpected success: $*)"
+		return
+	fi
+	echo "#   $(head -1 "$LAB_TMP/err")"
+	if grep -Eiq -- "$_pat" "$LAB_TMP/err"; then pass "$_what: clear error"; else
+		fail "$_what: clear error (no '$_pat')"; sed 's/^/#   /' "$LAB_TMP/err" | head -5; fi
+	check_eq "$_what: nothing left" "$_before" "$(state)"
+}
+
+BASE=$(state)
+
+# ---- create: bad sources, targets, bridges --------------------------------
+refused "create with a missing disk file" "no such file" \
+	xlite create "$(dom e1 "$(disk $IMG/nope.img xvda)")"
+refused "create with a directory as disk" "directory" \
+	xlite create "$(dom e2 "$(disk $IMG/adir xvda)")"
+refused "create with an empty disk file" "empty" \
+	xlite create "$(dom e3 "$(disk $IMG/empty.img xvda)")"
+refused "create with a read-only file for writing" "read-only" \
+	xlite create "$(dom e4 "$(disk $IMG/ro.img xvda)")"
+refused "create with type=block on a file" "(not|expected) a block device" \
+	xlite create "$(dom e5 "$(disk $IMG/ok.img xvda block dev)")"
+refused "create with a target used twice" "xvda.*(already|twice)" \
+	xlite create "$(dom e6 "$(disk $IMG/ok.img xvda)$(disk $IMG/ok2.img xvda)")"
+refused "create with a missing bridge" "nobr0" \
+	xlite create "$(dom e7 "$(disk $IMG/ok.img xvda)$(nic nobr0)")"
+check "a read-only file is fine with <readonly/>" \
+	xlite create "$(dom e8 "$(disk $IMG/ro.img xvda file file '<readonly/>')")"
+check "destroy it" xlite destroy e8
+check_eq "nothing left after that destroy" "$BASE" "$(state)"
+
+# ---- create: a failure injected at each device step -------------------------
+FULL=$(dom f1 "$(disk $IMG/ok.img xvda)$(disk $IMG/ok2.img xvdb)$(nic $BR)")
+for spec in loop_attach:1 loop_attach:2 bridge_check:1 build_pv:1 xs_apply:1 \
+	xs_introduce:1 bridge_attach:1 xs_write:1 domain_unpause:1; do
+	refused "create, $spec fails" "injected" env XLITE_FAULT=$spec xlite create "$FULL"
+done
+check "the same create works without a fault" xlite create "$FULL"
+check "destroy it" xlite destroy f1
+check_eq "nothing left after that destroy" "$BASE" "$(state)"
+
+# netback gone: vifD.0 never appears, create gives up after its timeout.
+if rmmod xen-netback 2>/dev/null; then
+	refused "create when vifD.0 never appears" "vif" xlite create "$FULL"
+	modprobe xen-netback
+else
+	pass "create when vifD.0 never appears # skip: xen-netback is busy"
+fi
+
+# ---- hotplug errors on a running guest ----------------------------------------
+check "create a guest for hotplug" xlite create "$(dom h1 "")"
+refused "block-attach a missing file" "no such file" xlite block-attach h1 "$IMG/nope.img,,xvda"
+refused "block-attach a directory" "directory" xlite block-attach h1 "$IMG/adir,,xvda"
+refused "block-attach an empty file" "empty" xlite block-attach h1 "$IMG/empty.img,,xvda"
+refused "block-attach a read-only file for writing" "read-only" \
+	xlite block-attach h1 "$IMG/ro.img,,xvda,w"
+refused "block-attach a bad vdev" "hda" xlite block-attach h1 "$IMG/ok.img,,hda"
+refused "block-attach a bad <disk>" "(argument)" xlite block-attach h1 "<disk type='file'><target dev='xvda'/></disk>"
+refused "network-attach to a missing bridge" "nobr0" xlite network-attach h1 bridge=nobr0
+refused "block-attach to a missing domain" "nodom" xlite block-attach nodom "$IMG/ok.img,,xvda"
+check "block-attach xvda" xlite block-attach h1 "$IMG/ok.img,,xvda"
+refused "block-attach a target used twice" "xvda is already in use" \
+	xlite block-attach h1 "$IMG/ok2.img,,xvda"
+for spec in loop_attach:1 xs_apply:1; do
+	refused "block-attach, $spec fails" "injected" \
+		env XLITE_FAULT=$spec xlite block-attach h1 "$IMG/ok2.img,,xvdb"
+done
+for spec in bridge_check:1 xs_apply:1 bridge_attach:1 xs_write:1; do
+	refused "network-attach, $spec fails" "injected" \
+		env XLITE_FAULT=$spec xlite network-attach h1 bridge=$BR
+done
+refused "block-detach of a disk that is not there" "no vbd device" xlite block-detach h1 xvdz
+refused "network-detach of a vif that is not there" "no vif device" xlite network-detach h1 3
+check "block-detach xvda" xlite block-detach h1 xvda
+check "destroy the hotplug guest" xlite destroy h1
+check_eq "nothing left at the end" "$BASE" "$(state)"
+
+chmod 644 "$IMG/ro.img"
+rm -rf "$IMG"
+finish
