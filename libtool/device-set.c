@@ -133,7 +133,13 @@ int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int d
 	 * it reports Connected. */
 	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u/hotplug-status",
 		 domid, devid);
-	return hv->ops->xs_write(hv, path, "connected");
+	rc = hv->ops->xs_write(hv, path, "connected");
+	if (rc < 0) {
+		why = g_strdup(xlite_hv_error(hv));
+		rc = xlite_hv_fail(hv, rc, "interface %u: writing %s: %s", devid, path, why);
+		g_free(why);
+	}
+	return rc;
 }
 
 int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,

@@ -16,7 +16,8 @@ libtool_libxlite_a_SOURCES += \
 DEVICE_TEST_LIBS = $(XLITE_XEN_LIBS)
 DEVICE_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 check_PROGRAMS += tests/unit/test-device-spec tests/unit/test-device-disk \
-	tests/unit/test-device-hotplug tests/unit/test-device-fault
+	tests/unit/test-device-hotplug tests/unit/test-device-fault \
+	tests/unit/test-device-create
 TESTS += tests/unit/test-device-spec tests/unit/test-device-disk \
 	tests/unit/test-device-hotplug tests/unit/test-device-fault
 tests_unit_test_device_spec_SOURCES = tests/unit/test-device-spec.c
@@ -31,3 +32,6 @@ tests_unit_test_device_hotplug_LDADD = $(DEVICE_TEST_LIBS)
 tests_unit_test_device_fault_SOURCES = tests/unit/test-device-fault.c
 tests_unit_test_device_fault_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_fault_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_create_SOURCES = tests/unit/test-device-create.c
+tests_unit_test_device_create_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_create_LDADD = $(DEVICE_TEST_LIBS)
