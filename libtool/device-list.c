@@ -138,7 +138,8 @@ int xlite_device_list(struct xlite_hv *hv, uint32_t domid,
 		fill(hv, domid, &info);
 		g_array_append_val(out, info);
 	}
-	qsort(out->data, out->len, sizeof(struct xlite_device_info), cmp_devid);
+	if (out->len > 1)
+		qsort(out->data, out->len, sizeof(struct xlite_device_info), cmp_devid);
 	*n = out->len;
 	*infos = (struct xlite_device_info *)(void *)g_array_free(out, FALSE);
 	out = NULL;
