@@ -173,11 +173,14 @@ int xlite_cmd_network_detach(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	if (vif_of(&hv, domid, argv[optind + 1], &devid) < 0)
 		goto out;
-	if (xlite_device_unplug(&hv, domid, XLITE_DEVICE_VIF, devid, (int)timeout_s * 1000,
-				force) < 0) {
+	c = xlite_device_unplug(&hv, domid, XLITE_DEVICE_VIF, devid, (int)timeout_s * 1000, force);
+	if (c == -ENOENT)
+		xlite_err("domain '%s' has no network interface %s", argv[optind],
+			  argv[optind + 1]);
+	else if (c < 0)
 		xlite_err("%s", xlite_hv_error(&hv));
+	if (c < 0)
 		goto out;
-	}
 	rc = XLITE_EXIT_OK;
 out:
 	xlite_name_unlock(&lock_fd);

@@ -4,7 +4,9 @@
 # in C. Same boot, same guest (tiny PV, 32 MiB, so the device work is not
 # hidden behind a kernel decompression), alternating runs; medians and
 # the ratio. Run in the lab: tests/lab/xlite-lab run tests/bench/devices.sh
-. "$(dirname "$0")/../lab/scenarios/lib.sh"
+# The lab puts lib.sh beside the file it runs.
+if [ -f "$(dirname "$0")/lib.sh" ]; then . "$(dirname "$0")/lib.sh"
+else . "$(dirname "$0")/../lab/scenarios/lib.sh"; fi
 
 N=${BENCH_N:-7}
 G=$LAB_GUESTS

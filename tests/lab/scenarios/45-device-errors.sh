@@ -21,7 +21,9 @@ chmod 444 "$IMG/ro.img"
 state() {
 	echo "domains: $(xenstore-list /local/domain | tr '\n' ' ')"
 	echo "vm: $(xenstore-list /vm 2>/dev/null | tr '\n' ' ')"
-	echo "backends:"; xenstore-ls /local/domain/0/backend 2>/dev/null
+	# Per-domain backend directories; the shared .../backend/TYPE parents
+	# (top lines) stay, as under xl.
+	echo "backends:"; xenstore-ls /local/domain/0/backend 2>/dev/null | grep '^ '
 	echo "loops:"
 	for b in /sys/block/loop*/loop/backing_file; do
 		[ -f "$b" ] && grep "^$IMG/" "$b"
@@ -121,8 +123,8 @@ for spec in bridge_check:1 xs_apply:1 bridge_attach:1 xs_write:1; do
 	refused "network-attach, $spec fails" "injected" \
 		env XLITE_FAULT=$spec xlite network-attach h1 bridge=$BR
 done
-refused "block-detach of a disk that is not there" "no vbd device" xlite block-detach h1 xvdz
-refused "network-detach of a vif that is not there" "no vif device" xlite network-detach h1 3
+refused "block-detach of a disk that is not there" "no disk xvdz" xlite block-detach h1 xvdz
+refused "network-detach of a vif that is not there" "no network interface 3" xlite network-detach h1 3
 check "block-detach xvda" xlite block-detach h1 xvda
 check "destroy the hotplug guest" xlite destroy h1
 check_eq "nothing left at the end" "$BASE" "$(state)"
