@@ -37,19 +37,27 @@ pv_drivers_libpvd_test_a_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 # Tools for the guest (the lab copies them into its guest image).
 bin_PROGRAMS += pv-drivers/tools/xlite-blkfront pv-drivers/tools/xlite-netfront \
 	pv-drivers/tools/xlite-guest-agent
+# libxenstore's xs_close() cancels its watch thread: glibc then loads
+# libgcc_s.so.1, and aborts where it is missing (minimal guest images).
+# Linking it explicitly makes it a visible dependency (ldd lists it, so
+# image builders that copy what ldd lists include it).
 PVD_TOOL_LIBS = pv-drivers/libpvd-linux.a pv-drivers/libpvd.a \
-	$(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) $(XENSTORE_LIBS)
+	$(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) $(XENSTORE_LIBS) -lgcc_s
+PVD_LINK_FLAGS = $(AM_LDFLAGS) -Wl,--no-as-needed
 PVD_TOOL_CFLAGS = $(AM_CFLAGS) $(XENGNTTAB_CFLAGS) $(XENEVTCHN_CFLAGS) $(XENSTORE_CFLAGS)
 
 pv_drivers_tools_xlite_blkfront_SOURCES = pv-drivers/tools/xlite-blkfront.c
 pv_drivers_tools_xlite_blkfront_CFLAGS = $(PVD_TOOL_CFLAGS)
 pv_drivers_tools_xlite_blkfront_LDADD = $(PVD_TOOL_LIBS)
+pv_drivers_tools_xlite_blkfront_LDFLAGS = $(PVD_LINK_FLAGS)
 pv_drivers_tools_xlite_netfront_SOURCES = pv-drivers/tools/xlite-netfront.c
 pv_drivers_tools_xlite_netfront_CFLAGS = $(PVD_TOOL_CFLAGS)
 pv_drivers_tools_xlite_netfront_LDADD = $(PVD_TOOL_LIBS)
+pv_drivers_tools_xlite_netfront_LDFLAGS = $(PVD_LINK_FLAGS)
 pv_drivers_tools_xlite_guest_agent_SOURCES = pv-drivers/tools/xlite-guest-agent.c
 pv_drivers_tools_xlite_guest_agent_CFLAGS = $(PVD_TOOL_CFLAGS)
 pv_drivers_tools_xlite_guest_agent_LDADD = $(PVD_TOOL_LIBS)
+pv_drivers_tools_xlite_guest_agent_LDFLAGS = $(PVD_LINK_FLAGS)
 
 # Unit tests: no Xen, the test platform.
 PVD_TEST_LIBS = pv-drivers/libpvd-test.a pv-drivers/libpvd.a $(GLIB_LIBS)

@@ -5,7 +5,8 @@
  * Sectors are always 512 bytes, as in blkif; I/O must be aligned to the
  * disk's logical sector size. Data goes through a pool of pages granted
  * once at connect (one set of BLKIF_MAX_SEGMENTS_PER_REQUEST pages per
- * ring slot), so a request never waits for a grant. */
+ * ring slot), so a request never waits for a grant, and the backend may
+ * keep them mapped (feature-persistent). */
 #ifndef PVD_BLKFRONT_H
 #define PVD_BLKFRONT_H
 

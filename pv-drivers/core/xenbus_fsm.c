@@ -10,6 +10,7 @@ void pvd_xb_fsm_init(struct pvd_xb_fsm *f, XenbusState connect_as)
 	f->backend = XenbusStateUnknown;
 	f->connect_as = connect_as;
 	f->published = false;
+	f->detaching = false;
 	f->error = 0;
 }
 
@@ -169,6 +170,14 @@ static unsigned int closing(struct pvd_xb_fsm *f, XenbusState b)
 		return f->front == XenbusStateClosing ?
 			set_front(f, XenbusStateClosed) : 0;
 	case XenbusStateClosed:
+		if (f->detaching && f->error == 0) {
+			/* It has let go: release, and hand the device back. */
+			f->published = false;
+			f->phase = PVD_XB_DETACHED;
+			return PVD_XB_ACT_RELEASE |
+				set_front(f, XenbusStateInitialising);
+		}
+		return finish_close(f);
 	case XenbusStateUnknown:
 	case XenbusStateInitialising:
 	case XenbusStateInitWait:
@@ -232,6 +241,7 @@ unsigned int pvd_xb_step(struct pvd_xb_fsm *f, enum pvd_xb_event ev, int arg)
 			return 0;
 		f->error = 0;
 		f->published = false;
+		f->detaching = false;
 		f->phase = PVD_XB_WAIT_INITWAIT;
 		return set_front(f, XenbusStateInitialising);
 	case PVD_XB_EV_BACKEND:
@@ -270,6 +280,7 @@ unsigned int pvd_xb_step(struct pvd_xb_fsm *f, enum pvd_xb_event ev, int arg)
 			return 0;
 		case PVD_XB_WAIT_CONNECT:
 		case PVD_XB_CONNECTED:
+			f->detaching = true;
 			return begin_close(f);
 		}
 		return 0;

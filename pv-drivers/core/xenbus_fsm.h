@@ -9,7 +9,11 @@
  *          which connects on it; Connected for netback, which connects only
  *          on Connected); backend Connected -> read its details, Connected.
  * Detach:  write Closing; backend Closing -> write Closed (only then does
- *          blkback unmap the ring); backend Closed -> release grants.
+ *          blkback unmap the ring); backend Closed -> release grants and
+ *          hand the device back: write Initialising, as the toolstack left
+ *          it, so that the backend waits in InitWait for the next frontend
+ *          (ours again, or the guest kernel's, which only connects to a
+ *          device whose frontend state is Initialising).
  * A backend found Connected or Closing before we attach belongs to a
  * previous frontend that died: close it down first (RESETTING). */
 #ifndef PVD_XENBUS_FSM_H
@@ -49,6 +53,7 @@ struct pvd_xb_fsm {
 	XenbusState backend;	/* backend state, as last read */
 	XenbusState connect_as;	/* state that tells the backend to connect */
 	bool published;		/* ring and port are granted */
+	bool detaching;		/* closing because we were asked to */
 	int error;		/* first failure: 0 or a negative errno */
 };
 

@@ -50,11 +50,33 @@ static void teardown(struct fx *f)
 	pvd_test_free(f->t);
 }
 
+/* Detach, and the device is handed back: our state Initialising, and the
+ * backend, once it has seen that, waiting in InitWait for a frontend. */
 static void detach_cleanly(struct fx *f)
 {
+	g_autofree char *state = NULL;
+
 	g_assert_cmpint(pvd_blkfront_detach(&f->bf, TMO), ==, 0);
 	g_assert_cmpint(pvd_test_vbd_state(f->v), ==, XenbusStateClosed);
 	assert_nothing_held(f);
+	state = pvd_test_xs_get(f->t, FE "/state");
+	g_assert_cmpstr(state, ==, "1");
+	f->p->ops->wait(f->p, 0);
+	g_assert_cmpint(pvd_test_vbd_state(f->v), ==, XenbusStateInitWait);
+}
+
+/* Detach after the backend went away: no hand-back, the device stays
+ * Closed on both ends. */
+static void detach_after_loss(struct fx *f)
+{
+	g_autofree char *state = NULL;
+
+	g_assert_cmpint(pvd_blkfront_detach(&f->bf, TMO), ==, 0);
+	assert_nothing_held(f);
+	state = pvd_test_xs_get(f->t, FE "/state");
+	g_assert_cmpstr(state, ==, "6");
+	f->p->ops->wait(f->p, 0);
+	g_assert_cmpint(pvd_test_vbd_state(f->v), ==, XenbusStateClosed);
 }
 
 static char *fe_node(struct fx *f, const char *name)
@@ -89,6 +111,11 @@ static void test_attach_publishes_ring_and_reads_disk_details(void)
 	g_assert_cmpuint(g_ascii_strtoull(ring, NULL, 10), ==, f.bf.ring_ref);
 	g_assert_cmpuint(g_ascii_strtoull(port, NULL, 10), ==, f.bf.port);
 	g_assert_cmpstr(proto, ==, "x86_64-abi");
+	{
+		g_autofree char *persistent = fe_node(&f, "feature-persistent");
+
+		g_assert_cmpstr(persistent, ==, "1");
+	}
 	g_assert_cmpstr(state, ==, "4");
 	g_assert_cmpint(pvd_test_vbd_state(f.v), ==, XenbusStateConnected);
 	in = pvd_blkfront_info(&f.bf);
@@ -238,7 +265,7 @@ static void test_detach_then_attach_again(void)
 		g_assert_cmpmem(in, 512, out, 512);
 		detach_cleanly(&f);
 		state = fe_node(&f, "state");
-		g_assert_cmpstr(state, ==, "6");
+		g_assert_cmpstr(state, ==, "1");
 	}
 	teardown(&f);
 }
@@ -407,7 +434,7 @@ static void test_backend_closing_during_io_ends_it(void)
 	pvd_test_vbd_misbehave(f.v, PVD_TEST_CLOSE_ON_IO);
 	g_assert_cmpint(pvd_blkfront_read(&f.bf, 0, 1, buf), ==, -ECONNRESET);
 	g_assert_nonnull(strstr(f.p->err.msg, "left Connected"));
-	detach_cleanly(&f);
+	detach_after_loss(&f);
 	teardown(&f);
 }
 
@@ -419,7 +446,7 @@ static void test_unplug_is_noticed_and_closed_down(void)
 	setup_attached(&f, &disk_1m);
 	pvd_test_vbd_unplug(f.v);
 	g_assert_cmpint(pvd_blkfront_read(&f.bf, 0, 1, buf), ==, -ECONNRESET);
-	detach_cleanly(&f);
+	detach_after_loss(&f);
 	teardown(&f);
 }
 

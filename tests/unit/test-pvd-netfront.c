@@ -60,11 +60,26 @@ static void teardown(struct fx *f)
 	pvd_test_free(f->t);
 }
 
-static void detach_cleanly(struct fx *f)
+/* Detach, and the device is handed back: our state Initialising, the
+ * backend (once it has seen that) in InitWait. After a backend loss
+ * (LOST), both ends stay Closed. */
+static void detach_and_check(struct fx *f, bool lost)
 {
+	g_autofree char *state = NULL;
+
 	g_assert_cmpint(pvd_netfront_detach(&f->nf, TMO), ==, 0);
 	g_assert_cmpint(pvd_test_vif_state(f->v), ==, XenbusStateClosed);
 	assert_nothing_held(f);
+	state = pvd_test_xs_get(f->t, FE "/state");
+	g_assert_cmpstr(state, ==, lost ? "6" : "1");
+	f->p->ops->wait(f->p, 0);
+	g_assert_cmpint(pvd_test_vif_state(f->v), ==,
+			lost ? XenbusStateClosed : XenbusStateInitWait);
+}
+
+static void detach_cleanly(struct fx *f)
+{
+	detach_and_check(f, false);
 }
 
 static void collect(void *opaque, const uint8_t *frame, size_t len)
@@ -398,7 +413,7 @@ static void test_backend_leaving_is_noticed(void)
 	pvd_test_xs_set(f.t, BE "/state", "5");
 	g_assert_cmpint(settle(&f), ==, -ECONNRESET);
 	g_assert_nonnull(strstr(f.p->err.msg, "left Connected"));
-	detach_cleanly(&f);
+	detach_and_check(&f, true);
 	teardown(&f);
 
 	setup_attached(&f, &good);

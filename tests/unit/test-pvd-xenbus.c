@@ -144,7 +144,8 @@ static void test_every_backend_state_in_every_phase(void)
 		{ PVD_XB_CLOSING, INITIALISED, PVD_XB_CLOSING, CLOSING, 0, 0 },
 		{ PVD_XB_CLOSING, CONNECTED, PVD_XB_CLOSING, CLOSING, 0, 0 },
 		{ PVD_XB_CLOSING, CLOSING, PVD_XB_CLOSING, CLOSED, W, 0 },
-		{ PVD_XB_CLOSING, CLOSED, PVD_XB_DETACHED, CLOSED, W | X, 0 },
+		/* ... and hands the device back as the toolstack left it. */
+		{ PVD_XB_CLOSING, CLOSED, PVD_XB_DETACHED, INITIALISING, W | X, 0 },
 		{ PVD_XB_CLOSING, RECONFIGURING, PVD_XB_CLOSING, CLOSING, 0, 0 },
 		{ PVD_XB_CLOSING, RECONFIGURED, PVD_XB_CLOSING, CLOSING, 0, 0 },
 	};
@@ -307,10 +308,25 @@ static void test_whole_handshake_twice(void)
 		g_assert_cmpint(f.front, ==, CLOSING);
 		g_assert_cmpuint(pvd_xb_step(&f, PVD_XB_EV_BACKEND, CLOSING), ==, W);
 		g_assert_cmpint(f.front, ==, CLOSED);
-		g_assert_cmpuint(pvd_xb_step(&f, PVD_XB_EV_BACKEND, CLOSED), ==, X);
+		g_assert_cmpuint(pvd_xb_step(&f, PVD_XB_EV_BACKEND, CLOSED), ==, W | X);
+		g_assert_cmpint(f.front, ==, INITIALISING);
 		g_assert_cmpint(f.phase, ==, PVD_XB_DETACHED);
 		g_assert_cmpint(f.error, ==, 0);
 	}
+}
+
+/* When the backend is what went away, nothing is handed back: the device
+ * stays Closed. */
+static void test_no_hand_back_after_backend_loss(void)
+{
+	struct pvd_xb_fsm f = in_phase(PVD_XB_CONNECTED, INITIALISED);
+
+	g_assert_cmpuint(pvd_xb_step(&f, PVD_XB_EV_BACKEND, CLOSING), ==, W);
+	g_assert_cmpint(f.front, ==, CLOSED);
+	g_assert_cmpuint(pvd_xb_step(&f, PVD_XB_EV_DETACH, 0), ==, 0);
+	g_assert_cmpuint(pvd_xb_step(&f, PVD_XB_EV_BACKEND, CLOSED), ==, X);
+	g_assert_cmpint(f.front, ==, CLOSED);
+	g_assert_cmpint(f.error, ==, -ECONNRESET);
 }
 
 /* A stale Connected backend (a frontend died without closing) is closed
@@ -375,7 +391,10 @@ static void test_random_walks_keep_the_rules(void)
 			}
 			if (acts & PVD_XB_ACT_RELEASE) {
 				g_assert_true(published);
-				g_assert_cmpint(f.front, ==, CLOSED);
+				/* Closed, or handed back after a clean close. */
+				g_assert_true(f.front == CLOSED ||
+					      (f.front == INITIALISING &&
+					       f.backend == CLOSED && f.error == 0));
 				if (!gave_up)
 					g_assert_true(f.backend != CONNECTED &&
 						      f.backend != INITIALISED &&
@@ -423,6 +442,8 @@ int main(int argc, char **argv)
 			test_detach_timeout_and_failure_in_every_phase);
 	g_test_add_func("/pvd/xenbus/first-error-is-kept", test_first_error_is_kept);
 	g_test_add_func("/pvd/xenbus/whole-handshake-twice", test_whole_handshake_twice);
+	g_test_add_func("/pvd/xenbus/no-hand-back-after-backend-loss",
+			test_no_hand_back_after_backend_loss);
 	g_test_add_func("/pvd/xenbus/stale-connection-is-reset-before-publishing",
 			test_stale_connection_is_reset_before_publishing);
 	g_test_add_func("/pvd/xenbus/random-walks-keep-the-rules",
