@@ -35,6 +35,10 @@ int xlite_cli_device_text(int argc, char **argv, char **text, char **name)
 	while (*a == ' ' || *a == '\t' || *a == '\n')
 		a++;
 	if (*a == '<') {
+		if (argc != 1) {
+			xlite_err("an XML element is one argument: quote it");
+			return -EINVAL;
+		}
 		*text = g_strdup(argv[0]);
 		*name = g_strdup("(argument)");
 		return 1;

@@ -11,7 +11,8 @@
 
 /* The device arguments after NAME as XML: 1 with *text and *name (g_free)
  * when ARGV[0] is an element ("<disk ...") or the one argument is FILE.xml;
- * 0 when they are xl's words; < 0 (printed) when FILE.xml cannot be read. */
+ * 0 when they are xl's words; < 0 (printed) when FILE.xml cannot be read
+ * or an element is split over several arguments. */
 int xlite_cli_device_text(int argc, char **argv, char **text, char **name);
 /* Takes DOMID's name lock (*fd, release with xlite_name_unlock); < 0 printed. */
 int xlite_cli_device_lock(struct xlite_hv *hv, uint32_t domid, int *fd);
