@@ -61,6 +61,7 @@ struct pvd_blkfront {
 	uint32_t io_timeout_ms;
 	uint64_t requests;		/* sent, for tests and benchmarks */
 	uint64_t notifies;
+	uint64_t waits;			/* times I/O slept for the backend */
 };
 
 /* Frontend for device/vbd/VDEV. No I/O yet. */

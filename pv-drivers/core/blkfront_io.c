@@ -211,6 +211,7 @@ static int blk_wait(struct pvd_blkfront *bf, uint64_t *deadline)
 					   "the backend for %u ms (%u requests in "
 					   "flight)", bf->xb.node, bf->io_timeout_ms,
 					   bf->busy));
+	bf->waits++;
 	w = p->ops->wait(p, (uint32_t)(*deadline - now));
 	if (w < 0)
 		return w;

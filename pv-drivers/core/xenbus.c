@@ -140,14 +140,39 @@ static void explain(struct pvd_xenbus *xb, uint32_t waited_ms)
 	}
 }
 
+void pvd_xenbus_tracef(struct pvd_xenbus *xb, const char *fmt, ...)
+{
+	char line[200];
+	va_list ap;
+
+	if (xb->trace == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)pvd_vfmt(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	xb->trace(xb->trace_opaque, line);
+}
+
 static unsigned int step(struct pvd_xenbus *xb, enum pvd_xb_event ev, int arg,
 			 uint32_t waited_ms)
 {
+	static const char *const evname[] = {
+		"attach", "backend", "backend-gone", "backend-bad", "detach",
+		"failed", "timeout",
+	};
 	int before = xb->fsm.error;
+	XenbusState front = xb->fsm.front;
 	unsigned int acts = pvd_xb_step(&xb->fsm, ev, arg);
 
 	if (before == 0 && xb->fsm.error != 0 && ev != PVD_XB_EV_FAILED)
 		explain(xb, waited_ms);
+	if (acts != 0 || ev != PVD_XB_EV_BACKEND)
+		pvd_xenbus_tracef(xb, "%s: %s %s: front %s -> %s, actions 0x%x, error %d",
+				  xb->node, evname[ev],
+				  ev == PVD_XB_EV_BACKEND ? pvd_xb_state_name(arg) : "",
+				  pvd_xb_state_name((int)front),
+				  pvd_xb_state_name((int)xb->fsm.front), acts,
+				  xb->fsm.error);
 	return acts;
 }
 
@@ -195,12 +220,16 @@ static void run(struct pvd_xenbus *xb, unsigned int acts)
 	int r;
 
 	if (acts & PVD_XB_ACT_PUBLISH) {
+		uint64_t t0 = xb->plat->ops->now_ms(xb->plat);
+
 		r = publish(xb);
 		if (r < 0) {
 			run(xb, step(xb, PVD_XB_EV_FAILED, r, 0));
 			return;
 		}
 		acts &= ~PVD_XB_ACT_WRITE_STATE;
+		pvd_xenbus_tracef(xb, "%s: published in %llu ms", xb->node,
+				  (unsigned long long)(xb->plat->ops->now_ms(xb->plat) - t0));
 	}
 	if (acts & PVD_XB_ACT_READ_BACKEND) {
 		r = xb->ops->connected(xb->drv, xb);

@@ -33,6 +33,9 @@ struct pvd_xenbus {
 	void *drv;
 	bool watching;
 	char bad_state[16];		/* last unparseable backend state */
+	/* Optional: told each step of the handshake, for tools' -v. */
+	void (*trace)(void *opaque, const char *line);
+	void *trace_opaque;
 };
 
 /* Domain ids at and above this are reserved (xen.h DOMID_FIRST_RESERVED). */
@@ -54,6 +57,9 @@ int pvd_xenbus_detach(struct pvd_xenbus *xb, uint32_t timeout_ms);
 /* After a watch fired: re-reads the backend's state. 0 while connected,
  * else the reason (message in plat->err); call detach to finish. */
 int pvd_xenbus_poll(struct pvd_xenbus *xb);
+
+/* Formats a line for xb->trace, if set. */
+void pvd_xenbus_tracef(struct pvd_xenbus *xb, const char *fmt, ...) PVD_PRINTF(2, 3);
 
 static inline bool pvd_xenbus_connected(const struct pvd_xenbus *xb)
 {

@@ -14,13 +14,29 @@
 #include "pv-drivers/core/vbd.h"
 #include "pv-drivers/platform/linux-user/linux.h"
 
-#define CHUNK_SECTORS 2048u	/* 1 MiB per call */
+#define CHUNK_SECTORS 8192u	/* 4 MiB per call: the ring stays full */
 
 struct ctx {
 	struct pvd_linux lx;
 	struct pvd_blkfront bf;
 	const char *dev;
+	bool verbose;
+	uint64_t t0;			/* ms, for -v */
+	uint64_t io_ms, stdio_ms;	/* time in the frontend, in stdin/stdout */
 };
+
+static uint64_t now_ms(struct ctx *c)
+{
+	return c->lx.plat.ops->now_ms(&c->lx.plat);
+}
+
+static void trace(void *opaque, const char *line)
+{
+	struct ctx *c = opaque;
+
+	fprintf(stderr, "xlite-blkfront: [%6llu ms] %s\n",
+		(unsigned long long)(now_ms(c) - c->t0), line);
+}
 
 /* Set by SIGINT/SIGTERM: stop between chunks and detach cleanly. */
 static volatile sig_atomic_t stop_requested;
@@ -118,18 +134,23 @@ static int cmd_read(struct ctx *c, char **argv)
 	while (done < count) {
 		uint32_t n = count - done < CHUNK_SECTORS ? (uint32_t)(count - done) :
 			CHUNK_SECTORS;
+		uint64_t t;
 		int r;
 
 		if (stop_requested) {
 			fprintf(stderr, "xlite-blkfront: interrupted\n");
 			goto out;
 		}
+		t = now_ms(c);
 		r = pvd_blkfront_read(&c->bf, sector + done, n, buf);
+		c->io_ms += now_ms(c) - t;
 		if (r < 0) {
 			failed(c, "read");
 			goto out;
 		}
+		t = now_ms(c);
 		r = write_all(STDOUT_FILENO, buf, (size_t)n * PVD_SECTOR_SIZE);
+		c->stdio_ms += now_ms(c) - t;
 		if (r < 0) {
 			fprintf(stderr, "xlite-blkfront: writing stdout: %s\n", strerror(-r));
 			goto out;
@@ -152,18 +173,26 @@ static int flush_if_offered(struct ctx *c)
 static int cmd_write(struct ctx *c, char **argv)
 {
 	size_t chunk = (size_t)CHUNK_SECTORS * PVD_SECTOR_SIZE;
-	uint64_t sector, done = 0;
+	uint64_t sector, done = 0, limit = UINT64_MAX;
 	uint8_t *buf;
 	int rc = 1;
 
 	if (parse_num(argv[0], "SECTOR", UINT64_MAX, &sector) < 0)
 		return 2;
+	if (argv[1] != NULL && parse_num(argv[1], "COUNT", UINT64_MAX, &limit) < 0)
+		return 2;
 	buf = malloc(chunk);
 	if (buf == NULL)
 		return 1;
-	for (;;) {
-		ssize_t len = read_full(STDIN_FILENO, buf, chunk);
+	while (done < limit) {
+		size_t want = limit - done < CHUNK_SECTORS ?
+			(size_t)(limit - done) * PVD_SECTOR_SIZE : chunk;
+		uint64_t t = now_ms(c);
+		ssize_t len = read_full(STDIN_FILENO, buf, want);
 		uint32_t n;
+		int r = 0;
+
+		c->stdio_ms += now_ms(c) - t;
 
 		if (len < 0) {
 			fprintf(stderr, "xlite-blkfront: reading stdin: %s\n",
@@ -171,7 +200,11 @@ static int cmd_write(struct ctx *c, char **argv)
 			goto out;
 		}
 		n = (uint32_t)((size_t)len / PVD_SECTOR_SIZE);
-		if (n > 0 && pvd_blkfront_write(&c->bf, sector + done, n, buf) < 0) {
+		t = now_ms(c);
+		if (n > 0)
+			r = pvd_blkfront_write(&c->bf, sector + done, n, buf);
+		c->io_ms += now_ms(c) - t;
+		if (r < 0) {
 			failed(c, "write");
 			goto out;
 		}
@@ -184,7 +217,7 @@ static int cmd_write(struct ctx *c, char **argv)
 			(void)flush_if_offered(c);
 			goto out;
 		}
-		if ((size_t)len < chunk)
+		if ((size_t)len < want)
 			break;
 	}
 	rc = flush_if_offered(c);
@@ -201,26 +234,28 @@ static int cmd_flush(struct ctx *c, char **argv)
 
 struct cmd {
 	const char *name;
-	int nargs;
+	int min_args, max_args;
 	const char *args;
 	int (*fn)(struct ctx *c, char **argv);
 	const char *help;
 };
 
 static const struct cmd cmds[] = {
-	{ "info", 0, "", cmd_info, "size, sector size and features of the disk" },
-	{ "read", 2, " SECTOR COUNT", cmd_read, "COUNT sectors from SECTOR to stdout" },
-	{ "write", 1, " SECTOR", cmd_write, "stdin to the disk from SECTOR, then flush" },
-	{ "flush", 0, "", cmd_flush, "flush the backend's write cache" },
+	{ "info", 0, 0, "", cmd_info, "size, sector size and features of the disk" },
+	{ "read", 2, 2, " SECTOR COUNT", cmd_read, "COUNT sectors from SECTOR to stdout" },
+	{ "write", 1, 2, " SECTOR [COUNT]", cmd_write,
+	  "stdin (at most COUNT sectors) to the disk from SECTOR, then flush" },
+	{ "flush", 0, 0, "", cmd_flush, "flush the backend's write cache" },
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: xlite-blkfront [-t SECONDS] DEV COMMAND [ARGS]\n"
+	fprintf(f, "usage: xlite-blkfront [-v] [-t SECONDS] DEV COMMAND [ARGS]\n"
 		"  DEV: xvda, /dev/xvda, or a device id such as 51712\n"
-		"  sectors are 512 bytes; -t: handshake timeout (default 30)\n");
+		"  sectors are 512 bytes; -t: handshake timeout (default 30);\n"
+		"  -v: trace the handshake and time the transfer on stderr\n");
 	for (i = 0; i < PVD_ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %s%-*s %s\n", cmds[i].name,
 			(int)(20 - strlen(cmds[i].name)), cmds[i].args, cmds[i].help);
@@ -236,8 +271,12 @@ int main(int argc, char **argv)
 	size_t i;
 	int opt, rc, r;
 
-	while ((opt = getopt(argc, argv, "+t:h")) != -1) {
+	memset(&c, 0, sizeof(c));
+	while ((opt = getopt(argc, argv, "+t:vh")) != -1) {
 		switch (opt) {
+		case 'v':
+			c.verbose = true;
+			break;
 		case 't':
 			if (parse_num(optarg, "-t", 3600, &timeout_s) < 0)
 				return 2;
@@ -257,7 +296,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < PVD_ARRAY_SIZE(cmds); i++)
 		if (strcmp(cmds[i].name, argv[optind + 1]) == 0)
 			cmd = &cmds[i];
-	if (cmd == NULL || argc - optind - 2 != cmd->nargs) {
+	if (cmd == NULL || argc - optind - 2 < cmd->min_args ||
+	    argc - optind - 2 > cmd->max_args) {
 		usage(stderr);
 		return 2;
 	}
@@ -278,18 +318,29 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	memset(&c, 0, sizeof(c));
 	c.dev = argv[optind];
 	if (pvd_linux_open(&c.lx, PVD_LINUX_ALL) < 0) {
 		rc = failed(&c, "opening Xen devices");
 		goto out;
 	}
+	c.t0 = now_ms(&c);
 	pvd_blkfront_init(&c.bf, &c.lx.plat, vdev);
+	if (c.verbose) {
+		c.bf.xb.trace = trace;
+		c.bf.xb.trace_opaque = &c;
+	}
 	if (pvd_blkfront_attach(&c.bf, (uint32_t)timeout_s * 1000u) < 0) {
 		rc = failed(&c, c.dev);
 		goto out;
 	}
 	rc = cmd->fn(&c, argv + optind + 2);
+	if (c.verbose)
+		fprintf(stderr, "xlite-blkfront: %llu requests, %llu notifications, "
+			"%llu waits; %llu ms in the frontend, %llu ms on stdin/stdout\n",
+			(unsigned long long)c.bf.requests,
+			(unsigned long long)c.bf.notifies,
+			(unsigned long long)c.bf.waits,
+			(unsigned long long)c.io_ms, (unsigned long long)c.stdio_ms);
 	r = pvd_blkfront_detach(&c.bf, (uint32_t)timeout_s * 1000u);
 	if (r < 0) {
 		failed(&c, "detach");

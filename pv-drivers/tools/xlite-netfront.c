@@ -28,6 +28,12 @@ struct ctx {
 	uint64_t oversize;		/* frames from TAP that do not fit a page */
 };
 
+static void trace(void *opaque, const char *line)
+{
+	(void)opaque;
+	fprintf(stderr, "xlite-netfront: %s\n", line);
+}
+
 static int failed(struct ctx *c, const char *what)
 {
 	fprintf(stderr, "xlite-netfront: %s: %s\n", what, c->lx.plat.err.msg);
@@ -114,11 +120,12 @@ static int run(struct ctx *c, int sfd)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: xlite-netfront [-i TAPNAME] [-t SECONDS] [-b] DEV\n"
+	fprintf(f, "usage: xlite-netfront [-v] [-i TAPNAME] [-t SECONDS] [-b] DEV\n"
 		"  DEV: the vif's device id (0 for the first, as in device/vif/0)\n"
 		"  -i: TAP interface to create (default xnf0)\n"
 		"  -t: handshake timeout (default 30)\n"
 		"  -b: go to the background once connected\n"
+		"  -v: trace the handshake on stderr\n"
 		"  runs until SIGTERM or SIGINT, then detaches\n");
 }
 
@@ -151,14 +158,17 @@ int main(int argc, char **argv)
 {
 	const char *ifname = "xnf0";
 	uint64_t timeout_s = 30, handle;
-	bool bg = false;
+	bool bg = false, verbose = false;
 	struct ctx c;
 	sigset_t set;
 	int opt, sfd = -1, notify_fd = -1, rc = 1;
 	const char *dev;
 
-	while ((opt = getopt(argc, argv, "i:t:bh")) != -1) {
+	while ((opt = getopt(argc, argv, "i:t:bvh")) != -1) {
 		switch (opt) {
+		case 'v':
+			verbose = true;
+			break;
 		case 'i':
 			ifname = optarg;
 			break;
@@ -220,6 +230,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	pvd_netfront_init(&c.nf, &c.lx.plat, (uint32_t)handle);
+	if (verbose)
+		c.nf.xb.trace = trace;
 	if (pvd_netfront_attach(&c.nf, (uint32_t)timeout_s * 1000u) < 0) {
 		failed(&c, c.nf.xb.node);
 		goto out;

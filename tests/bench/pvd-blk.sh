@@ -7,7 +7,8 @@
 # The guest boots with lab.nofront=blk; xlite-blkfront runs first (each
 # command attaches, transfers, detaches: the handshake is included), then
 # the guest loads xen-blkfront, which reconnects to the same blkback, and
-# dd moves the same amount with O_DIRECT in 1 MiB blocks.
+# dd moves the same amount with O_DIRECT in 1 MiB blocks. Writes read
+# /dev/zero directly (write_pipe: through a pipe from head, for contrast).
 . "$(dirname "$0")/lib.sh"
 
 MIB=${MIB:-64}
@@ -24,14 +25,16 @@ EOF
 cat >>"$W/b.sh" <<'EOF'
 t() { cut -d' ' -f1 /proc/uptime; }
 run() { n=$1; shift; a=$(t); "$@"; e=$?; b=$(t); echo "PVDB $n $e $a $b"; }
-xr() { xlite-blkfront xvda read 0 $S >/dev/null; }
-xw() { head -c $B /dev/zero | xlite-blkfront xvda write 0; }
+xr() { xlite-blkfront -v xvda read 0 $S >/dev/null; }
+xw() { xlite-blkfront -v xvda write 0 $S </dev/zero; }
+xwp() { head -c $B /dev/zero | xlite-blkfront -v xvda write 0; }
 kr() { dd if=/dev/xvda of=/dev/null bs=1M count=$M iflag=direct 2>/dev/null; }
 kw() { dd if=/dev/zero of=/dev/xvda bs=1M count=$M oflag=direct conv=fsync 2>/dev/null; }
-xi() { xlite-blkfront xvda info >/dev/null; }
+xi() { xlite-blkfront -v xvda info >/dev/null; }
 run xattach xi
 run xr xr
 run xw xw
+run xwp xwp
 run xr2 xr
 modprobe xen-blkfront
 i=0; while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep .2; i=$((i + 1)); done
@@ -75,14 +78,14 @@ glog | grep 'xlite-blkfront' | sed 's/^/# /'
 # fig NAME: "MiB/s" for a timed run of MIB MiB, "ms" for xattach.
 secs() { glog | awk -v n="$1" '$1 == "PVDB" && $2 == n { if ($3 != 0) print "FAILED"; else printf "%.2f", $5 - $4 }' | tail -1; }
 mibps() { awk -v s="$1" -v m="$MIB" 'BEGIN { if (s == "" || s == "FAILED") print "NA"; else if (s > 0) printf "%.1f", m / s; else print "inf" }'; }
-for n in xr xw xr2 kr kw kr2; do
+for n in xr xw xwp xr2 kr kw kr2; do
 	check_match "run $n completed" '^[0-9]' "$(secs $n)"
 done
 check_eq "xlite-blkfront keeps off a disk the kernel drives" "1" \
 	"$(glog | sed -n 's/^PVDB refused //p')"
 echo "bench pvd-blk: MIB=$MIB xlite_attach_ms=$(awk -v s="$(secs xattach)" 'BEGIN { printf "%d", s * 1000 }')" \
 	"xlite_read_MiBps=$(mibps "$(secs xr)") xlite_read2_MiBps=$(mibps "$(secs xr2)")" \
-	"xlite_write_MiBps=$(mibps "$(secs xw)")" \
+	"xlite_write_MiBps=$(mibps "$(secs xw)") xlite_write_pipe_MiBps=$(mibps "$(secs xwp)")" \
 	"kernel_read_MiBps=$(mibps "$(secs kr)") kernel_read2_MiBps=$(mibps "$(secs kr2)")" \
 	"kernel_write_MiBps=$(mibps "$(secs kw)")"
 xlite destroy pvdbench >/dev/null 2>&1
