@@ -34,3 +34,7 @@ tests_unit_test_apply_kcache_LDADD = $(XLITE_XEN_LIBS)
 # The benchmark's timer (tests/bench/create.sh runs it in the lab's dom0).
 pkglibexec_PROGRAMS = tests/bench/xlite-timeit
 tests_bench_xlite_timeit_SOURCES = tests/bench/xlite-timeit.c
+
+# The xlite manual (its Xen commands).
+man1_MANS += xl-lite/xlite.1
+EXTRA_DIST += xl-lite/xlite.1 tests/bench/create.sh

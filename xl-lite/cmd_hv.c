@@ -1,15 +1,36 @@
 /* What the Xen commands share: opening the hypervisor, naming a domain. */
+#include <execinfo.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "libtool/device.h"
 #include "libtool/domain.h"
 #include "libtool/hv.h"
 #include "xl-lite/xlite.h"
 
+/* XLITE_DEBUG: a crash prints its stack (addresses for addr2line). */
+static void on_crash(int sig)
+{
+	void *frames[64];
+	int n = backtrace(frames, 64);
+
+	backtrace_symbols_fd(frames, n, STDERR_FILENO);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 int xlite_cli_hv_open(struct xlite_hv *hv, unsigned int flags)
 {
 	const char *fault = getenv("XLITE_FAULT");	/* lab tests of rollback */
-	int rc = xlite_hv_xen_open(hv, flags);
+	const char *debug = getenv("XLITE_DEBUG");
+	int rc;
+
+	if (debug && *debug) {
+		signal(SIGSEGV, on_crash);
+		signal(SIGABRT, on_crash);
+	}
+	rc = xlite_hv_xen_open(hv, flags);
 
 	if (rc == 0 && fault && *fault)
 		rc = xlite_hv_fault_wrap(hv, fault);

@@ -41,7 +41,7 @@ static void putf(struct info_out *o, const char *key, bool number, const char *f
 	va_start(ap, fmt);
 	v = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	put(o, key, v, number);
+	put(o, key, g_strchug(v), number);
 	g_free(v);
 }
 
@@ -70,7 +70,7 @@ static void put_phys(struct info_out *o, const struct xlite_physinfo *p)
 	putf(o, "cpu_mhz", true, "%u.%03u", p->cpu_khz / 1000, p->cpu_khz % 1000);
 	putf(o, "hw_caps", false, "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
 	     c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
-	/* xl prints a leading space before each capability; keep it in text. */
+	/* Each capability with a leading space, as xl; putf strips the first. */
 	putf(o, "virt_caps", false, "%s%s%s%s%s%s%s%s%s%s%s",
 	     p->cap_pv ? " pv" : "", p->cap_hvm ? " hvm" : "",
 	     p->cap_hvm && p->cap_hvm_directio ? " hvm_directio" : "",

@@ -28,9 +28,9 @@ json_ok() {
 		if (match(substr(s, pos), /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/)) { pos += RLENGTH; return 1 }
 		return 0
 	}
-	function seq(close, isobj,   c) {
+	function seq(endc, isobj,   c) {
 		pos++; ws()
-		if (substr(s, pos, 1) == close) { pos++; return 1 }
+		if (substr(s, pos, 1) == endc) { pos++; return 1 }
 		for (;;) {
 			ws()
 			if (isobj) {
@@ -40,7 +40,7 @@ json_ok() {
 			}
 			if (!val()) return 0
 			ws(); c = substr(s, pos, 1); pos++
-			if (c == close) return 1
+			if (c == endc) return 1
 			if (c != ",") return 0
 		}
 	}
