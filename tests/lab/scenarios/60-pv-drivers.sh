@@ -58,6 +58,18 @@ p NODEVMSG=$(cat /tmp/e)
 printf abc | xlite-blkfront xvda write 100 2>/tmp/e; p PART=$?
 p PARTMSG=$(cat /tmp/e)
 p STATE=$(xenstore-read device/vbd/51712/state)
+# A frontend killed while connected (blocked writing to a full pipe): the
+# next one must close the stale connection down first.
+xlite-blkfront xvda read 0 131072 | sleep 120 & S=$!
+i=0
+while [ "$(xenstore-read device/vbd/51712/state)" != 4 ] && [ $i -lt 300 ]; do
+	sleep .2; i=$((i + 1))
+done
+kill -9 $(pidof xlite-blkfront); kill $S
+p KILLED=$(xenstore-read device/vbd/51712/state)
+p RESET=$(xlite-blkfront -v xvda read 0 8192 2>/tmp/e | md5sum | cut -d' ' -f1)
+grep -q 'backend Connected: front Initialising -> Closing' /tmp/e && p RESETPATH=1
+grep 'xlite-blkfront' /tmp/e | sed 's/^/PVD trace /'
 xlite-netfront -b -i xnf0 0 2>/tmp/nf.log; p NF=$?
 sed 's/^/PVD nf /' /tmp/nf.log
 ip addr add 169.254.60.2/24 dev xnf0
@@ -75,6 +87,17 @@ kill $N; i=0
 while kill -0 $N 2>/dev/null && [ $i -lt 150 ]; do sleep .2; i=$((i + 1)); done
 p NFGONE=$i
 sed 's/^/PVD nf /' /tmp/nf.log | tail -1
+NB=$(xenstore-read device/vif/0/backend)/state; i=0
+while [ "$(xenstore-read $NB)" != 2 ] && [ $i -lt 50 ]; do sleep .2; i=$((i + 1)); done
+p NBSTATE=$(xenstore-read $NB)
+# The toolstack takes the vif away under a running xlite-netfront.
+xlite-netfront -b -i xnf1 0 2>/tmp/nf2.log; p NF2=$?
+p UNPLUG
+xs_wait pvd-unplugged
+N=$(pidof xlite-netfront); i=0
+while [ -n "$N" ] && kill -0 $N 2>/dev/null && [ $i -lt 150 ]; do sleep .2; i=$((i + 1)); done
+p NF2GONE=$i
+sed 's/^/PVD nf2 /' /tmp/nf2.log
 p DONE
 EOF
 check "the guest script fits on 16 sectors" test "$(wc -c <"$W/t.sh")" -lt 8192
@@ -152,6 +175,10 @@ check_eq "frontend said its ABI" "x86_64-abi" "$(xs /local/domain/$D/device/vbd/
 check_eq "frontend offered persistent grants" "1" \
 	"$(xs /local/domain/$D/device/vbd/51712/feature-persistent)"
 check_eq "xvdb's blkback waits in InitWait (2) again" "2" "$(xs $BE/vbd/$D/51728/state)"
+check_eq "a killed frontend leaves the vbd Connected" "4" "$(gval KILLED)"
+check_eq "the next frontend closes the stale connection and reads" "$PAT" "$(gval RESET)"
+check_eq "... through the reset path (Connected -> Closing -> Initialising)" "1" \
+	"$(gval RESETPATH)"
 
 # ---- network ---------------------------------------------------------------
 check_eq "xlite-netfront connected" "0" "$(gval NF)"
@@ -185,13 +212,22 @@ check "available memory dropped by more than 30 MiB" sh -c "[ \$(($A1 - $A2)) -g
 
 # ---- stopping --------------------------------------------------------------
 xenstore-write $DATA/pvd-stop 1
-check "guest stopped its daemons" wait_for 60 guest_has "PVD DONE"
+check "guest stopped its daemons" wait_for 60 guest_has "PVD UNPLUG"
 check_eq "agent exits 0 on SIGTERM" "0" "$(gval AGENT_RC)"
 check "xlite-netfront exits on SIGTERM" sh -c "[ '$(gval NFGONE)' -lt 150 ]"
 check_match "... with its traffic counts" "PVD nf .*tx [1-9][0-9]* frames .*rx [1-9][0-9]* frames" \
 	"$(glog)"
-netback_initwait() { [ "$(xs $BE/vif/$D/0/state)" = 2 ]; }
-check "netback waits in InitWait (2) again" wait_for 10 netback_initwait
+check_eq "netback waits in InitWait (2) after the frontend let go" "2" "$(gval NBSTATE)"
+# Backend loss: the toolstack unplugs the vif under a running frontend.
+check_eq "xlite-netfront connected again" "0" "$(gval NF2)"
+netback_connected() { [ "$(xs $BE/vif/$D/0/state)" = 4 ]; }
+check "netback Connected again" wait_for 30 netback_connected
+check "network-detach with xlite-netfront running" xlite network-detach pvd 0
+xenstore-write $DATA/pvd-unplugged 1
+check "guest finished" wait_for 60 guest_has "PVD DONE"
+check "xlite-netfront exits when its backend goes" sh -c "[ '$(gval NF2GONE)' -lt 150 ]"
+check_match "... saying so" "PVD nf2 .*backend .*(left Connected|disappeared)" "$(glog)"
+check_fails "the vif's backend is gone" xenstore-read $BE/vif/$D/0/state
 S3=$(xs $DATA/meminfo_seq)
 sleep 3
 check_eq "no report after the agent stopped" "$S3" "$(xs $DATA/meminfo_seq)"
