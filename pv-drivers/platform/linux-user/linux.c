@@ -59,16 +59,24 @@ static int lx_evtchn_alloc(struct pvd_platform *p, uint16_t remote, uint32_t *po
 	xenevtchn_port_or_error_t r;
 
 	r = xenevtchn_bind_unbound_port(L(p)->xce, remote);
-	if (r < 0)
-		return sys_fail(p, "allocating an event channel for domain", "0");
+	if (r < 0) {
+		int e = errno != 0 ? errno : EIO;
+
+		return pvd_fail(&p->err, -e, "allocating an event channel for domain "
+				"%u: %s", remote, strerror(e));
+	}
 	*port = (uint32_t)r;
 	return 0;
 }
 
 static int lx_evtchn_notify(struct pvd_platform *p, uint32_t port)
 {
-	if (xenevtchn_notify(L(p)->xce, port) < 0)
-		return sys_fail(p, "notifying event channel", "");
+	if (xenevtchn_notify(L(p)->xce, port) < 0) {
+		int e = errno != 0 ? errno : EIO;
+
+		return pvd_fail(&p->err, -e, "notifying event channel %u: %s", port,
+				strerror(e));
+	}
 	return 0;
 }
 
