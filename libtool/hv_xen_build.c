@@ -31,7 +31,7 @@ static void choose_kernel(struct xlite_hv_build *b, struct kernel_choice *k)
 	if (!b->kcache_dir)
 		return;
 	/* A cache that cannot be read only costs speed, never the create. */
-	if (xlite_kcache_key(b->kernel, k->key, &k->is_elf, &err) < 0) {
+	if (xlite_kcache_key_memo(b->kcache_dir, b->kernel, k->key, &k->is_elf, &err) < 0) {
 		g_free(err);
 		return;
 	}

@@ -17,6 +17,8 @@
 
 #define KCACHE_MAX_FILE (1024ull * 1024 * 1024)	/* what libxenguest accepts */
 
+static int write_all(int fd, const unsigned char *p, size_t len);
+
 static bool key_ok(const char *key)
 {
 	return strlen(key) == XLITE_KCACHE_KEY_LEN &&
@@ -136,6 +138,76 @@ out:
 		munmap(map, (size_t)st.st_size);
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+/* The memo line: "dev ino size mtime.ns ctime.ns is_elf key". */
+static char *memo_line(const struct stat *st, bool is_elf, const char *key)
+{
+	return g_strdup_printf("%llu %llu %lld %lld.%09ld %lld.%09ld %d %s\n",
+			       (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+			       (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+			       st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+			       st->st_ctim.tv_nsec, is_elf ? 1 : 0, key ? key : "");
+}
+
+int xlite_kcache_key_memo(const char *dir, const char *file,
+			  char key[XLITE_KCACHE_KEY_LEN + 1], bool *is_elf, char **err)
+{
+	struct stat st, dst;
+	char *memo = NULL, *want = NULL, *have = NULL, *tmp = NULL;
+	gsize len = 0;
+	int rc;
+
+	if (stat(file, &st) < 0) {
+		*err = g_strdup_printf("%s: %s", file, g_strerror(errno));
+		return -errno;
+	}
+	memo = g_strdup_printf("%s/stat-%llu-%llu", dir, (unsigned long long)st.st_dev,
+			       (unsigned long long)st.st_ino);
+	want = memo_line(&st, false, NULL);
+	/* Trusted only when ours and not writable by others, like entries. */
+	if (lstat(memo, &dst) == 0 && S_ISREG(dst.st_mode) && dst.st_uid == geteuid() &&
+	    !(dst.st_mode & 022) && g_file_get_contents(memo, &have, &len, NULL)) {
+		/* want ends "0 \n": compare the stat part, then take the rest. */
+		size_t n = strlen(want) - 3;
+		const char *rest = have + n;
+
+		if (len == n + 2 + XLITE_KCACHE_KEY_LEN + 1 && strncmp(have, want, n) == 0 &&
+		    (rest[0] == '0' || rest[0] == '1') && rest[1] == ' ' &&
+		    rest[2 + XLITE_KCACHE_KEY_LEN] == '\n') {
+			memcpy(key, rest + 2, XLITE_KCACHE_KEY_LEN);
+			key[XLITE_KCACHE_KEY_LEN] = '\0';
+			if (key_ok(key)) {
+				*is_elf = rest[0] == '1';
+				rc = 0;
+				goto out;
+			}
+		}
+	}
+	rc = xlite_kcache_key(file, key, is_elf, err);
+	if (rc < 0)
+		goto out;
+	/* Remember it (best effort: a failure only costs the next hash). */
+	if (g_mkdir_with_parents(dir, 0700) == 0) {
+		char *line = memo_line(&st, *is_elf, key);
+		int fd;
+
+		tmp = g_strdup_printf("%s.XXXXXX", memo);
+		fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			bool ok = write_all(fd, (const unsigned char *)line, strlen(line)) == 0;
+
+			if (close(fd) < 0 || !ok || rename(tmp, memo) < 0)
+				unlink(tmp);
+		}
+		g_free(line);
+	}
+out:
+	g_free(tmp);
+	g_free(have);
+	g_free(want);
+	g_free(memo);
 	return rc;
 }
 

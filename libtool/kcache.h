@@ -17,6 +17,12 @@
  * whether FILE is an ELF already (nothing to cache). 0 or -errno. */
 int xlite_kcache_key(const char *file, char key[XLITE_KCACHE_KEY_LEN + 1], bool *is_elf,
 		     char **err);
+/* The same, remembered per file in DIR: when FILE's device, inode, size,
+ * mtime and ctime are those recorded when it was last hashed, the recorded
+ * key is used (ctime changes on every write and cannot be set back), so a
+ * create does not read and hash the whole kernel each time. */
+int xlite_kcache_key_memo(const char *dir, const char *file,
+			  char key[XLITE_KCACHE_KEY_LEN + 1], bool *is_elf, char **err);
 /* DIR/KEY.elf when present and valid (g_free), else NULL. */
 char *xlite_kcache_lookup(const char *dir, const char *key);
 /* Stores the ELF BLOB as DIR/KEY.elf, atomically. 0 or -errno. */

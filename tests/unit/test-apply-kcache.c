@@ -72,6 +72,34 @@ static void test_key_is_sha256_of_content(struct fx *f, gconstpointer unused)
 	g_free(path);
 }
 
+static void test_memo_gives_the_key_and_notices_a_change(struct fx *f, gconstpointer unused)
+{
+	char key[XLITE_KCACHE_KEY_LEN + 1], key2[XLITE_KCACHE_KEY_LEN + 1];
+	char *path, *err = NULL, *want;
+	bool is_elf = true;
+
+	(void)unused;
+	path = g_build_filename(f->dir, "vmlinuz", NULL);
+	g_assert_true(g_file_set_contents(path, "first kernel", 12, NULL));
+	g_assert_cmpint(xlite_kcache_key_memo(f->dir, path, key, &is_elf, &err), ==, 0);
+	want = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "first kernel", 12);
+	g_assert_cmpstr(key, ==, want);
+	g_free(want);
+	/* Remembered: the same answer without the file's bytes changing. */
+	g_assert_cmpint(xlite_kcache_key_memo(f->dir, path, key2, &is_elf, &err), ==, 0);
+	g_assert_cmpstr(key2, ==, key);
+	g_assert_false(is_elf);
+	/* Same size, new content: ctime moves, the key follows. */
+	g_usleep(10 * 1000);
+	g_assert_true(g_file_set_contents(path, "other kernel", 12, NULL));
+	g_assert_cmpint(xlite_kcache_key_memo(f->dir, path, key2, &is_elf, &err), ==, 0);
+	want = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "other kernel", 12);
+	g_assert_cmpstr(key2, ==, want);
+	g_free(want);
+	g_unlink(path);
+	g_free(path);
+}
+
 static void test_elf_check_accepts_whole_rejects_truncated(struct fx *f, gconstpointer unused)
 {
 	(void)unused;
@@ -155,6 +183,8 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 #define T(path, fn) g_test_add("/kcache/" path, struct fx, NULL, fx_setup, fn, fx_teardown)
 	T("key-is-sha256-of-content", test_key_is_sha256_of_content);
+	T("memo-gives-the-key-and-notices-a-change",
+	  test_memo_gives_the_key_and_notices_a_change);
 	T("elf-check-accepts-whole-rejects-truncated",
 	  test_elf_check_accepts_whole_rejects_truncated);
 	T("stored-entry-is-found", test_stored_entry_is_found);
