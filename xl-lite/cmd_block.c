@@ -18,7 +18,7 @@
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
 
-static void print_warning(const char *msg, void *opaque)
+void xlite_cli_device_warning(const char *msg, void *opaque)
 {
 	(void)opaque;
 	xlite_warn("%s", msg);
@@ -71,6 +71,62 @@ int xlite_cli_device_lock(struct xlite_hv *hv, uint32_t domid, int *fd)
 	return rc;
 }
 
+int xlite_cli_device_open(struct xlite_hv *hv, const char *spec, uint32_t *domid, int *lock_fd)
+{
+	if (xlite_cli_hv_open(hv, 0) < 0)
+		return -1;
+	if (xlite_cli_resolve(hv, spec, domid) < 0)
+		return -1;
+	return xlite_cli_device_lock(hv, *domid, lock_fd);
+}
+
+int xlite_cli_detach_options(const struct xlite_cmd *cmd, int argc, char **argv, bool *force,
+			     int *timeout_ms)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long timeout_s = XLITE_DEVICE_TIMEOUT_MS / 1000;
+	char *end;
+	int c;
+
+	*force = false;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+ft:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			*force = true;
+			break;
+		case 't':
+			timeout_s = strtol(optarg, &end, 10);
+			if (*end || timeout_s < 1 || timeout_s > 3600)
+				return xlite_usage(cmd);
+			break;
+		default:
+			return xlite_usage(cmd);
+		}
+	}
+	if (argc - optind != 2)
+		return xlite_usage(cmd);
+	*timeout_ms = (int)timeout_s * 1000;
+	return 0;
+}
+
+int xlite_cli_device_unplug(struct xlite_hv *hv, uint32_t domid, enum xlite_device_kind kind,
+			    unsigned int devid, int timeout_ms, bool force, const char *dom_spec,
+			    const char *what, const char *dev_spec)
+{
+	int rc = xlite_device_unplug(hv, domid, kind, devid, timeout_ms, force);
+
+	if (rc == -ENOENT)
+		xlite_err("domain '%s' has no %s %s", dom_spec, what, dev_spec);
+	else if (rc < 0)
+		xlite_err("%s", xlite_hv_error(hv));
+	return rc;
+}
+
 /* The disk from the arguments after NAME: an XML <disk> element (text or
  * FILE.xml) or xl's disk spec. */
 static int disk_from_args(int argc, char **argv, struct xlite_config *cfg,
@@ -86,7 +142,7 @@ static int disk_from_args(int argc, char **argv, struct xlite_config *cfg,
 		return rc;
 	if (rc == 1) {
 		rc = xlite_device_xml_parse(text, strlen(text), name, XLITE_DEVICE_VBD, cfg,
-					    print_warning, NULL, &err);
+					    xlite_cli_device_warning, NULL, &err);
 		if (rc == 0)
 			*disk = cfg->disks[0];	/* borrowed from CFG */
 	} else {
@@ -123,11 +179,7 @@ int xlite_cmd_block_attach(struct xlite_cli *cli, int argc, char **argv)
 	if (disk_from_args(argc - optind - 1, argv + optind + 1, &cfg, &disk) < 0)
 		return XLITE_EXIT_USAGE;
 	from_spec = cfg.n_disks == 0;
-	if (xlite_cli_hv_open(&hv, 0) < 0)
-		goto out;
-	if (xlite_cli_resolve(&hv, argv[optind], &domid) < 0)
-		goto out;
-	if (xlite_cli_device_lock(&hv, domid, &lock_fd) < 0)
+	if (xlite_cli_device_open(&hv, argv[optind], &domid, &lock_fd) < 0)
 		goto out;
 	if (xlite_device_disk_attach(&hv, domid, &disk) < 0) {
 		xlite_err("%s", xlite_hv_error(&hv));
@@ -147,55 +199,27 @@ out:
 
 int xlite_cmd_block_detach(struct xlite_cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct xlite_cmd *cmd = xlite_cmd_find("block-detach");
 	struct xlite_hv hv = { 0 };
 	unsigned int devid;
 	uint32_t domid;
-	bool force = false;
-	long timeout_s = XLITE_DEVICE_TIMEOUT_MS / 1000;
-	char *end;
-	int c, lock_fd = -1, rc = XLITE_EXIT_FAIL;
+	bool force;
+	int timeout_ms, lock_fd = -1, rc;
 
 	(void)cli;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ft:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			force = true;
-			break;
-		case 't':
-			timeout_s = strtol(optarg, &end, 10);
-			if (*end || timeout_s < 1 || timeout_s > 3600)
-				return xlite_usage(cmd);
-			break;
-		default:
-			return xlite_usage(cmd);
-		}
-	}
-	if (argc - optind != 2)
-		return xlite_usage(cmd);
+	rc = xlite_cli_detach_options(cmd, argc, argv, &force, &timeout_ms);
+	if (rc != 0)
+		return rc;
 	if (xlite_device_vbd_id(argv[optind + 1], &devid) < 0) {
 		xlite_err("'%s' is not a disk: expected a vdev such as xvdb, or its number",
 			  argv[optind + 1]);
 		return XLITE_EXIT_USAGE;
 	}
-	if (xlite_cli_hv_open(&hv, 0) < 0)
+	rc = XLITE_EXIT_FAIL;
+	if (xlite_cli_device_open(&hv, argv[optind], &domid, &lock_fd) < 0)
 		goto out;
-	if (xlite_cli_resolve(&hv, argv[optind], &domid) < 0)
-		goto out;
-	if (xlite_cli_device_lock(&hv, domid, &lock_fd) < 0)
-		goto out;
-	c = xlite_device_unplug(&hv, domid, XLITE_DEVICE_VBD, devid, (int)timeout_s * 1000, force);
-	if (c == -ENOENT)
-		xlite_err("domain '%s' has no disk %s", argv[optind], argv[optind + 1]);
-	else if (c < 0)
-		xlite_err("%s", xlite_hv_error(&hv));
-	if (c < 0)
+	if (xlite_cli_device_unplug(&hv, domid, XLITE_DEVICE_VBD, devid, timeout_ms, force,
+				    argv[optind], "disk", argv[optind + 1]) < 0)
 		goto out;
 	rc = XLITE_EXIT_OK;
 out:

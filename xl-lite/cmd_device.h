@@ -2,6 +2,7 @@
 #ifndef XLITE_CMD_DEVICE_H
 #define XLITE_CMD_DEVICE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <glib.h>
@@ -16,6 +17,20 @@
 int xlite_cli_device_text(int argc, char **argv, char **text, char **name);
 /* Takes DOMID's name lock (*fd, release with xlite_name_unlock); < 0 printed. */
 int xlite_cli_device_lock(struct xlite_hv *hv, uint32_t domid, int *fd);
+/* Opens the hypervisor, resolves SPEC (NAME|ID) to *domid and takes its
+ * name lock (*lock_fd); < 0 printed. */
+int xlite_cli_device_open(struct xlite_hv *hv, const char *spec, uint32_t *domid, int *lock_fd);
+/* block-detach / network-detach: [-f|--force] [-t|--timeout SECONDS] NAME DEV;
+ * 0 with optind at NAME, else the usage exit status (printed). */
+int xlite_cli_detach_options(const struct xlite_cmd *cmd, int argc, char **argv, bool *force,
+			     int *timeout_ms);
+/* Unplugs the device; < 0 printed ("domain 'DOM_SPEC' has no WHAT DEV_SPEC"
+ * when DOMID has no such device). */
+int xlite_cli_device_unplug(struct xlite_hv *hv, uint32_t domid, enum xlite_device_kind kind,
+			    unsigned int devid, int timeout_ms, bool force, const char *dom_spec,
+			    const char *what, const char *dev_spec);
+/* Prints a parser warning (xlite_device_xml_parse's callback). */
+void xlite_cli_device_warning(const char *msg, void *opaque);
 /* block-list / network-list: [--json] NAME|ID... */
 int xlite_cli_device_list(struct xlite_cli *cli, int argc, char **argv,
 			  enum xlite_device_kind kind, const char *cmdname);

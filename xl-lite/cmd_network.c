@@ -16,12 +16,6 @@
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
 
-static void print_warning(const char *msg, void *opaque)
-{
-	(void)opaque;
-	xlite_warn("%s", msg);
-}
-
 /* The nic from the arguments after NAME: an XML <interface> element (text
  * or FILE.xml) or xl's KEY=VALUE words (none: bridge xenbr0). */
 static int nic_from_args(int argc, char **argv, struct xlite_config *cfg,
@@ -36,7 +30,7 @@ static int nic_from_args(int argc, char **argv, struct xlite_config *cfg,
 		return rc;
 	if (rc == 1) {
 		rc = xlite_device_xml_parse(text, strlen(text), name, XLITE_DEVICE_VIF, cfg,
-					    print_warning, NULL, &err);
+					    xlite_cli_device_warning, NULL, &err);
 		if (rc == 0)
 			*nic = cfg->nics[0];	/* borrowed from CFG */
 	} else {
@@ -74,11 +68,7 @@ int xlite_cmd_network_attach(struct xlite_cli *cli, int argc, char **argv)
 	 * domain's, as create does. */
 	if (!from_words && !nic.mac_given)
 		memset(nic.mac, 0, sizeof(nic.mac));
-	if (xlite_cli_hv_open(&hv, 0) < 0)
-		goto out;
-	if (xlite_cli_resolve(&hv, argv[optind], &domid) < 0)
-		goto out;
-	if (xlite_cli_device_lock(&hv, domid, &lock_fd) < 0)
+	if (xlite_cli_device_open(&hv, argv[optind], &domid, &lock_fd) < 0)
 		goto out;
 	if (xlite_device_nic_attach(&hv, domid, &nic, XLITE_DEVICE_TIMEOUT_MS, &devid) < 0) {
 		xlite_err("%s", xlite_hv_error(&hv));
@@ -133,53 +123,24 @@ static int vif_of(struct xlite_hv *hv, uint32_t domid, const char *spec, unsigne
 
 int xlite_cmd_network_detach(struct xlite_cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct xlite_cmd *cmd = xlite_cmd_find("network-detach");
 	struct xlite_hv hv = { 0 };
 	unsigned int devid;
 	uint32_t domid;
-	bool force = false;
-	long timeout_s = XLITE_DEVICE_TIMEOUT_MS / 1000;
-	char *end;
-	int c, lock_fd = -1, rc = XLITE_EXIT_FAIL;
+	bool force;
+	int timeout_ms, lock_fd = -1, rc;
 
 	(void)cli;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ft:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			force = true;
-			break;
-		case 't':
-			timeout_s = strtol(optarg, &end, 10);
-			if (*end || timeout_s < 1 || timeout_s > 3600)
-				return xlite_usage(cmd);
-			break;
-		default:
-			return xlite_usage(cmd);
-		}
-	}
-	if (argc - optind != 2)
-		return xlite_usage(cmd);
-	if (xlite_cli_hv_open(&hv, 0) < 0)
-		goto out;
-	if (xlite_cli_resolve(&hv, argv[optind], &domid) < 0)
-		goto out;
-	if (xlite_cli_device_lock(&hv, domid, &lock_fd) < 0)
+	rc = xlite_cli_detach_options(cmd, argc, argv, &force, &timeout_ms);
+	if (rc != 0)
+		return rc;
+	rc = XLITE_EXIT_FAIL;
+	if (xlite_cli_device_open(&hv, argv[optind], &domid, &lock_fd) < 0)
 		goto out;
 	if (vif_of(&hv, domid, argv[optind + 1], &devid) < 0)
 		goto out;
-	c = xlite_device_unplug(&hv, domid, XLITE_DEVICE_VIF, devid, (int)timeout_s * 1000, force);
-	if (c == -ENOENT)
-		xlite_err("domain '%s' has no network interface %s", argv[optind],
-			  argv[optind + 1]);
-	else if (c < 0)
-		xlite_err("%s", xlite_hv_error(&hv));
-	if (c < 0)
+	if (xlite_cli_device_unplug(&hv, domid, XLITE_DEVICE_VIF, devid, timeout_ms, force,
+				    argv[optind], "network interface", argv[optind + 1]) < 0)
 		goto out;
 	rc = XLITE_EXIT_OK;
 out:
