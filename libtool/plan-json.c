@@ -35,6 +35,15 @@ static void jkey(FILE *f, const char *indent, const char *key)
 	fprintf(f, "%s\"%s\": ", indent, key);
 }
 
+/* INDENT"KEY": "VAL" (or null), then AFTER. */
+static void jfield(FILE *f, const char *indent, const char *key, const char *val,
+		   const char *after)
+{
+	jkey(f, indent, key);
+	jstr(f, val);
+	fputs(after, f);
+}
+
 static void jops(FILE *f, const char *indent, const struct xlite_xs_ops *o)
 {
 	size_t i;
@@ -73,21 +82,15 @@ static void disks(FILE *f, const struct xlite_plan *p)
 
 		fprintf(f, "%s\n    {\n", i ? "," : "");
 		fprintf(f, "      \"index\": %zu,\n", i);
-		jkey(f, "      ", "target");
-		jstr(f, d->disk.target);
-		fprintf(f, ",\n      \"vdev\": %u,\n", d->disk.vdev);
+		jfield(f, "      ", "target", d->disk.target, ",\n");
+		fprintf(f, "      \"vdev\": %u,\n", d->disk.vdev);
 		fprintf(f, "      \"type\": \"%s\",\n",
 			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
-		jkey(f, "      ", "source");
-		jstr(f, d->disk.source);
-		fprintf(f, ",\n      \"readonly\": %s,\n", d->disk.readonly ? "true" : "false");
+		jfield(f, "      ", "source", d->disk.source, ",\n");
+		fprintf(f, "      \"readonly\": %s,\n", d->disk.readonly ? "true" : "false");
 		fprintf(f, "      \"needs_loop\": %s,\n", d->needs_loop ? "true" : "false");
-		jkey(f, "      ", "frontend");
-		jstr(f, d->frontend);
-		fputs(",\n", f);
-		jkey(f, "      ", "backend");
-		jstr(f, d->backend);
-		fputs(",\n", f);
+		jfield(f, "      ", "frontend", d->frontend, ",\n");
+		jfield(f, "      ", "backend", d->backend, ",\n");
 		jkey(f, "      ", "xenstore");
 		jops(f, "      ", &d->nodes);
 		fputs("\n    }", f);
@@ -107,24 +110,14 @@ static void nics(FILE *f, const struct xlite_plan *p)
 		fprintf(f, "      \"devid\": %u,\n", n->devid);
 		fprintf(f, "      \"mac\": \"%s\",\n", n->mac);
 		fprintf(f, "      \"mac_generated\": %s,\n", n->nic.mac_given ? "false" : "true");
-		jkey(f, "      ", "bridge");
-		jstr(f, n->nic.bridge);
-		fputs(",\n", f);
-		jkey(f, "      ", "vif");
-		jstr(f, n->vif);
-		fputs(",\n", f);
-		jkey(f, "      ", "frontend");
-		jstr(f, n->frontend);
-		fputs(",\n", f);
-		jkey(f, "      ", "backend");
-		jstr(f, n->backend);
-		fputs(",\n", f);
+		jfield(f, "      ", "bridge", n->nic.bridge, ",\n");
+		jfield(f, "      ", "vif", n->vif, ",\n");
+		jfield(f, "      ", "frontend", n->frontend, ",\n");
+		jfield(f, "      ", "backend", n->backend, ",\n");
 		jkey(f, "      ", "xenstore");
 		jops(f, "      ", &n->nodes);
 		fputs(",\n", f);
-		jkey(f, "      ", "hotplug_status");
-		jstr(f, n->hotplug_status);
-		fputs("\n    }", f);
+		jfield(f, "      ", "hotplug_status", n->hotplug_status, "\n    }");
 	}
 	fputs(p->n_nics ? "\n  ],\n" : "],\n", f);
 }
@@ -138,21 +131,12 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 	if (!f)
 		return NULL;
 	fputs("{\n", f);
-	jkey(f, "  ", "name");
-	jstr(f, p->name);
-	fprintf(f, ",\n  \"uuid\": \"%s\",\n", p->uuid);
-	jkey(f, "  ", "os_type");
-	jstr(f, p->os_type);
-	fputs(",\n", f);
-	jkey(f, "  ", "kernel");
-	jstr(f, p->kernel);
-	fputs(",\n", f);
-	jkey(f, "  ", "initrd");
-	jstr(f, p->initrd);
-	fputs(",\n", f);
-	jkey(f, "  ", "cmdline");
-	jstr(f, p->cmdline);
-	fputs(",\n", f);
+	jfield(f, "  ", "name", p->name, ",\n");
+	fprintf(f, "  \"uuid\": \"%s\",\n", p->uuid);
+	jfield(f, "  ", "os_type", p->os_type, ",\n");
+	jfield(f, "  ", "kernel", p->kernel, ",\n");
+	jfield(f, "  ", "initrd", p->initrd, ",\n");
+	jfield(f, "  ", "cmdline", p->cmdline, ",\n");
 	fprintf(f, "  \"memory\": {\"max_kib\": %llu, \"target_kib\": %llu, \"min_kib\": %llu, "
 		"\"maxmem_kib\": %llu, \"max_pages\": %llu, \"target_pages\": %llu},\n",
 		(unsigned long long)p->memory_kib, (unsigned long long)p->current_kib,
