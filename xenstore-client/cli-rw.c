@@ -37,10 +37,30 @@ static int read_all(struct xsc_ctx *ctx, void *opaque)
 	return 0;
 }
 
+/* Opens the connection and runs FN, in a transaction when IN_TXN; the
+ * exit status, with the reason printed on failure. */
+static int run_op(xsc_txn_fn fn, void *opaque, bool in_txn)
+{
+	struct xsc_ctx ctx = XSC_CTX_INIT;
+	int rc = xscli_open(&ctx, 0);
+
+	if (rc)
+		goto out;
+	rc = in_txn ? xsc_transaction_run(&ctx, fn, opaque) : fn(&ctx, opaque);
+	if (rc < 0) {
+		xscli_err("%s", xsc_errmsg(&ctx));
+		rc = XSCLI_EXIT_FAIL;
+		goto out;
+	}
+	rc = XSCLI_EXIT_OK;
+out:
+	xsc_close(&ctx);
+	return rc;
+}
+
 int xscli_cmd_read(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct read_args a = { .out = g_string_new(NULL) };
-	struct xsc_ctx ctx = XSC_CTX_INIT;
 	int c, rc;
 
 	while ((c = xscli_getopt(cmd, argc, argv, "R", NULL)) != -1) {
@@ -59,19 +79,10 @@ int xscli_cmd_read(const struct xscli_cmd *cmd, int argc, char **argv)
 	rc = xscli_check_paths(a.paths, a.n);
 	if (rc)
 		goto out;
-	rc = xscli_open(&ctx, 0);
-	if (rc)
-		goto out;
-	rc = a.n == 1 ? read_all(&ctx, &a) : xsc_transaction_run(&ctx, read_all, &a);
-	if (rc < 0) {
-		xscli_err("%s", xsc_errmsg(&ctx));
-		rc = XSCLI_EXIT_FAIL;
-		goto out;
-	}
-	fwrite(a.out->str, 1, a.out->len, stdout);
-	rc = XSCLI_EXIT_OK;
+	rc = run_op(read_all, &a, a.n > 1);
+	if (rc == XSCLI_EXIT_OK)
+		fwrite(a.out->str, 1, a.out->len, stdout);
 out:
-	xsc_close(&ctx);
 	g_string_free(a.out, TRUE);
 	return rc;
 }
@@ -204,7 +215,6 @@ static int rm_all(struct xsc_ctx *ctx, void *opaque)
 int xscli_cmd_rm(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct rm_args a = { 0 };
-	struct xsc_ctx ctx = XSC_CTX_INIT;
 	int c, rc;
 
 	while ((c = xscli_getopt(cmd, argc, argv, "t", NULL)) != -1) {
@@ -219,19 +229,7 @@ int xscli_cmd_rm(const struct xscli_cmd *cmd, int argc, char **argv)
 	rc = xscli_check_paths(a.paths, a.n);
 	if (rc)
 		return rc;
-	rc = xscli_open(&ctx, 0);
-	if (rc)
-		goto out;
-	rc = xsc_transaction_run(&ctx, rm_all, &a);
-	if (rc < 0) {
-		xscli_err("%s", xsc_errmsg(&ctx));
-		rc = XSCLI_EXIT_FAIL;
-		goto out;
-	}
-	rc = XSCLI_EXIT_OK;
-out:
-	xsc_close(&ctx);
-	return rc;
+	return run_op(rm_all, &a, true);
 }
 
 /* ---- chmod ---- */
@@ -286,7 +284,6 @@ int xscli_cmd_chmod(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct chmod_args a = { 0 };
 	struct xsc_err err = { "" };
-	struct xsc_ctx ctx = XSC_CTX_INIT;
 	int c, rc, first;
 
 	while ((c = xscli_getopt(cmd, argc, argv, "ru", NULL)) != -1) {
@@ -309,18 +306,7 @@ int xscli_cmd_chmod(const struct xscli_cmd *cmd, int argc, char **argv)
 		xscli_err("%s", err.msg);
 		return XSCLI_EXIT_USAGE;
 	}
-	rc = xscli_open(&ctx, 0);
-	if (rc)
-		goto out;
-	rc = xsc_transaction_run(&ctx, chmod_all, &a);
-	if (rc < 0) {
-		xscli_err("%s", xsc_errmsg(&ctx));
-		rc = XSCLI_EXIT_FAIL;
-		goto out;
-	}
-	rc = XSCLI_EXIT_OK;
-out:
-	xsc_close(&ctx);
+	rc = run_op(chmod_all, &a, true);
 	g_free(a.perms);
 	return rc;
 }
