@@ -4,7 +4,7 @@
 
 #include "libtool/mac.h"
 
-static int hexval(char c)
+int xlite_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -20,7 +20,7 @@ int xlite_mac_parse(const char *s, uint8_t mac[6])
 	unsigned int i;
 
 	for (i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		int hi = xlite_hex_digit(s[0]), lo = hi < 0 ? -1 : xlite_hex_digit(s[1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

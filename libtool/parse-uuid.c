@@ -5,17 +5,7 @@
 #include <sys/random.h>
 
 #include "libtool/config.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "libtool/mac.h"
 
 int xlite_uuid_parse(const char *s, uint8_t uuid[16])
 {
@@ -40,8 +30,8 @@ int xlite_uuid_parse(const char *s, uint8_t uuid[16])
 			d++;
 			continue;
 		}
-		hi = hexval(s[pos]);
-		lo = pos + 1 < len ? hexval(s[pos + 1]) : -1;
+		hi = xlite_hex_digit(s[pos]);
+		lo = pos + 1 < len ? xlite_hex_digit(s[pos + 1]) : -1;
 		if (hi < 0 || lo < 0 || n >= 16)
 			return -EINVAL;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);
