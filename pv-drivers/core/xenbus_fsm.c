@@ -55,6 +55,15 @@ static unsigned int finish_close(struct pvd_xb_fsm *f)
 	return a;
 }
 
+/* The backend is closing while it may hold our ring (ERR says why):
+ * Closed lets it unmap the ring; then wait for its Closed. */
+static unsigned int closed_by_backend(struct pvd_xb_fsm *f, int err)
+{
+	fail(f, err);
+	f->phase = PVD_XB_CLOSING;
+	return set_front(f, XenbusStateClosed);
+}
+
 /* Nothing granted yet: just stop. */
 static unsigned int give_up(struct pvd_xb_fsm *f, int err)
 {
@@ -122,10 +131,8 @@ static unsigned int wait_connect(struct pvd_xb_fsm *f, XenbusState b)
 			a |= set_front(f, XenbusStateConnected);
 		return a;
 	case XenbusStateClosing:
-		/* It refused our ring (xenbus_dev_fatal): Closed, then wait. */
-		fail(f, -ECONNREFUSED);
-		f->phase = PVD_XB_CLOSING;
-		return set_front(f, XenbusStateClosed);
+		/* It refused our ring (xenbus_dev_fatal). */
+		return closed_by_backend(f, -ECONNREFUSED);
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
 		fail(f, -ECONNREFUSED);
@@ -149,10 +156,8 @@ static unsigned int connected(struct pvd_xb_fsm *f, XenbusState b)
 	case XenbusStateReconfigured:
 		return 0;
 	case XenbusStateClosing:
-		/* Unplug or backend error: Closed lets it unmap our ring. */
-		fail(f, -ECONNRESET);
-		f->phase = PVD_XB_CLOSING;
-		return set_front(f, XenbusStateClosed);
+		/* Unplug or backend error. */
+		return closed_by_backend(f, -ECONNRESET);
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
 	case XenbusStateInitialising:
