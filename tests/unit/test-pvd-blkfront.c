@@ -8,6 +8,7 @@
 
 #include "pv-drivers/core/blkfront.h"
 #include "pv-drivers/platform/test/testplat.h"
+#include "tests/unit/test-pvd-helpers.h"
 
 #define DOMID 5
 #define VDEV 51712
@@ -35,18 +36,10 @@ static void setup_attached(struct fx *f, const struct pvd_test_vbd_config *cfg)
 	g_assert_cmpint(pvd_blkfront_attach(&f->bf, TMO), ==, 0);
 }
 
-static void assert_nothing_held(struct fx *f)
-{
-	g_assert_cmpuint(pvd_test_grants_active(f->t), ==, 0);
-	g_assert_cmpuint(pvd_test_ports_open(f->t), ==, 0);
-	g_assert_cmpuint(pvd_test_xs_watches(f->t), ==, 0);
-	g_assert_cmpuint(pvd_test_stale_maps(f->t), ==, 0);
-}
-
 static void teardown(struct fx *f)
 {
 	pvd_blkfront_dispose(&f->bf);
-	assert_nothing_held(f);
+	pvd_assert_nothing_held(f->t);
 	pvd_test_free(f->t);
 }
 
@@ -58,7 +51,7 @@ static void detach_cleanly(struct fx *f)
 
 	g_assert_cmpint(pvd_blkfront_detach(&f->bf, TMO), ==, 0);
 	g_assert_cmpint(pvd_test_vbd_state(f->v), ==, XenbusStateClosed);
-	assert_nothing_held(f);
+	pvd_assert_nothing_held(f->t);
 	state = pvd_test_xs_get(f->t, FE "/state");
 	g_assert_cmpstr(state, ==, "1");
 	f->p->ops->wait(f->p, 0);
@@ -72,7 +65,7 @@ static void detach_after_loss(struct fx *f)
 	g_autofree char *state = NULL;
 
 	g_assert_cmpint(pvd_blkfront_detach(&f->bf, TMO), ==, 0);
-	assert_nothing_held(f);
+	pvd_assert_nothing_held(f->t);
 	state = pvd_test_xs_get(f->t, FE "/state");
 	g_assert_cmpstr(state, ==, "6");
 	f->p->ops->wait(f->p, 0);
@@ -303,7 +296,7 @@ static void test_transaction_conflicts_are_retried(void)
 	pvd_test_xs_fail_commits(f.t, 1000);
 	g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, -EAGAIN);
 	g_assert_nonnull(strstr(f.p->err.msg, "transaction"));
-	assert_nothing_held(&f);
+	pvd_assert_nothing_held(f.t);
 	teardown(&f);
 }
 
@@ -315,11 +308,11 @@ static void test_grant_or_port_failure_fails_cleanly(void)
 	pvd_test_fail_grants(f.t, 1);
 	g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, -ENOSPC);
 	g_assert_nonnull(strstr(f.p->err.msg, "grant"));
-	assert_nothing_held(&f);
+	pvd_assert_nothing_held(f.t);
 	pvd_test_fail_evtchn(f.t, 1);
 	g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, -ENOSPC);
 	g_assert_nonnull(strstr(f.p->err.msg, "event channel"));
-	assert_nothing_held(&f);
+	pvd_assert_nothing_held(f.t);
 	/* And the device still works afterwards. */
 	g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, 0);
 	detach_cleanly(&f);
@@ -338,7 +331,7 @@ static void test_backend_never_ready_times_out(void)
 	g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, -ETIMEDOUT);
 	g_assert_cmpuint(pvd_test_now(f.t) - t0, >=, TMO);
 	g_assert_nonnull(strstr(f.p->err.msg, "Initialising"));
-	assert_nothing_held(&f);
+	pvd_assert_nothing_held(f.t);
 	teardown(&f);
 }
 
@@ -352,7 +345,7 @@ static void test_backend_refusing_is_reported(void)
 	g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, -ECONNREFUSED);
 	g_assert_nonnull(strstr(f.p->err.msg, "refused"));
 	g_assert_cmpint(pvd_test_vbd_state(f.v), ==, XenbusStateClosed);
-	assert_nothing_held(&f);
+	pvd_assert_nothing_held(f.t);
 	teardown(&f);
 }
 
@@ -364,7 +357,7 @@ static void test_missing_device_is_reported(void)
 	pvd_blkfront_init(&f.bf, f.p, 51728);
 	g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, -ENODEV);
 	g_assert_nonnull(strstr(f.p->err.msg, "device/vbd/51728"));
-	assert_nothing_held(&f);
+	pvd_assert_nothing_held(f.t);
 	teardown(&f);
 }
 
@@ -496,7 +489,7 @@ static void test_bad_backend_values_fail_the_attach(void)
 		g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, cases[i].err);
 		g_test_message("%s=%s: %s", cases[i].node, cases[i].value, f.p->err.msg);
 		g_assert_nonnull(strstr(f.p->err.msg, cases[i].says));
-		assert_nothing_held(&f);
+		pvd_assert_nothing_held(f.t);
 		teardown(&f);
 	}
 }
@@ -526,7 +519,7 @@ static void test_bad_backend_path_or_id_is_refused(void)
 		pvd_test_xs_set(f.t, path, cases[i].value);
 		g_assert_cmpint(pvd_blkfront_attach(&f.bf, TMO), ==, cases[i].err);
 		g_assert_nonnull(strstr(f.p->err.msg, cases[i].node));
-		assert_nothing_held(&f);
+		pvd_assert_nothing_held(f.t);
 		teardown(&f);
 	}
 }

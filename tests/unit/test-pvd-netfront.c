@@ -8,6 +8,7 @@
 
 #include "pv-drivers/core/netfront.h"
 #include "pv-drivers/platform/test/testplat.h"
+#include "tests/unit/test-pvd-helpers.h"
 
 #define DOMID 5
 #define FE "/local/domain/5/device/vif/0"
@@ -44,18 +45,10 @@ static void setup_attached(struct fx *f, const struct pvd_test_vif_config *cfg)
 	g_assert_cmpint(pvd_netfront_attach(&f->nf, TMO), ==, 0);
 }
 
-static void assert_nothing_held(struct fx *f)
-{
-	g_assert_cmpuint(pvd_test_grants_active(f->t), ==, 0);
-	g_assert_cmpuint(pvd_test_ports_open(f->t), ==, 0);
-	g_assert_cmpuint(pvd_test_xs_watches(f->t), ==, 0);
-	g_assert_cmpuint(pvd_test_stale_maps(f->t), ==, 0);
-}
-
 static void teardown(struct fx *f)
 {
 	pvd_netfront_dispose(&f->nf);
-	assert_nothing_held(f);
+	pvd_assert_nothing_held(f->t);
 	g_ptr_array_free(f->rx, TRUE);
 	pvd_test_free(f->t);
 }
@@ -69,7 +62,7 @@ static void detach_and_check(struct fx *f, bool lost)
 
 	g_assert_cmpint(pvd_netfront_detach(&f->nf, TMO), ==, 0);
 	g_assert_cmpint(pvd_test_vif_state(f->v), ==, XenbusStateClosed);
-	assert_nothing_held(f);
+	pvd_assert_nothing_held(f->t);
 	state = pvd_test_xs_get(f->t, FE "/state");
 	g_assert_cmpstr(state, ==, lost ? "6" : "1");
 	f->p->ops->wait(f->p, 0);
@@ -379,7 +372,7 @@ static void test_attach_failures_leave_nothing_behind(void)
 		setup(&f, cases[i].cfg);
 		g_assert_cmpint(pvd_netfront_attach(&f.nf, TMO), ==, cases[i].err);
 		g_assert_nonnull(strstr(f.p->err.msg, cases[i].says));
-		assert_nothing_held(&f);
+		pvd_assert_nothing_held(f.t);
 		teardown(&f);
 	}
 }
