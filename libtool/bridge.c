@@ -1,7 +1,6 @@
 /* Bridges over rtnetlink: one request, one acknowledgement. */
 #include <errno.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <linux/rtnetlink.h>
 
 #include "libtool/bridge.h"
+#include "libtool/fail.h"
 
 const char *xlite_ifname_invalid(const char *name)
 {
@@ -33,20 +33,6 @@ const char *xlite_ifname_invalid(const char *name)
 			return "it holds '/', ':', white space or a non-ASCII byte";
 	}
 	return NULL;
-}
-
-static int fail(char **err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char **err, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
-	va_end(ap);
-	return rc;
 }
 
 struct nl_req {
@@ -181,10 +167,10 @@ static int ifindex_of(const char *name, char **err)
 	unsigned int idx;
 
 	if (why)
-		return fail(err, -EINVAL, "invalid interface name '%s': %s", name, why);
+		return xlite_fail(err, -EINVAL, "invalid interface name '%s': %s", name, why);
 	idx = if_nametoindex(name);
 	if (!idx)
-		return fail(err, -ENODEV, "interface '%s' does not exist", name);
+		return xlite_fail(err, -ENODEV, "interface '%s' does not exist", name);
 	return (int)idx;
 }
 
@@ -198,15 +184,15 @@ int xlite_bridge_check(const char *bridge, char **err)
 	if (idx < 0) {
 		if (idx == -ENODEV) {
 			free(*err);
-			return fail(err, -ENODEV, "bridge '%s' does not exist", bridge);
+			return xlite_fail(err, -ENODEV, "bridge '%s' does not exist", bridge);
 		}
 		return idx;
 	}
 	rc = link_get(idx, &f);
 	if (rc < 0)
-		return fail(err, rc, "reading link '%s': %s", bridge, strerror(-rc));
+		return xlite_fail(err, rc, "reading link '%s': %s", bridge, strerror(-rc));
 	if (!f.bridge)
-		return fail(err, -EINVAL, "'%s' is not a bridge", bridge);
+		return xlite_fail(err, -EINVAL, "'%s' is not a bridge", bridge);
 	return 0;
 }
 
@@ -231,8 +217,8 @@ int xlite_bridge_attach(const char *bridge, const char *ifname, char **err)
 	add_u32(&req, IFLA_MASTER, (uint32_t)br);
 	rc = nl_talk(&req, NULL, 0);
 	if (rc < 0)
-		return fail(err, rc, "adding '%s' to bridge '%s': %s", ifname, bridge,
-			    strerror(-rc));
+		return xlite_fail(err, rc, "adding '%s' to bridge '%s': %s", ifname, bridge,
+				  strerror(-rc));
 	return 0;
 }
 
@@ -251,8 +237,8 @@ int xlite_bridge_detach(const char *ifname, char **err)
 	add_u32(&req, IFLA_MASTER, 0);
 	rc = nl_talk(&req, NULL, 0);
 	if (rc < 0)
-		return fail(err, rc, "taking '%s' out of its bridge: %s", ifname,
-			    strerror(-rc));
+		return xlite_fail(err, rc, "taking '%s' out of its bridge: %s", ifname,
+				  strerror(-rc));
 	return 0;
 }
 
@@ -269,11 +255,11 @@ int xlite_link_master(const char *ifname, char **bridge, char **err)
 		return idx;
 	rc = link_get(idx, &f);
 	if (rc < 0)
-		return fail(err, rc, "reading link '%s': %s", ifname, strerror(-rc));
+		return xlite_fail(err, rc, "reading link '%s': %s", ifname, strerror(-rc));
 	if (!f.master)
 		return -ENOENT;
 	if (!if_indextoname(f.master, name))
-		return fail(err, -errno, "master of '%s': %s", ifname, strerror(errno));
+		return xlite_fail(err, -errno, "master of '%s': %s", ifname, strerror(errno));
 	*bridge = strdup(name);
 	return *bridge ? 0 : -ENOMEM;
 }
@@ -286,11 +272,11 @@ int xlite_link_wait(const char *ifname, int timeout_ms, char **err)
 
 	*err = NULL;
 	if (why)
-		return fail(err, -EINVAL, "invalid interface name '%s': %s", ifname, why);
+		return xlite_fail(err, -EINVAL, "invalid interface name '%s': %s", ifname, why);
 	while (!if_nametoindex(ifname)) {
 		if (waited >= timeout_ms)
-			return fail(err, -ETIMEDOUT, "interface '%s' did not appear within %d ms",
-				    ifname, timeout_ms);
+			return xlite_fail(err, -ETIMEDOUT, "interface '%s' did not appear within %d ms",
+					  ifname, timeout_ms);
 		nanosleep(&step, NULL);
 		waited += 20;
 	}

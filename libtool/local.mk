@@ -10,6 +10,7 @@ libtool_libxlite_a_SOURCES = \
 	libtool/parse-units.c libtool/parse-uuid.c libtool/parse-vdev.c \
 	libtool/parse-check.c \
 	libtool/mac.h libtool/mac.c \
+	libtool/fail.h libtool/fail.c \
 	libtool/plan.h libtool/plan-int.h libtool/plan.c libtool/plan-xs.c \
 	libtool/plan-domain.c libtool/plan-devices.c libtool/plan-text.c \
 	libtool/plan-json.c libtool/expand.c \

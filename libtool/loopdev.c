@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include <linux/loop.h>
 
+#include "libtool/fail.h"
 #include "libtool/loopdev.h"
 
 #ifndef LOOP_CONFIGURE
@@ -28,20 +28,6 @@ struct loop_config {
 #endif
 
 #define ATTACH_TRIES 32
-
-static int fail(char **err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char **err, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
-	va_end(ap);
-	return rc;
-}
 
 static void fill_info(struct loop_info64 *info, const char *backing, bool readonly)
 {
@@ -86,25 +72,25 @@ int xlite_loop_attach(const char *backing, bool readonly, char **loop_path,
 	*loop_path = NULL;
 	fd = open(backing, oflags);
 	if (fd < 0) {
-		rc = fail(err, -errno, "opening '%s'%s: %s", backing,
-			  readonly ? "" : " for writing", strerror(errno));
+		rc = xlite_fail(err, -errno, "opening '%s'%s: %s", backing,
+				readonly ? "" : " for writing", strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = fail(err, -EINVAL, "'%s' is not a regular file", backing);
+		rc = xlite_fail(err, -EINVAL, "'%s' is not a regular file", backing);
 		goto out;
 	}
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0) {
-		rc = fail(err, -errno, "opening /dev/loop-control: %s (is the loop module loaded?)",
-			  strerror(errno));
+		rc = xlite_fail(err, -errno, "opening /dev/loop-control: %s (is the loop module loaded?)",
+				strerror(errno));
 		goto out;
 	}
 	for (tries = 0; tries < ATTACH_TRIES; tries++) {
 		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
 
 		if (n < 0) {
-			rc = fail(err, -errno, "no free loop device: %s", strerror(errno));
+			rc = xlite_fail(err, -errno, "no free loop device: %s", strerror(errno));
 			goto out;
 		}
 		snprintf(path, sizeof(path), "/dev/loop%d", n);
@@ -117,7 +103,7 @@ int xlite_loop_attach(const char *backing, bool readonly, char **loop_path,
 			continue;
 		}
 		if (lfd < 0) {
-			rc = fail(err, -errno, "opening %s: %s", path, strerror(errno));
+			rc = xlite_fail(err, -errno, "opening %s: %s", path, strerror(errno));
 			goto out;
 		}
 		rc = bind_loop(lfd, fd, backing, readonly);
@@ -126,18 +112,18 @@ int xlite_loop_attach(const char *backing, bool readonly, char **loop_path,
 		close(lfd);
 		lfd = -1;
 		if (rc != -EBUSY) {
-			rc = fail(err, rc, "attaching '%s' to %s: %s", backing, path,
-				  strerror(-rc));
+			rc = xlite_fail(err, rc, "attaching '%s' to %s: %s", backing, path,
+					strerror(-rc));
 			goto out;
 		}
 	}
 	if (lfd < 0) {
-		rc = fail(err, -EBUSY, "attaching '%s': every free loop device was taken first (%d tries)",
-			  backing, ATTACH_TRIES);
+		rc = xlite_fail(err, -EBUSY, "attaching '%s': every free loop device was taken first (%d tries)",
+				backing, ATTACH_TRIES);
 		goto out;
 	}
 	if (fstat(lfd, &st) < 0 || !S_ISBLK(st.st_mode)) {
-		rc = fail(err, -EIO, "%s is not a block device", path);
+		rc = xlite_fail(err, -EIO, "%s is not a block device", path);
 		ioctl(lfd, LOOP_CLR_FD, 0);
 		goto out;
 	}
@@ -167,9 +153,9 @@ int xlite_loop_detach(const char *loop_path, char **err)
 	*err = NULL;
 	lfd = open(loop_path, O_RDONLY | O_CLOEXEC);
 	if (lfd < 0)
-		return fail(err, -errno, "opening %s: %s", loop_path, strerror(errno));
+		return xlite_fail(err, -errno, "opening %s: %s", loop_path, strerror(errno));
 	if (ioctl(lfd, LOOP_CLR_FD, 0) < 0 && errno != ENXIO)
-		rc = fail(err, -errno, "releasing %s: %s", loop_path, strerror(errno));
+		rc = xlite_fail(err, -errno, "releasing %s: %s", loop_path, strerror(errno));
 	close(lfd);
 	return rc;
 }
@@ -219,9 +205,9 @@ int xlite_blockdev_numbers(const char *path, unsigned int *major_out,
 
 	*err = NULL;
 	if (stat(path, &st) < 0)
-		return fail(err, -errno, "'%s': %s", path, strerror(errno));
+		return xlite_fail(err, -errno, "'%s': %s", path, strerror(errno));
 	if (!S_ISBLK(st.st_mode))
-		return fail(err, -ENOTBLK, "'%s' is not a block device", path);
+		return xlite_fail(err, -ENOTBLK, "'%s' is not a block device", path);
 	*major_out = major(st.st_rdev);
 	*minor_out = minor(st.st_rdev);
 	return 0;

@@ -1,10 +1,10 @@
 /* xlite_plan_build: config in, plan out, no I/O. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "libtool/fail.h"
 #include "libtool/mac.h"
 #include "libtool/plan-int.h"
 
@@ -49,20 +49,6 @@ void xlite_plan_dispose(struct xlite_plan *plan)
 	xlite_plan_init(plan);
 }
 
-static int fail(char **err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char **err, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
-	va_end(ap);
-	return rc;
-}
-
 /* A plan is built from configs the parser checked, but also from ones a
  * program assembled: check what the plan relies on. */
 static int check_config(const struct xlite_config *cfg, char **err)
@@ -71,39 +57,39 @@ static int check_config(const struct xlite_config *cfg, char **err)
 	size_t i, j;
 
 	if (!cfg->name || (why = xlite_name_invalid(cfg->name)) != NULL)
-		return fail(err, -EINVAL, "invalid domain name: %s", why);
+		return xlite_fail(err, -EINVAL, "invalid domain name: %s", why);
 	if (cfg->memory_kib == 0 || cfg->memory_kib > XLITE_MAX_MEMORY_KIB)
-		return fail(err, -EINVAL, "memory %llu KiB out of range",
-			    (unsigned long long)cfg->memory_kib);
+		return xlite_fail(err, -EINVAL, "memory %llu KiB out of range",
+				  (unsigned long long)cfg->memory_kib);
 	if (cfg->current_kib == 0 || cfg->current_kib > cfg->memory_kib ||
 	    cfg->min_kib > cfg->current_kib)
-		return fail(err, -EINVAL, "memory sizes out of order: min %llu <= current %llu <= max %llu KiB expected",
-			    (unsigned long long)cfg->min_kib,
-			    (unsigned long long)cfg->current_kib,
-			    (unsigned long long)cfg->memory_kib);
+		return xlite_fail(err, -EINVAL, "memory sizes out of order: min %llu <= current %llu <= max %llu KiB expected",
+				  (unsigned long long)cfg->min_kib,
+				  (unsigned long long)cfg->current_kib,
+				  (unsigned long long)cfg->memory_kib);
 	if (cfg->max_vcpus < 1 || cfg->max_vcpus > XLITE_MAX_VCPUS ||
 	    cfg->cur_vcpus < 1 || cfg->cur_vcpus > cfg->max_vcpus)
-		return fail(err, -EINVAL, "vcpus %u of %u out of range",
-			    cfg->cur_vcpus, cfg->max_vcpus);
+		return xlite_fail(err, -EINVAL, "vcpus %u of %u out of range",
+				  cfg->cur_vcpus, cfg->max_vcpus);
 	if (!cfg->kernel || !cfg->os_type)
-		return fail(err, -EINVAL, "no kernel or os type");
+		return xlite_fail(err, -EINVAL, "no kernel or os type");
 	if (cfg->n_disks > XLITE_MAX_DISKS || cfg->n_nics > XLITE_MAX_NICS)
-		return fail(err, -EINVAL, "too many devices");
+		return xlite_fail(err, -EINVAL, "too many devices");
 	for (i = 0; i < cfg->n_disks; i++) {
 		unsigned int vdev;
 
 		if (!cfg->disks[i].source || !cfg->disks[i].target ||
 		    xlite_vdev_parse(cfg->disks[i].target, &vdev) < 0 ||
 		    vdev != cfg->disks[i].vdev)
-			return fail(err, -EINVAL, "disk %zu: bad source or target", i);
+			return xlite_fail(err, -EINVAL, "disk %zu: bad source or target", i);
 		for (j = 0; j < i; j++)
 			if (cfg->disks[j].vdev == vdev)
-				return fail(err, -EINVAL, "disk %zu: target %s used twice",
-					    i, cfg->disks[i].target);
+				return xlite_fail(err, -EINVAL, "disk %zu: target %s used twice",
+						  i, cfg->disks[i].target);
 	}
 	for (i = 0; i < cfg->n_nics; i++)
 		if (!cfg->nics[i].bridge)
-			return fail(err, -EINVAL, "interface %zu: no bridge", i);
+			return xlite_fail(err, -EINVAL, "interface %zu: no bridge", i);
 	return 0;
 }
 
