@@ -166,17 +166,6 @@ static const char *next_word(const char *s, char **word)
 	return s + n;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "..." with \" \\ \n \t \r \xHH; nothing but blanks may follow. */
 static int parse_quoted(const char *s, GString *out, struct xsc_err *err)
 {
@@ -195,8 +184,8 @@ static int parse_quoted(const char *s, GString *out, struct xsc_err *err)
 		case 't': g_string_append_c(out, '\t'); break;
 		case 'r': g_string_append_c(out, '\r'); break;
 		case 'x':
-			hi = hexval(s[1]);
-			lo = hi < 0 ? -1 : hexval(s[2]);
+			hi = xsc_hex_digit(s[1]);
+			lo = hi < 0 ? -1 : xsc_hex_digit(s[2]);
 			if (lo < 0) {
 				xsc_err_set(err, "\\x must be followed by two hex digits");
 				return -EINVAL;

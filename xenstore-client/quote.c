@@ -1,5 +1,5 @@
 /* The value quoting of Xen's xenstore-read/-ls and its inverse (-write). */
-#include "xenstore-client/xsc.h"
+#include "xenstore-client/xsc-priv.h"
 
 void xsc_value_quote(GString *out, const char *s, size_t len)
 {
@@ -27,7 +27,7 @@ void xsc_value_quote(GString *out, const char *s, size_t len)
 	}
 }
 
-static int hex_digit(char c)
+int xsc_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -59,7 +59,7 @@ void xsc_value_unquote(GString *out, const char *s)
 			break;
 		case 'x':
 			s++;
-			for (v = 0, n = 0; n < 2 && (d = hex_digit(*s)) >= 0; n++, s++)
+			for (v = 0, n = 0; n < 2 && (d = xsc_hex_digit(*s)) >= 0; n++, s++)
 				v = v * 16 + (unsigned int)d;
 			if (n)
 				g_string_append_c(out, (char)v);
