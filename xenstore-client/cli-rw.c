@@ -89,10 +89,22 @@ out:
 
 /* ---- write ---- */
 
+static int write_batch(struct xsc_ctx *ctx, void *opaque)
+{
+	struct xsc_batch *batch = opaque;
+
+	if (xsc_batch_len(batch) == 1) {
+		/* One node: one request, no transaction needed. */
+		const struct xsc_op *op = &g_array_index(batch->ops, struct xsc_op, 0);
+
+		return xsc_write_len(ctx, op->path, op->value, op->value_len);
+	}
+	return xsc_batch_commit(ctx, batch);
+}
+
 int xscli_cmd_write(const struct xscli_cmd *cmd, int argc, char **argv)
 {
 	struct xsc_batch batch;
-	struct xsc_ctx ctx = XSC_CTX_INIT;
 	GString *value = g_string_new(NULL);
 	bool raw = false;
 	int c, i, n, rc;
@@ -124,25 +136,8 @@ int xscli_cmd_write(const struct xscli_cmd *cmd, int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = xscli_open(&ctx, 0);
-	if (rc)
-		goto out;
-	if (xsc_batch_len(&batch) == 1) {
-		/* One node: one request, no transaction needed. */
-		const struct xsc_op *op = &g_array_index(batch.ops, struct xsc_op, 0);
-
-		rc = xsc_write_len(&ctx, op->path, op->value, op->value_len);
-	} else {
-		rc = xsc_batch_commit(&ctx, &batch);
-	}
-	if (rc < 0) {
-		xscli_err("%s", xsc_errmsg(&ctx));
-		rc = XSCLI_EXIT_FAIL;
-		goto out;
-	}
-	rc = XSCLI_EXIT_OK;
+	rc = run_op(write_batch, &batch, false);
 out:
-	xsc_close(&ctx);
 	xsc_batch_dispose(&batch);
 	g_string_free(value, TRUE);
 	return rc;
