@@ -298,8 +298,8 @@ static int check_range(struct pvd_blkfront *bf, uint64_t sector, uint32_t count)
 	return 0;
 }
 
-int pvd_blkfront_read(struct pvd_blkfront *bf, uint64_t sector,
-		      uint32_t count, void *buf)
+/* What a read or a write of COUNT sectors at SECTOR checks first. */
+static int io_allowed(struct pvd_blkfront *bf, uint64_t sector, uint32_t count)
 {
 	int r;
 
@@ -307,6 +307,14 @@ int pvd_blkfront_read(struct pvd_blkfront *bf, uint64_t sector,
 	r = usable(bf);
 	if (r == 0)
 		r = check_range(bf, sector, count);
+	return r;
+}
+
+int pvd_blkfront_read(struct pvd_blkfront *bf, uint64_t sector,
+		      uint32_t count, void *buf)
+{
+	int r = io_allowed(bf, sector, count);
+
 	if (r < 0)
 		return r;
 	return blk_io(bf, BLKIF_OP_READ, sector, count, buf, NULL);
@@ -315,12 +323,8 @@ int pvd_blkfront_read(struct pvd_blkfront *bf, uint64_t sector,
 int pvd_blkfront_write(struct pvd_blkfront *bf, uint64_t sector,
 		       uint32_t count, const void *buf)
 {
-	int r;
+	int r = io_allowed(bf, sector, count);
 
-	pvd_err_clear(&bf->plat->err);
-	r = usable(bf);
-	if (r == 0)
-		r = check_range(bf, sector, count);
 	if (r < 0)
 		return r;
 	if (bf->info.readonly)
