@@ -2,9 +2,15 @@
 #include "pv-drivers/core/agent.h"
 #include "pv-drivers/core/xs.h"
 
-static int write_report(struct pvd_platform *p, pvd_txn_t t,
-			const struct pvd_meminfo *m, uint64_t seq)
+struct report {
+	const struct pvd_meminfo *m;
+	uint64_t seq;
+};
+
+static int write_report(struct pvd_platform *p, pvd_txn_t t, void *opaque)
 {
+	const struct report *rep = opaque;
+	const struct pvd_meminfo *m = rep->m;
 	const struct {
 		const char *name;
 		uint64_t value;
@@ -14,7 +20,7 @@ static int write_report(struct pvd_platform *p, pvd_txn_t t,
 		{ "meminfo_available", m->available_kib },
 		{ "meminfo_swap_total", m->swap_total_kib },
 		{ "meminfo_swap_free", m->swap_free_kib },
-		{ "meminfo_seq", seq },
+		{ "meminfo_seq", rep->seq },
 	};
 	unsigned int i;
 	int r = 0;
@@ -27,25 +33,8 @@ static int write_report(struct pvd_platform *p, pvd_txn_t t,
 int pvd_agent_publish(struct pvd_platform *p, const struct pvd_meminfo *m,
 		      uint64_t seq)
 {
-	unsigned int tries;
-	int r;
+	struct report rep = { m, seq };
 
 	pvd_err_clear(&p->err);
-	for (tries = 0; tries < 16; tries++) {
-		pvd_txn_t t;
-
-		r = p->ops->xs_txn_start(p, &t);
-		if (r < 0)
-			return r;
-		r = write_report(p, t, m, seq);
-		if (r < 0) {
-			(void)p->ops->xs_txn_end(p, t, false);
-			return r;
-		}
-		r = p->ops->xs_txn_end(p, t, true);
-		if (r != -EAGAIN)
-			return r;
-	}
-	return pvd_fail(&p->err, -EAGAIN, "data/: xenstore transaction kept "
-			"conflicting");
+	return pvd_xs_transaction(p, "data/", write_report, &rep);
 }

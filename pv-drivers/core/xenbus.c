@@ -181,36 +181,27 @@ static int write_state(struct pvd_xenbus *xb, pvd_txn_t t)
 	return pvd_xs_write_u64(xb->plat, t, xb->node, "state", xb->fsm.front);
 }
 
+static int write_nodes_and_state(struct pvd_platform *p, pvd_txn_t t, void *opaque)
+{
+	struct pvd_xenbus *xb = opaque;
+	int r;
+
+	(void)p;
+	r = xb->ops->write_nodes(xb->drv, xb, t);
+	if (r == 0)
+		r = write_state(xb, t);
+	return r;
+}
+
 /* Grants, then nodes and the new state in one transaction, so the backend
  * never sees the state without the ring references. */
 static int publish(struct pvd_xenbus *xb)
 {
-	struct pvd_platform *p = xb->plat;
-	unsigned int tries;
-	int r;
+	int r = xb->ops->prepare(xb->drv, xb);
 
-	r = xb->ops->prepare(xb->drv, xb);
 	if (r < 0)
 		return r;
-	for (tries = 0; tries < 16; tries++) {
-		pvd_txn_t t;
-
-		r = p->ops->xs_txn_start(p, &t);
-		if (r < 0)
-			return r;
-		r = xb->ops->write_nodes(xb->drv, xb, t);
-		if (r == 0)
-			r = write_state(xb, t);
-		if (r < 0) {
-			(void)p->ops->xs_txn_end(p, t, false);
-			return r;
-		}
-		r = p->ops->xs_txn_end(p, t, true);
-		if (r != -EAGAIN)
-			return r;
-	}
-	return pvd_fail(&p->err, -EAGAIN, "%s: xenstore transaction kept "
-			"conflicting", xb->node);
+	return pvd_xs_transaction(xb->plat, xb->node, write_nodes_and_state, xb);
 }
 
 /* Performs ACTS in their fixed order. A failure feeds the machine, whose

@@ -84,3 +84,27 @@ int pvd_xs_write_u64(struct pvd_platform *p, pvd_txn_t t, const char *dir,
 	(void)pvd_fmt(val, sizeof(val), "%llu", (unsigned long long)value);
 	return pvd_xs_write(p, t, dir, name, val);
 }
+
+int pvd_xs_transaction(struct pvd_platform *p, const char *where, pvd_xs_txn_fn *fn,
+		       void *opaque)
+{
+	unsigned int tries;
+	int r;
+
+	for (tries = 0; tries < 16; tries++) {
+		pvd_txn_t t;
+
+		r = p->ops->xs_txn_start(p, &t);
+		if (r < 0)
+			return r;
+		r = fn(p, t, opaque);
+		if (r < 0) {
+			(void)p->ops->xs_txn_end(p, t, false);
+			return r;
+		}
+		r = p->ops->xs_txn_end(p, t, true);
+		if (r != -EAGAIN)
+			return r;
+	}
+	return pvd_fail(&p->err, -EAGAIN, "%s: xenstore transaction kept conflicting", where);
+}

@@ -22,4 +22,12 @@ int pvd_xs_write(struct pvd_platform *p, pvd_txn_t t, const char *dir,
 int pvd_xs_write_u64(struct pvd_platform *p, pvd_txn_t t, const char *dir,
 		     const char *name, uint64_t value);
 
+/* Runs FN(P, T, OPAQUE) in a xenstore transaction, again (at most 16 times)
+ * while the commit conflicts; an error of FN ends the transaction
+ * uncommitted and is returned. Still conflicting: -EAGAIN, "WHERE: xenstore
+ * transaction kept conflicting" recorded. */
+typedef int pvd_xs_txn_fn(struct pvd_platform *p, pvd_txn_t t, void *opaque);
+int pvd_xs_transaction(struct pvd_platform *p, const char *where, pvd_xs_txn_fn *fn,
+		       void *opaque);
+
 #endif
