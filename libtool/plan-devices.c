@@ -10,6 +10,23 @@
 
 #include "libtool/plan-int.h"
 
+/* What every device's frontend directory starts with. */
+static void frontend_head(struct xlite_ops_builder *b, const char *fe, const char *be)
+{
+	xlite_ops_mkdir(b, "n${domid},r0", "%s", fe);
+	xlite_ops_write(b, be, "%s/backend", fe);
+	xlite_ops_write(b, "0", "%s/backend-id", fe);
+}
+
+/* What every device's backend directory starts with. */
+static void backend_head(struct xlite_ops_builder *b, const char *fe, const char *be)
+{
+	xlite_ops_mkdir(b, "n0,r${domid}", "%s", be);
+	xlite_ops_write(b, fe, "%s/frontend", be);
+	xlite_ops_write(b, "${domid}", "%s/frontend-id", be);
+	xlite_ops_write(b, "1", "%s/online", be);
+}
+
 int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 {
 	struct xlite_ops_builder b = { .ops = &d->nodes, .rc = 0 };
@@ -22,17 +39,12 @@ int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 	snprintf(vdev, sizeof(vdev), "%u", d->disk.vdev);
 	snprintf(path, sizeof(path), "${disk.%zu.path}", index);
 	snprintf(physdev, sizeof(physdev), "${disk.%zu.physdev}", index);
-	xlite_ops_mkdir(&b, "n${domid},r0", "%s", fe);
-	xlite_ops_write(&b, be, "%s/backend", fe);
-	xlite_ops_write(&b, "0", "%s/backend-id", fe);
+	frontend_head(&b, fe, be);
 	xlite_ops_write(&b, vdev, "%s/virtual-device", fe);
 	xlite_ops_write(&b, "disk", "%s/device-type", fe);
 	xlite_ops_write(&b, "1", "%s/state", fe);
 
-	xlite_ops_mkdir(&b, "n0,r${domid}", "%s", be);
-	xlite_ops_write(&b, fe, "%s/frontend", be);
-	xlite_ops_write(&b, "${domid}", "%s/frontend-id", be);
-	xlite_ops_write(&b, "1", "%s/online", be);
+	backend_head(&b, fe, be);
 	xlite_ops_write(&b, "0", "%s/removable", be);
 	xlite_ops_write(&b, "1", "%s/bootable", be);
 	xlite_ops_write(&b, target, "%s/dev", be);
@@ -56,17 +68,12 @@ int xlite_plan_nic_nodes(struct xlite_plan_nic *n)
 	if (!bridge)
 		return -ENOMEM;
 	snprintf(handle, sizeof(handle), "%u", n->devid);
-	xlite_ops_mkdir(&b, "n${domid},r0", "%s", fe);
-	xlite_ops_write(&b, be, "%s/backend", fe);
-	xlite_ops_write(&b, "0", "%s/backend-id", fe);
+	frontend_head(&b, fe, be);
 	xlite_ops_write(&b, handle, "%s/handle", fe);
 	xlite_ops_write(&b, n->mac, "%s/mac", fe);
 	xlite_ops_write(&b, "1", "%s/state", fe);
 
-	xlite_ops_mkdir(&b, "n0,r${domid}", "%s", be);
-	xlite_ops_write(&b, fe, "%s/frontend", be);
-	xlite_ops_write(&b, "${domid}", "%s/frontend-id", be);
-	xlite_ops_write(&b, "1", "%s/online", be);
+	backend_head(&b, fe, be);
 	/* netback's probe fails without a script node; nothing runs it */
 	xlite_ops_write(&b, "/bin/true", "%s/script", be);
 	xlite_ops_write(&b, handle, "%s/handle", be);
