@@ -38,6 +38,21 @@ static const struct xlite_xs_op *find_op(const struct xlite_xs_ops *ops, const c
 	return NULL;
 }
 
+/* A device's nodes start with its frontend directory (the guest's), then
+ * its backend directory (dom0's, which the guest may only read). */
+static void assert_device_dirs(const struct xlite_xs_ops *ops, const char *frontend,
+			       const char *backend)
+{
+	size_t fe = 0, be = 0;
+
+	g_assert_nonnull(find_op(ops, frontend, &fe));
+	g_assert_nonnull(find_op(ops, backend, &be));
+	g_assert_cmpuint(fe, ==, 0);
+	g_assert_cmpuint(be, >, fe);
+	g_assert_cmpstr(ops->ops[fe].perms, ==, "n${domid},r0");
+	g_assert_cmpstr(ops->ops[be].perms, ==, "n0,r${domid}");
+}
+
 static const char *value_at(const struct xlite_xs_ops *ops, const char *path)
 {
 	const struct xlite_xs_op *op = find_op(ops, path, NULL);
@@ -183,7 +198,7 @@ static void test_disk_frontend_before_backend(void)
 		"<disk type='block'><source dev='/dev/sdb'/><target dev='xvdc'/><readonly/></disk>\n");
 	const struct xlite_plan_disk *d;
 	struct xlite_plan plan;
-	size_t fe = 0, be = 0, last;
+	size_t last;
 
 	plan_from_xml(&plan, xml);
 	g_assert_cmpuint(plan.n_disks, ==, 2);
@@ -191,12 +206,7 @@ static void test_disk_frontend_before_backend(void)
 	g_assert_true(d->needs_loop);
 	g_assert_cmpstr(d->frontend, ==, "/local/domain/${domid}/device/vbd/51712");
 	g_assert_cmpstr(d->backend, ==, "/local/domain/0/backend/vbd/${domid}/51712");
-	g_assert_nonnull(find_op(&d->nodes, d->frontend, &fe));
-	g_assert_nonnull(find_op(&d->nodes, d->backend, &be));
-	g_assert_cmpuint(fe, ==, 0);
-	g_assert_cmpuint(be, >, fe);
-	g_assert_cmpstr(d->nodes.ops[fe].perms, ==, "n${domid},r0");
-	g_assert_cmpstr(d->nodes.ops[be].perms, ==, "n0,r${domid}");
+	assert_device_dirs(&d->nodes, d->frontend, d->backend);
 	g_assert_cmpstr(value_at(&d->nodes, "/local/domain/${domid}/device/vbd/51712/backend"), ==, d->backend);
 	g_assert_cmpstr(value_at(&d->nodes, "/local/domain/${domid}/device/vbd/51712/backend-id"), ==, "0");
 	g_assert_cmpstr(value_at(&d->nodes, "/local/domain/${domid}/device/vbd/51712/virtual-device"), ==, "51712");
@@ -230,7 +240,6 @@ static void test_nic_nodes_and_bridge_step(void)
 	struct xlite_plan plan;
 	uint8_t uuid[16], mac[6];
 	char want[XLITE_MAC_STRLEN];
-	size_t fe = 0, be = 0;
 
 	plan_from_xml(&plan, xml);
 	g_assert_cmpuint(plan.n_nics, ==, 2);
@@ -241,12 +250,7 @@ static void test_nic_nodes_and_bridge_step(void)
 	g_assert_cmpstr(n->frontend, ==, "/local/domain/${domid}/device/vif/0");
 	g_assert_cmpstr(n->backend, ==, "/local/domain/0/backend/vif/${domid}/0");
 	g_assert_cmpstr(n->hotplug_status, ==, "/local/domain/0/backend/vif/${domid}/0/hotplug-status");
-	g_assert_nonnull(find_op(&n->nodes, n->frontend, &fe));
-	g_assert_nonnull(find_op(&n->nodes, n->backend, &be));
-	g_assert_cmpuint(fe, ==, 0);
-	g_assert_cmpuint(be, >, fe);
-	g_assert_cmpstr(n->nodes.ops[fe].perms, ==, "n${domid},r0");
-	g_assert_cmpstr(n->nodes.ops[be].perms, ==, "n0,r${domid}");
+	assert_device_dirs(&n->nodes, n->frontend, n->backend);
 	g_assert_cmpstr(value_at(&n->nodes, "/local/domain/${domid}/device/vif/0/mac"), ==, "00:16:3e:01:02:03");
 	g_assert_cmpstr(value_at(&n->nodes, "/local/domain/${domid}/device/vif/0/handle"), ==, "0");
 	g_assert_cmpstr(value_at(&n->nodes, "/local/domain/0/backend/vif/${domid}/0/mac"), ==, "00:16:3e:01:02:03");
