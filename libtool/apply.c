@@ -484,8 +484,12 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 		goto out;
 	t = g_get_monotonic_time();
 	rc = write_xenstore(&a);
-	if (rc == 0)
+	if (rc == 0) {
+		gint64 ti = g_get_monotonic_time();
+
 		rc = introduce(&a);
+		res->ms_introduce = ms_since(ti);
+	}
 	res->ms_xenstore = ms_since(t);
 	if (rc < 0)
 		goto out;

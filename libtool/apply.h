@@ -39,6 +39,7 @@ struct xlite_apply_result {
 	bool kcache_hit;
 	/* milliseconds per phase, for `create -v` and the benchmark */
 	double ms_domain, ms_build, ms_xenstore, ms_devices, ms_total;
+	double ms_introduce;		/* part of ms_xenstore */
 };
 
 void xlite_apply_result_init(struct xlite_apply_result *r);

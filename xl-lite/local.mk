@@ -7,6 +7,17 @@ xlite_SOURCES += xl-lite/cmd_hv.c xl-lite/cmd_info.c xl-lite/cmd_list.c \
 	xl-lite/cmd_create.c xl-lite/cmd_destroy.c xl-lite/cmd_shutdown.c \
 	xl-lite/cmd_pause.c xl-lite/cmd_console.c
 xlite_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
+if XLITE_STATIC_CLI
+# Everything static (libxenguest whole: its image loaders register
+# themselves from constructors nothing references).
+xlite_SOURCES += xl-lite/static-stubs.c
+xlite_LDFLAGS = -static -Wl,--whole-archive,-lxenguest,--no-whole-archive
+xlite_LDADD = libtool/libxlite.a xenstore-client/libxsclient.a \
+	-lxenctrl -lxenstore -lxenevtchn -lxengnttab -lxenforeignmemory \
+	-lxendevicemodel -lxencall -lxentoolcore -lxentoollog \
+	-lxml2 -lglib-2.0 -lpcre2-8 -lzstd -llzma -lbz2 -lz -lm -lpthread
+else
 xlite_LDADD = $(XLITE_XEN_LIBS)
+endif
 # Devices (engineer dev): block-*/network-* hotplug and listing.
 xlite_SOURCES += xl-lite/cmd_block.c xl-lite/cmd_network.c xl-lite/cmd_device.h
