@@ -2,6 +2,8 @@
  * libxl__build_pv and init-xenstore-domain use), with the decompressed-
  * kernel cache in front of it. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,13 +25,27 @@ struct kernel_choice {
 	char *cached;		/* path of the cached ELF on a hit */
 };
 
+static bool is_elf_file(const char *path)
+{
+	unsigned char magic[4];
+	bool elf = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		elf = read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
+		      memcmp(magic, "\177ELF", 4) == 0;
+		close(fd);
+	}
+	return elf;
+}
+
 static void choose_kernel(struct xlite_hv_build *b, struct kernel_choice *k)
 {
 	char *err = NULL;
 
 	memset(k, 0, sizeof(*k));
-	if (!b->kcache_dir)
-		return;
+	if (!b->kcache_dir || is_elf_file(b->kernel))
+		return;		/* an ELF needs no decompression: nothing to cache */
 	/* A cache that cannot be read only costs speed, never the create. */
 	if (xlite_kcache_key_memo(b->kcache_dir, b->kernel, k->key, &k->is_elf, &err) < 0) {
 		g_free(err);
