@@ -9,7 +9,7 @@
 #include "libtool/hv.h"
 #include "xl-lite/xlite.h"
 
-/* XLITE_DEBUG: a crash prints its stack (addresses for addr2line). */
+/* A crash prints its stack (addresses for addr2line). */
 static void on_crash(int sig)
 {
 	void *frames[64];
@@ -23,13 +23,10 @@ static void on_crash(int sig)
 int xlite_cli_hv_open(struct xlite_hv *hv, unsigned int flags)
 {
 	const char *fault = getenv("XLITE_FAULT");	/* lab tests of rollback */
-	const char *debug = getenv("XLITE_DEBUG");
 	int rc;
 
-	if (debug && *debug) {
-		signal(SIGSEGV, on_crash);
-		signal(SIGABRT, on_crash);
-	}
+	signal(SIGSEGV, on_crash);
+	signal(SIGABRT, on_crash);
 	rc = xlite_hv_xen_open(hv, flags);
 
 	if (rc == 0 && fault && *fault)

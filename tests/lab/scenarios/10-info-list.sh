@@ -103,8 +103,10 @@ check_eq "list ID shows that domain" "tiny1" "$(xlite list "$id" | awk 'NR == 2 
 check_eq "list 0 is Domain-0" "Domain-0" "$(xlite list 0 | awk 'NR == 2 { print $1 }')"
 check_eq "list NAME ID lists both, in order" "tiny1 xltiny10" \
 	"$(xlite list tiny1 xltiny10 | awk 'NR > 1 { printf "%s%s", sep, $1; sep = " " }')"
+xlite list tiny1 >"$LAB_TMP/l1" 2>&1
+check_eq "list NAME exits 0" 0 $?
 check_match "state letters are xl's six columns" '^tiny1 +[0-9]+ +[0-9]+ +1 +[-rbpscd]{6} +[0-9.]+$' \
-	"$(xlite list tiny1 | sed -n 2p)"
+	"$(sed -n 2p "$LAB_TMP/l1")"
 # r and b flip as the guest runs; p s c d do not.
 check_eq "paused/shutdown/crashed/dying letters agree with xl" \
 	"$(xl list tiny1 | awk 'NR == 2 { print substr($5, 3) }')" \
