@@ -22,10 +22,7 @@ struct xlite_hv_xen {
 	struct xsc_ctx xs;
 	bool xs_open;
 	unsigned long xs_extra;		/* requests sent outside xsc (introduce) */
-	GMainContext *watch_ctx;	/* @releaseDomain, armed on first wait */
-	GSource *watch_src;
-	bool released;
-	bool watch_broken;		/* the watch connection failed */
+	int watch_fd;			/* @releaseDomain (hv_xen_watch.c), -1 until armed */
 };
 
 /* hv_xen_xs.c: the xenstore ops. */
@@ -40,6 +37,12 @@ int xlite_hvx_xs_introduce(struct xlite_hv *hv, uint32_t domid, uint64_t store_m
 			   uint32_t store_port);
 int xlite_hvx_wait_release(struct xlite_hv *hv, int timeout_ms);
 unsigned long xlite_hvx_xs_requests(struct xlite_hv *hv);
+
+/* hv_xen_watch.c: a watch on a wire-protocol connection of its own. */
+int xlite_hvx_watch_open(struct xlite_hv *hv, const char *path, const char *token);
+/* 0 when the watch fired (all pending events read), -ETIMEDOUT, or < 0. */
+int xlite_hvx_watch_wait(struct xlite_hv *hv, int timeout_ms);
+void xlite_hvx_watch_close(struct xlite_hv_xen *x);
 
 /* hv_xen_dev.c: loop devices, block devices, bridges. */
 int xlite_hvx_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,

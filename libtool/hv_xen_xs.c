@@ -40,15 +40,7 @@ int xlite_hvx_xs_open(struct xlite_hv *hv)
 
 void xlite_hvx_xs_close(struct xlite_hv_xen *x)
 {
-	if (x->watch_src) {
-		g_source_destroy(x->watch_src);
-		g_source_unref(x->watch_src);
-		x->watch_src = NULL;
-	}
-	if (x->watch_ctx) {
-		g_main_context_unref(x->watch_ctx);
-		x->watch_ctx = NULL;
-	}
+	xlite_hvx_watch_close(x);
 	if (x->xs_open)
 		xsc_close(&x->xs);
 	x->xs_open = false;
@@ -165,62 +157,17 @@ int xlite_hvx_xs_introduce(struct xlite_hv *hv, uint32_t domid, uint64_t store_m
 	return 0;
 }
 
-static gboolean on_release(struct xsc_ctx *ctx, const char *path, const char *token,
-			   void *opaque)
-{
-	struct xlite_hv_xen *x = opaque;
-
-	(void)ctx;
-	(void)token;
-	x->released = true;
-	if (!path)
-		x->watch_broken = true;
-	return path ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static gboolean on_timeout(gpointer opaque)
-{
-	*(bool *)opaque = true;
-	return G_SOURCE_REMOVE;
-}
-
 int xlite_hvx_wait_release(struct xlite_hv *hv, int timeout_ms)
 {
 	struct xlite_hv_xen *x = xen_of(hv);
-	GSource *timer = NULL;
-	bool timed_out = false;
-	int rc = need_xs(hv);
+	int rc;
 
-	if (rc < 0)
-		return rc;
-	if (x->watch_broken)
-		return xlite_hv_fail(hv, -EPIPE, "the @releaseDomain watch failed: %s",
-				     xsc_errmsg(&x->xs));
-	if (!x->watch_src) {
-		rc = xsc_watch(&x->xs, "@releaseDomain", "xlite-release",
-			       XSC_WATCH_SKIP_INITIAL);
+	if (x->watch_fd < 0) {
+		rc = xlite_hvx_watch_open(hv, "@releaseDomain", "xlite-release");
 		if (rc < 0)
-			return xs_fail(hv, rc);
-		x->watch_ctx = g_main_context_new();
-		x->watch_src = xsc_watch_source_new(&x->xs, on_release, x, NULL);
-		g_source_attach(x->watch_src, x->watch_ctx);
+			return rc;
 	}
-	if (timeout_ms >= 0) {
-		timer = g_timeout_source_new((guint)timeout_ms);
-		g_source_set_callback(timer, on_timeout, &timed_out, NULL);
-		g_source_attach(timer, x->watch_ctx);
-	}
-	while (!x->released && !timed_out)
-		g_main_context_iteration(x->watch_ctx, TRUE);
-	if (timer) {
-		g_source_destroy(timer);
-		g_source_unref(timer);
-	}
-	if (x->released) {
-		x->released = false;
-		return 0;
-	}
-	return xlite_hv_fail(hv, -ETIMEDOUT, "no domain was released in %d ms", timeout_ms);
+	return xlite_hvx_watch_wait(hv, timeout_ms);
 }
 
 unsigned long xlite_hvx_xs_requests(struct xlite_hv *hv)

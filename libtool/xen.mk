@@ -3,6 +3,7 @@ libtool_libxlite_a_SOURCES += \
 	libtool/hv.h libtool/hv.c \
 	libtool/hv_fake.h libtool/hv_fake.c \
 	libtool/hv_xen.h libtool/hv_xen.c libtool/hv_xen_xs.c libtool/hv_xen_dev.c \
+	libtool/hv_xen_watch.c \
 	libtool/hv_xen_build.c \
 	libtool/kcache.h libtool/kcache.c \
 	libtool/domain.h libtool/domain.c \
