@@ -19,7 +19,8 @@ check_PROGRAMS += tests/unit/test-device-spec tests/unit/test-device-disk \
 	tests/unit/test-device-hotplug tests/unit/test-device-fault \
 	tests/unit/test-device-create
 TESTS += tests/unit/test-device-spec tests/unit/test-device-disk \
-	tests/unit/test-device-hotplug tests/unit/test-device-fault
+	tests/unit/test-device-hotplug tests/unit/test-device-fault \
+	tests/unit/test-device-create
 tests_unit_test_device_spec_SOURCES = tests/unit/test-device-spec.c
 tests_unit_test_device_spec_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_spec_LDADD = $(DEVICE_TEST_LIBS)
