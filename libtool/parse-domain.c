@@ -6,7 +6,50 @@
 #include "libtool/config.h"
 #include "libtool/parse.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static const char *const no_attrs[] = { NULL };
+
+/* Also declared in parse-os.c, its other user. */
+int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out);
+
+/* An element of text alone: every attribute is warned about, the text is
+ * read into *OUT (see xlite_parse_text). */
+int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out)
+{
+	xlite_parse_attrs(p, node, no_attrs);
+	return xlite_parse_text(p, node, trim, out);
+}
+
+/* S as a whole number from MIN to MAX into *OUT; otherwise the error
+ * "<NODE ATTR> 'S', expected EXPECTED" (ATTR names an attribute, or is ""
+ * for NODE's text). */
+static int parse_uint(struct xlite_parse *p, xmlNode *node, const char *attr,
+		      const char *s, unsigned int min, unsigned int max,
+		      const char *expected, unsigned int *out)
+{
+	uint64_t v;
+
+	if (xlite_parse_u64(s, &v) < 0 || v < min || v > max)
+		return xlite_parse_error(p, node, "<%s%s> '%s', expected %s",
+					 (const char *)node->name, attr, s, expected);
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* An element of text alone holding a whole number (see parse_uint). */
+static int parse_uint_elem(struct xlite_parse *p, xmlNode *node, unsigned int min,
+			   unsigned int max, const char *expected, unsigned int *out)
+{
+	char *s = NULL;
+	int rc = xlite_parse_text_elem(p, node, true, &s);
+
+	if (rc == 0)
+		rc = parse_uint(p, node, "", s, min, max, expected, out);
+	free(s);
+	return rc;
+}
 
 static int parse_name(struct xlite_parse *p, xmlNode *node)
 {
@@ -14,8 +57,7 @@ static int parse_name(struct xlite_parse *p, xmlNode *node)
 	char *s = NULL;
 	int rc;
 
-	xlite_parse_attrs(p, node, no_attrs);
-	rc = xlite_parse_text(p, node, false, &s);
+	rc = xlite_parse_text_elem(p, node, false, &s);
 	if (rc < 0)
 		return rc;
 	why = xlite_name_invalid(s);
@@ -35,8 +77,7 @@ static int parse_uuid(struct xlite_parse *p, xmlNode *node)
 	char *s = NULL;
 	int rc;
 
-	xlite_parse_attrs(p, node, no_attrs);
-	rc = xlite_parse_text(p, node, true, &s);
+	rc = xlite_parse_text_elem(p, node, true, &s);
 	if (rc < 0)
 		return rc;
 	if (xlite_uuid_parse(s, p->cfg->uuid) < 0)
@@ -133,21 +174,10 @@ static int parse_memtune(struct xlite_parse *p, xmlNode *node)
 	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
 }
 
-static int parse_count(struct xlite_parse *p, xmlNode *node, const char *what,
-		       const char *s, unsigned int max, unsigned int *out)
-{
-	uint64_t v;
-
-	if (xlite_parse_u64(s, &v) < 0 || v < 1 || v > max)
-		return xlite_parse_error(p, node, "%s '%s', expected a number from 1 to %u",
-					 what, s, max);
-	*out = (unsigned int)v;
-	return 0;
-}
-
 static int parse_vcpu(struct xlite_parse *p, xmlNode *node)
 {
 	static const char *const known[] = { "current", "placement", "cpuset", NULL };
+	static const char vcpus[] = "a number from 1 to " STR(XLITE_MAX_VCPUS);
 	char *cur = xlite_parse_attr(node, "current");
 	char *placement = xlite_parse_attr(node, "placement");
 	char *cpuset = xlite_parse_attr(node, "cpuset");
@@ -159,13 +189,13 @@ static int parse_vcpu(struct xlite_parse *p, xmlNode *node)
 	rc = xlite_parse_text(p, node, true, &s);
 	if (rc < 0)
 		goto out;
-	rc = parse_count(p, node, "<vcpu>", s, XLITE_MAX_VCPUS, &p->cfg->max_vcpus);
+	rc = parse_uint(p, node, "", s, 1, XLITE_MAX_VCPUS, vcpus, &p->cfg->max_vcpus);
 	if (rc < 0)
 		goto out;
 	p->cfg->cur_vcpus = p->cfg->max_vcpus;
 	if (cur) {
-		rc = parse_count(p, node, "<vcpu current=...>", cur, XLITE_MAX_VCPUS,
-				 &p->cfg->cur_vcpus);
+		rc = parse_uint(p, node, " current=...", cur, 1, XLITE_MAX_VCPUS, vcpus,
+				&p->cfg->cur_vcpus);
 		if (rc < 0)
 			goto out;
 	}
@@ -185,44 +215,18 @@ out:
 
 static int parse_shares(struct xlite_parse *p, xmlNode *node)
 {
-	char *s = NULL;
-	uint64_t v;
-	int rc;
-
-	xlite_parse_attrs(p, node, no_attrs);
-	rc = xlite_parse_text(p, node, true, &s);
-	if (rc < 0)
-		return rc;
-	if (xlite_parse_u64(s, &v) < 0 || v < 1 || v > XLITE_WEIGHT_MAX)
-		rc = xlite_parse_error(p, node,
-			"<shares> '%s', expected a credit scheduler weight from 1 to %u (default 256)",
-			s, XLITE_WEIGHT_MAX);
-	else
-		p->cfg->weight = (unsigned int)v;
-	free(s);
-	return rc;
+	return parse_uint_elem(p, node, 1, XLITE_WEIGHT_MAX,
+		"a credit scheduler weight from 1 to " STR(XLITE_WEIGHT_MAX) " (default 256)",
+		&p->cfg->weight);
 }
 
 /* libvirt has no spelling for the credit cap (its libxl driver only sets it
  * through virDomainSetSchedulerParameters): <cap> is an xlite extension. */
 static int parse_cap(struct xlite_parse *p, xmlNode *node)
 {
-	char *s = NULL;
-	uint64_t v;
-	int rc;
-
 	p->cap_line = xlite_parse_line(node);
-	xlite_parse_attrs(p, node, no_attrs);
-	rc = xlite_parse_text(p, node, true, &s);
-	if (rc < 0)
-		return rc;
-	if (xlite_parse_u64(s, &v) < 0 || v > 100 * XLITE_MAX_VCPUS)
-		rc = xlite_parse_error(p, node,
-			"<cap> '%s', expected a percentage of one CPU (0 = no cap, 100 = one full CPU)", s);
-	else
-		p->cfg->cap = (unsigned int)v;
-	free(s);
-	return rc;
+	return parse_uint_elem(p, node, 0, 100 * XLITE_MAX_VCPUS,
+		"a percentage of one CPU (0 = no cap, 100 = one full CPU)", &p->cfg->cap);
 }
 
 static int parse_cputune(struct xlite_parse *p, xmlNode *node)
@@ -249,8 +253,7 @@ static int parse_lifecycle(struct xlite_parse *p, xmlNode *node)
 	char *s = NULL;
 	int rc;
 
-	xlite_parse_attrs(p, node, no_attrs);
-	rc = xlite_parse_text(p, node, true, &s);
+	rc = xlite_parse_text_elem(p, node, true, &s);
 	if (rc < 0)
 		return rc;
 	if (xlite_action_parse(s, &a) < 0) {

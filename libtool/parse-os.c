@@ -8,6 +8,9 @@
 
 static const char *const no_attrs[] = { NULL };
 
+/* Defined in parse-domain.c. */
+int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out);
+
 static int parse_type(struct xlite_parse *p, xmlNode *node)
 {
 	static const char *const known[] = { "arch", "machine", NULL };
@@ -57,8 +60,7 @@ static int parse_path(struct xlite_parse *p, xmlNode *node, char **out)
 	char *s = NULL;
 	int rc;
 
-	xlite_parse_attrs(p, node, no_attrs);
-	rc = xlite_parse_text(p, node, false, &s);
+	rc = xlite_parse_text_elem(p, node, false, &s);
 	if (rc < 0)
 		return rc;
 	if (s[0] != '/') {
@@ -88,8 +90,7 @@ static int parse_cmdline(struct xlite_parse *p, xmlNode *node)
 	char *s = NULL;
 	int rc;
 
-	xlite_parse_attrs(p, node, no_attrs);
-	rc = xlite_parse_text(p, node, false, &s);
+	rc = xlite_parse_text_elem(p, node, false, &s);
 	if (rc < 0)
 		return rc;
 	if (strlen(s) > XLITE_CMDLINE_MAX) {

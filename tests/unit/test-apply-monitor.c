@@ -4,24 +4,14 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
-#include "libtool/apply.h"
-#include "libtool/config.h"
 #include "libtool/domain.h"
-#include "libtool/hv_fake.h"
 #include "libtool/monitor.h"
-#include "libtool/plan.h"
+#include "tests/unit/apply-fixture.h"
 
 struct fx {
-	struct xlite_hv_fake fake;
-	struct xlite_hv hv;
-	struct xlite_config cfg;
-	struct xlite_plan plan;
-	struct xlite_apply_opts opts;
+	struct apply_host host;
 	struct xlite_monitor mon;
-	char *dir, *disk;
-	GPtrArray *baseline;
 	uint32_t domid;
 };
 
@@ -33,19 +23,10 @@ static void fx_setup(struct fx *f, gconstpointer data)
 {
 	const struct actions *act = data;
 	struct xlite_apply_result res;
-	GError *gerr = NULL;
 	char *xml, *err = NULL;
-	char zero[4096] = { 0 };
 
 	memset(f, 0, sizeof(*f));
-	f->dir = g_dir_make_tmp("test-monitor-XXXXXX", &gerr);
-	g_assert_no_error(gerr);
-	f->disk = g_build_filename(f->dir, "disk.img", NULL);
-	g_file_set_contents(f->disk, zero, sizeof(zero), &gerr);
-	g_assert_no_error(gerr);
-	xlite_hv_fake_init(&f->fake);
-	xlite_hv_fake_attach(&f->hv, &f->fake);
-	f->baseline = xlite_hv_fake_xs_paths(&f->fake);
+	apply_host_init(&f->host, "test-monitor-XXXXXX");
 	xml = g_strdup_printf(
 		"<domain type='xen'><name>mon</name><memory unit='MiB'>64</memory>"
 		"<vcpu>1</vcpu><os><type>linux</type><kernel>/k</kernel></os>"
@@ -54,47 +35,23 @@ static void fx_setup(struct fx *f, gconstpointer data)
 		"<source file='%s'/><target dev='xvda'/></disk>"
 		"<interface type='bridge'><source bridge='xenbr0'/></interface>"
 		"</devices></domain>",
-		act->poweroff, act->reboot, act->crash, f->disk);
-	xlite_config_init(&f->cfg);
-	xlite_plan_init(&f->plan);
-	if (xlite_config_parse_memory(&f->cfg, xml, strlen(xml), "m.xml", NULL, NULL, &err) < 0 ||
-	    xlite_plan_build(&f->plan, &f->cfg, &err) < 0)
-		g_error("plan: %s", err);
+		act->poweroff, act->reboot, act->crash, f->host.disk);
+	apply_host_plan(&f->host, xml);
 	g_free(xml);
-	f->opts.lock_dir = f->dir;
 	xlite_apply_result_init(&res);
-	if (xlite_apply(&f->hv, &f->plan, &f->opts, &res, &err) < 0)
+	if (xlite_apply(&f->host.hv, &f->host.plan, &f->host.opts, &res, &err) < 0)
 		g_error("apply: %s", err);
 	f->domid = res.domid;
-	xlite_monitor_init(&f->mon, &f->hv, &f->plan, &f->opts, f->domid, res.loops);
+	xlite_monitor_init(&f->mon, &f->host.hv, &f->host.plan, &f->host.opts, f->domid,
+			   res.loops);
 	xlite_apply_result_dispose(&res);
 }
 
 static void fx_teardown(struct fx *f, gconstpointer unused)
 {
-	char *lock = g_strdup_printf("%s/mon.lock", f->dir);
-
 	(void)unused;
 	xlite_monitor_dispose(&f->mon);
-	xlite_plan_dispose(&f->plan);
-	xlite_config_dispose(&f->cfg);
-	g_ptr_array_unref(f->baseline);
-	xlite_hv_dispose(&f->hv);
-	xlite_hv_fake_dispose(&f->fake);
-	g_unlink(lock);
-	g_unlink(f->disk);
-	g_rmdir(f->dir);
-	g_free(lock);
-	g_free(f->disk);
-	g_free(f->dir);
-}
-
-static void assert_nothing_left(struct fx *f)
-{
-	char *residue = xlite_hv_fake_residue(&f->fake, f->baseline);
-
-	g_assert_cmpstr(residue, ==, "");
-	g_free(residue);
+	apply_host_dispose(&f->host);
 }
 
 static const struct actions destroy_all = { "destroy", "destroy", "destroy" };
@@ -105,15 +62,15 @@ static void test_running_domain_is_left_alone(struct fx *f, gconstpointer unused
 {
 	(void)unused;
 	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 1);
-	g_assert_nonnull(xlite_hv_fake_dom(&f->fake, f->domid));
+	g_assert_nonnull(xlite_hv_fake_dom(&f->host.fake, f->domid));
 }
 
 static void test_poweroff_with_destroy_removes_everything(struct fx *f, gconstpointer unused)
 {
 	(void)unused;
-	xlite_hv_fake_shutdown(&f->fake, f->domid, XLITE_SHUTDOWN_POWEROFF);
+	xlite_hv_fake_shutdown(&f->host.fake, f->domid, XLITE_SHUTDOWN_POWEROFF);
 	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 0);
-	assert_nothing_left(f);
+	assert_nothing_left(&f->host);
 }
 
 static void test_reboot_with_restart_gives_new_id_same_name(struct fx *f, gconstpointer unused)
@@ -121,24 +78,24 @@ static void test_reboot_with_restart_gives_new_id_same_name(struct fx *f, gconst
 	uint32_t old = f->domid, now = 0;
 
 	(void)unused;
-	xlite_hv_fake_shutdown(&f->fake, f->domid, XLITE_SHUTDOWN_REBOOT);
+	xlite_hv_fake_shutdown(&f->host.fake, f->domid, XLITE_SHUTDOWN_REBOOT);
 	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 1);
-	g_assert_null(xlite_hv_fake_dom(&f->fake, old));
+	g_assert_null(xlite_hv_fake_dom(&f->host.fake, old));
 	g_assert_cmpuint(f->mon.domid, !=, old);
-	g_assert_cmpint(xlite_domain_find(&f->hv, "mon", &now), ==, 0);
+	g_assert_cmpint(xlite_domain_find(&f->host.hv, "mon", &now), ==, 0);
 	g_assert_cmpuint(now, ==, f->mon.domid);
-	g_assert_false(xlite_hv_fake_dom(&f->fake, now)->info.paused);
+	g_assert_false(xlite_hv_fake_dom(&f->host.fake, now)->info.paused);
 	/* The old domain's nodes are gone, the new one's there: one loop. */
-	g_assert_cmpuint(g_hash_table_size(f->fake.loops), ==, 1);
+	g_assert_cmpuint(g_hash_table_size(f->host.fake.loops), ==, 1);
 	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 1);
 }
 
 static void test_crash_with_preserve_keeps_domain(struct fx *f, gconstpointer unused)
 {
 	(void)unused;
-	xlite_hv_fake_shutdown(&f->fake, f->domid, XLITE_SHUTDOWN_CRASH);
+	xlite_hv_fake_shutdown(&f->host.fake, f->domid, XLITE_SHUTDOWN_CRASH);
 	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 0);
-	g_assert_nonnull(xlite_hv_fake_dom(&f->fake, f->domid));
+	g_assert_nonnull(xlite_hv_fake_dom(&f->host.fake, f->domid));
 }
 
 static void test_outside_destroy_leftovers_are_removed(struct fx *f, gconstpointer unused)
@@ -148,13 +105,13 @@ static void test_outside_destroy_leftovers_are_removed(struct fx *f, gconstpoint
 	(void)unused;
 	/* What `xl destroy` does to a domain it did not make: the domain, its
 	 * /local/domain/D and /vm entry go; backends and loop stay. */
-	f->hv.ops->domain_destroy(&f->hv, f->domid);
+	f->host.hv.ops->domain_destroy(&f->host.hv, f->domid);
 	snprintf(path, sizeof(path), "/local/domain/%u", f->domid);
-	f->hv.ops->xs_rm(&f->hv, path);
-	snprintf(path, sizeof(path), "/vm/%s", f->plan.uuid);
-	f->hv.ops->xs_rm(&f->hv, path);
+	f->host.hv.ops->xs_rm(&f->host.hv, path);
+	snprintf(path, sizeof(path), "/vm/%s", f->host.plan.uuid);
+	f->host.hv.ops->xs_rm(&f->host.hv, path);
 	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 0);
-	assert_nothing_left(f);
+	assert_nothing_left(&f->host);
 }
 
 static void test_crash_loop_stops_restarting(struct fx *f, gconstpointer unused)
@@ -163,12 +120,12 @@ static void test_crash_loop_stops_restarting(struct fx *f, gconstpointer unused)
 
 	(void)unused;
 	for (i = 0; i <= XLITE_MONITOR_MAX_RESTARTS && rc == 1; i++) {
-		xlite_hv_fake_shutdown(&f->fake, f->mon.domid, XLITE_SHUTDOWN_REBOOT);
+		xlite_hv_fake_shutdown(&f->host.fake, f->mon.domid, XLITE_SHUTDOWN_REBOOT);
 		rc = xlite_monitor_step(&f->mon);
 	}
 	g_assert_cmpint(i, ==, XLITE_MONITOR_MAX_RESTARTS + 1);
 	g_assert_cmpint(rc, ==, 0);
-	assert_nothing_left(f);
+	assert_nothing_left(&f->host);
 }
 
 static void test_decide_maps_shutdown_reasons_to_actions(void)

@@ -9,35 +9,21 @@
 #include <unistd.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
-#include "libtool/apply.h"
-#include "libtool/config.h"
 #include "libtool/domain.h"
-#include "libtool/hv_fake.h"
-#include "libtool/plan.h"
+#include "tests/unit/apply-fixture.h"
 
 #define UUID "6f1b2a3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 
 struct fx {
-	struct xlite_hv_fake fake;
-	struct xlite_hv hv;
-	struct xlite_config cfg;
-	struct xlite_plan plan;
-	struct xlite_apply_opts opts;
+	struct apply_host host;
 	struct xlite_apply_result res;
-	char *dir;		/* lock dir and disk images */
-	char *disk;
-	GPtrArray *baseline;	/* xenstore paths of the pristine host */
 	char *err;
 };
 
 static void fx_plan(struct fx *f, const char *name, unsigned int mem_mib, bool devices)
 {
-	char *xml, *err = NULL;
-	int rc;
-
-	xml = g_strdup_printf(
+	char *xml = g_strdup_printf(
 		"<domain type='xen'><name>%s</name><uuid>" UUID "</uuid>"
 		"<memory unit='MiB'>%u</memory><vcpu>2</vcpu>"
 		"<cputune><shares>512</shares><cap>50</cap></cputune>"
@@ -46,63 +32,33 @@ static void fx_plan(struct fx *f, const char *name, unsigned int mem_mib, bool d
 		"<devices>%s%s%s</devices></domain>",
 		name, mem_mib,
 		devices ? "<disk type='file' device='disk'><source file='" : "",
-		devices ? f->disk : "",
+		devices ? f->host.disk : "",
 		devices ? "'/><target dev='xvda' bus='xen'/></disk>"
 			  "<interface type='bridge'><source bridge='xenbr0'/></interface>" : "");
-	xlite_plan_dispose(&f->plan);
-	xlite_config_dispose(&f->cfg);
-	xlite_config_init(&f->cfg);
-	xlite_plan_init(&f->plan);
-	rc = xlite_config_parse_memory(&f->cfg, xml, strlen(xml), "test.xml", NULL, NULL, &err);
-	if (rc == 0)
-		rc = xlite_plan_build(&f->plan, &f->cfg, &err);
-	if (rc < 0)
-		g_error("plan: %s", err);
+
+	apply_host_plan(&f->host, xml);
 	g_free(xml);
 }
 
 static void fx_setup(struct fx *f, gconstpointer devices)
 {
-	GError *gerr = NULL;
-	char zero[4096] = { 0 };
-
 	memset(f, 0, sizeof(*f));
-	f->dir = g_dir_make_tmp("test-apply-XXXXXX", &gerr);
-	g_assert_no_error(gerr);
-	f->disk = g_build_filename(f->dir, "disk.img", NULL);
-	g_file_set_contents(f->disk, zero, sizeof(zero), &gerr);
-	g_assert_no_error(gerr);
-	xlite_hv_fake_init(&f->fake);
-	xlite_hv_fake_attach(&f->hv, &f->fake);
-	f->baseline = xlite_hv_fake_xs_paths(&f->fake);
-	xlite_config_init(&f->cfg);
-	xlite_plan_init(&f->plan);
+	apply_host_init(&f->host, "test-apply-XXXXXX");
 	fx_plan(f, "guest", 128, devices != NULL);
-	f->opts.lock_dir = f->dir;
 	xlite_apply_result_init(&f->res);
 }
 
 static void fx_teardown(struct fx *f, gconstpointer unused)
 {
-	char *lock = g_strdup_printf("%s/guest.lock", f->dir);
-	char *lock2 = g_strdup_printf("%s/other.lock", f->dir);
-
 	(void)unused;
 	xlite_apply_result_dispose(&f->res);
-	xlite_plan_dispose(&f->plan);
-	xlite_config_dispose(&f->cfg);
-	g_ptr_array_unref(f->baseline);
-	xlite_hv_dispose(&f->hv);
-	xlite_hv_fake_dispose(&f->fake);
-	g_unlink(lock);
-	g_unlink(lock2);
-	g_unlink(f->disk);
-	g_rmdir(f->dir);
-	g_free(lock);
-	g_free(lock2);
-	g_free(f->disk);
-	g_free(f->dir);
+	apply_host_dispose(&f->host);
 	g_free(f->err);
+}
+
+static int fx_apply(struct fx *f)
+{
+	return xlite_apply(&f->host.hv, &f->host.plan, &f->host.opts, &f->res, &f->err);
 }
 
 static char *xs(struct fx *f, const char *fmt, unsigned int domid)
@@ -111,16 +67,8 @@ static char *xs(struct fx *f, const char *fmt, unsigned int domid)
 	const char *v;
 
 	snprintf(path, sizeof(path), fmt, domid);
-	v = g_tree_lookup(f->fake.xs, path);
+	v = g_tree_lookup(f->host.fake.xs, path);
 	return v ? g_strdup(v) : NULL;
-}
-
-static void assert_nothing_left(struct fx *f)
-{
-	char *residue = xlite_hv_fake_residue(&f->fake, f->baseline);
-
-	g_assert_cmpstr(residue, ==, "");
-	g_free(residue);
 }
 
 /* True when any node value or path still holds a ${...} placeholder. */
@@ -140,10 +88,10 @@ static void test_create_runs_domain_with_its_nodes(struct fx *f, gconstpointer d
 	char *v;
 	int rc;
 
-	rc = xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err);
+	rc = fx_apply(f);
 	g_assert_cmpint(rc, ==, 0);
 	g_assert_null(f->err);
-	d = xlite_hv_fake_dom(&f->fake, f->res.domid);
+	d = xlite_hv_fake_dom(&f->host.fake, f->res.domid);
 	g_assert_nonnull(d);
 	g_assert_false(d->info.paused);
 	g_assert_true(d->built);
@@ -166,15 +114,15 @@ static void test_create_runs_domain_with_its_nodes(struct fx *f, gconstpointer d
 	v = xs(f, "/local/domain/%u/vm", f->res.domid);
 	g_assert_cmpstr(v, ==, "/vm/" UUID);
 	g_free(v);
-	g_tree_foreach(f->fake.xs, find_placeholder, &unexpanded);
+	g_tree_foreach(f->host.fake.xs, find_placeholder, &unexpanded);
 	g_assert_null(unexpanded);
 
 	if (devices) {
-		GPtrArray *ports = g_hash_table_lookup(f->fake.bridges, "xenbr0");
+		GPtrArray *ports = g_hash_table_lookup(f->host.fake.bridges, "xenbr0");
 		char *name = g_strdup_printf("vif%u.0", f->res.domid);
 
 		g_assert_cmpuint(f->res.loops->len, ==, 1);
-		g_assert_cmpuint(g_hash_table_size(f->fake.loops), ==, 1);
+		g_assert_cmpuint(g_hash_table_size(f->host.fake.loops), ==, 1);
 		v = xs(f, "/local/domain/0/backend/vbd/%u/51712/physical-device", f->res.domid);
 		g_assert_cmpstr(v, ==, "7:0");
 		g_free(v);
@@ -190,18 +138,18 @@ static void test_create_runs_domain_with_its_nodes(struct fx *f, gconstpointer d
 static void test_paused_create_leaves_domain_paused(struct fx *f, gconstpointer unused)
 {
 	(void)unused;
-	f->opts.paused = true;
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, 0);
-	g_assert_true(xlite_hv_fake_dom(&f->fake, f->res.domid)->info.paused);
+	f->host.opts.paused = true;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	g_assert_true(xlite_hv_fake_dom(&f->host.fake, f->res.domid)->info.paused);
 }
 
 static void test_create_stays_within_xenstore_budget(struct fx *f, gconstpointer unused)
 {
 	(void)unused;
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, 0);
+	g_assert_cmpint(fx_apply(f), ==, 0);
 	/* The plan's nodes, the transaction, introduce, the name check. */
 	g_assert_cmpuint(f->res.xs_requests, <=, 40);
-	g_assert_cmpuint(f->res.xs_requests, >=, f->plan.xs_requests);
+	g_assert_cmpuint(f->res.xs_requests, >=, f->host.plan.xs_requests);
 }
 
 /* The heart of it: whichever op fails, the create fails and nothing of the
@@ -211,9 +159,9 @@ static void test_any_failing_step_leaves_nothing(struct fx *f, gconstpointer dev
 	unsigned long n_ops, n, failed = 0;
 	GPtrArray *ops;
 
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, 0);
-	n_ops = f->fake.n_ops;
-	ops = g_ptr_array_ref(f->fake.log);
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	n_ops = f->host.fake.n_ops;
+	ops = g_ptr_array_ref(f->host.fake.log);
 	g_assert_cmpuint(n_ops, >, 10);
 
 	for (n = 1; n <= n_ops; n++) {
@@ -227,8 +175,8 @@ static void test_any_failing_step_leaves_nothing(struct fx *f, gconstpointer dev
 		xlite_hv_fake_attach(&hv, &fake);
 		fake.fail_at = n;
 		xlite_apply_result_init(&res);
-		rc = xlite_apply(&hv, &f->plan, &f->opts, &res, &err);
-		residue = xlite_hv_fake_residue(&fake, f->baseline);
+		rc = xlite_apply(&hv, &f->host.plan, &f->host.opts, &res, &err);
+		residue = xlite_hv_fake_residue(&fake, f->host.baseline);
 		if (rc < 0) {
 			failed++;
 			g_assert_nonnull(err);
@@ -258,13 +206,14 @@ static void test_duplicate_name_is_refused(struct fx *f, gconstpointer unused)
 	uint32_t first;
 
 	(void)unused;
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, 0);
+	g_assert_cmpint(fx_apply(f), ==, 0);
 	first = f->res.domid;
 	xlite_apply_result_init(&res2);
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &res2, &err), ==, -EEXIST);
+	g_assert_cmpint(xlite_apply(&f->host.hv, &f->host.plan, &f->host.opts, &res2, &err), ==,
+			-EEXIST);
 	g_assert_nonnull(strstr(err, "already exists"));
-	g_assert_cmpuint(f->fake.doms->len, ==, 2);	/* dom0 and the first */
-	g_assert_nonnull(xlite_hv_fake_dom(&f->fake, first));
+	g_assert_cmpuint(f->host.fake.doms->len, ==, 2);	/* dom0 and the first */
+	g_assert_nonnull(xlite_hv_fake_dom(&f->host.fake, first));
 	g_free(err);
 	xlite_apply_result_dispose(&res2);
 }
@@ -273,27 +222,27 @@ static void test_memory_larger_than_host_is_refused(struct fx *f, gconstpointer 
 {
 	(void)unused;
 	fx_plan(f, "guest", 8192, false);
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, -ENOMEM);
+	g_assert_cmpint(fx_apply(f), ==, -ENOMEM);
 	g_assert_nonnull(strstr(f->err, "MiB"));
-	assert_nothing_left(f);
+	assert_nothing_left(&f->host);
 }
 
 static void test_kernel_not_elf_leaves_nothing(struct fx *f, gconstpointer devices)
 {
 	(void)devices;
-	f->fake.kernel_bad = true;
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, -EINVAL);
+	f->host.fake.kernel_bad = true;
+	g_assert_cmpint(fx_apply(f), ==, -EINVAL);
 	g_assert_nonnull(strstr(f->err, "not a Xen PV kernel"));
-	assert_nothing_left(f);
+	assert_nothing_left(&f->host);
 }
 
 static void test_missing_bridge_leaves_nothing(struct fx *f, gconstpointer devices)
 {
 	(void)devices;
-	g_hash_table_remove(f->fake.bridges, "xenbr0");
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), <, 0);
+	g_hash_table_remove(f->host.fake.bridges, "xenbr0");
+	g_assert_cmpint(fx_apply(f), <, 0);
 	g_assert_nonnull(strstr(f->err, "xenbr0"));
-	assert_nothing_left(f);
+	assert_nothing_left(&f->host);
 }
 
 struct racer {
@@ -308,25 +257,23 @@ static gpointer race(gpointer p)
 {
 	struct racer *r = p;
 
-	r->rc = xlite_apply(&r->hv, &r->f->plan, &r->f->opts, &r->res, &r->err);
+	r->rc = xlite_apply(&r->hv, &r->f->host.plan, &r->f->host.opts, &r->res, &r->err);
 	return NULL;
 }
 
-/* Two creates of one name at the same time: exactly one wins. The ops
- * interleave (each sleeps 2 ms after it), so without the name lock both
- * would pass the name check before either writes its name. */
-static void test_concurrent_creates_of_one_name_one_wins(struct fx *f, gconstpointer unused)
+/* Two creates of the planned domain at the same time, on the ops' 2 ms
+ * interleave: how many won (a loser is told the name exists). */
+static int race_two_creates(struct fx *f)
 {
 	struct racer r[2];
 	GThread *t[2];
 	int i, wins = 0;
 
-	(void)unused;
-	f->fake.op_delay_us = 2000;
+	f->host.fake.op_delay_us = 2000;
 	for (i = 0; i < 2; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].f = f;
-		xlite_hv_fake_attach_locked(&r[i].hv, &f->fake);
+		xlite_hv_fake_attach_locked(&r[i].hv, &f->host.fake);
 		xlite_apply_result_init(&r[i].res);
 	}
 	for (i = 0; i < 2; i++)
@@ -341,37 +288,25 @@ static void test_concurrent_creates_of_one_name_one_wins(struct fx *f, gconstpoi
 		g_free(r[i].err);
 		xlite_apply_result_dispose(&r[i].res);
 	}
-	g_assert_cmpint(wins, ==, 1);
-	g_assert_cmpuint(f->fake.doms->len, ==, 2);
+	return wins;
+}
+
+/* Exactly one wins: without the name lock both would pass the name check
+ * before either writes its name. */
+static void test_concurrent_creates_of_one_name_one_wins(struct fx *f, gconstpointer unused)
+{
+	(void)unused;
+	g_assert_cmpint(race_two_creates(f), ==, 1);
+	g_assert_cmpuint(f->host.fake.doms->len, ==, 2);
 }
 
 /* Without the lock (callers claiming to hold it), the same race lets both
  * creates through: the previous test proves the lock, not luck. */
 static void test_without_name_lock_both_creates_win(struct fx *f, gconstpointer unused)
 {
-	struct racer r[2];
-	GThread *t[2];
-	int i, wins = 0;
-
 	(void)unused;
-	f->fake.op_delay_us = 2000;
-	f->opts.lock_held = true;
-	for (i = 0; i < 2; i++) {
-		memset(&r[i], 0, sizeof(r[i]));
-		r[i].f = f;
-		xlite_hv_fake_attach_locked(&r[i].hv, &f->fake);
-		xlite_apply_result_init(&r[i].res);
-	}
-	for (i = 0; i < 2; i++)
-		t[i] = g_thread_new("create", race, &r[i]);
-	for (i = 0; i < 2; i++)
-		g_thread_join(t[i]);
-	for (i = 0; i < 2; i++) {
-		wins += r[i].rc == 0;
-		g_free(r[i].err);
-		xlite_apply_result_dispose(&r[i].res);
-	}
-	g_assert_cmpint(wins, ==, 2);
+	f->host.opts.lock_held = true;
+	g_assert_cmpint(race_two_creates(f), ==, 2);
 }
 
 static void test_destroy_removes_everything(struct fx *f, gconstpointer devices)
@@ -379,10 +314,10 @@ static void test_destroy_removes_everything(struct fx *f, gconstpointer devices)
 	char *err = NULL;
 
 	(void)devices;
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, 0);
-	g_assert_cmpint(xlite_domain_destroy(&f->hv, f->res.domid, &err), ==, 0);
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, f->res.domid, &err), ==, 0);
 	g_assert_null(err);
-	assert_nothing_left(f);
+	assert_nothing_left(&f->host);
 }
 
 static void test_lookup_by_name_and_id(struct fx *f, gconstpointer unused)
@@ -391,18 +326,18 @@ static void test_lookup_by_name_and_id(struct fx *f, gconstpointer unused)
 	char *err = NULL, id[16];
 
 	(void)unused;
-	g_assert_cmpint(xlite_apply(&f->hv, &f->plan, &f->opts, &f->res, &f->err), ==, 0);
-	g_assert_cmpint(xlite_domain_resolve(&f->hv, "guest", &domid, &err), ==, 0);
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	g_assert_cmpint(xlite_domain_resolve(&f->host.hv, "guest", &domid, &err), ==, 0);
 	g_assert_cmpuint(domid, ==, f->res.domid);
 	snprintf(id, sizeof(id), "%u", f->res.domid);
-	g_assert_cmpint(xlite_domain_resolve(&f->hv, id, &domid, &err), ==, 0);
-	g_assert_cmpint(xlite_domain_resolve(&f->hv, "Domain-0", &domid, &err), ==, 0);
+	g_assert_cmpint(xlite_domain_resolve(&f->host.hv, id, &domid, &err), ==, 0);
+	g_assert_cmpint(xlite_domain_resolve(&f->host.hv, "Domain-0", &domid, &err), ==, 0);
 	g_assert_cmpuint(domid, ==, 0);
-	g_assert_cmpint(xlite_domain_resolve(&f->hv, "nosuch", &domid, &err), ==, -ESRCH);
+	g_assert_cmpint(xlite_domain_resolve(&f->host.hv, "nosuch", &domid, &err), ==, -ESRCH);
 	g_assert_cmpstr(err, ==, "domain 'nosuch' does not exist");
 	g_free(err);
 	err = NULL;
-	g_assert_cmpint(xlite_domain_resolve(&f->hv, "4711", &domid, &err), ==, -ESRCH);
+	g_assert_cmpint(xlite_domain_resolve(&f->host.hv, "4711", &domid, &err), ==, -ESRCH);
 	g_free(err);
 }
 
@@ -412,8 +347,8 @@ static void test_name_lock_excludes_a_second_holder(struct fx *f, gconstpointer 
 	int fd = -1, fd2;
 
 	(void)unused;
-	g_assert_cmpint(xlite_name_lock(f->dir, "guest", &fd, &err), ==, 0);
-	path = g_strdup_printf("%s/guest.lock", f->dir);
+	g_assert_cmpint(xlite_name_lock(f->host.dir, "guest", &fd, &err), ==, 0);
+	path = g_strdup_printf("%s/guest.lock", f->host.dir);
 	fd2 = open(path, O_RDWR);
 	g_assert_cmpint(fd2, >=, 0);
 	g_assert_cmpint(flock(fd2, LOCK_EX | LOCK_NB), ==, -1);
@@ -422,7 +357,7 @@ static void test_name_lock_excludes_a_second_holder(struct fx *f, gconstpointer 
 	g_assert_cmpint(flock(fd2, LOCK_EX | LOCK_NB), ==, 0);
 	close(fd2);
 	g_free(path);
-	g_assert_cmpint(xlite_name_lock(f->dir, "../etc/passwd", &fd, &err), ==, -EINVAL);
+	g_assert_cmpint(xlite_name_lock(f->host.dir, "../etc/passwd", &fd, &err), ==, -EINVAL);
 	g_free(err);
 }
 
