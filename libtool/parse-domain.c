@@ -11,9 +11,6 @@
 
 static const char *const no_attrs[] = { NULL };
 
-/* Also declared in parse-os.c, its other user. */
-int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out);
-
 /* An element of text alone: every attribute is warned about, the text is
  * read into *OUT (see xlite_parse_text). */
 int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out)

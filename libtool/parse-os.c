@@ -8,9 +8,6 @@
 
 static const char *const no_attrs[] = { NULL };
 
-/* Defined in parse-domain.c. */
-int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out);
-
 static int parse_type(struct xlite_parse *p, xmlNode *node)
 {
 	static const char *const known[] = { "arch", "machine", NULL };

@@ -67,6 +67,9 @@ int xlite_parse_text(struct xlite_parse *p, xmlNode *node, bool trim,
 		     char **out);
 
 int xlite_parse_u64(const char *s, uint64_t *out);
+/* An element of text alone: every attribute is warned about, the text is
+ * read into *OUT (see xlite_parse_text). */
+int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out);
 /* <memory unit='...'>N</memory> and friends, into KiB. */
 int xlite_parse_memory_elem(struct xlite_parse *p, xmlNode *node,
 			    uint64_t *kib);
