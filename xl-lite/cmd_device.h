@@ -1,8 +1,8 @@
-/* What the device commands (cmd_block.c, cmd_network.c) share. */
+/* What the device commands (cmd_block.c, cmd_network.c) share: attach,
+ * detach and list run here (cmd_device.c); a kind brings only what differs. */
 #ifndef XLITE_CMD_DEVICE_H
 #define XLITE_CMD_DEVICE_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include <glib.h>
@@ -10,31 +10,49 @@
 #include "libtool/device.h"
 #include "xl-lite/xlite.h"
 
-/* The device arguments after NAME as XML: 1 with *text and *name (g_free)
- * when ARGV[0] is an element ("<disk ...") or the one argument is FILE.xml;
- * 0 when they are xl's words; < 0 (printed) when FILE.xml cannot be read
- * or an element is split over several arguments. */
-int xlite_cli_device_text(int argc, char **argv, char **text, char **name);
-/* Takes DOMID's name lock (*fd, release with xlite_name_unlock); < 0 printed. */
-int xlite_cli_device_lock(struct xlite_hv *hv, uint32_t domid, int *fd);
-/* Opens the hypervisor, resolves SPEC (NAME|ID) to *domid and takes its
- * name lock (*lock_fd); < 0 printed. */
-int xlite_cli_device_open(struct xlite_hv *hv, const char *spec, uint32_t *domid, int *lock_fd);
-/* block-detach / network-detach: [-f|--force] [-t|--timeout SECONDS] NAME DEV;
- * 0 with optind at NAME, else the usage exit status (printed). */
-int xlite_cli_detach_options(const struct xlite_cmd *cmd, int argc, char **argv, bool *force,
-			     int *timeout_ms);
-/* Unplugs the device; < 0 printed ("domain 'DOM_SPEC' has no WHAT DEV_SPEC"
- * when DOMID has no such device). */
-int xlite_cli_device_unplug(struct xlite_hv *hv, uint32_t domid, enum xlite_device_kind kind,
-			    unsigned int devid, int timeout_ms, bool force, const char *dom_spec,
-			    const char *what, const char *dev_spec);
-/* Prints a parser warning (xlite_device_xml_parse's callback). */
-void xlite_cli_device_warning(const char *msg, void *opaque);
-/* block-list / network-list: [--json] NAME|ID... */
-int xlite_cli_device_list(struct xlite_cli *cli, int argc, char **argv,
-			  enum xlite_device_kind kind, const char *cmdname);
-/* One device as a JSON object. */
-void xlite_cli_device_json(GString *out, uint32_t domid, const struct xlite_device_info *d);
+struct xlite_hv;
+struct xlite_config;
+
+/* One device kind's part of KIND-attach, KIND-detach and KIND-list. */
+struct xlite_cli_device_kind {
+	enum xlite_device_kind kind;
+	const char *prefix;	/* of the command names: "block" for block-attach */
+	const char *what;	/* "domain 'D' has no WHAT DEV" */
+
+	/* attach: NAME|ID then at least MIN_WORDS device arguments, a libvirt
+	 * element (text or FILE.xml) or xl's words, which FROM_WORDS turns into
+	 * CFG's one device as the XML parser would (0, or < 0 with *err, to
+	 * free); ATTACH plugs CFG's device in (< 0 with the hv's error). */
+	int min_words;
+	int (*from_words)(int argc, char **argv, struct xlite_config *cfg, char **err);
+	int (*attach)(struct xlite_hv *hv, uint32_t domid, const struct xlite_config *cfg);
+
+	/* detach: DEV to its devid, by one of the two (the other NULL); < 0
+	 * printed. DEVID_PARSE runs before Xen is opened (failure: a usage
+	 * error), DEVID_FIND with DOMID resolved and locked. */
+	int (*devid_parse)(const char *dev, unsigned int *devid);
+	int (*devid_find)(struct xlite_hv *hv, uint32_t domid, const char *dev,
+			  unsigned int *devid);
+
+	/* list: the text header line, one text row, and the JSON fields
+	 * between the shared ones (evtchn, then backend), each ending in ','. */
+	const char *header;
+	void (*row)(GString *out, uint32_t domid, const struct xlite_device_info *d);
+	void (*json)(GString *out, const struct xlite_device_info *d);
+};
+
+/* The commands, as cmdtable.c's functions but for kind K:
+ * KIND-attach NAME|ID DEVICE-ARGS...,
+ * KIND-detach [-f|--force] [-t|--timeout SECONDS] NAME|ID DEV,
+ * KIND-list [--json] NAME|ID... */
+int xlite_cli_device_attach(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
+			    int argc, char **argv);
+int xlite_cli_device_detach(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
+			    int argc, char **argv);
+int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
+			  int argc, char **argv);
+
+/* A JSON string member "KEY":VAL (null when VAL is NULL). */
+void xlite_cli_json_str(GString *out, const char *key, const char *val);
 
 #endif

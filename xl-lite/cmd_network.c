@@ -1,87 +1,49 @@
 /* xlite network-attach, network-detach, network-list: virtual network
  * interfaces of a running (or paused) domain, with xl's argument shapes;
- * xlite puts vifD.N on the bridge itself (rtnetlink), no hotplug script. */
+ * xlite puts vifD.N on the bridge itself (rtnetlink), no hotplug script.
+ * What the commands share runs in cmd_device.c; here is what makes a vif. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
-#include "libtool/apply.h"
 #include "libtool/device.h"
 #include "libtool/hv.h"
 #include "libtool/mac.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
 
-/* The nic from the arguments after NAME: an XML <interface> element (text
- * or FILE.xml) or xl's KEY=VALUE words (none: bridge xenbr0). */
-static int nic_from_args(int argc, char **argv, struct xlite_config *cfg,
-			 struct xlite_nic *nic)
+/* xl's KEY=VALUE words (none: bridge xenbr0) into CFG's one nic. */
+static int nic_from_words(int argc, char **argv, struct xlite_config *cfg, char **err)
 {
-	char *text = NULL, *name = NULL, *err = NULL;
-	int rc = 0;
+	struct xlite_nic nic;
+	int rc;
 
-	if (argc > 0)
-		rc = xlite_cli_device_text(argc, argv, &text, &name);
+	memset(&nic, 0, sizeof(nic));
+	rc = xlite_nic_spec_parse((const char *const *)argv, (size_t)argc, &nic, err);
 	if (rc < 0)
 		return rc;
-	if (rc == 1) {
-		rc = xlite_device_xml_parse(text, strlen(text), name, XLITE_DEVICE_VIF, cfg,
-					    xlite_cli_device_warning, NULL, &err);
-		if (rc == 0)
-			*nic = cfg->nics[0];	/* borrowed from CFG */
-	} else {
-		rc = xlite_nic_spec_parse((const char *const *)argv, (size_t)argc, nic, &err);
+	cfg->nics = calloc(1, sizeof(nic));
+	if (!cfg->nics) {
+		free(nic.bridge);
+		*err = g_strdup(g_strerror(ENOMEM));
+		return -ENOMEM;
 	}
-	if (rc < 0)
-		xlite_err("%s", err);
-	free(err);
-	g_free(text);
-	g_free(name);
-	return rc;
+	cfg->nics[0] = nic;
+	cfg->n_nics = 1;
+	return 0;
 }
 
-int xlite_cmd_network_attach(struct xlite_cli *cli, int argc, char **argv)
+/* Without mac= (or <mac/>) the address comes from the domain's uuid, as
+ * create makes it (mac_given false: the XML parser's throwaway one is not
+ * used). */
+static int nic_attach(struct xlite_hv *hv, uint32_t domid, const struct xlite_config *cfg)
 {
-	const struct xlite_cmd *cmd = xlite_cmd_find("network-attach");
-	struct xlite_hv hv = { 0 };
-	struct xlite_config cfg;
-	struct xlite_nic nic;
-	bool from_words;
 	unsigned int devid;
-	uint32_t domid;
-	int lock_fd = -1, rc = XLITE_EXIT_FAIL;
 
-	(void)cli;
-	optind = 1;
-	if (getopt(argc, argv, "+") != -1 || argc - optind < 1)
-		return xlite_usage(cmd);
-	xlite_config_init(&cfg);
-	memset(&nic, 0, sizeof(nic));
-	if (nic_from_args(argc - optind - 1, argv + optind + 1, &cfg, &nic) < 0)
-		return XLITE_EXIT_USAGE;
-	from_words = cfg.n_nics == 0;
-	/* The XML parser made a MAC from its throwaway uuid: use the
-	 * domain's, as create does. */
-	if (!from_words && !nic.mac_given)
-		memset(nic.mac, 0, sizeof(nic.mac));
-	if (xlite_cli_device_open(&hv, argv[optind], &domid, &lock_fd) < 0)
-		goto out;
-	if (xlite_device_nic_attach(&hv, domid, &nic, XLITE_DEVICE_TIMEOUT_MS, &devid) < 0) {
-		xlite_err("%s", xlite_hv_error(&hv));
-		goto out;
-	}
-	rc = XLITE_EXIT_OK;
-out:
-	xlite_name_unlock(&lock_fd);
-	if (from_words)
-		free(nic.bridge);
-	xlite_config_dispose(&cfg);
-	xlite_hv_dispose(&hv);
-	return rc;
+	return xlite_device_nic_attach(hv, domid, &cfg->nics[0], XLITE_DEVICE_TIMEOUT_MS, &devid);
 }
 
 /* DEVID|MAC of DOMID's vifs to its index. */
@@ -121,35 +83,52 @@ static int vif_of(struct xlite_hv *hv, uint32_t domid, const char *spec, unsigne
 	return rc;
 }
 
+static void nic_row(GString *out, uint32_t domid, const struct xlite_device_info *d)
+{
+	char rings[32];
+
+	(void)domid;
+	snprintf(rings, sizeof(rings), "%d/%d", d->tx_ring_ref, d->ring_ref);
+	g_string_append_printf(out, "%-3u %-2u %-17s %-6u %-5d %-6d   %-15s %-30s%s\n", d->devid,
+			       d->backend_id, d->mac[0] ? d->mac : "-", d->devid, d->fe_state,
+			       d->evtchn, rings, d->backend, d->params ? d->params : "-");
+}
+
+static void nic_json(GString *out, const struct xlite_device_info *d)
+{
+	g_string_append_printf(out, "\"tx_ring_ref\":%d,\"rx_ring_ref\":%d,", d->tx_ring_ref,
+			       d->ring_ref);
+	xlite_cli_json_str(out, "mac", d->mac[0] ? d->mac : NULL);
+	g_string_append_c(out, ',');
+	xlite_cli_json_str(out, "bridge", d->params);
+	g_string_append_c(out, ',');
+}
+
+static const struct xlite_cli_device_kind nic_kind = {
+	.kind = XLITE_DEVICE_VIF,
+	.prefix = "network",
+	.what = "network interface",
+	.min_words = 0,
+	.from_words = nic_from_words,
+	.attach = nic_attach,
+	.devid_find = vif_of,
+	.header = "Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path"
+		  "                       Bridge\n",
+	.row = nic_row,
+	.json = nic_json,
+};
+
+int xlite_cmd_network_attach(struct xlite_cli *cli, int argc, char **argv)
+{
+	return xlite_cli_device_attach(cli, &nic_kind, argc, argv);
+}
+
 int xlite_cmd_network_detach(struct xlite_cli *cli, int argc, char **argv)
 {
-	const struct xlite_cmd *cmd = xlite_cmd_find("network-detach");
-	struct xlite_hv hv = { 0 };
-	unsigned int devid;
-	uint32_t domid;
-	bool force;
-	int timeout_ms, lock_fd = -1, rc;
-
-	(void)cli;
-	rc = xlite_cli_detach_options(cmd, argc, argv, &force, &timeout_ms);
-	if (rc != 0)
-		return rc;
-	rc = XLITE_EXIT_FAIL;
-	if (xlite_cli_device_open(&hv, argv[optind], &domid, &lock_fd) < 0)
-		goto out;
-	if (vif_of(&hv, domid, argv[optind + 1], &devid) < 0)
-		goto out;
-	if (xlite_cli_device_unplug(&hv, domid, XLITE_DEVICE_VIF, devid, timeout_ms, force,
-				    argv[optind], "network interface", argv[optind + 1]) < 0)
-		goto out;
-	rc = XLITE_EXIT_OK;
-out:
-	xlite_name_unlock(&lock_fd);
-	xlite_hv_dispose(&hv);
-	return rc;
+	return xlite_cli_device_detach(cli, &nic_kind, argc, argv);
 }
 
 int xlite_cmd_network_list(struct xlite_cli *cli, int argc, char **argv)
 {
-	return xlite_cli_device_list(cli, argc, argv, XLITE_DEVICE_VIF, "network-list");
+	return xlite_cli_device_list(cli, &nic_kind, argc, argv);
 }

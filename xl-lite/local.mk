@@ -20,4 +20,5 @@ else
 xlite_LDADD = $(XLITE_XEN_LIBS)
 endif
 # Devices (engineer dev): block-*/network-* hotplug and listing.
-xlite_SOURCES += xl-lite/cmd_block.c xl-lite/cmd_network.c xl-lite/cmd_device.h
+xlite_SOURCES += xl-lite/cmd_device.c xl-lite/cmd_block.c xl-lite/cmd_network.c \
+	xl-lite/cmd_device.h
