@@ -188,7 +188,6 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 		g_strfreev(devs);
 		g_free(val);
 	}
-	gather_vbd_loops(hv, l);
 
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", l->domid);
 	if (hv->ops->xs_read(hv, path, &val) == 0) {
@@ -211,6 +210,9 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 			snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u",
 				 types[i], l->domid);
 			xlite_domain_leftovers_add_path(l, path);
+			/* No vbd backends at all: nothing of xl's loops to read. */
+			if (strcmp(types[i], "vbd") == 0)
+				gather_vbd_loops(hv, l);
 		}
 		g_strfreev(types);
 	}

@@ -3,6 +3,7 @@
  * xl's domains too. */
 #include <errno.h>
 #include <getopt.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -33,7 +34,11 @@ int xlite_cmd_destroy(struct xlite_cli *cli, int argc, char **argv)
 	}
 	/* Under the name lock, so the domain's monitor does not clean up at
 	 * the same time. xl's names may be ones xlite would not take. */
-	name = xlite_domain_name(&hv, domid);
+	/* Found by its name: that is the name, no need to read it back. */
+	if (strspn(argv[optind], "0123456789") != strlen(argv[optind]))
+		name = g_strdup(argv[optind]);
+	else
+		name = xlite_domain_name(&hv, domid);
 	if (name && !xlite_name_invalid(name) &&
 	    xlite_name_lock(XLITE_LOCK_DIR, name, &lock_fd, &lock_err) < 0) {
 		xlite_warn("%s", lock_err);
