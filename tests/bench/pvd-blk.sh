@@ -12,7 +12,6 @@
 . "$(dirname "$0")/lib.sh"
 
 MIB=${MIB:-64}
-G=${LAB_GUESTS:-/lab/guests}
 W=/tmp/pvd-bench
 mkdir -p "$W"
 glog() { guest_log pvdbench | tr -d '\r'; }
@@ -44,32 +43,9 @@ run kw kw
 run kr2 kr
 echo "PVDB done"
 EOF
-dd if=/dev/zero of="$W/script.img" bs=1M count=1 2>/dev/null
-dd if="$W/b.sh" of="$W/script.img" conv=notrunc 2>/dev/null
-RUN=$(echo "xlite-blkfront xvdb read 0 16|tr -d '\\000'>/tmp/b.sh;sh /tmp/b.sh" | base64 -w0)
-cat >"$W/bench.xml" <<EOF
-<domain type='xen'>
-  <name>pvdbench</name>
-  <memory unit='MiB'>256</memory>
-  <os>
-    <type>linux</type>
-    <kernel>$G/vmlinuz</kernel>
-    <initrd>$G/initrd.gz</initrd>
-    <cmdline>console=hvc0 lab.nofront=blk,net lab.run=$RUN</cmdline>
-  </os>
-  <devices>
-    <disk type='file' device='disk'>
-      <source file='$W/disk.img'/>
-      <target dev='xvda'/>
-    </disk>
-    <disk type='file' device='disk'>
-      <source file='$W/script.img'/>
-      <target dev='xvdb'/>
-      <readonly/>
-    </disk>
-  </devices>
-</domain>
-EOF
+script_disk "$W/script.img" "$W/b.sh"
+script_disk_loader | guest_xml "$W/bench.xml" pvdbench 256 "lab.nofront=blk,net" \
+	disk="$W/disk.img:xvda" rodisk="$W/script.img:xvdb"
 check "create the benchmark guest" xlite create "$W/bench.xml"
 if wait_for 600 has "PVDB done"; then pass "benchmark ran in the guest"; else
 	fail "benchmark ran in the guest"; glog | tail -30 | sed 's/^/#   /'; fi

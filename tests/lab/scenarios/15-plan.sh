@@ -7,7 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 
 SRC=/lab/src
-G=$LAB_GUESTS
 
 # ---- validate and plan, no Xen involved --------------------------------
 for f in "$SRC"/examples/*.xml; do
@@ -54,28 +53,13 @@ check "destroy tiny1" xlite destroy tiny1
 # again when it turns "online"; onlining is then up to the guest, as a udev
 # rule would). Its lines start with "xl15 " (the console holds the kernel's
 # log too).
-RUN=$(base64 -w0 <<'EOF'
+guest_xml "$LAB_TMP/smp.xml" smp15 192 "" current=160 vcpus=1/2 <<'EOF'
 w(){ xenstore-write $1 1 2>/dev/null;echo xl15 $2=$?;}
 w data/x DW;w error/x EW;w control/x CW;w name NW;w memory/target MW;w vm VW
 w device/vbd/9/x DV;w cpu/1/availability AW
 c=/sys/devices/system/cpu
 echo xl15 T=$(xenstore-read memory/target) C=$(cat $c/online) P=$(cat $c/present)
 (i=0;while ! grep -q 0-1 $c/present&&[ $i -lt 200 ];do sleep .3;i=$((i+1));done;echo 1 >$c/cpu1/online;echo xl15 CPU1=$(cat $c/online))&
-EOF
-)
-cat >"$LAB_TMP/smp.xml" <<EOF
-<domain type='xen'>
-  <name>smp15</name>
-  <memory unit='MiB'>192</memory>
-  <currentMemory unit='MiB'>160</currentMemory>
-  <vcpu current='1'>2</vcpu>
-  <os>
-    <type>linux</type>
-    <kernel>$G/vmlinuz</kernel>
-    <initrd>$G/initrd.gz</initrd>
-    <cmdline>console=hvc0 lab.run=$RUN</cmdline>
-  </os>
-</domain>
 EOF
 check "create a 2-vCPU guest with 1 online" xlite create "$LAB_TMP/smp.xml"
 S=$(xl domid smp15 2>/dev/null)

@@ -5,7 +5,6 @@
 # destroy leave no loop device, vif or xenstore node.
 . "$(dirname "$0")/lib.sh"
 
-G=$LAB_GUESTS
 IMG=/tmp/xlite-dev
 BR=xlbr0
 mkdir -p "$IMG"
@@ -39,13 +38,13 @@ no_loop_of() { [ -z "$(loops_of "$1")" ]; }
 guest_has() { guest_log "$1" | grep -q -- "$2"; }
 vifs_of() { ls /sys/class/net 2>/dev/null | grep "^vif$1\." ; }
 done_marker() { guest_log "$1" | grep -q "xlite-guest: done"; }
-b64() { base64 -w0; }
 
 # ---- create with devices --------------------------------------------------
 # The guest: reads xvda's pattern, writes its own at 4 MiB, tries to write
 # the read-only xvdb and its own backend nodes, pings dom0, then reports
 # when eth0 goes away.
-RUN1=$(b64 <<'EOF'
+guest_xml "$IMG/dv1.xml" dv1 160 "lab.ip=169.254.0.2/16" disk="$IMG/rw.img:xvda" \
+	rodisk="$IMG/ro.img:xvdb" bridge="$BR" <<'EOF'
 D=$(xenstore-read domid)
 i=0;while [ ! -b /dev/xvdb ]&&[ $i -lt 300 ];do sleep .2;i=$((i+1));done
 echo R=$(dd if=/dev/xvda bs=1M count=4 2>/dev/null|md5sum)
@@ -56,33 +55,6 @@ xenstore-write $B/mode w;echo BW=$?
 xenstore-write $B/x 1;echo BC=$?
 ping -c3 -W5 169.254.0.1 >/dev/null;echo P=$?
 (while [ -e /sys/class/net/eth0 ];do sleep .3;done;echo ETH0GONE)&
-EOF
-)
-cat >"$IMG/dv1.xml" <<EOF
-<domain type='xen'>
-  <name>dv1</name>
-  <memory unit='MiB'>160</memory>
-  <os>
-    <type>linux</type>
-    <kernel>$G/vmlinuz</kernel>
-    <initrd>$G/initrd.gz</initrd>
-    <cmdline>console=hvc0 lab.ip=169.254.0.2/16 lab.run=$RUN1</cmdline>
-  </os>
-  <devices>
-    <disk type='file' device='disk'>
-      <source file='$IMG/rw.img'/>
-      <target dev='xvda'/>
-    </disk>
-    <disk type='file' device='disk'>
-      <source file='$IMG/ro.img'/>
-      <target dev='xvdb'/>
-      <readonly/>
-    </disk>
-    <interface type='bridge'>
-      <source bridge='$BR'/>
-    </interface>
-  </devices>
-</domain>
 EOF
 
 check "dry run shows the device part of the plan" sh -c "xlite create -n $IMG/dv1.xml | grep -q 'backend/vbd'"
@@ -143,26 +115,13 @@ check_fails "no vif backend left" xenstore-ls /local/domain/0/backend/vif/$D
 check_fails "no domain directory left" xenstore-ls /local/domain/$D
 
 # ---- hotplug to a running guest ---------------------------------------------
-RUN2=$(b64 <<'EOF'
+guest_xml "$IMG/dv2.xml" dv2 160 "" <<'EOF'
 i=0;while [ ! -b /dev/xvda ]&&[ $i -lt 900 ];do sleep .2;i=$((i+1));done
 echo H=$(dd if=/dev/xvda bs=1M count=4 2>/dev/null|md5sum)
 while [ ! -e /sys/class/net/eth0 ]&&[ $i -lt 1500 ];do sleep .2;i=$((i+1));done
 ip addr add 169.254.0.3/16 dev eth0;ip link set eth0 up
 ping -c3 -W5 169.254.0.1 >/dev/null;echo P=$?
 while [ -b /dev/xvda ];do sleep .3;done;echo XVDAGONE
-EOF
-)
-cat >"$IMG/dv2.xml" <<EOF
-<domain type='xen'>
-  <name>dv2</name>
-  <memory unit='MiB'>160</memory>
-  <os>
-    <type>linux</type>
-    <kernel>$G/vmlinuz</kernel>
-    <initrd>$G/initrd.gz</initrd>
-    <cmdline>console=hvc0 lab.run=$RUN2</cmdline>
-  </os>
-</domain>
 EOF
 check "create a guest without devices" xlite create "$IMG/dv2.xml"
 D=$(xl domid dv2 2>/dev/null)

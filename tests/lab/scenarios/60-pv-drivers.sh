@@ -11,7 +11,6 @@
 # Dom0 also checks the backends' states after each frontend let go.
 . "$(dirname "$0")/lib.sh"
 
-G=$LAB_GUESTS
 W=/tmp/xlite-pvd
 BR=xlbr6
 MAC=00:16:3e:60:00:02
@@ -101,37 +100,9 @@ sed 's/^/PVD nf2 /' /tmp/nf2.log
 p DONE
 EOF
 check "the guest script fits on 16 sectors" test "$(wc -c <"$W/t.sh")" -lt 8192
-dd if=/dev/zero of="$W/script.img" bs=1M count=1 2>/dev/null
-dd if="$W/t.sh" of="$W/script.img" conv=notrunc 2>/dev/null
-RUN=$(echo "xlite-blkfront xvdb read 0 16|tr -d '\\000'>/tmp/t.sh;sh /tmp/t.sh" | base64 -w0)
-
-cat >"$W/pvd.xml" <<EOF
-<domain type='xen'>
-  <name>pvd</name>
-  <memory unit='MiB'>160</memory>
-  <os>
-    <type>linux</type>
-    <kernel>$G/vmlinuz</kernel>
-    <initrd>$G/initrd.gz</initrd>
-    <cmdline>console=hvc0 lab.nofront=blk,net lab.run=$RUN</cmdline>
-  </os>
-  <devices>
-    <disk type='file' device='disk'>
-      <source file='$W/disk.img'/>
-      <target dev='xvda'/>
-    </disk>
-    <disk type='file' device='disk'>
-      <source file='$W/script.img'/>
-      <target dev='xvdb'/>
-      <readonly/>
-    </disk>
-    <interface type='bridge'>
-      <source bridge='$BR'/>
-      <mac address='$MAC'/>
-    </interface>
-  </devices>
-</domain>
-EOF
+script_disk "$W/script.img" "$W/t.sh"
+script_disk_loader | guest_xml "$W/pvd.xml" pvd 160 "lab.nofront=blk,net" \
+	disk="$W/disk.img:xvda" rodisk="$W/script.img:xvdb" bridge="$BR:$MAC"
 
 check "create a guest with two disks and a vif" xlite create "$W/pvd.xml"
 D=$(xl domid pvd 2>/dev/null)

@@ -55,6 +55,71 @@ wait_for() {
 # guest_log NAME: the guest's console log as xenconsoled writes it.
 guest_log() { cat "/var/log/xen/guest-$1.log" 2>/dev/null; }
 
+# guest_xml FILE NAME MIB ARGS [ITEM...] <SCRIPT: write FILE, the domain XML
+# of the lab's Linux guest (vmlinuz and initrd.gz from $LAB_GUESTS) named
+# NAME, with MIB MiB, booted with "console=hvc0 ARGS lab.run=..." where
+# lab.run is SCRIPT (standard input) in base64: the guest's init runs it.
+# Each ITEM is one of
+#   current=MIB      start with MIB MiB      vcpus=N/MAX  MAX vCPUs, N online
+#   disk=IMG:VDEV    a file disk             rodisk=IMG:VDEV  a read-only one
+#   bridge=BR[:MAC]  a vif on bridge BR (with MAC if given)
+guest_xml() {
+	_file=$1 _name=$2 _mib=$3 _args=$4; shift 4
+	_run=$(base64 -w0) _head= _dev=
+	for _item; do
+		_v=${_item#*=}
+		case $_item in
+		current=*) _head="$_head
+  <currentMemory unit='MiB'>$_v</currentMemory>" ;;
+		vcpus=*) _head="$_head
+  <vcpu current='${_v%/*}'>${_v#*/}</vcpu>" ;;
+		disk=* | rodisk=*)
+			_dev="$_dev
+    <disk type='file' device='disk'>
+      <source file='${_v%:*}'/>
+      <target dev='${_v##*:}'/>"
+			case $_item in rodisk=*) _dev="$_dev
+      <readonly/>" ;; esac
+			_dev="$_dev
+    </disk>" ;;
+		bridge=*)
+			_dev="$_dev
+    <interface type='bridge'>
+      <source bridge='${_v%%:*}'/>"
+			case $_v in *:*) _dev="$_dev
+      <mac address='${_v#*:}'/>" ;; esac
+			_dev="$_dev
+    </interface>" ;;
+		*) echo "guest_xml: unknown item $_item" >&2; return 1 ;;
+		esac
+	done
+	[ -n "$_dev" ] && _dev="
+  <devices>$_dev
+  </devices>"
+	cat >"$_file" <<EOF
+<domain type='xen'>
+  <name>$_name</name>
+  <memory unit='MiB'>$_mib</memory>$_head
+  <os>
+    <type>linux</type>
+    <kernel>${LAB_GUESTS:-/lab/guests}/vmlinuz</kernel>
+    <initrd>${LAB_GUESTS:-/lab/guests}/initrd.gz</initrd>
+    <cmdline>console=hvc0 ${_args:+$_args }lab.run=$_run</cmdline>
+  </os>$_dev
+</domain>
+EOF
+}
+
+# script_disk IMG SCRIPT: IMG, a 1 MiB disk image holding the file SCRIPT,
+# for a guest script too long for the kernel command line. Attach IMG
+# read-only as xvdb and give the guest script_disk_loader's line as its
+# script: xlite-blkfront reads the first 16 sectors (8 KiB) and sh runs them.
+script_disk() {
+	dd if=/dev/zero of="$1" bs=1M count=1 2>/dev/null
+	dd if="$2" of="$1" conv=notrunc 2>/dev/null
+}
+script_disk_loader() { echo "xlite-blkfront xvdb read 0 16|tr -d '\\000'>/tmp/script.sh;sh /tmp/script.sh"; }
+
 finish() {
 	rm -rf "$LAB_TMP"
 	[ "$LAB_FAILED" -gt 100 ] && LAB_FAILED=100
