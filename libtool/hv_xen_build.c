@@ -73,12 +73,24 @@ static void maybe_store(struct xlite_hv_build *b, struct kernel_choice *k,
 		g_free(err);
 }
 
+/* With XLITE_DEBUG, how long each step took (where a create's build time
+ * goes: xlite create -v gives only the total). */
+static void step_time(const struct xlite_hv_xen *x, const char *what, gint64 *t)
+{
+	gint64 now = g_get_monotonic_time();
+
+	if (x->log.verbose)
+		fprintf(stderr, "xlite: build: %s %.1f ms\n", what, (double)(now - *t) / 1000.0);
+	*t = now;
+}
+
 #define DOM_STEP(call, what)                                     \
 	do {                                                     \
 		if ((call) != 0) {                               \
 			rc = xlite_hv_xen_fail(hv, errno, what); \
 			goto out;                                \
 		}                                                \
+		step_time(x, what, &t_step);                     \
 	} while (0)
 
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
@@ -87,6 +99,7 @@ int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_buil
 	struct xc_dom_image *dom = NULL;
 	struct kernel_choice k;
 	uint64_t mem_mb = b->mem_kib / 1024;
+	gint64 t_step = g_get_monotonic_time();
 	int rc = 0;
 
 	choose_kernel(b, &k);
@@ -106,6 +119,7 @@ int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_buil
 		rc = xlite_hv_xen_fail(hv, errno, "reading the kernel");
 		goto out;
 	}
+	step_time(x, "choosing and reading the kernel", &t_step);
 	if (b->initrd) {
 		struct stat st;
 
@@ -131,7 +145,9 @@ int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_buil
 		x->log.last[0] = '\0';
 		goto out;
 	}
+	step_time(x, "xc_dom_parse_image", &t_step);
 	maybe_store(b, &k, dom);
+	step_time(x, "storing the kernel in the cache", &t_step);
 	DOM_STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), "xc_dom_mem_init");
 	DOM_STEP(xc_dom_boot_mem_init(dom), "populating the domain's memory");
 	DOM_STEP(xc_dom_build_image(dom), "xc_dom_build_image");
