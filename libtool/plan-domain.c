@@ -8,6 +8,8 @@
  *                            answers sysrq and writes feature-poweroff etc.
  *   .../data          nD     the guest's own area (the guest agent's stats)
  *   .../error         nD     frontends report their errors here
+ *   .../device        n0,rD  (inherited) the frontends' directories go
+ *                            under it; libxl makes it read-only the same way
  *   /vm/UUID          n0,rD  name, uuid, image type, lifecycle actions
  * Linux PV guests take the store and console rings from start_info; the
  * store/ and console/ nodes are for xenconsoled and the tools. */
@@ -58,6 +60,7 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	xlite_ops_write(&b, "1", DOM "/control/platform-feature-multiprocessor-suspend");
 	xlite_ops_mkdir(&b, "n${domid}", DOM "/data");
 	xlite_ops_mkdir(&b, "n${domid}", DOM "/error");
+	xlite_ops_mkdir(&b, NULL, DOM "/device");
 	xlite_ops_mkdir(&b, "n0,r${domid}", VM);
 	xlite_ops_write(&b, name, VM "/name");
 	xlite_ops_write(&b, "${uuid}", VM "/uuid");

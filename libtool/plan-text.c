@@ -34,7 +34,10 @@ static void ops(FILE *f, const struct xlite_xs_ops *o)
 
 		switch (op->kind) {
 		case XLITE_XS_MKDIR:
-			fprintf(f, "mkdir %s perms %s\n", op->path, op->perms);
+			if (op->perms)
+				fprintf(f, "mkdir %s perms %s\n", op->path, op->perms);
+			else	/* inherits its parent's permissions */
+				fprintf(f, "mkdir %s\n", op->path);
 			break;
 		case XLITE_XS_WRITE:
 			fprintf(f, "write %s ", op->path);

@@ -25,7 +25,7 @@ static struct xlite_xs_op *grow(struct xlite_ops_builder *b)
 
 static void commit(struct xlite_ops_builder *b, struct xlite_xs_op *op)
 {
-	if (!op->path || (op->kind == XLITE_XS_MKDIR ? !op->perms : !op->value)) {
+	if (!op->path || (op->kind == XLITE_XS_WRITE && !op->value)) {
 		free(op->path);
 		free(op->perms);
 		free(op->value);
@@ -48,7 +48,12 @@ void xlite_ops_mkdir(struct xlite_ops_builder *b, const char *perms,
 	if (vasprintf(&op->path, fmt, ap) < 0)
 		op->path = NULL;
 	va_end(ap);
-	op->perms = strdup(perms);
+	/* No PERMS: the directory inherits its parent's. */
+	op->perms = perms ? strdup(perms) : NULL;
+	if (perms && !op->perms) {
+		free(op->path);
+		op->path = NULL;	/* commit() sees the failure */
+	}
 	commit(b, op);
 }
 
@@ -89,6 +94,6 @@ unsigned int xlite_ops_requests(const struct xlite_xs_ops *ops)
 	size_t i;
 
 	for (i = 0; i < ops->n; i++)
-		n += ops->ops[i].kind == XLITE_XS_MKDIR ? 2 : 1;
+		n += ops->ops[i].kind == XLITE_XS_MKDIR && ops->ops[i].perms ? 2 : 1;
 	return n;
 }
