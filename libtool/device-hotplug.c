@@ -51,34 +51,51 @@ static int rm_backend(struct xlite_hv *hv, const char *be)
 	return rc;
 }
 
+/* The checks of a disk attach, touching nothing: DOMID is live, the target
+ * is a PV disk name (*vdev) free in it, the source passes xlite_disk_check. */
+static int disk_attach_check(struct xlite_hv *hv, uint32_t domid, const struct xlite_disk *d,
+			     unsigned int *vdev)
+{
+	struct xlite_dominfo info;
+	char *fe, *be;
+	int rc;
+
+	rc = need_live(hv, domid, &info);
+	if (rc < 0)
+		return rc;
+	if (!d->target || xlite_vdev_parse(d->target, vdev) < 0)
+		return xlite_hv_fail(hv, -EINVAL,
+				     "disk target '%s' is not a Xen PV disk name, expected xvda, xvdb, ...",
+				     d->target ? d->target : "");
+	fe = xlite_device_frontend(domid, XLITE_DEVICE_VBD, *vdev);
+	be = xlite_device_backend(domid, XLITE_DEVICE_VBD, *vdev);
+	if ((rc = exists(hv, fe)) > 0 || (rc == 0 && (rc = exists(hv, be)) > 0))
+		rc = xlite_hv_fail(hv, -EEXIST, "disk target %s is already in use in domain %u",
+				   d->target, domid);
+	g_free(fe);
+	g_free(be);
+	return rc < 0 ? rc : xlite_disk_check(hv, d);
+}
+
+int xlite_device_disk_attach_check(struct xlite_hv *hv, uint32_t domid,
+				   const struct xlite_disk *disk)
+{
+	unsigned int vdev;
+
+	return disk_attach_check(hv, domid, disk, &vdev);
+}
+
 int xlite_device_disk_attach(struct xlite_hv *hv, uint32_t domid,
 			     const struct xlite_disk *disk)
 {
 	struct xlite_device_ops o;
 	struct xlite_disk_host h;
-	struct xlite_dominfo info;
 	struct xlite_disk d = *disk;
-	char *fe = NULL, *be = NULL;
 	int rc;
 
 	xlite_device_ops_init(&o);
 	xlite_disk_host_init(&h);
-	rc = need_live(hv, domid, &info);
-	if (rc < 0)
-		goto out;
-	if (!d.target || xlite_vdev_parse(d.target, &d.vdev) < 0) {
-		rc = xlite_hv_fail(hv, -EINVAL,
-				   "disk target '%s' is not a Xen PV disk name, expected xvda, xvdb, ...",
-				   d.target ? d.target : "");
-		goto out;
-	}
-	fe = xlite_device_frontend(domid, XLITE_DEVICE_VBD, d.vdev);
-	be = xlite_device_backend(domid, XLITE_DEVICE_VBD, d.vdev);
-	if ((rc = exists(hv, fe)) > 0 || (rc == 0 && (rc = exists(hv, be)) > 0)) {
-		rc = xlite_hv_fail(hv, -EEXIST, "disk target %s is already in use in domain %u",
-				   d.target, domid);
-		goto out;
-	}
+	rc = disk_attach_check(hv, domid, disk, &d.vdev);
 	if (rc < 0)
 		goto out;
 	rc = xlite_disk_host_prepare(hv, &d, &h);
@@ -101,8 +118,6 @@ out:
 	}
 	xlite_disk_host_dispose(&h);
 	xlite_device_ops_dispose(&o);
-	g_free(fe);
-	g_free(be);
 	return rc;
 }
 
@@ -139,34 +154,46 @@ static int next_vif(struct xlite_hv *hv, uint32_t domid, unsigned int *devid)
 	return rc;
 }
 
+int xlite_device_nic_attach_check(struct xlite_hv *hv, uint32_t domid,
+				  const struct xlite_nic *nic, unsigned int *devid,
+				  uint8_t mac[6])
+{
+	struct xlite_dominfo info;
+	int rc;
+
+	rc = need_live(hv, domid, &info);
+	if (rc < 0)
+		return rc;
+	if (!nic->bridge)
+		return xlite_hv_fail(hv, -EINVAL, "interface has no bridge");
+	rc = hv->ops->bridge_check(hv, nic->bridge);
+	if (rc < 0)
+		return rc;
+	rc = next_vif(hv, domid, devid);
+	if (rc < 0)
+		return rc;
+	/* As create does: stable for the domain's uuid and the index. */
+	if (nic->mac_given)
+		memcpy(mac, nic->mac, 6);
+	else
+		xlite_mac_generate(info.uuid, *devid, mac);
+	return 0;
+}
+
 int xlite_device_nic_attach(struct xlite_hv *hv, uint32_t domid,
 			    const struct xlite_nic *nic, int timeout_ms,
 			    unsigned int *devid)
 {
 	struct xlite_device_ops o;
-	struct xlite_dominfo info;
 	struct xlite_nic n = *nic;
 	char *fe = NULL, *be = NULL, *why;
 	bool written = false;
 	int rc;
 
 	xlite_device_ops_init(&o);
-	rc = need_live(hv, domid, &info);
+	rc = xlite_device_nic_attach_check(hv, domid, nic, devid, n.mac);
 	if (rc < 0)
 		goto out;
-	if (!nic->bridge) {
-		rc = xlite_hv_fail(hv, -EINVAL, "interface has no bridge");
-		goto out;
-	}
-	rc = hv->ops->bridge_check(hv, nic->bridge);
-	if (rc < 0)
-		goto out;
-	rc = next_vif(hv, domid, devid);
-	if (rc < 0)
-		goto out;
-	/* As create does: stable for the domain's uuid and the index. */
-	if (!n.mac_given)
-		xlite_mac_generate(info.uuid, *devid, n.mac);
 	fe = xlite_device_frontend(domid, XLITE_DEVICE_VIF, *devid);
 	be = xlite_device_backend(domid, XLITE_DEVICE_VIF, *devid);
 	rc = xlite_device_nic_nodes(hv, &o, domid, *devid, &n);

@@ -117,12 +117,21 @@ int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs);
  * written (blkback connects on its own); on failure nothing is left. */
 int xlite_device_disk_attach(struct xlite_hv *hv, uint32_t domid,
 			     const struct xlite_disk *disk);
+/* Its checks alone (attach -n): DOMID live, the target free, the source
+ * usable; nothing is touched. */
+int xlite_device_disk_attach_check(struct xlite_hv *hv, uint32_t domid,
+				   const struct xlite_disk *disk);
 /* Same for a nic: DEVID is the next free vif index (out); NIC->mac is used
  * when NIC->mac_given, else generated from the domain's uuid and DEVID.
  * Waits for vifD.DEVID and bridges it as xlite_devices_connect() does. */
 int xlite_device_nic_attach(struct xlite_hv *hv, uint32_t domid,
 			    const struct xlite_nic *nic, int timeout_ms,
 			    unsigned int *devid);
+/* Its checks alone (attach -n): DOMID live, the bridge there; *DEVID and
+ * MAC what the attach would use. Nothing is touched. */
+int xlite_device_nic_attach_check(struct xlite_hv *hv, uint32_t domid,
+				  const struct xlite_nic *nic, unsigned int *devid,
+				  uint8_t mac[6]);
 
 /* Graceful unplug of one device: backend online=0, state=5 (Closing); waits
  * (TIMEOUT_MS, <= 0: XLITE_DEVICE_TIMEOUT_MS) for the frontend to reach 6

@@ -47,6 +47,22 @@ static int disk_attach(struct xlite_hv *hv, uint32_t domid, const struct xlite_c
 	return xlite_device_disk_attach(hv, domid, &cfg->disks[0]);
 }
 
+static int disk_check(struct xlite_hv *hv, uint32_t domid, const struct xlite_config *cfg,
+		      GString *out)
+{
+	const struct xlite_disk *d = &cfg->disks[0];
+	int rc = xlite_device_disk_attach_check(hv, domid, d);
+
+	if (rc == 0)
+		g_string_append_printf(out, "would attach disk %s to domain %u: %s %s%s, %s\n",
+				       d->target, domid,
+				       d->type == XLITE_DISK_FILE ? "file" : "block device",
+				       d->source,
+				       d->type == XLITE_DISK_FILE ? " on a loop device" : "",
+				       d->readonly ? "read-only" : "read-write");
+	return rc;
+}
+
 static int vdev_of(const char *dev, unsigned int *devid)
 {
 	int rc = xlite_device_vbd_id(dev, devid);
@@ -82,6 +98,7 @@ static const struct xlite_cli_device_kind disk_kind = {
 	.min_words = 1,
 	.from_words = disk_from_words,
 	.attach = disk_attach,
+	.check = disk_check,
 	.devid_parse = vdev_of,
 	.header = "Vdev  BE  handle state evt-ch ring-ref BE-path                       Dev   Mode "
 		  "Params\n",

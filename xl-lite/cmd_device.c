@@ -3,6 +3,7 @@
  * cmd_block.c and cmd_network.c give what differs (struct
  * xlite_cli_device_kind). */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,21 +122,56 @@ static int device_open(struct xlite_hv *hv, const char *spec, uint32_t *domid, i
 	return device_lock(hv, *domid, lock_fd);
 }
 
+/* KIND-attach -n: the checks, and what would be done; no lock is taken
+ * and nothing is touched. */
+static int attach_dry_run(struct xlite_hv *hv, const struct xlite_cli_device_kind *k,
+			  const char *spec, const struct xlite_config *cfg)
+{
+	GString *out = g_string_new(NULL);
+	uint32_t domid;
+	int rc = -1;
+
+	if (xlite_cli_hv_open(hv, 0) == 0 && xlite_cli_resolve(hv, spec, &domid) == 0) {
+		rc = k->check(hv, domid, cfg, out);
+		if (rc < 0)
+			xlite_err("%s", xlite_hv_error(hv));
+		else
+			fputs(out->str, stdout);
+	}
+	g_string_free(out, TRUE);
+	return rc;
+}
+
 int xlite_cli_device_attach(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
 			    int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct xlite_hv hv = { 0 };
 	struct xlite_config cfg;
 	uint32_t domid;
-	int lock_fd = -1, rc = XLITE_EXIT_FAIL;
+	bool dry_run = false;
+	int c, lock_fd = -1, rc = XLITE_EXIT_FAIL;
 
 	(void)cli;
 	optind = 1;
-	if (getopt(argc, argv, "+") != -1 || argc - optind < 1 + k->min_words)
+	while ((c = getopt_long(argc, argv, "+n", longopts, NULL)) != -1) {
+		if (c != 'n')
+			return device_usage(k, "attach");
+		dry_run = true;
+	}
+	if (argc - optind < 1 + k->min_words)
 		return device_usage(k, "attach");
 	xlite_config_init(&cfg);
 	if (device_from_args(k, argc - optind - 1, argv + optind + 1, &cfg) < 0)
 		return XLITE_EXIT_USAGE;
+	if (dry_run) {
+		if (attach_dry_run(&hv, k, argv[optind], &cfg) == 0)
+			rc = XLITE_EXIT_OK;
+		goto out;
+	}
 	if (device_open(&hv, argv[optind], &domid, &lock_fd) < 0)
 		goto out;
 	if (k->attach(&hv, domid, &cfg) < 0) {

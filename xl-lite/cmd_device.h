@@ -26,6 +26,10 @@ struct xlite_cli_device_kind {
 	int min_words;
 	int (*from_words)(int argc, char **argv, struct xlite_config *cfg, char **err);
 	int (*attach)(struct xlite_hv *hv, uint32_t domid, const struct xlite_config *cfg);
+	/* attach -n: ATTACH's checks alone, touching nothing; appends to OUT
+	 * one line saying what ATTACH would do (< 0 with the hv's error). */
+	int (*check)(struct xlite_hv *hv, uint32_t domid, const struct xlite_config *cfg,
+		     GString *out);
 
 	/* detach: DEV to its devid, by one of the two (the other NULL); < 0
 	 * printed. DEVID_PARSE runs before Xen is opened (failure: a usage
@@ -42,7 +46,7 @@ struct xlite_cli_device_kind {
 };
 
 /* The commands, as cmdtable.c's functions but for kind K:
- * KIND-attach NAME|ID DEVICE-ARGS...,
+ * KIND-attach [-n|--dry-run] NAME|ID DEVICE-ARGS...,
  * KIND-detach [-f|--force] [-t|--timeout SECONDS] NAME|ID DEV,
  * KIND-list [--json] NAME|ID... */
 int xlite_cli_device_attach(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,

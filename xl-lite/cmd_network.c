@@ -46,6 +46,23 @@ static int nic_attach(struct xlite_hv *hv, uint32_t domid, const struct xlite_co
 	return xlite_device_nic_attach(hv, domid, &cfg->nics[0], XLITE_DEVICE_TIMEOUT_MS, &devid);
 }
 
+static int nic_check(struct xlite_hv *hv, uint32_t domid, const struct xlite_config *cfg,
+		     GString *out)
+{
+	char mac[XLITE_MAC_STRLEN];
+	unsigned int devid;
+	uint8_t m[6];
+	int rc = xlite_device_nic_attach_check(hv, domid, &cfg->nics[0], &devid, m);
+
+	if (rc == 0) {
+		xlite_mac_format(m, mac);
+		g_string_append_printf(out, "would attach interface %u (vif%u.%u, mac %s) to domain "
+				       "%u on bridge %s\n", devid, domid, devid, mac, domid,
+				       cfg->nics[0].bridge);
+	}
+	return rc;
+}
+
 /* DEVID|MAC of DOMID's vifs to its index. */
 static int vif_of(struct xlite_hv *hv, uint32_t domid, const char *spec, unsigned int *devid)
 {
@@ -111,6 +128,7 @@ static const struct xlite_cli_device_kind nic_kind = {
 	.min_words = 0,
 	.from_words = nic_from_words,
 	.attach = nic_attach,
+	.check = nic_check,
 	.devid_find = vif_of,
 	.header = "Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path"
 		  "                       Bridge\n",

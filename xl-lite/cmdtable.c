@@ -44,14 +44,15 @@ const struct xlite_cmd xlite_cmds[] = {
 	{ "console", xlite_cmd_console, "[-t pv] NAME|ID", "attach to a domain's console",
 	  "Connects the terminal to the domain's PV console (the pty xenconsoled\n"
 	  "publishes). Ctrl-] leaves." },
-	{ "block-attach", xlite_cmd_block_attach, "NAME|ID DISKSPEC...|<disk>|FILE.xml",
+	{ "block-attach", xlite_cmd_block_attach, "[-n] NAME|ID DISKSPEC...|<disk>|FILE.xml",
 	  "attach a virtual disk to a running domain",
 	  "DISKSPEC is xl's (xl-disk-configuration(5)): /path/img,,xvdb,w or\n"
 	  "phy:/dev/vg/lv,xvdc,r or target=/path,vdev=xvdb,access=ro; or give a libvirt\n"
 	  "<disk> element (text or FILE.xml). A file gets a loop device (read-only for\n"
 	  "r/ro/<readonly/>); blkback serves it, no hotplug script. The source must exist,\n"
 	  "be a file (or block device), non-empty, and writable unless read-only; the\n"
-	  "vdev must be free. On failure nothing is left." },
+	  "vdev must be free. On failure nothing is left. -n (--dry-run) makes those\n"
+	  "checks and says what would be attached, touching nothing." },
 	{ "block-detach", xlite_cmd_block_detach, "[-f] [-t SECONDS] NAME|ID VDEV",
 	  "detach a virtual disk",
 	  "VDEV is the name (xvdb) or number (51728). Asks the guest to let go (backend\n"
@@ -62,12 +63,13 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "xl's columns (Vdev BE handle state evt-ch ring-ref BE-path), then Dev, Mode\n"
 	  "and Params (the device blkback serves)." },
 	{ "network-attach", xlite_cmd_network_attach,
-	  "NAME|ID [bridge=BR] [mac=MAC]|<interface>|FILE.xml",
+	  "[-n] NAME|ID [bridge=BR] [mac=MAC]|<interface>|FILE.xml",
 	  "attach a virtual network interface to a running domain",
 	  "As xl: bridge defaults to xenbr0; without mac= the address is 00:16:3e:...\n"
 	  "derived from the domain's uuid and the interface index. Or give a libvirt\n"
 	  "<interface type='bridge'> element. xlite puts vifD.N on the bridge and brings\n"
-	  "it up itself (rtnetlink), no hotplug script." },
+	  "it up itself (rtnetlink), no hotplug script. -n (--dry-run) checks the domain\n"
+	  "and the bridge and says which vif and MAC it would get, touching nothing." },
 	{ "network-detach", xlite_cmd_network_detach, "[-f] [-t SECONDS] NAME|ID DEVID|MAC",
 	  "detach a virtual network interface",
 	  "Asks the guest to let go, waits up to SECONDS (default 10), removes the\n"

@@ -341,6 +341,47 @@ static void test_nic_on_missing_bridge_is_refused_and_leaves_nothing(struct fx *
 	g_free(left);
 }
 
+/* attach -n: the checks refuse what the attach would refuse, say which vif
+ * and MAC an attach would give, and touch nothing. */
+static void test_attach_checks_touch_nothing(struct fx *f, gconstpointer u)
+{
+	struct xlite_disk d = disk_of(f->img, "xvda", false);
+	struct xlite_disk bad = d;
+	struct xlite_nic n;
+	struct xlite_dominfo info;
+	unsigned int devid = 99;
+	uint8_t mac[6], want[6];
+	char *left;
+
+	(void)u;
+	bad.target = (char *)(uintptr_t)"hda";
+	g_assert_cmpint(xlite_device_disk_attach_check(&f->hv, f->domid, &d), ==, 0);
+	g_assert_cmpint(xlite_device_disk_attach_check(&f->hv, f->domid, &bad), ==, -EINVAL);
+	g_assert_cmpint(xlite_device_disk_attach_check(&f->hv, 42, &d), ==, -ESRCH);
+	memset(&n, 0, sizeof(n));
+	n.bridge = (char *)(uintptr_t)"xlbr0";
+	g_assert_cmpint(xlite_device_nic_attach_check(&f->hv, f->domid, &n, &devid, mac), ==, 0);
+	g_assert_cmpuint(devid, ==, 0);
+	f->hv.ops->domain_info(&f->hv, f->domid, &info);
+	xlite_mac_generate(info.uuid, 0, want);
+	g_assert_cmpmem(mac, 6, want, 6);
+	n.bridge = (char *)(uintptr_t)"nobr0";
+	g_assert_cmpint(xlite_device_nic_attach_check(&f->hv, f->domid, &n, &devid, mac), ==,
+			-ENOENT);
+	g_assert_cmpuint(g_hash_table_size(f->fake.loops), ==, 0);
+	left = residue(f);
+	g_assert_cmpstr(left, ==, "");
+	g_free(left);
+
+	/* With xvda attached, its check refuses the target; the next vif is 1. */
+	g_assert_cmpint(xlite_device_disk_attach(&f->hv, f->domid, &d), ==, 0);
+	g_assert_cmpint(xlite_device_disk_attach_check(&f->hv, f->domid, &d), ==, -EEXIST);
+	n.bridge = (char *)(uintptr_t)"xlbr0";
+	g_assert_cmpint(xlite_device_nic_attach(&f->hv, f->domid, &n, 100, &devid), ==, 0);
+	g_assert_cmpint(xlite_device_nic_attach_check(&f->hv, f->domid, &n, &devid, mac), ==, 0);
+	g_assert_cmpuint(devid, ==, 1);
+}
+
 static void test_nic_unplug_removes_nodes_and_port(struct fx *f, gconstpointer u)
 {
 	struct xlite_nic n;
@@ -478,6 +519,7 @@ int main(int argc, char **argv)
 	ADD("nic-on-missing-bridge-is-refused-and-leaves-nothing",
 	    test_nic_on_missing_bridge_is_refused_and_leaves_nothing);
 	ADD("nic-unplug-removes-nodes-and-port", test_nic_unplug_removes_nodes_and_port);
+	ADD("attach-checks-touch-nothing", test_attach_checks_touch_nothing);
 	ADD("list-reads-devices-and-ignores-guest-junk",
 	    test_list_reads_devices_and_ignores_guest_junk);
 	ADD("failure-at-each-disk-attach-step-leaves-nothing",

@@ -112,9 +112,24 @@ refused "block-attach a bad vdev" "hda" xlite block-attach h1 "$IMG/ok.img,,hda"
 refused "block-attach a bad <disk>" "(argument)" xlite block-attach h1 "<disk type='file'><target dev='xvda'/></disk>"
 refused "network-attach to a missing bridge" "nobr0" xlite network-attach h1 bridge=nobr0
 refused "block-attach to a missing domain" "nodom" xlite block-attach nodom "$IMG/ok.img,,xvda"
+# attach -n: the same checks, one line saying what would be done, nothing touched.
+refused "block-attach -n of a missing file" "no such file" xlite block-attach -n h1 "$IMG/nope.img,,xvda"
+refused "network-attach -n to a missing bridge" "nobr0" xlite network-attach -n h1 bridge=nobr0
+_before=$(state)
+check "block-attach -n exits 0" xlite block-attach -n h1 "$IMG/ok.img,,xvda"
+check_match "block-attach -n says what it would do" \
+	"^would attach disk xvda to domain [0-9]+: file $IMG/ok.img on a loop device, read-write\$" \
+	"$(cat "$LAB_TMP/out")"
+check "network-attach --dry-run exits 0" xlite network-attach --dry-run h1 bridge=$BR
+check_match "network-attach -n names the vif and the MAC" \
+	"^would attach interface 0 \(vif[0-9]+\.0, mac 00:16:3e(:[0-9a-f]{2}){3}\) to domain [0-9]+ on bridge $BR\$" \
+	"$(cat "$LAB_TMP/out")"
+check_eq "attach -n left everything as it was" "$_before" "$(state)"
 check "block-attach xvda" xlite block-attach h1 "$IMG/ok.img,,xvda"
 refused "block-attach a target used twice" "xvda is already in use" \
 	xlite block-attach h1 "$IMG/ok2.img,,xvda"
+refused "block-attach -n of a target in use" "xvda is already in use" \
+	xlite block-attach -n h1 "$IMG/ok2.img,,xvda"
 for spec in loop_attach:1 xs_apply:1; do
 	refused "block-attach, $spec fails" "injected" \
 		env XLITE_FAULT=$spec xlite block-attach h1 "$IMG/ok2.img,,xvdb"
