@@ -51,9 +51,10 @@ static int rm_backend(struct xlite_hv *hv, const char *be)
 	return rc;
 }
 
-/* The checks of a disk attach, touching nothing: DOMID is live, the target
- * is a PV disk name (*vdev) free in it, the source passes xlite_disk_check. */
-static int disk_attach_check(struct xlite_hv *hv, uint32_t domid, const struct xlite_disk *d,
+/* The domain side of a disk attach, touching nothing: DOMID is live and
+ * the target is a PV disk name (*vdev) free in it. (The source is checked
+ * by xlite_disk_check, which xlite_disk_host_prepare runs first.) */
+static int disk_target_check(struct xlite_hv *hv, uint32_t domid, const struct xlite_disk *d,
 			     unsigned int *vdev)
 {
 	struct xlite_dominfo info;
@@ -74,15 +75,16 @@ static int disk_attach_check(struct xlite_hv *hv, uint32_t domid, const struct x
 				   d->target, domid);
 	g_free(fe);
 	g_free(be);
-	return rc < 0 ? rc : xlite_disk_check(hv, d);
+	return rc;
 }
 
 int xlite_device_disk_attach_check(struct xlite_hv *hv, uint32_t domid,
 				   const struct xlite_disk *disk)
 {
 	unsigned int vdev;
+	int rc = disk_target_check(hv, domid, disk, &vdev);
 
-	return disk_attach_check(hv, domid, disk, &vdev);
+	return rc < 0 ? rc : xlite_disk_check(hv, disk);
 }
 
 int xlite_device_disk_attach(struct xlite_hv *hv, uint32_t domid,
@@ -95,7 +97,7 @@ int xlite_device_disk_attach(struct xlite_hv *hv, uint32_t domid,
 
 	xlite_device_ops_init(&o);
 	xlite_disk_host_init(&h);
-	rc = disk_attach_check(hv, domid, disk, &d.vdev);
+	rc = disk_target_check(hv, domid, disk, &d.vdev);
 	if (rc < 0)
 		goto out;
 	rc = xlite_disk_host_prepare(hv, &d, &h);

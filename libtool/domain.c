@@ -51,7 +51,7 @@ out:
 	return rc;
 }
 
-static bool parse_domid(const char *s, uint32_t *domid)
+bool xlite_domid_parse(const char *s, uint32_t *domid)
 {
 	unsigned long v;
 	char *end;
@@ -70,7 +70,7 @@ int xlite_domain_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid,
 	struct xlite_dominfo info;
 	int rc;
 
-	if (parse_domid(spec, domid)) {
+	if (xlite_domid_parse(spec, domid)) {
 		rc = hv->ops->domain_info(hv, *domid, &info);
 	} else {
 		rc = xlite_domain_find(hv, spec, domid);

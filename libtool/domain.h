@@ -16,6 +16,9 @@
  * guest can neither read nor change them). */
 #define XLITE_XS_DIR "xlite"
 
+/* SPEC as a domain id (1 to 5 digits, below DOMID_INVALID): true
+ * with *domid; false when it is to be taken as a name. */
+bool xlite_domid_parse(const char *spec, uint32_t *domid);
 /* "NAME" or "ID" (all digits): *domid of an existing domain, or -ESRCH
  * with *err "domain 'SPEC' does not exist". */
 int xlite_domain_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid, char **err);

@@ -3,7 +3,6 @@
  * xl's domains too. */
 #include <errno.h>
 #include <getopt.h>
-#include <string.h>
 
 #include <glib.h>
 
@@ -16,7 +15,7 @@
 int xlite_cmd_destroy(struct xlite_cli *cli, int argc, char **argv)
 {
 	struct xlite_hv hv = { 0 };
-	uint32_t domid;
+	uint32_t domid, id;
 	char *name = NULL, *err = NULL, *lock_err = NULL;
 	int lock_fd = -1, rc = XLITE_EXIT_FAIL;
 
@@ -33,12 +32,12 @@ int xlite_cmd_destroy(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	/* Under the name lock, so the domain's monitor does not clean up at
-	 * the same time. xl's names may be ones xlite would not take. */
-	/* Found by its name: that is the name, no need to read it back. */
-	if (strspn(argv[optind], "0123456789") != strlen(argv[optind]))
-		name = g_strdup(argv[optind]);
-	else
+	 * the same time. xl's names may be ones xlite would not take. Found
+	 * by its name, that is the name: no need to read it back. */
+	if (xlite_domid_parse(argv[optind], &id))
 		name = xlite_domain_name(&hv, domid);
+	else
+		name = g_strdup(argv[optind]);
 	if (name && !xlite_name_invalid(name) &&
 	    xlite_name_lock(XLITE_LOCK_DIR, name, &lock_fd, &lock_err) < 0) {
 		xlite_warn("%s", lock_err);

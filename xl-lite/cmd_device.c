@@ -111,15 +111,15 @@ static int device_lock(struct xlite_hv *hv, uint32_t domid, int *fd)
 	return rc;
 }
 
-/* Opens the hypervisor, resolves SPEC (NAME|ID) to *domid and takes its
- * name lock (*lock_fd); < 0 printed. */
+/* Opens the hypervisor, resolves SPEC (NAME|ID) to *domid and, unless
+ * LOCK_FD is NULL, takes its name lock (*lock_fd); < 0 printed. */
 static int device_open(struct xlite_hv *hv, const char *spec, uint32_t *domid, int *lock_fd)
 {
 	if (xlite_cli_hv_open(hv, 0) < 0)
 		return -1;
 	if (xlite_cli_resolve(hv, spec, domid) < 0)
 		return -1;
-	return device_lock(hv, *domid, lock_fd);
+	return lock_fd ? device_lock(hv, *domid, lock_fd) : 0;
 }
 
 /* KIND-attach -n: the checks, and what would be done; no lock is taken
@@ -131,7 +131,7 @@ static int attach_dry_run(struct xlite_hv *hv, const struct xlite_cli_device_kin
 	uint32_t domid;
 	int rc = -1;
 
-	if (xlite_cli_hv_open(hv, 0) == 0 && xlite_cli_resolve(hv, spec, &domid) == 0) {
+	if (device_open(hv, spec, &domid, NULL) == 0) {
 		rc = k->check(hv, domid, cfg, out);
 		if (rc < 0)
 			xlite_err("%s", xlite_hv_error(hv));

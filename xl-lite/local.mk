@@ -13,9 +13,7 @@ if XLITE_STATIC_CLI
 xlite_SOURCES += xl-lite/static-stubs.c
 xlite_LDFLAGS = -static -Wl,--whole-archive,-lxenguest,--no-whole-archive
 xlite_LDADD = libtool/libxlite.a xenstore-client/libxsclient.a \
-	-lxenctrl -lxenstore -lxenevtchn -lxengnttab -lxenforeignmemory \
-	-lxendevicemodel -lxencall -lxentoolcore -lxentoollog \
-	-lxml2 -lglib-2.0 -lpcre2-8 -lzstd -llzma -lbz2 -lz -lm -lpthread
+	$(XLITE_STATIC_LIBS) -lm -lpthread
 else
 xlite_LDADD = $(XLITE_XEN_LIBS)
 endif
