@@ -1,32 +1,30 @@
 # libtool/: libxlite, the toolstack library (static).
-# This file: config (domain XML parser), plan, and the host-device helpers
-# (loop devices, bridges). libtool/xen.mk and libtool/device.mk append the
-# Xen side.
+# This file: the library, with util/ (helpers), parse/ (domain XML parser)
+# and plan/ (pure planner); hv/local.mk, apply/local.mk and device/local.mk
+# append their folders' sources and tests.
 noinst_LIBRARIES += libtool/libxlite.a
 libtool_libxlite_a_SOURCES = \
-	libtool/config.h libtool/config.c \
-	libtool/parse.h libtool/parse.c libtool/parse-domain.c libtool/parse-os.c \
-	libtool/parse-devices.c libtool/parse-finish.c libtool/parse-schema.c \
-	libtool/parse-units.c libtool/parse-uuid.c libtool/parse-vdev.c \
-	libtool/parse-check.c \
-	libtool/mac.h libtool/mac.c \
-	libtool/fail.h libtool/fail.c \
-	libtool/plan.h libtool/plan-int.h libtool/plan.c libtool/plan-xs.c \
-	libtool/plan-domain.c libtool/plan-devices.c libtool/plan-text.c \
-	libtool/plan-json.c libtool/expand.c \
-	libtool/loopdev.h libtool/loopdev.c \
-	libtool/bridge.h libtool/bridge.c
+	libtool/parse/config.h libtool/parse/config.c \
+	libtool/parse/parse.h libtool/parse/parse.c libtool/parse/domain.c libtool/parse/os.c \
+	libtool/parse/devices.c libtool/parse/finish.c libtool/parse/schema.c \
+	libtool/parse/units.c libtool/parse/uuid.c libtool/parse/vdev.c \
+	libtool/parse/check.c \
+	libtool/util/mac.h libtool/util/mac.c \
+	libtool/util/fail.h libtool/util/fail.c \
+	libtool/plan/plan.h libtool/plan/plan-int.h libtool/plan/plan.c libtool/plan/xs.c \
+	libtool/plan/domain.c libtool/plan/devices.c libtool/plan/text.c \
+	libtool/plan/json.c libtool/plan/expand.c
 # The schema is compiled in (an installed binary always carries its own);
 # it is installed as well, for editors and `xmllint --relaxng`.
-nodist_libtool_libxlite_a_SOURCES = libtool/domain-rng.c
+nodist_libtool_libxlite_a_SOURCES = libtool/parse/domain-rng.c
 libtool_libxlite_a_CFLAGS = $(AM_CFLAGS) $(LIBXML_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENGUEST_CFLAGS) $(XENSTORE_CFLAGS)
-dist_pkgdata_DATA += libtool/domain.rng
-EXTRA_DIST += libtool/rng2c.awk
-CLEANFILES += libtool/domain-rng.c
+dist_pkgdata_DATA += libtool/parse/domain.rng
+EXTRA_DIST += libtool/parse/rng2c.awk
+CLEANFILES += libtool/parse/domain-rng.c
 
-libtool/domain-rng.c: libtool/domain.rng libtool/rng2c.awk
-	$(AM_V_GEN)$(MKDIR_P) libtool && \
-	$(AWK) -f $(srcdir)/libtool/rng2c.awk $(srcdir)/libtool/domain.rng > $@.tmp && \
+libtool/parse/domain-rng.c: libtool/parse/domain.rng libtool/parse/rng2c.awk
+	$(AM_V_GEN)$(MKDIR_P) libtool/parse && \
+	$(AWK) -f $(srcdir)/libtool/parse/rng2c.awk $(srcdir)/libtool/parse/domain.rng > $@.tmp && \
 	mv $@.tmp $@
 
 # What a program using only the parser and planner links.

@@ -9,8 +9,8 @@
 
 #include <glib.h>
 
-#include "libtool/device.h"
-#include "libtool/hv.h"
+#include "libtool/device/device.h"
+#include "libtool/hv/hv.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
 

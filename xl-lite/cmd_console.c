@@ -12,7 +12,7 @@
 
 #include <glib.h>
 
-#include "libtool/hv.h"
+#include "libtool/hv/hv.h"
 #include "xl-lite/xlite.h"
 
 #define ESCAPE_CHAR 0x1d	/* Ctrl-] */

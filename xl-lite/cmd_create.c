@@ -12,11 +12,11 @@
 
 #include <glib.h>
 
-#include "libtool/apply.h"
-#include "libtool/config.h"
-#include "libtool/hv.h"
-#include "libtool/monitor.h"
-#include "libtool/plan.h"
+#include "libtool/apply/apply.h"
+#include "libtool/parse/config.h"
+#include "libtool/hv/hv.h"
+#include "libtool/apply/monitor.h"
+#include "libtool/plan/plan.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
 

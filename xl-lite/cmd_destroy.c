@@ -6,10 +6,10 @@
 
 #include <glib.h>
 
-#include "libtool/apply.h"
-#include "libtool/config.h"
-#include "libtool/domain.h"
-#include "libtool/hv.h"
+#include "libtool/apply/apply.h"
+#include "libtool/parse/config.h"
+#include "libtool/apply/domain.h"
+#include "libtool/hv/hv.h"
 #include "xl-lite/xlite.h"
 
 int xlite_cmd_destroy(struct xlite_cli *cli, int argc, char **argv)

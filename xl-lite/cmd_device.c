@@ -11,10 +11,10 @@
 
 #include <glib.h>
 
-#include "libtool/apply.h"
-#include "libtool/device.h"
-#include "libtool/domain.h"
-#include "libtool/hv.h"
+#include "libtool/apply/apply.h"
+#include "libtool/device/device.h"
+#include "libtool/apply/domain.h"
+#include "libtool/hv/hv.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"

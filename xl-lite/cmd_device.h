@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "libtool/device.h"
+#include "libtool/device/device.h"
 #include "xl-lite/xlite.h"
 
 struct xlite_hv;

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "libtool/device.h"
-#include "libtool/domain.h"
-#include "libtool/hv.h"
+#include "libtool/device/device.h"
+#include "libtool/apply/domain.h"
+#include "libtool/hv/hv.h"
 #include "xl-lite/xlite.h"
 
 /* A crash prints its stack (addresses for addr2line). */

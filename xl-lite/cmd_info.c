@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "libtool/hv.h"
+#include "libtool/hv/hv.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
 

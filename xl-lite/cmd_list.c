@@ -8,9 +8,9 @@
 
 #include <glib.h>
 
-#include "libtool/config.h"
-#include "libtool/domain.h"
-#include "libtool/hv.h"
+#include "libtool/parse/config.h"
+#include "libtool/apply/domain.h"
+#include "libtool/hv/hv.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
 

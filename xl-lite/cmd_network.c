@@ -9,9 +9,9 @@
 
 #include <glib.h>
 
-#include "libtool/device.h"
-#include "libtool/hv.h"
-#include "libtool/mac.h"
+#include "libtool/device/device.h"
+#include "libtool/hv/hv.h"
+#include "libtool/util/mac.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
 

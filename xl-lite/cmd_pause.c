@@ -1,7 +1,7 @@
 /* xlite pause / unpause: stop and resume a domain's vcpus. */
 #include <getopt.h>
 
-#include "libtool/hv.h"
+#include "libtool/hv/hv.h"
 #include "xl-lite/xlite.h"
 
 static int pause_op(const char *cmd, bool pause, int argc, char **argv)

@@ -8,8 +8,8 @@
 
 #include <glib.h>
 
-#include "libtool/domain.h"
-#include "libtool/hv.h"
+#include "libtool/apply/domain.h"
+#include "libtool/hv/hv.h"
 #include "xl-lite/xlite.h"
 
 static int request(const char *cmd, const char *req, int argc, char **argv)

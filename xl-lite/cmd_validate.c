@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libtool/config.h"
+#include "libtool/parse/config.h"
 #include "xl-lite/xlite.h"
 
 struct validate_out {

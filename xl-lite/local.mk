@@ -20,3 +20,7 @@ endif
 # Devices (engineer dev): block-*/network-* hotplug and listing.
 xlite_SOURCES += xl-lite/cmd_device.c xl-lite/cmd_block.c xl-lite/cmd_network.c \
 	xl-lite/cmd_device.h
+
+# The xlite manual.
+man1_MANS += xl-lite/xlite.1
+EXTRA_DIST += xl-lite/xlite.1

@@ -9,10 +9,10 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "libtool/apply.h"
-#include "libtool/config.h"
-#include "libtool/hv_fake.h"
-#include "libtool/plan.h"
+#include "libtool/apply/apply.h"
+#include "libtool/parse/config.h"
+#include "tests/unit/hv-fake.h"
+#include "libtool/plan/plan.h"
 
 struct apply_host {
 	struct xlite_hv_fake fake;

@@ -8,7 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "libtool/kcache.h"
+#include "libtool/apply/kcache.h"
 
 struct fx {
 	char *dir;

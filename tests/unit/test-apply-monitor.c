@@ -5,8 +5,8 @@
 
 #include <glib.h>
 
-#include "libtool/domain.h"
-#include "libtool/monitor.h"
+#include "libtool/apply/domain.h"
+#include "libtool/apply/monitor.h"
 #include "tests/unit/apply-fixture.h"
 
 struct fx {

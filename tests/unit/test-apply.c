@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "libtool/domain.h"
+#include "libtool/apply/domain.h"
 #include "tests/unit/apply-fixture.h"
 
 #define UUID "6f1b2a3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"

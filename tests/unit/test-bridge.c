@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "libtool/bridge.h"
+#include "libtool/device/bridge.h"
 
 static gboolean in_netns;
 

@@ -11,9 +11,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "libtool/apply.h"
-#include "libtool/device.h"
-#include "libtool/hv_fake.h"
+#include "libtool/apply/apply.h"
+#include "libtool/device/device.h"
+#include "tests/unit/hv-fake.h"
 
 struct fx {
 	struct xlite_hv_fake fake;

@@ -12,8 +12,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "libtool/device.h"
-#include "libtool/hv_fake.h"
+#include "libtool/device/device.h"
+#include "tests/unit/hv-fake.h"
 
 struct fx {
 	struct xlite_hv_fake fake;

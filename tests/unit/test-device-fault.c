@@ -4,8 +4,8 @@
 
 #include <glib.h>
 
-#include "libtool/device.h"
-#include "libtool/hv_fake.h"
+#include "libtool/device/device.h"
+#include "tests/unit/hv-fake.h"
 
 static void test_nth_call_of_the_op_fails_and_others_pass(void)
 {

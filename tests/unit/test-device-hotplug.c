@@ -13,9 +13,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "libtool/device-priv.h"
-#include "libtool/hv_fake.h"
-#include "libtool/mac.h"
+#include "libtool/device/device-priv.h"
+#include "tests/unit/hv-fake.h"
+#include "libtool/util/mac.h"
 
 struct fx {
 	struct xlite_hv_fake fake;

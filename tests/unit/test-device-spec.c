@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "libtool/device.h"
+#include "libtool/device/device.h"
 
 static void clear_disk(struct xlite_disk *d)
 {

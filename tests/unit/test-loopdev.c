@@ -11,7 +11,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "libtool/loopdev.h"
+#include "libtool/device/loopdev.h"
 
 struct fixture {
 	char *dir, *image;

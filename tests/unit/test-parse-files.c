@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "libtool/config.h"
+#include "libtool/parse/config.h"
 #include "tests/unit/test-parse-helpers.h"
 
 struct fixture {

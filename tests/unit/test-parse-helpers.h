@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "libtool/config.h"
+#include "libtool/parse/config.h"
 
 static inline void collect_warning(const char *msg, void *opaque)
 {

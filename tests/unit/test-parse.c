@@ -4,7 +4,7 @@
 
 #include <glib.h>
 
-#include "libtool/config.h"
+#include "libtool/parse/config.h"
 #include "tests/unit/test-parse-helpers.h"
 
 static void test_minimal_domain_gets_defaults(void)

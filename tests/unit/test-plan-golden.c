@@ -5,8 +5,8 @@
 
 #include <glib.h>
 
-#include "libtool/config.h"
-#include "libtool/plan.h"
+#include "libtool/parse/config.h"
+#include "libtool/plan/plan.h"
 
 static gboolean updating(void)
 {

@@ -4,9 +4,9 @@
 
 #include <glib.h>
 
-#include "libtool/config.h"
-#include "libtool/mac.h"
-#include "libtool/plan.h"
+#include "libtool/parse/config.h"
+#include "libtool/util/mac.h"
+#include "libtool/plan/plan.h"
 #include "tests/unit/test-parse-helpers.h"
 
 static void plan_from_xml(struct xlite_plan *plan, const char *xml)

@@ -1,0 +1,516 @@
+/* xlite apply: plan -> running domain, with rollback of every step. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libtool/apply/apply.h"
+#include "libtool/parse/config.h"
+#include "libtool/device/device.h"
+#include "libtool/apply/domain.h"
+
+struct apply {
+	struct xlite_hv *hv;
+	const struct xlite_plan *plan;
+	const struct xlite_apply_opts *opts;
+	struct xlite_apply_result *res;
+	GHashTable *vars;		/* placeholder name -> value */
+	uint32_t domid;			/* XLITE_DOMID_INVALID until created */
+	GPtrArray *xs_roots;		/* subtrees the transaction may have written */
+	GArray *ops;			/* of struct xlite_xs_op, expanded (owned) */
+	struct xlite_devices devs;	/* loop devices, disk numbers */
+	int lock_fd;
+	char *err;
+	gint64 t0;
+};
+
+static double ms_since(gint64 t)
+{
+	return (double)(g_get_monotonic_time() - t) / 1000.0;
+}
+
+/* Records the failure of STEP; the hv message says why. */
+static int step_fail(struct apply *a, int rc, const char *step)
+{
+	if (!a->err)
+		a->err = g_strdup_printf("%s: %s", step, xlite_hv_error(a->hv));
+	return rc;
+}
+
+static void set_var(struct apply *a, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_var(struct apply *a, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_hash_table_replace(a->vars, g_strdup(name), g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
+
+static const char *lookup_var(const char *name, void *opaque)
+{
+	struct apply *a = opaque;
+
+	if (g_str_has_prefix(name, "disk."))
+		return xlite_devices_lookup(&a->devs, name);
+	return g_hash_table_lookup(a->vars, name);
+}
+
+static int check_name_free(struct apply *a)
+{
+	uint32_t other;
+	int rc;
+
+	rc = xlite_domain_find(a->hv, a->plan->name, &other);
+	if (rc == 0) {
+		a->err = g_strdup_printf("domain '%s' already exists (id %u)",
+					 a->plan->name, other);
+		return -EEXIST;
+	}
+	if (rc != -ESRCH)
+		return step_fail(a, rc, "listing domains");
+	return 0;
+}
+
+static int check_memory(struct apply *a)
+{
+	struct xlite_physinfo pi;
+	uint64_t free_kib, total_kib;
+	int rc;
+
+	rc = a->hv->ops->physinfo(a->hv, &pi);
+	if (rc < 0)
+		return step_fail(a, rc, "reading host memory");
+	free_kib = (pi.free_pages - (pi.outstanding_pages < pi.free_pages ?
+				     pi.outstanding_pages : pi.free_pages)) * 4;
+	total_kib = pi.total_pages * 4;
+	if (a->plan->memory_kib > total_kib) {
+		a->err = g_strdup_printf("domain '%s' asks for %" PRIu64 " MiB of memory, "
+					 "more than the host has (%" PRIu64 " MiB)",
+					 a->plan->name, a->plan->memory_kib / 1024,
+					 total_kib / 1024);
+		return -ENOMEM;
+	}
+	if (a->plan->current_kib > free_kib) {
+		a->err = g_strdup_printf("not enough free memory: domain '%s' needs "
+					 "%" PRIu64 " MiB at boot, the host has %" PRIu64
+					 " MiB free", a->plan->name,
+					 a->plan->current_kib / 1024, free_kib / 1024);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int make_domain(struct apply *a)
+{
+	const struct xlite_plan *p = a->plan;
+	struct xlite_hv *hv = a->hv;
+	struct xlite_hv_create c;
+	uint32_t port;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	if (xlite_uuid_parse(p->uuid, c.uuid) < 0) {
+		a->err = g_strdup_printf("plan has an invalid uuid '%s'", p->uuid);
+		return -EINVAL;
+	}
+	c.max_vcpus = p->max_vcpus;
+	rc = hv->ops->domain_create(hv, &c, &a->domid);
+	if (rc < 0) {
+		a->domid = XLITE_DOMID_INVALID;
+		return step_fail(a, rc, "creating the domain");
+	}
+	a->res->domid = a->domid;
+	set_var(a, "domid", "%u", a->domid);
+	set_var(a, "uuid", "%s", p->uuid);
+
+	/* Without max_vcpus, xc_dom_boot_image fails (SETVCPUCONTEXT). */
+	rc = hv->ops->domain_max_vcpus(hv, a->domid, p->max_vcpus);
+	if (rc < 0)
+		return step_fail(a, rc, "setting the vcpu count");
+	rc = hv->ops->domain_setmaxmem(hv, a->domid, p->maxmem_kib);
+	if (rc < 0)
+		return step_fail(a, rc, "setting the memory limit");
+	rc = hv->ops->domain_memmap_limit(hv, a->domid, p->memory_kib);
+	if (rc < 0)
+		return step_fail(a, rc, "setting the memory map limit");
+	rc = hv->ops->domain_cpuid(hv, a->domid);
+	if (rc < 0)
+		return step_fail(a, rc, "applying the CPUID policy");
+
+	/* The ports die with the domain: rollback needs nothing more. */
+	rc = hv->ops->evtchn_alloc(hv, a->domid, 0, &port);
+	if (rc < 0)
+		return step_fail(a, rc, "allocating the console event channel");
+	set_var(a, "console.port", "%u", port);
+	rc = hv->ops->evtchn_alloc(hv, a->domid, 0, &port);
+	if (rc < 0)
+		return step_fail(a, rc, "allocating the xenstore event channel");
+	set_var(a, "store.port", "%u", port);
+	return 0;
+}
+
+/* Bridges exist, disk sources are usable, loop devices attached. */
+static int setup_devices(struct apply *a)
+{
+	size_t i;
+	int rc;
+
+	rc = xlite_devices_prepare(a->hv, a->plan, &a->devs);
+	if (rc < 0)
+		return step_fail(a, rc, "preparing devices");
+	for (i = 0; i < a->devs.n_disks; i++)
+		if (a->devs.disks[i].loop && a->devs.disks[i].path)
+			g_ptr_array_add(a->res->loops, g_strdup(a->devs.disks[i].path));
+	return 0;
+}
+
+static int build(struct apply *a)
+{
+	const struct xlite_plan *p = a->plan;
+	struct xlite_hv_build b;
+	const char *v;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	b.kernel = p->kernel;
+	b.initrd = p->initrd;
+	b.cmdline = p->cmdline;
+	b.mem_kib = p->current_kib;
+	b.max_vcpus = p->max_vcpus;
+	b.kcache_dir = a->opts->kcache_dir;
+	v = g_hash_table_lookup(a->vars, "console.port");
+	b.console_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
+	v = g_hash_table_lookup(a->vars, "store.port");
+	b.store_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
+	rc = a->hv->ops->build_pv(a->hv, a->domid, &b);
+	if (rc < 0)
+		return step_fail(a, rc, "building the PV image");
+	a->res->kcache_hit = b.kcache_hit;
+	set_var(a, "console.mfn", "%" PRIu64, b.console_mfn);
+	set_var(a, "store.mfn", "%" PRIu64, b.store_mfn);
+	return 0;
+}
+
+static bool under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static void add_root(struct apply *a, const char *path)
+{
+	guint i;
+
+	for (i = 0; i < a->xs_roots->len; i++)
+		if (under(path, a->xs_roots->pdata[i]))
+			return;		/* already under a root */
+	g_ptr_array_add(a->xs_roots, g_strdup(path));
+}
+
+static int expand_op(struct apply *a, const struct xlite_xs_op *in)
+{
+	struct xlite_xs_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = in->kind;
+	op.path = xlite_expand(in->path, lookup_var, a);
+	op.value = in->value ? xlite_expand(in->value, lookup_var, a) : NULL;
+	op.perms = in->perms ? xlite_expand(in->perms, lookup_var, a) : NULL;
+	if (!op.path || (in->value && !op.value) || (in->perms && !op.perms)) {
+		a->err = g_strdup_printf("plan node %s uses an unknown placeholder", in->path);
+		g_free(op.path);
+		g_free(op.value);
+		g_free(op.perms);
+		return -EINVAL;
+	}
+	g_array_append_val(a->ops, op);
+	return 0;
+}
+
+static int expand_list(struct apply *a, const struct xlite_xs_ops *ops)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ops->n; i++) {
+		rc = expand_op(a, &ops->ops[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void add_parent_root(struct apply *a, const char *tmpl)
+{
+	char *p = tmpl ? xlite_expand(tmpl, lookup_var, a) : NULL;
+	char *slash = p ? strrchr(p, '/') : NULL;
+
+	if (slash && slash != p) {
+		*slash = '\0';
+		add_root(a, p);
+	}
+	g_free(p);
+}
+
+/* The subtrees a create owns: /local/domain/D, /vm/UUID and each device's
+ * backend directory /local/domain/0/backend/TYPE/D. Rollback removes
+ * them; a plan node outside them is refused, so rollback can never remove
+ * what another domain owns. */
+static int collect_roots(struct apply *a)
+{
+	char *p;
+	size_t i;
+
+	p = g_strdup_printf("/local/domain/%u", a->domid);
+	add_root(a, p);
+	g_free(p);
+	p = g_strdup_printf("/vm/%s", a->plan->uuid);
+	add_root(a, p);
+	g_free(p);
+	for (i = 0; i < a->plan->n_disks; i++)
+		add_parent_root(a, a->plan->disks[i].backend);
+	for (i = 0; i < a->plan->n_nics; i++)
+		add_parent_root(a, a->plan->nics[i].backend);
+	p = g_strdup_printf("/%u", a->domid);
+	for (i = 0; i < a->xs_roots->len; i++) {
+		const char *r = a->xs_roots->pdata[i];
+
+		if (g_str_has_prefix(r, "/local/domain/0/backend/") && !g_str_has_suffix(r, p)) {
+			a->err = g_strdup_printf("plan has a backend outside the domain's: %s", r);
+			g_free(p);
+			return -EINVAL;
+		}
+	}
+	g_free(p);
+	for (i = 0; i < a->ops->len; i++) {
+		const struct xlite_xs_op *op = &g_array_index(a->ops, struct xlite_xs_op, i);
+		guint j;
+		bool ok = false;
+
+		for (j = 0; j < a->xs_roots->len && !ok; j++)
+			ok = under(op->path, a->xs_roots->pdata[j]);
+		if (!ok) {
+			a->err = g_strdup_printf("plan writes outside the domain's subtrees: %s",
+						 op->path);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int write_xenstore(struct apply *a)
+{
+	struct xlite_hv *hv = a->hv;
+	size_t i;
+	int rc;
+
+	rc = expand_list(a, &a->plan->domain_nodes);
+	for (i = 0; rc == 0 && i < a->plan->n_disks; i++)
+		rc = expand_list(a, &a->plan->disks[i].nodes);
+	for (i = 0; rc == 0 && i < a->plan->n_nics; i++)
+		rc = expand_list(a, &a->plan->nics[i].nodes);
+	if (rc < 0)
+		return rc;
+	/* The loop devices, for destroy and hotplug to release (and nothing
+	 * else). Inherits n0,rD: the guest may read it, never change it. */
+	if (a->res->loops->len > 0) {
+		GString *list = g_string_new("");
+		struct xlite_xs_op op = { XLITE_XS_WRITE, NULL, NULL, NULL };
+
+		for (i = 0; i < a->res->loops->len; i++)
+			g_string_append_printf(list, "%s%s", i ? " " : "",
+					       (char *)a->res->loops->pdata[i]);
+		op.path = g_strdup_printf("/local/domain/%u/" XLITE_XS_DIR "/loops", a->domid);
+		op.value = g_string_free(list, FALSE);
+		g_array_append_val(a->ops, op);
+	}
+	rc = collect_roots(a);
+	if (rc < 0)
+		return rc;
+	rc = hv->ops->xs_apply(hv, (const struct xlite_xs_op *)(void *)a->ops->data,
+			       a->ops->len);
+	if (rc < 0)
+		return step_fail(a, rc, "writing the domain's xenstore nodes");
+	return 0;
+}
+
+static int introduce(struct apply *a)
+{
+	uint64_t mfn = g_ascii_strtoull(g_hash_table_lookup(a->vars, "store.mfn"), NULL, 10);
+	uint32_t port = (uint32_t)g_ascii_strtoull(g_hash_table_lookup(a->vars, "store.port"),
+						   NULL, 10);
+	int rc;
+
+	rc = a->hv->ops->xs_introduce(a->hv, a->domid, mfn, port);
+	if (rc < 0)
+		return step_fail(a, rc, "introducing the domain to xenstored");
+	return 0;
+}
+
+/* What hotplug scripts would do: loop devices recorded in their vbd
+ * backends, each vif on its bridge, hotplug-status written. */
+static int connect_devices(struct apply *a)
+{
+	int rc;
+
+	if (a->plan->n_disks == 0 && a->plan->n_nics == 0)
+		return 0;
+	rc = xlite_devices_connect(a->hv, a->domid, a->plan, &a->devs,
+				   a->opts->vif_timeout_ms);
+	if (rc < 0)
+		return step_fail(a, rc, "connecting devices");
+	return 0;
+}
+
+static int finish(struct apply *a)
+{
+	struct xlite_hv *hv = a->hv;
+	int rc;
+
+	if (a->plan->weight || a->plan->cap) {
+		rc = hv->ops->sched_credit(hv, a->domid, a->plan->weight, a->plan->cap);
+		if (rc < 0)
+			return step_fail(a, rc, "setting scheduler weight and cap");
+	}
+	if (!a->opts->paused) {
+		rc = hv->ops->domain_unpause(hv, a->domid);
+		if (rc < 0)
+			return step_fail(a, rc, "unpausing the domain");
+	}
+	return 0;
+}
+
+/* Undoes everything: the domain (with its memory, event channels and
+ * vifs), then its xenstore subtrees, then the loop devices. */
+static void rollback(struct apply *a)
+{
+	struct xlite_hv *hv = a->hv;
+	guint i;
+
+	if (a->domid != XLITE_DOMID_INVALID) {
+		if (hv->ops->domain_destroy(hv, a->domid) < 0 && a->err) {
+			char *e = g_strdup_printf("%s (and destroying the half-made domain %u "
+						  "failed: %s)", a->err, a->domid,
+						  xlite_hv_error(hv));
+			g_free(a->err);
+			a->err = e;
+		}
+	}
+	for (i = 0; i < a->xs_roots->len; i++)
+		hv->ops->xs_rm(hv, a->xs_roots->pdata[i]);
+	xlite_devices_release(hv, &a->devs);
+	g_ptr_array_set_size(a->res->loops, 0);
+	a->res->domid = XLITE_DOMID_INVALID;
+}
+
+void xlite_apply_result_init(struct xlite_apply_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->domid = XLITE_DOMID_INVALID;
+	r->loops = g_ptr_array_new_with_free_func(g_free);
+}
+
+void xlite_apply_result_dispose(struct xlite_apply_result *r)
+{
+	if (r->loops)
+		g_ptr_array_free(r->loops, TRUE);
+	r->loops = NULL;
+}
+
+static void clear_op(gpointer p)
+{
+	struct xlite_xs_op *op = p;
+
+	g_free(op->path);
+	g_free(op->value);
+	g_free(op->perms);
+}
+
+int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
+		const struct xlite_apply_opts *opts, struct xlite_apply_result *res,
+		char **err)
+{
+	struct apply a;
+	unsigned long xs_before;
+	gint64 t;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.hv = hv;
+	a.plan = plan;
+	a.opts = opts;
+	a.res = res;
+	a.domid = XLITE_DOMID_INVALID;
+	a.lock_fd = -1;
+	xlite_devices_init(&a.devs);
+	a.vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	a.xs_roots = g_ptr_array_new_with_free_func(g_free);
+	a.ops = g_array_new(FALSE, TRUE, sizeof(struct xlite_xs_op));
+	g_array_set_clear_func(a.ops, clear_op);
+	a.t0 = g_get_monotonic_time();
+	xs_before = hv->ops->xs_requests(hv);
+
+	if (!opts->lock_held) {
+		rc = xlite_name_lock(opts->lock_dir ? opts->lock_dir : XLITE_LOCK_DIR,
+				     plan->name, &a.lock_fd, &a.err);
+		if (rc < 0)
+			goto out;
+	}
+	rc = check_name_free(&a);
+	if (rc == 0)
+		rc = check_memory(&a);
+	if (rc < 0)
+		goto out;
+
+	t = g_get_monotonic_time();
+	rc = make_domain(&a);
+	res->ms_domain = ms_since(t);
+	if (rc < 0)
+		goto out;
+	t = g_get_monotonic_time();
+	rc = setup_devices(&a);
+	res->ms_devices = ms_since(t);
+	if (rc < 0)
+		goto out;
+	t = g_get_monotonic_time();
+	rc = build(&a);
+	res->ms_build = ms_since(t);
+	if (rc < 0)
+		goto out;
+	t = g_get_monotonic_time();
+	rc = write_xenstore(&a);
+	if (rc == 0) {
+		gint64 ti = g_get_monotonic_time();
+
+		rc = introduce(&a);
+		res->ms_introduce = ms_since(ti);
+	}
+	res->ms_xenstore = ms_since(t);
+	if (rc < 0)
+		goto out;
+	t = g_get_monotonic_time();
+	rc = connect_devices(&a);
+	res->ms_devices += ms_since(t);
+	if (rc == 0)
+		rc = finish(&a);
+out:
+	if (rc < 0) {
+		rollback(&a);
+		*err = a.err ? a.err : g_strdup(xlite_hv_error(hv));
+		a.err = NULL;
+	}
+	res->xs_requests = hv->ops->xs_requests(hv) - xs_before;
+	res->ms_total = ms_since(a.t0);
+	xlite_name_unlock(&a.lock_fd);
+	g_free(a.err);
+	xlite_devices_dispose(&a.devs);
+	g_array_free(a.ops, TRUE);
+	g_ptr_array_free(a.xs_roots, TRUE);
+	g_hash_table_destroy(a.vars);
+	return rc;
+}

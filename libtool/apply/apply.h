@@ -1,0 +1,60 @@
+/* xlite apply: a plan becomes a running domain, or nothing at all.
+ *
+ * Steps, each undone by rollback when a later one fails:
+ *   name lock, name check, memory check -> domain_create -> max_vcpus,
+ *   maxmem, memmap limit, cpuid -> console and store event channels ->
+ *   disks (loop devices) and bridges -> build the PV image -> ONE xenstore
+ *   transaction with every node -> introduce to xenstored -> vifs on their
+ *   bridges, hotplug-status -> scheduler weight/cap -> unpause (unless
+ *   paused was asked).
+ * Rollback: destroy the domain (its event channels and memory go with it),
+ * remove every xenstore subtree written, release the loop devices.
+ */
+#ifndef XLITE_APPLY_H
+#define XLITE_APPLY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "libtool/hv/hv.h"
+#include "libtool/plan/plan.h"
+
+#define XLITE_LOCK_DIR "/run/xlite"
+#define XLITE_KCACHE_DIR "/var/cache/xlite/kernels"
+
+struct xlite_apply_opts {
+	bool paused;			/* leave the domain paused (create -p) */
+	const char *lock_dir;		/* NULL: XLITE_LOCK_DIR */
+	const char *kcache_dir;		/* NULL: no kernel cache */
+	int vif_timeout_ms;		/* wait for vifD.N; 0: 10 s */
+	bool lock_held;			/* the caller holds the name lock already */
+};
+
+struct xlite_apply_result {
+	uint32_t domid;
+	GPtrArray *loops;		/* "/dev/loopN" set up for the disks */
+	unsigned long xs_requests;	/* xenstore requests this create sent */
+	bool kcache_hit;
+	/* milliseconds per phase, for `create -v` and the benchmark */
+	double ms_domain, ms_build, ms_xenstore, ms_devices, ms_total;
+	double ms_introduce;		/* part of ms_xenstore */
+};
+
+void xlite_apply_result_init(struct xlite_apply_result *r);
+void xlite_apply_result_dispose(struct xlite_apply_result *r);
+
+/* 0 with RESULT filled, or -errno with *err saying which step failed and
+ * why (caller frees); then nothing of the domain is left. -EEXIST: a
+ * domain of that name exists. */
+int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
+		const struct xlite_apply_opts *opts, struct xlite_apply_result *result,
+		char **err);
+
+/* The per-name lock (flock on DIR/NAME.lock, DIR created 0700): *fd >= 0
+ * while held. Blocks while another process holds it. */
+int xlite_name_lock(const char *dir, const char *name, int *fd, char **err);
+void xlite_name_unlock(int *fd);
+
+#endif

@@ -1,0 +1,62 @@
+/* xlite domains at run time: finding them by name or id (as xl takes
+ * them), their names, and the teardown every way of ending one shares
+ * (destroy, a failed create's rollback, the monitor after an outside
+ * destroy). xenstore is the truth; nothing is cached. */
+#ifndef XLITE_DOMAIN_H
+#define XLITE_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "libtool/hv/hv.h"
+
+/* Where xlite keeps its own records of a domain (owned by dom0, so the
+ * guest can neither read nor change them). */
+#define XLITE_XS_DIR "xlite"
+
+/* SPEC as a domain id (1 to 5 digits, below DOMID_INVALID): true
+ * with *domid; false when it is to be taken as a name. */
+bool xlite_domid_parse(const char *spec, uint32_t *domid);
+/* "NAME" or "ID" (all digits): *domid of an existing domain, or -ESRCH
+ * with *err "domain 'SPEC' does not exist". */
+int xlite_domain_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid, char **err);
+/* The first domain called NAME (ascending ids; dying ones skipped): 0, or
+ * -ESRCH when there is none. */
+int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid);
+/* /local/domain/D/name; "Domain-0" for dom0 when unset; NULL when unset. */
+char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid);
+
+/* What a domain leaves behind outside Xen, gathered before it goes. */
+struct xlite_domain_leftovers {
+	uint32_t domid;
+	GPtrArray *xs_paths;		/* subtrees to remove */
+	GPtrArray *loops;		/* "/dev/loopN" to release */
+};
+
+void xlite_domain_leftovers_init(struct xlite_domain_leftovers *l, uint32_t domid);
+void xlite_domain_leftovers_dispose(struct xlite_domain_leftovers *l);
+/* Adds PATH (deduplicated). */
+void xlite_domain_leftovers_add_path(struct xlite_domain_leftovers *l, const char *path);
+/* Adds DEV when it names a loop device ("/dev/loopN"), else ignores it. */
+bool xlite_domain_leftovers_add_loop(struct xlite_domain_leftovers *l, const char *dev);
+/* Reads what domain DOMID owns from xenstore: /local/domain/D, its /vm
+ * entry, every /local/domain/0/backend/TYPE/D, xl's /libxl/D, and the
+ * loop devices recorded by xlite (or by xl's block script). Missing
+ * nodes are not errors. */
+int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_leftovers *l);
+/* Removes the subtrees, then releases the loop devices. Keeps going after
+ * a failure; returns the first error. */
+int xlite_domain_leftovers_release(struct xlite_hv *hv, struct xlite_domain_leftovers *l);
+
+/* Gathers, destroys the domain, then releases what it left behind. */
+int xlite_domain_destroy(struct xlite_hv *hv, uint32_t domid, char **err);
+/* Writes control/shutdown (REQ: "poweroff", "reboot"), as xl does for PV. */
+int xlite_domain_shutdown_request(struct xlite_hv *hv, uint32_t domid, const char *req,
+				  char **err);
+/* Polls until DOMID is gone (or dying); TIMEOUT_MS < 0 waits forever.
+ * -ETIMEDOUT when it is still there. */
+int xlite_domain_wait_gone(struct xlite_hv *hv, uint32_t domid, int timeout_ms);
+
+#endif

@@ -1,0 +1,26 @@
+# libtool/apply/: turning a plan into a running domain (apply, rollback,
+# the name lock), the domain's life after (destroy, lookup, monitor) and
+# the kernel cache; appends to libtool/local.mk's library.
+libtool_libxlite_a_SOURCES += \
+	libtool/apply/kcache.h libtool/apply/kcache.c \
+	libtool/apply/domain.h libtool/apply/domain.c \
+	libtool/apply/apply.h libtool/apply/apply.c libtool/apply/lock.c \
+	libtool/apply/monitor.h libtool/apply/monitor.c
+
+# Unit tests of apply, rollback, lookup and the monitor (the fake plays Xen).
+XEN_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
+check_PROGRAMS += tests/unit/test-apply
+TESTS += tests/unit/test-apply
+tests_unit_test_apply_SOURCES = tests/unit/test-apply.c tests/unit/apply-fixture.h
+tests_unit_test_apply_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_apply_LDADD = $(XLITE_FAKE_LIBS)
+check_PROGRAMS += tests/unit/test-apply-monitor
+TESTS += tests/unit/test-apply-monitor
+tests_unit_test_apply_monitor_SOURCES = tests/unit/test-apply-monitor.c tests/unit/apply-fixture.h
+tests_unit_test_apply_monitor_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_apply_monitor_LDADD = $(XLITE_FAKE_LIBS)
+check_PROGRAMS += tests/unit/test-apply-kcache
+TESTS += tests/unit/test-apply-kcache
+tests_unit_test_apply_kcache_SOURCES = tests/unit/test-apply-kcache.c
+tests_unit_test_apply_kcache_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_apply_kcache_LDADD = $(XLITE_FAKE_LIBS)

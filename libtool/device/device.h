@@ -1,0 +1,214 @@
+/* xlite devices: virtual disks (vbd) and networks (vif) set up by xlite
+ * itself, in C, with no /etc/xen/scripts hotplug script (LAB.md, "Devices
+ * without hotplug scripts").
+ *
+ * Two users:
+ *  - apply (create): xlite_devices_prepare() before the domain is built
+ *    (bridges exist, disk sources are usable, loop devices attached), the
+ *    plan's ${disk.N.physdev} / ${disk.N.path} come from
+ *    xlite_devices_lookup(), the plan's nodes go into the one transaction,
+ *    then xlite_devices_connect() puts each vifD.N on its bridge and writes
+ *    hotplug-status. Rollback: xlite_devices_release() (loop devices).
+ *  - hotplug (block-attach, network-attach, *-detach, *-list) on a running
+ *    or paused domain: xlite_device_*_attach(), xlite_device_unplug().
+ *
+ * Everything goes through struct xlite_hv (real Xen or the fake), except the
+ * checks of disk sources, which stat() the file system. Errors: 0 or a
+ * negative errno, the reason recorded in hv->err (xlite_hv_error()).
+ *
+ * Loop devices xlite made for a domain are listed in /local/domain/D/xlite/
+ * loops (dom0's only): apply writes it in the create transaction, hotplug
+ * adds and removes entries; xlite_domain_leftovers_gather() (domain.c) and
+ * xlite_device_unplug() release those, and no other loop device.
+ */
+#ifndef XLITE_DEVICE_H
+#define XLITE_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libtool/parse/config.h"
+#include "libtool/hv/hv.h"
+#include "libtool/plan/plan.h"
+
+/* How long a device step waits for the kernel or the guest (vifD.N to
+ * appear, a frontend to close). */
+#define XLITE_DEVICE_TIMEOUT_MS 10000
+/* Smallest disk that makes sense: one sector. */
+#define XLITE_DISK_MIN_BYTES 512
+
+enum xlite_device_kind {
+	XLITE_DEVICE_VBD = 0,
+	XLITE_DEVICE_VIF,
+};
+
+/* "vbd" / "vif": the xenstore directory names. */
+const char *xlite_device_kind_name(enum xlite_device_kind kind);
+
+/* ---- one disk's host side ------------------------------------------- */
+
+/* What a disk needs from dom0, resolved before the xenstore transaction. */
+struct xlite_disk_host {
+	char *path;		/* ${disk.N.path}: "/dev/loopN" or the block device */
+	char physdev[24];	/* ${disk.N.physdev}: hex "major:minor", "7:0" */
+	bool loop;		/* PATH is a loop device xlite attached */
+};
+
+void xlite_disk_host_init(struct xlite_disk_host *h);
+/* Frees memory only; xlite_disk_host_release() lets go of the loop. */
+void xlite_disk_host_dispose(struct xlite_disk_host *h);
+
+/* The source of DISK can back it: type=file a regular file, type=block a
+ * block device; at least XLITE_DISK_MIN_BYTES; readable; writable (mode
+ * bits and the file system, root included) unless readonly; target a valid
+ * xvd name. Only stat()/open(): no hv op. */
+int xlite_disk_check(struct xlite_hv *hv, const struct xlite_disk *disk);
+/* Check, then a loop device for a file (read-only when asked) or the block
+ * device's numbers. On failure nothing is left attached. */
+int xlite_disk_host_prepare(struct xlite_hv *hv, const struct xlite_disk *disk,
+			    struct xlite_disk_host *h);
+/* Detaches the loop device xlite attached (no-op otherwise, or when already
+ * released). */
+int xlite_disk_host_release(struct xlite_hv *hv, struct xlite_disk_host *h);
+
+/* ---- create: every device of a plan ---------------------------------- */
+
+struct xlite_devices {
+	struct xlite_disk_host *disks;	/* one per plan->disks[i] */
+	size_t n_disks;
+};
+
+void xlite_devices_init(struct xlite_devices *devs);
+/* Frees memory only (call xlite_devices_release() first on rollback). */
+void xlite_devices_dispose(struct xlite_devices *devs);
+
+/* Before the domain is built: every nic's bridge exists, no target is used
+ * twice, every disk passes xlite_disk_check(). Acquires nothing. */
+int xlite_devices_check(struct xlite_hv *hv, const struct xlite_plan *plan);
+/* xlite_devices_check(), then each disk's host side. On failure, what was
+ * attached is released again. */
+int xlite_devices_prepare(struct xlite_hv *hv, const struct xlite_plan *plan,
+			  struct xlite_devices *devs);
+/* The value of a device placeholder: NAME is "disk.N.physdev" or
+ * "disk.N.path"; NULL for any other name or N out of range. */
+const char *xlite_devices_lookup(const struct xlite_devices *devs, const char *name);
+/* After the plan's nodes are written for DOMID: waits for each
+ * vifDOMID.DEVID (TIMEOUT_MS, <= 0: XLITE_DEVICE_TIMEOUT_MS), adds it to
+ * its bridge, brings it up, writes its hotplug-status=connected. Disks need
+ * nothing more (their loop devices are in the plan's nodes and in apply's
+ * xlite/loops record); DEVS is taken for symmetry with prepare/release. */
+int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
+			  const struct xlite_plan *plan, struct xlite_devices *devs,
+			  int timeout_ms);
+/* One vif of DOMID: waits for vifDOMID.DEVID, puts it on BRIDGE, brings it
+ * up, writes its backend hotplug-status=connected. */
+int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
+			     const char *bridge, int timeout_ms);
+/* Rollback: releases every loop device of DEVS; keeps going after a failure
+ * and returns the first one. */
+int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs);
+
+/* ---- hotplug: one device of a running (or paused) domain -------------- */
+
+/* Writes DISK's frontend then backend directory for DOMID (permissions as
+ * in the plan: frontend nD,r0; backend n0,rD), after checking the target is
+ * free in that domain and preparing the host side. Returns with the nodes
+ * written (blkback connects on its own); on failure nothing is left. */
+int xlite_device_disk_attach(struct xlite_hv *hv, uint32_t domid,
+			     const struct xlite_disk *disk);
+/* Its checks alone (attach -n): DOMID live, the target free, the source
+ * usable; nothing is touched. */
+int xlite_device_disk_attach_check(struct xlite_hv *hv, uint32_t domid,
+				   const struct xlite_disk *disk);
+/* Same for a nic: DEVID is the next free vif index (out); NIC->mac is used
+ * when NIC->mac_given, else generated from the domain's uuid and DEVID.
+ * Waits for vifD.DEVID and bridges it as xlite_devices_connect() does. */
+int xlite_device_nic_attach(struct xlite_hv *hv, uint32_t domid,
+			    const struct xlite_nic *nic, int timeout_ms,
+			    unsigned int *devid);
+/* Its checks alone (attach -n): DOMID live, the bridge there; *DEVID and
+ * MAC what the attach would use. Nothing is touched. */
+int xlite_device_nic_attach_check(struct xlite_hv *hv, uint32_t domid,
+				  const struct xlite_nic *nic, unsigned int *devid,
+				  uint8_t mac[6]);
+
+/* Graceful unplug of one device: backend online=0, state=5 (Closing); waits
+ * (TIMEOUT_MS, <= 0: XLITE_DEVICE_TIMEOUT_MS) for the frontend to reach 6
+ * (Closed) or vanish and the backend to reach 6; then removes the backend
+ * and frontend directories and releases the loop device xlite made.
+ * -ENOENT when there is no such device; -ETIMEDOUT when the guest did not
+ * let go (nodes left as they are) unless FORCE, which removes them anyway. */
+int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
+			enum xlite_device_kind kind, unsigned int devid,
+			int timeout_ms, bool force);
+
+/* A target name ("xvdb") or a number ("51728") to a vbd devid; -EINVAL. */
+int xlite_device_vbd_id(const char *spec, unsigned int *devid);
+
+/* ---- listing ---------------------------------------------------------- */
+
+struct xlite_device_info {
+	enum xlite_device_kind kind;
+	unsigned int devid;		/* virtual-device (vbd) / handle (vif) */
+	uint32_t backend_id;
+	int fe_state, be_state;		/* XenbusState, -1 when unreadable */
+	int evtchn, ring_ref;		/* -1 when absent (rx ring for vifs) */
+	int tx_ring_ref;		/* vif only, -1 otherwise */
+	char target[16];		/* vbd: "xvda" (backend dev), "" if unknown */
+	char mac[18];			/* vif: "00:16:3e:..", "" if unknown */
+	char *params;			/* vbd: file or device; vif: bridge */
+	char *backend;			/* backend path */
+	bool readonly;			/* vbd: mode=r */
+};
+
+void xlite_device_info_dispose(struct xlite_device_info *info);
+void xlite_device_infos_free(struct xlite_device_info *infos, size_t n);
+
+/* Every device of KIND that DOMID's frontend directory holds, ascending
+ * devid. Values read from xenstore are checked (numbers, lengths). */
+int xlite_device_list(struct xlite_hv *hv, uint32_t domid,
+		      enum xlite_device_kind kind,
+		      struct xlite_device_info **infos, size_t *n);
+
+/* ---- text: xl's disk and nic specs ---------------------------------- */
+
+/* xl's disk spec (xl-disk-configuration(5)), the subset xlite supports:
+ * positional "TARGET,FORMAT,VDEV,ACCESS", the deprecated "phy:TARGET,VDEV,
+ * ACCESS" / "file:TARGET,VDEV,ACCESS", and keys target= (takes the rest of
+ * the string), vdev=, access=r|ro|w|rw, format=raw, devtype=disk,
+ * backendtype=phy, from one or more argv words joined by ','. Fills DISK
+ * (strings malloc'd: free() them, as xlite_config_dispose does); *TYPE_GIVEN
+ * says whether a phy:/file: prefix fixed DISK->type (else the caller picks
+ * by what the target is). 0 or -EINVAL with *err (g_free). Pure. */
+int xlite_disk_spec_parse(const char *const *words, size_t n_words,
+			  struct xlite_disk *disk, bool *type_given, char **err);
+
+/* xl's network-attach words: bridge=BR (default "xenbr0"), mac=MAC,
+ * type=vif; others are refused with a reason. Fills NIC (bridge malloc'd).
+ * 0 or -EINVAL with *err. Pure. */
+int xlite_nic_spec_parse(const char *const *words, size_t n_words,
+			 struct xlite_nic *nic, char **err);
+
+/* ---- fault injection (tests, lab) -------------------------------------- */
+
+/* Makes the Nth call (default 1) of hv op OP fail with -ERRNO (default
+ * EIO) from now on: SPEC "OP[:N[:ERRNO]]", OP one of loop_attach,
+ * loop_detach, blockdev_stat, bridge_check, bridge_attach, xs_apply,
+ * xs_write, xs_introduce, build_pv, domain_unpause. Works over any hv (the
+ * real one in the lab: XLITE_FAULT in the CLI's environment); undone by
+ * xlite_hv_dispose(). 0 or -EINVAL. */
+int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec);
+
+/* ---- XML: one <disk> or <interface> element --------------------------- */
+
+/* XML (LEN bytes, e.g. "<disk type='file' device='disk'>...</disk>") checked
+ * by the domain parser as if inside a domain's <devices>: CFG then holds
+ * exactly one disk (KIND vbd) or one nic (vif), and nothing else of use.
+ * NAME names the text in messages ("NAME:LINE: ..."). 0, or -EINVAL/-errno
+ * with *err (free). CFG is disposed by the caller on success only. */
+int xlite_device_xml_parse(const char *xml, size_t len, const char *name,
+			   enum xlite_device_kind kind, struct xlite_config *cfg,
+			   xlite_warn_fn *warn, void *opaque, char **err);
+
+#endif

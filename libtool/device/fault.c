@@ -1,0 +1,175 @@
+/* Fault injection over any hypervisor (the real one in the lab): the Nth
+ * call of one host-device or xenstore op fails, so rollback can be proven
+ * on real Xen at every device step (loop devices, bridges, nodes). The
+ * wrapped ops call the originals with the same struct xlite_hv. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "libtool/device/device.h"
+
+struct faulty {
+	struct xlite_hv_ops ops;	/* first: hv->ops points here */
+	const struct xlite_hv_ops *orig;
+	char op[32];
+	unsigned long at, seen;
+	int err;
+};
+
+static struct faulty *faulty_of(struct xlite_hv *hv)
+{
+	return (struct faulty *)(void *)(uintptr_t)hv->ops;
+}
+
+/* Whether this call of OP is the one to fail (then hv->err says so). */
+static bool trip(struct xlite_hv *hv, const char *op)
+{
+	struct faulty *f = faulty_of(hv);
+
+	if (strcmp(f->op, op) != 0 || ++f->seen != f->at)
+		return false;
+	xlite_hv_fail(hv, -f->err, "%s: injected failure (XLITE_FAULT=%s:%lu)", op, op, f->at);
+	return true;
+}
+
+/* Runs the original op with hv->ops as the implementation expects it. */
+#define CALL(hv, op, ...) ({					\
+	struct faulty *f_ = faulty_of(hv);			\
+	int rc_;						\
+	(hv)->ops = f_->orig;					\
+	rc_ = f_->orig->op((hv), __VA_ARGS__);			\
+	(hv)->ops = &f_->ops;					\
+	rc_; })
+
+static int f_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			 char **dev, unsigned int *major, unsigned int *minor)
+{
+	return trip(hv, "loop_attach") ? -faulty_of(hv)->err :
+	       CALL(hv, loop_attach, file, readonly, dev, major, minor);
+}
+
+static int f_loop_detach(struct xlite_hv *hv, const char *dev)
+{
+	return trip(hv, "loop_detach") ? -faulty_of(hv)->err : CALL(hv, loop_detach, dev);
+}
+
+static int f_blockdev_stat(struct xlite_hv *hv, const char *path,
+			   unsigned int *major, unsigned int *minor)
+{
+	return trip(hv, "blockdev_stat") ? -faulty_of(hv)->err :
+	       CALL(hv, blockdev_stat, path, major, minor);
+}
+
+static int f_bridge_check(struct xlite_hv *hv, const char *bridge)
+{
+	return trip(hv, "bridge_check") ? -faulty_of(hv)->err : CALL(hv, bridge_check, bridge);
+}
+
+static int f_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *ifname,
+			   int timeout_ms)
+{
+	return trip(hv, "bridge_attach") ? -faulty_of(hv)->err :
+	       CALL(hv, bridge_attach, bridge, ifname, timeout_ms);
+}
+
+static int f_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n)
+{
+	return trip(hv, "xs_apply") ? -faulty_of(hv)->err : CALL(hv, xs_apply, ops, n);
+}
+
+static int f_xs_write(struct xlite_hv *hv, const char *path, const char *value)
+{
+	return trip(hv, "xs_write") ? -faulty_of(hv)->err : CALL(hv, xs_write, path, value);
+}
+
+static int f_xs_introduce(struct xlite_hv *hv, uint32_t domid, uint64_t store_mfn,
+			  uint32_t store_port)
+{
+	return trip(hv, "xs_introduce") ? -faulty_of(hv)->err :
+	       CALL(hv, xs_introduce, domid, store_mfn, store_port);
+}
+
+static int f_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
+{
+	return trip(hv, "build_pv") ? -faulty_of(hv)->err : CALL(hv, build_pv, domid, b);
+}
+
+static int f_domain_unpause(struct xlite_hv *hv, uint32_t domid)
+{
+	return trip(hv, "domain_unpause") ? -faulty_of(hv)->err :
+	       CALL(hv, domain_unpause, domid);
+}
+
+static void f_close(struct xlite_hv *hv)
+{
+	struct faulty *f = faulty_of(hv);
+
+	hv->ops = f->orig;
+	g_free(f);
+	if (hv->ops && hv->ops->close)
+		hv->ops->close(hv);
+}
+
+static const char *const wrappable[] = {
+	"loop_attach", "loop_detach", "blockdev_stat", "bridge_check", "bridge_attach",
+	"xs_apply", "xs_write", "xs_introduce", "build_pv", "domain_unpause",
+};
+
+/* Strict decimal in [1, MAX]. */
+static bool number(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
+		return false;
+	*out = strtoul(s, &end, 10);
+	return *out >= 1 && *out <= max;
+}
+
+int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec)
+{
+	char **parts = g_strsplit(spec, ":", 0);
+	unsigned int n = g_strv_length(parts), i;
+	unsigned long at = 1, err = EIO;
+	struct faulty *f;
+	bool known = false;
+	int rc = 0;
+
+	for (i = 0; n >= 1 && i < G_N_ELEMENTS(wrappable); i++)
+		known |= strcmp(wrappable[i], parts[0]) == 0;
+	if (n < 1 || n > 3 || (n >= 2 && !number(parts[1], 1000000, &at)) ||
+	    (n == 3 && !number(parts[2], 4095, &err))) {
+		rc = xlite_hv_fail(hv, -EINVAL, "XLITE_FAULT=%s: expected OP[:N[:ERRNO]]", spec);
+		goto out;
+	}
+	if (!known) {
+		rc = xlite_hv_fail(hv, -EINVAL, "XLITE_FAULT=%s: %s cannot fail on demand",
+				   spec, parts[0]);
+		goto out;
+	}
+	f = g_new0(struct faulty, 1);
+	f->ops = *hv->ops;
+	f->orig = hv->ops;
+	g_strlcpy(f->op, parts[0], sizeof(f->op));
+	f->at = at;
+	f->err = (int)err;
+	f->ops.loop_attach = f_loop_attach;
+	f->ops.loop_detach = f_loop_detach;
+	f->ops.blockdev_stat = f_blockdev_stat;
+	f->ops.bridge_check = f_bridge_check;
+	f->ops.bridge_attach = f_bridge_attach;
+	f->ops.xs_apply = f_xs_apply;
+	f->ops.xs_write = f_xs_write;
+	f->ops.xs_introduce = f_xs_introduce;
+	f->ops.build_pv = f_build_pv;
+	f->ops.domain_unpause = f_domain_unpause;
+	f->ops.close = f_close;
+	hv->ops = &f->ops;
+out:
+	g_strfreev(parts);
+	return rc;
+}

@@ -1,0 +1,41 @@
+# libtool/device/: virtual disks and networks, set up by xlite in C with no
+# hotplug scripts (loop devices, bridges, backend/frontend nodes); appends
+# to libtool/local.mk's library.
+libtool_libxlite_a_SOURCES += \
+	libtool/device/loopdev.h libtool/device/loopdev.c \
+	libtool/device/bridge.h libtool/device/bridge.c \
+	libtool/device/device.h \
+	libtool/device/device-priv.h \
+	libtool/device/disk.c \
+	libtool/device/set.c \
+	libtool/device/nodes.c \
+	libtool/device/hotplug.c \
+	libtool/device/list.c \
+	libtool/device/spec.c \
+	libtool/device/xml.c \
+	libtool/device/fault.c
+
+# Unit tests of the device layer (the fake hypervisor plays Xen).
+DEVICE_TEST_LIBS = $(XLITE_FAKE_LIBS)
+DEVICE_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
+check_PROGRAMS += tests/unit/test-device-spec tests/unit/test-device-disk \
+	tests/unit/test-device-hotplug tests/unit/test-device-fault \
+	tests/unit/test-device-create
+TESTS += tests/unit/test-device-spec tests/unit/test-device-disk \
+	tests/unit/test-device-hotplug tests/unit/test-device-fault \
+	tests/unit/test-device-create
+tests_unit_test_device_spec_SOURCES = tests/unit/test-device-spec.c
+tests_unit_test_device_spec_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_spec_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_disk_SOURCES = tests/unit/test-device-disk.c
+tests_unit_test_device_disk_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_disk_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_hotplug_SOURCES = tests/unit/test-device-hotplug.c
+tests_unit_test_device_hotplug_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_hotplug_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_fault_SOURCES = tests/unit/test-device-fault.c
+tests_unit_test_device_fault_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_fault_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_create_SOURCES = tests/unit/test-device-create.c
+tests_unit_test_device_create_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_create_LDADD = $(DEVICE_TEST_LIBS)

@@ -1,0 +1,260 @@
+/* The xenstore nodes of one device, with every value known: what hotplug
+ * writes, in one transaction. Create writes the plan's nodes instead. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libtool/device/device-priv.h"
+#include "libtool/util/mac.h"
+#include "libtool/plan/plan-int.h"
+
+static void clear_op(gpointer p)
+{
+	struct xlite_xs_op *op = p;
+
+	g_free(op->path);
+	g_free(op->value);
+	g_free(op->perms);
+}
+
+void xlite_device_ops_init(struct xlite_device_ops *o)
+{
+	o->ops = g_array_new(FALSE, TRUE, sizeof(struct xlite_xs_op));
+	g_array_set_clear_func(o->ops, clear_op);
+}
+
+void xlite_device_ops_dispose(struct xlite_device_ops *o)
+{
+	if (o->ops)
+		g_array_free(o->ops, TRUE);
+	o->ops = NULL;
+}
+
+void xlite_device_ops_mkdir(struct xlite_device_ops *o, const char *path, const char *perms)
+{
+	struct xlite_xs_op op = { XLITE_XS_MKDIR, g_strdup(path), NULL, g_strdup(perms) };
+
+	g_array_append_val(o->ops, op);
+}
+
+void xlite_device_ops_write(struct xlite_device_ops *o, const char *path,
+			    const char *fmt, ...)
+{
+	struct xlite_xs_op op = { XLITE_XS_WRITE, g_strdup(path), NULL, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	op.value = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_array_append_val(o->ops, op);
+}
+
+int xlite_device_ops_apply(struct xlite_hv *hv, const struct xlite_device_ops *o)
+{
+	return hv->ops->xs_apply(hv, (const struct xlite_xs_op *)(const void *)o->ops->data,
+				 o->ops->len);
+}
+
+char *xlite_device_frontend(uint32_t domid, enum xlite_device_kind kind, unsigned int devid)
+{
+	return g_strdup_printf("/local/domain/%u/device/%s/%u", domid,
+			       xlite_device_kind_name(kind), devid);
+}
+
+char *xlite_device_backend(uint32_t domid, enum xlite_device_kind kind, unsigned int devid)
+{
+	return g_strdup_printf("/local/domain/0/backend/%s/%u/%u",
+			       xlite_device_kind_name(kind), domid, devid);
+}
+
+/* Appends PLANNED (with placeholders) to O, expanded with VARS. */
+static int expand_into(struct xlite_hv *hv, struct xlite_device_ops *o,
+		       const struct xlite_xs_ops *planned, struct xlite_plan_vars *vars)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < planned->n; i++) {
+		const struct xlite_xs_op *in = &planned->ops[i];
+		struct xlite_xs_op op = { in->kind, NULL, NULL, NULL };
+		char *err = NULL;
+
+		rc = xlite_expand_err(in->path, xlite_plan_vars_lookup, vars, &op.path, &err);
+		if (rc == 0 && in->value)
+			rc = xlite_expand_err(in->value, xlite_plan_vars_lookup, vars, &op.value,
+					      &err);
+		if (rc == 0 && in->perms)
+			rc = xlite_expand_err(in->perms, xlite_plan_vars_lookup, vars, &op.perms,
+					      &err);
+		if (rc < 0) {
+			xlite_hv_fail(hv, rc, "node %s: %s", in->path, err ? err : g_strerror(-rc));
+			clear_op(&op);
+		} else {
+			g_array_append_val(o->ops, op);
+		}
+		g_free(err);
+	}
+	return rc;
+}
+
+int xlite_device_disk_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uint32_t domid,
+			    const struct xlite_disk *d, const struct xlite_disk_host *h)
+{
+	const char *path[1] = { h->path }, *physdev[1] = { h->physdev };
+	struct xlite_plan_vars vars;
+	struct xlite_plan_disk pd;
+	int rc;
+
+	memset(&pd, 0, sizeof(pd));
+	memset(&vars, 0, sizeof(vars));
+	pd.disk = *d;		/* borrowed: not disposed here */
+	pd.needs_loop = h->loop;
+	pd.frontend = g_strdup_printf("/local/domain/${domid}/device/vbd/%u", d->vdev);
+	pd.backend = g_strdup_printf("/local/domain/0/backend/vbd/${domid}/%u", d->vdev);
+	/* The planner's own node list, so a hotplugged disk looks exactly like
+	 * one given at create: as disk 0, with its values known. */
+	rc = xlite_plan_disk_nodes(&pd, 0);
+	if (rc < 0) {
+		xlite_hv_fail(hv, rc, "disk %s: planning its nodes: %s", d->target, g_strerror(-rc));
+		goto out;
+	}
+	vars.domid = domid;
+	vars.n_disks = 1;
+	vars.disk_path = path;
+	vars.disk_physdev = physdev;
+	rc = expand_into(hv, o, &pd.nodes, &vars);
+out:
+	xlite_ops_dispose(&pd.nodes);
+	g_free(pd.frontend);
+	g_free(pd.backend);
+	return rc;
+}
+
+int xlite_device_nic_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uint32_t domid,
+			   unsigned int devid, const struct xlite_nic *nic)
+{
+	struct xlite_plan_vars vars;
+	struct xlite_plan_nic pn;
+	int rc;
+
+	memset(&pn, 0, sizeof(pn));
+	memset(&vars, 0, sizeof(vars));
+	pn.nic = *nic;		/* borrowed */
+	pn.devid = devid;
+	xlite_mac_format(nic->mac, pn.mac);
+	pn.frontend = g_strdup_printf("/local/domain/${domid}/device/vif/%u", devid);
+	pn.backend = g_strdup_printf("/local/domain/0/backend/vif/${domid}/%u", devid);
+	rc = xlite_plan_nic_nodes(&pn);
+	if (rc < 0) {
+		xlite_hv_fail(hv, rc, "interface %u: planning its nodes: %s", devid,
+			      g_strerror(-rc));
+		goto out;
+	}
+	vars.domid = domid;
+	rc = expand_into(hv, o, &pn.nodes, &vars);
+out:
+	xlite_ops_dispose(&pn.nodes);
+	g_free(pn.frontend);
+	g_free(pn.backend);
+	return rc;
+}
+
+bool xlite_device_is_loop(const char *dev)
+{
+	const char *num;
+
+	if (!dev || !g_str_has_prefix(dev, "/dev/loop"))
+		return false;
+	num = dev + strlen("/dev/loop");
+	return *num && strlen(num) <= 6 && strspn(num, "0123456789") == strlen(num);
+}
+
+bool xlite_device_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	size_t i, n;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	if (n == 0 || n > 10 || strspn(s, "0123456789") != n)
+		return false;
+	for (i = 0; i < n; i++)
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int xlite_device_read_state(struct xlite_hv *hv, const char *path)
+{
+	char *v = NULL;
+	unsigned long st;
+	int rc = -1;
+
+	if (hv->ops->xs_read(hv, path, &v) == 0 && xlite_device_parse_uint(v, 7, &st))
+		rc = (int)st;
+	g_free(v);
+	return rc;
+}
+
+int xlite_device_loops_record(struct xlite_hv *hv, uint32_t domid, const char *dev,
+			      bool add, struct xlite_device_ops *o)
+{
+	GString *list = g_string_new("");
+	char *path, *dir, *cur = NULL;
+	char **old = NULL;
+	unsigned int i;
+	int rc;
+
+	dir = g_strdup_printf("/local/domain/%u/xlite", domid);
+	path = g_strdup_printf("%s/loops", dir);
+	rc = hv->ops->xs_read(hv, path, &cur);
+	if (rc == -ENOENT) {
+		cur = g_strdup("");
+		rc = 0;
+	}
+	if (rc < 0)
+		goto out;
+	old = g_strsplit(cur, " ", 0);
+	for (i = 0; old[i]; i++) {
+		if (!xlite_device_is_loop(old[i]) || strcmp(old[i], dev) == 0)
+			continue;
+		g_string_append_printf(list, "%s%s", list->len ? " " : "", old[i]);
+	}
+	if (add)
+		g_string_append_printf(list, "%s%s", list->len ? " " : "", dev);
+	/* Owned by dom0 with no access for anyone else: the guest can
+	 * neither read nor change which loop devices destroy releases. */
+	xlite_device_ops_mkdir(o, dir, "n0");
+	xlite_device_ops_write(o, path, "%s", list->str);
+out:
+	g_strfreev(old);
+	g_free(cur);
+	g_free(path);
+	g_free(dir);
+	g_string_free(list, TRUE);
+	return rc;
+}
+
+bool xlite_device_loop_is_ours(struct xlite_hv *hv, uint32_t domid, const char *dev)
+{
+	char *path = g_strdup_printf("/local/domain/%u/xlite/loops", domid);
+	char *cur = NULL;
+	char **list = NULL;
+	bool ours = false;
+	unsigned int i;
+
+	if (xlite_device_is_loop(dev) && hv->ops->xs_read(hv, path, &cur) == 0) {
+		list = g_strsplit(cur, " ", 0);
+		for (i = 0; list[i] && !ours; i++)
+			ours = strcmp(list[i], dev) == 0;
+	}
+	g_strfreev(list);
+	g_free(cur);
+	g_free(path);
+	return ours;
+}

@@ -1,0 +1,179 @@
+/* Every device of a plan, for create: checks before the build, host sides
+ * and their placeholders, vifs on their bridges after the transaction,
+ * and the rollback of it all. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "libtool/device/device.h"
+
+void xlite_devices_init(struct xlite_devices *devs)
+{
+	memset(devs, 0, sizeof(*devs));
+}
+
+void xlite_devices_dispose(struct xlite_devices *devs)
+{
+	size_t i;
+
+	for (i = 0; i < devs->n_disks; i++)
+		xlite_disk_host_dispose(&devs->disks[i]);
+	g_free(devs->disks);
+	xlite_devices_init(devs);
+}
+
+int xlite_devices_check(struct xlite_hv *hv, const struct xlite_plan *plan)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < plan->n_nics; i++) {
+		const struct xlite_plan_nic *n = &plan->nics[i];
+		char *why;
+
+		if (!n->nic.bridge)
+			return xlite_hv_fail(hv, -EINVAL, "interface %u has no bridge", n->devid);
+		rc = hv->ops->bridge_check(hv, n->nic.bridge);
+		if (rc < 0) {
+			why = g_strdup(xlite_hv_error(hv));
+			rc = xlite_hv_fail(hv, rc, "interface %u (bridge %s): %s", n->devid,
+					   n->nic.bridge, why);
+			g_free(why);
+			return rc;
+		}
+	}
+	for (i = 0; i < plan->n_disks; i++) {
+		const struct xlite_disk *d = &plan->disks[i].disk;
+
+		for (j = 0; j < i; j++)
+			if (plan->disks[j].disk.vdev == d->vdev)
+				return xlite_hv_fail(hv, -EEXIST,
+						     "disk target %s is used twice (%s and %s)",
+						     d->target, plan->disks[j].disk.source,
+						     d->source);
+		rc = xlite_disk_check(hv, d);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int xlite_devices_prepare(struct xlite_hv *hv, const struct xlite_plan *plan,
+			  struct xlite_devices *devs)
+{
+	size_t i;
+	int rc;
+
+	xlite_devices_dispose(devs);
+	rc = xlite_devices_check(hv, plan);
+	if (rc < 0)
+		return rc;
+	devs->disks = g_new0(struct xlite_disk_host, plan->n_disks ? plan->n_disks : 1);
+	devs->n_disks = plan->n_disks;
+	for (i = 0; i < plan->n_disks; i++) {
+		rc = xlite_disk_host_prepare(hv, &plan->disks[i].disk, &devs->disks[i]);
+		if (rc < 0)
+			goto out;
+	}
+out:
+	if (rc < 0) {
+		char *why = g_strdup(xlite_hv_error(hv));
+
+		xlite_devices_release(hv, devs);
+		xlite_hv_fail(hv, rc, "%s", why);	/* the cause, not the cleanup */
+		g_free(why);
+	}
+	return rc;
+}
+
+const char *xlite_devices_lookup(const struct xlite_devices *devs, const char *name)
+{
+	const char *p;
+	unsigned long idx;
+	char *end;
+
+	if (!g_str_has_prefix(name, "disk."))
+		return NULL;
+	p = name + 5;
+	if (*p < '0' || *p > '9')
+		return NULL;
+	errno = 0;
+	idx = strtoul(p, &end, 10);
+	if (errno || idx >= devs->n_disks || *end != '.')
+		return NULL;
+	if (strcmp(end, ".physdev") == 0)
+		return devs->disks[idx].physdev[0] ? devs->disks[idx].physdev : NULL;
+	if (strcmp(end, ".path") == 0)
+		return devs->disks[idx].path;
+	return NULL;
+}
+
+int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
+			     const char *bridge, int timeout_ms)
+{
+	char ifname[32], path[96];
+	char *why;
+	int rc;
+
+	if (timeout_ms <= 0)
+		timeout_ms = XLITE_DEVICE_TIMEOUT_MS;
+	snprintf(ifname, sizeof(ifname), "vif%u.%u", domid, devid);
+	rc = hv->ops->bridge_attach(hv, bridge, ifname, timeout_ms);
+	if (rc < 0) {
+		why = g_strdup(xlite_hv_error(hv));
+		rc = xlite_hv_fail(hv, rc, "interface %u (%s on bridge %s): %s", devid, ifname,
+				   bridge, why);
+		g_free(why);
+		return rc;
+	}
+	/* What a hotplug script says when done: netback waits for it before
+	 * it reports Connected. */
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u/hotplug-status",
+		 domid, devid);
+	rc = hv->ops->xs_write(hv, path, "connected");
+	if (rc < 0) {
+		why = g_strdup(xlite_hv_error(hv));
+		rc = xlite_hv_fail(hv, rc, "interface %u: writing %s: %s", devid, path, why);
+		g_free(why);
+	}
+	return rc;
+}
+
+int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
+			  const struct xlite_plan *plan, struct xlite_devices *devs,
+			  int timeout_ms)
+{
+	size_t i;
+	int rc;
+
+	(void)devs;
+
+	for (i = 0; i < plan->n_nics; i++) {
+		rc = xlite_device_vif_connect(hv, domid, plan->nics[i].devid,
+					      plan->nics[i].nic.bridge, timeout_ms);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs)
+{
+	char first[XLITE_HV_ERR_MAX] = "";
+	size_t i;
+	int rc = 0, r;
+
+	for (i = 0; i < devs->n_disks; i++) {
+		r = xlite_disk_host_release(hv, &devs->disks[i]);
+		if (r < 0 && rc == 0) {
+			rc = r;
+			g_strlcpy(first, hv->err, sizeof(first));
+		}
+	}
+	if (rc < 0)
+		g_strlcpy(hv->err, first, sizeof(hv->err));
+	return rc;
+}

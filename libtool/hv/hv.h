@@ -1,0 +1,170 @@
+/* xlite hypervisor operations: everything apply, the verbs and the monitor
+ * do to the world outside the process (Xen domctls, the PV builder,
+ * xenstore, loop devices, bridges), as one table of function pointers.
+ *
+ * hv_xen.c drives the real thing (libxenctrl, libxenguest, libxsclient);
+ * tests/unit/hv-fake.c keeps an in-memory model with fault injection for unit tests
+ * of rollback. Every op returns 0 or a negative errno and, on failure,
+ * records why in hv->err (xlite_hv_error()).
+ */
+#ifndef XLITE_HV_H
+#define XLITE_HV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libtool/plan/plan.h"
+
+#define XLITE_HV_ERR_MAX 512
+#define XLITE_DOMID_INVALID 0x7ff4u	/* DOMID_INVALID */
+
+/* Shutdown reasons, as Xen numbers them (SHUTDOWN_* in sched.h). */
+enum xlite_shutdown_reason {
+	XLITE_SHUTDOWN_POWEROFF = 0,
+	XLITE_SHUTDOWN_REBOOT = 1,
+	XLITE_SHUTDOWN_SUSPEND = 2,
+	XLITE_SHUTDOWN_CRASH = 3,
+	XLITE_SHUTDOWN_WATCHDOG = 4,
+	XLITE_SHUTDOWN_SOFT_RESET = 5,
+};
+
+/* One domain as the hypervisor reports it (xc_domain_getinfolist). */
+struct xlite_dominfo {
+	uint32_t domid;
+	uint8_t uuid[16];		/* the domain handle */
+	uint64_t tot_kib;		/* memory it holds now */
+	uint64_t max_kib;		/* its allocation limit */
+	uint64_t outstanding_kib;	/* claimed, not yet populated */
+	uint64_t cpu_time_ns;
+	unsigned int vcpus_online;
+	unsigned int max_vcpu_id;
+	bool running, blocked, paused, shutdown, dying, hvm;
+	unsigned int shutdown_reason;	/* enum xlite_shutdown_reason when shutdown */
+};
+
+/* Host facts `xlite info` prints (xc_version, xc_physinfo, xc_sched_id). */
+struct xlite_physinfo {
+	unsigned int xen_major, xen_minor;
+	char xen_extra[32];
+	char xen_caps[1024];
+	char xen_changeset[64];
+	char xen_commandline[1024];
+	char xen_scheduler[16];
+	unsigned int xen_pagesize;
+	uint64_t virt_start;
+	unsigned int nr_cpus, max_cpu_id, nr_nodes;
+	unsigned int cores_per_socket, threads_per_core;
+	unsigned int cpu_khz;
+	uint32_t hw_cap[8];
+	bool cap_pv, cap_hvm, cap_hvm_directio, cap_hap, cap_shadow,
+	     cap_iommu_hap_pt_share, cap_vmtrace, cap_vpmu,
+	     cap_gnttab_v1, cap_gnttab_v2;
+	uint64_t total_pages, free_pages, outstanding_pages;	/* 4 KiB pages */
+};
+
+/* What xc_domain_create needs for a PV domain. */
+struct xlite_hv_create {
+	uint8_t uuid[16];
+	unsigned int max_vcpus;
+	unsigned int max_grant_version;	/* 0: the best the host offers */
+};
+
+/* The PV image build (libxenguest xc_dom_*). IN fields, then OUT. */
+struct xlite_hv_build {
+	const char *kernel;
+	const char *initrd;		/* NULL: none */
+	const char *cmdline;		/* NULL: empty */
+	uint64_t mem_kib;		/* memory populated at boot (target) */
+	unsigned int max_vcpus;
+	uint32_t console_port, store_port;	/* unbound ports in the guest */
+	uint32_t console_domid, store_domid;	/* backends (0: dom0) */
+	const char *kcache_dir;		/* decompressed-kernel cache, NULL: off */
+	/* OUT */
+	uint64_t console_mfn, store_mfn;
+	bool kcache_hit;		/* the kernel came from the cache */
+};
+
+struct xlite_hv;
+
+struct xlite_hv_ops {
+	const char *name;
+
+	/* ---- domains ---- */
+	int (*domain_create)(struct xlite_hv *hv, const struct xlite_hv_create *c,
+			     uint32_t *domid);
+	int (*domain_max_vcpus)(struct xlite_hv *hv, uint32_t domid, unsigned int n);
+	int (*domain_setmaxmem)(struct xlite_hv *hv, uint32_t domid, uint64_t kib);
+	int (*domain_memmap_limit)(struct xlite_hv *hv, uint32_t domid, uint64_t kib);
+	int (*domain_cpuid)(struct xlite_hv *hv, uint32_t domid);
+	int (*evtchn_alloc)(struct xlite_hv *hv, uint32_t domid, uint32_t remote,
+			    uint32_t *port);
+	int (*build_pv)(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
+	int (*sched_credit)(struct xlite_hv *hv, uint32_t domid,
+			    unsigned int weight, unsigned int cap);
+	int (*domain_pause)(struct xlite_hv *hv, uint32_t domid);
+	int (*domain_unpause)(struct xlite_hv *hv, uint32_t domid);
+	int (*domain_destroy)(struct xlite_hv *hv, uint32_t domid);
+	/* -ESRCH when no such domain. */
+	int (*domain_info)(struct xlite_hv *hv, uint32_t domid, struct xlite_dominfo *info);
+	/* Every domain, ascending ids; *infos is g_free()d by the caller. */
+	int (*domain_list)(struct xlite_hv *hv, struct xlite_dominfo **infos, size_t *n);
+	int (*physinfo)(struct xlite_hv *hv, struct xlite_physinfo *info);
+
+	/* ---- xenstore ---- */
+	/* OPS (placeholders already expanded) in ONE transaction, all or nothing. */
+	int (*xs_apply)(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n);
+	/* -ENOENT when absent; *value is g_free()d by the caller. */
+	int (*xs_read)(struct xlite_hv *hv, const char *path, char **value);
+	int (*xs_write)(struct xlite_hv *hv, const char *path, const char *value);
+	/* Removes a subtree; a missing node is not an error. */
+	int (*xs_rm)(struct xlite_hv *hv, const char *path);
+	/* Child names, NULL-terminated (g_strfreev). -ENOENT when absent. */
+	int (*xs_directory)(struct xlite_hv *hv, const char *path, char ***names);
+	int (*xs_introduce)(struct xlite_hv *hv, uint32_t domid, uint64_t store_mfn,
+			    uint32_t store_port);
+	/* Blocks until @releaseDomain fires or TIMEOUT_MS passes (-ETIMEDOUT);
+	 * the first call arms the watch. */
+	int (*wait_release)(struct xlite_hv *hv, int timeout_ms);
+	/* Requests sent to xenstored through this handle so far. */
+	unsigned long (*xs_requests)(struct xlite_hv *hv);
+
+	/* ---- host devices ---- */
+	/* Attaches FILE to a free loop device: *dev "/dev/loopN" (g_free). */
+	int (*loop_attach)(struct xlite_hv *hv, const char *file, bool readonly,
+			   char **dev, unsigned int *major, unsigned int *minor);
+	int (*loop_detach)(struct xlite_hv *hv, const char *dev);
+	/* Major and minor of an existing block device. */
+	int (*blockdev_stat)(struct xlite_hv *hv, const char *path,
+			     unsigned int *major, unsigned int *minor);
+	/* -ENOENT when the bridge does not exist. */
+	int (*bridge_check)(struct xlite_hv *hv, const char *bridge);
+	/* Waits for IFNAME to appear, adds it to BRIDGE, sets it up. */
+	int (*bridge_attach)(struct xlite_hv *hv, const char *bridge, const char *ifname,
+			     int timeout_ms);
+
+	void (*close)(struct xlite_hv *hv);
+};
+
+struct xlite_hv {
+	const struct xlite_hv_ops *ops;
+	void *priv;
+	char err[XLITE_HV_ERR_MAX];
+};
+
+/* Records the reason of a failure (printf-style); returns -errnum so a
+ * caller can `return xlite_hv_fail(hv, -EIO, "...")`. */
+int xlite_hv_fail(struct xlite_hv *hv, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *xlite_hv_error(const struct xlite_hv *hv);
+/* Releases what the implementation holds; safe on a zeroed struct. */
+void xlite_hv_dispose(struct xlite_hv *hv);
+
+/* The real hypervisor. -ENOENT with "Xen is not reachable: ..." when
+ * /dev/xen/privcmd is missing (not in dom0). Dispose even on failure. */
+enum {
+	XLITE_HV_NO_XENSTORE = 1u << 0,	/* domctls only */
+};
+int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags);
+
+#endif

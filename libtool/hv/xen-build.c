@@ -1,0 +1,164 @@
+/* The PV image build through libxenguest (the xc_dom_* sequence libxl's
+ * libxl__build_pv and init-xenstore-domain use), with the decompressed-
+ * kernel cache in front of it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libtool/hv/xen.h"
+
+#include <xenguest.h>	/* after xenctrl.h, which it needs */
+
+#include "libtool/apply/kcache.h"
+
+static struct xlite_hv_xen *xen_of(struct xlite_hv *hv)
+{
+	return hv->priv;
+}
+
+struct kernel_choice {
+	char key[XLITE_KCACHE_KEY_LEN + 1];
+	bool keyed;		/* key computed: a miss may be stored */
+	bool is_elf;		/* the file is an ELF already: nothing to store */
+	char *cached;		/* path of the cached ELF on a hit */
+};
+
+static bool is_elf_file(const char *path)
+{
+	unsigned char magic[4];
+	bool elf = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		elf = read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
+		      memcmp(magic, "\177ELF", 4) == 0;
+		close(fd);
+	}
+	return elf;
+}
+
+static void choose_kernel(struct xlite_hv_build *b, struct kernel_choice *k)
+{
+	char *err = NULL;
+
+	memset(k, 0, sizeof(*k));
+	if (!b->kcache_dir || is_elf_file(b->kernel))
+		return;		/* an ELF needs no decompression: nothing to cache */
+	/* A cache that cannot be read only costs speed, never the create. */
+	if (xlite_kcache_key_memo(b->kcache_dir, b->kernel, k->key, &k->is_elf, &err) < 0) {
+		g_free(err);
+		return;
+	}
+	k->keyed = true;
+	if (!k->is_elf)
+		k->cached = xlite_kcache_lookup(b->kcache_dir, k->key);
+}
+
+/* After xc_dom_parse_image the bzImage loader has replaced kernel_blob
+ * with the decompressed ELF: keep it for the next create. */
+static void maybe_store(struct xlite_hv_build *b, struct kernel_choice *k,
+			struct xc_dom_image *dom)
+{
+	char *err = NULL;
+
+	if (!k->keyed || k->is_elf || k->cached || !dom->kernel_blob)
+		return;
+	if (!xlite_kcache_elf_valid(dom->kernel_blob, dom->kernel_size))
+		return;
+	if (xlite_kcache_store(b->kcache_dir, k->key, dom->kernel_blob, dom->kernel_size,
+			       &err) < 0)
+		g_free(err);
+}
+
+/* With XLITE_DEBUG, how long each step took (where a create's build time
+ * goes: xlite create -v gives only the total). */
+static void step_time(const struct xlite_hv_xen *x, const char *what, gint64 *t)
+{
+	gint64 now = g_get_monotonic_time();
+
+	if (x->log.verbose)
+		fprintf(stderr, "xlite: build: %s %.1f ms\n", what, (double)(now - *t) / 1000.0);
+	*t = now;
+}
+
+#define DOM_STEP(call, what)                                     \
+	do {                                                     \
+		if ((call) != 0) {                               \
+			rc = xlite_hv_xen_fail(hv, errno, what); \
+			goto out;                                \
+		}                                                \
+		step_time(x, what, &t_step);                     \
+	} while (0)
+
+int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
+{
+	struct xlite_hv_xen *x = xen_of(hv);
+	struct xc_dom_image *dom = NULL;
+	struct kernel_choice k;
+	uint64_t mem_mb = b->mem_kib / 1024;
+	gint64 t_step = g_get_monotonic_time();
+	int rc = 0;
+
+	choose_kernel(b, &k);
+	x->log.last[0] = '\0';
+	if (mem_mb == 0 || mem_mb > UINT32_MAX) {
+		rc = xlite_hv_fail(hv, -EINVAL, "memory %llu KiB out of range",
+				   (unsigned long long)b->mem_kib);
+		goto out;
+	}
+	dom = xc_dom_allocate(x->xch, b->cmdline ? b->cmdline : "", NULL);
+	if (!dom) {
+		rc = xlite_hv_xen_fail(hv, errno, "xc_dom_allocate");
+		goto out;
+	}
+	dom->container_type = XC_DOM_PV_CONTAINER;
+	if (xc_dom_kernel_file(dom, k.cached ? k.cached : b->kernel) != 0) {
+		rc = xlite_hv_xen_fail(hv, errno, "reading the kernel");
+		goto out;
+	}
+	step_time(x, "choosing and reading the kernel", &t_step);
+	if (b->initrd) {
+		struct stat st;
+
+		/* The initrd goes in as it is: a module's size limit equal to its
+		 * own size makes libxenguest skip gunzipping it into the guest
+		 * (xc_dom_build_module), and Linux unpacks a compressed initramfs
+		 * itself, so dom0 does not spend the create decompressing it. */
+		if (stat(b->initrd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+			xc_dom_module_max_size(dom, (size_t)st.st_size);
+		DOM_STEP(xc_dom_module_file(dom, b->initrd, NULL), "reading the initrd");
+	}
+	dom->flags = 0;
+	dom->console_evtchn = b->console_port;
+	dom->console_domid = b->console_domid;
+	dom->xenstore_evtchn = b->store_port;
+	dom->xenstore_domid = b->store_domid;
+	dom->max_vcpus = b->max_vcpus;
+
+	DOM_STEP(xc_dom_boot_xen_init(dom, x->xch, domid), "xc_dom_boot_xen_init");
+	if (xc_dom_parse_image(dom) != 0) {
+		rc = xlite_hv_fail(hv, -EINVAL, "%s: not a Xen PV kernel (%s)", b->kernel,
+				   x->log.last[0] ? x->log.last : "no image loader accepts it");
+		x->log.last[0] = '\0';
+		goto out;
+	}
+	step_time(x, "xc_dom_parse_image", &t_step);
+	maybe_store(b, &k, dom);
+	step_time(x, "storing the kernel in the cache", &t_step);
+	DOM_STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), "xc_dom_mem_init");
+	DOM_STEP(xc_dom_boot_mem_init(dom), "populating the domain's memory");
+	DOM_STEP(xc_dom_build_image(dom), "xc_dom_build_image");
+	DOM_STEP(xc_dom_boot_image(dom), "xc_dom_boot_image");
+	DOM_STEP(xc_dom_gnttab_init(dom), "xc_dom_gnttab_init");
+	b->console_mfn = xc_dom_p2m(dom, dom->console_pfn);
+	b->store_mfn = xc_dom_p2m(dom, dom->xenstore_pfn);
+	b->kcache_hit = k.cached != NULL;
+out:
+	if (dom)
+		xc_dom_release(dom);
+	g_free(k.cached);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* The real host-device ops: loop devices (loopdev.c), block device
+ * numbers, bridges over rtnetlink (bridge.c). */
+#include <errno.h>
+#include <string.h>
+
+#include "libtool/device/bridge.h"
+#include "libtool/hv/xen.h"
+#include "libtool/device/loopdev.h"
+
+/* Moves a callee's message into hv->err. */
+static int take_err(struct xlite_hv *hv, int rc, char *err)
+{
+	xlite_hv_fail(hv, rc, "%s", err ? err : g_strerror(-rc));
+	g_free(err);
+	return rc;
+}
+
+int xlite_hvx_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			  char **dev, unsigned int *major, unsigned int *minor)
+{
+	char *err = NULL;
+	int rc = xlite_loop_attach(file, readonly, dev, major, minor, &err);
+
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_loop_detach(struct xlite_hv *hv, const char *dev)
+{
+	char *err = NULL;
+	int rc = xlite_loop_detach(dev, &err);
+
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_blockdev_stat(struct xlite_hv *hv, const char *path,
+			    unsigned int *major, unsigned int *minor)
+{
+	char *err = NULL;
+	int rc = xlite_blockdev_numbers(path, major, minor, &err);
+
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_bridge_check(struct xlite_hv *hv, const char *bridge)
+{
+	char *err = NULL;
+	int rc = xlite_bridge_check(bridge, &err);
+
+	if (rc == -ENODEV)
+		rc = -ENOENT;
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *ifname,
+			    int timeout_ms)
+{
+	char *err = NULL;
+	int rc;
+
+	rc = xlite_link_wait(ifname, timeout_ms, &err);
+	if (rc == 0)
+		rc = xlite_bridge_attach(bridge, ifname, &err);
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}

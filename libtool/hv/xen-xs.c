@@ -1,0 +1,178 @@
+/* The real xenstore ops, through libxsclient: one pipelined batch for a
+ * create's nodes, single requests for the rest. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libtool/hv/xen.h"
+
+static struct xlite_hv_xen *xen_of(struct xlite_hv *hv)
+{
+	return hv->priv;
+}
+
+static int xs_fail(struct xlite_hv *hv, int rc)
+{
+	return xlite_hv_fail(hv, rc < 0 ? rc : -EIO, "%s", xsc_errmsg(&xen_of(hv)->xs));
+}
+
+static int need_xs(struct xlite_hv *hv)
+{
+	if (!xen_of(hv)->xs_open)
+		return xlite_hv_fail(hv, -ENOTCONN, "xenstore is not open");
+	return 0;
+}
+
+int xlite_hvx_xs_open(struct xlite_hv *hv)
+{
+	struct xlite_hv_xen *x = xen_of(hv);
+	int rc;
+
+	rc = xsc_open(&x->xs, 0);
+	if (rc < 0) {
+		xlite_hv_fail(hv, rc, "%s", xsc_errmsg(&x->xs));
+		xsc_close(&x->xs);
+		return rc;
+	}
+	x->xs_open = true;
+	return 0;
+}
+
+void xlite_hvx_xs_close(struct xlite_hv_xen *x)
+{
+	xlite_hvx_watch_close(x);
+	if (x->xs_open)
+		xsc_close(&x->xs);
+	x->xs_open = false;
+}
+
+int xlite_hvx_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n)
+{
+	struct xlite_hv_xen *x = xen_of(hv);
+	struct xsc_batch batch;
+	size_t i;
+	int rc = need_xs(hv);
+
+	if (rc < 0)
+		return rc;
+	xsc_batch_init(&batch);
+	for (i = 0; i < n; i++) {
+		switch (ops[i].kind) {
+		case XLITE_XS_MKDIR: {
+			struct xs_permissions *perms = NULL;
+			unsigned int np = 0;
+			struct xsc_err err = { "" };
+
+			if (ops[i].perms) {
+				rc = xsc_perms_parse(ops[i].perms, &perms, &np, &err);
+				if (rc < 0) {
+					xlite_hv_fail(hv, rc, "%s: permissions '%s': %s",
+						      ops[i].path, ops[i].perms, err.msg);
+					goto out;
+				}
+			}
+			xsc_batch_mkdir(&batch, ops[i].path, perms, np);
+			g_free(perms);
+			break;
+		}
+		case XLITE_XS_WRITE:
+			xsc_batch_write(&batch, ops[i].path, ops[i].value ? ops[i].value : "");
+			break;
+		}
+	}
+	if (batch.status < 0) {
+		rc = xlite_hv_fail(hv, batch.status, "%s", batch.err.msg);
+		goto out;
+	}
+	rc = xsc_batch_commit(&x->xs, &batch);
+	if (rc < 0)
+		xs_fail(hv, rc);
+out:
+	xsc_batch_dispose(&batch);
+	return rc;
+}
+
+int xlite_hvx_xs_read(struct xlite_hv *hv, const char *path, char **value)
+{
+	int rc = need_xs(hv);
+
+	if (rc < 0)
+		return rc;
+	rc = xsc_read(&xen_of(hv)->xs, path, value, NULL);
+	if (rc < 0) {
+		*value = NULL;
+		return xs_fail(hv, rc);
+	}
+	return 0;
+}
+
+int xlite_hvx_xs_write(struct xlite_hv *hv, const char *path, const char *value)
+{
+	int rc = need_xs(hv);
+
+	if (rc < 0)
+		return rc;
+	rc = xsc_write(&xen_of(hv)->xs, path, value);
+	return rc < 0 ? xs_fail(hv, rc) : 0;
+}
+
+int xlite_hvx_xs_rm(struct xlite_hv *hv, const char *path)
+{
+	int rc = need_xs(hv);
+
+	if (rc < 0)
+		return rc;
+	rc = xsc_rm(&xen_of(hv)->xs, path);
+	if (rc == -ENOENT)
+		return 0;
+	return rc < 0 ? xs_fail(hv, rc) : 0;
+}
+
+int xlite_hvx_xs_directory(struct xlite_hv *hv, const char *path, char ***names)
+{
+	int rc = need_xs(hv);
+
+	if (rc < 0)
+		return rc;
+	rc = xsc_directory(&xen_of(hv)->xs, path, names, NULL);
+	if (rc < 0) {
+		*names = NULL;
+		return xs_fail(hv, rc);
+	}
+	return 0;
+}
+
+int xlite_hvx_xs_introduce(struct xlite_hv *hv, uint32_t domid, uint64_t store_mfn,
+			   uint32_t store_port)
+{
+	struct xlite_hv_xen *x = xen_of(hv);
+	int rc = need_xs(hv);
+
+	if (rc < 0)
+		return rc;
+	x->xs_extra++;
+	if (!xs_introduce_domain(x->xs.xsh, domid, (unsigned long)store_mfn, store_port))
+		return xlite_hv_fail(hv, -(errno ? errno : EIO), "xs_introduce_domain: %s",
+				     g_strerror(errno));
+	return 0;
+}
+
+int xlite_hvx_wait_release(struct xlite_hv *hv, int timeout_ms)
+{
+	struct xlite_hv_xen *x = xen_of(hv);
+	int rc;
+
+	if (x->watch_fd < 0) {
+		rc = xlite_hvx_watch_open(hv, "@releaseDomain", "xlite-release");
+		if (rc < 0)
+			return rc;
+	}
+	return xlite_hvx_watch_wait(hv, timeout_ms);
+}
+
+unsigned long xlite_hvx_xs_requests(struct xlite_hv *hv)
+{
+	struct xlite_hv_xen *x = xen_of(hv);
+
+	return x->xs.n_requests + x->xs_extra;
+}

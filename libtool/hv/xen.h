@@ -1,0 +1,63 @@
+/* Private to hv_xen*.c: the state behind the real hypervisor ops. */
+#ifndef XLITE_HV_XEN_H
+#define XLITE_HV_XEN_H
+
+#include <xenctrl.h>
+#include <xentoollog.h>
+
+#include "libtool/hv/hv.h"
+#include "xenstore-client/xsc.h"
+
+/* Keeps libxenctrl/libxenguest messages instead of printing them, so a
+ * failure is reported once, by the command, with the library's reason. */
+struct xlite_xtl {
+	xentoollog_logger base;		/* first: the library sees this */
+	char last[XLITE_HV_ERR_MAX];	/* last error-level message */
+	bool verbose;			/* XLITE_DEBUG set: echo everything */
+};
+
+struct xlite_hv_xen {
+	struct xlite_xtl log;
+	xc_interface *xch;
+	struct xsc_ctx xs;
+	bool xs_open;
+	unsigned long xs_extra;		/* requests sent outside xsc (introduce) */
+	int watch_fd;			/* @releaseDomain (hv_xen_watch.c), -1 until armed */
+};
+
+/* hv_xen_xs.c: the xenstore ops. */
+int xlite_hvx_xs_open(struct xlite_hv *hv);
+void xlite_hvx_xs_close(struct xlite_hv_xen *x);
+int xlite_hvx_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n);
+int xlite_hvx_xs_read(struct xlite_hv *hv, const char *path, char **value);
+int xlite_hvx_xs_write(struct xlite_hv *hv, const char *path, const char *value);
+int xlite_hvx_xs_rm(struct xlite_hv *hv, const char *path);
+int xlite_hvx_xs_directory(struct xlite_hv *hv, const char *path, char ***names);
+int xlite_hvx_xs_introduce(struct xlite_hv *hv, uint32_t domid, uint64_t store_mfn,
+			   uint32_t store_port);
+int xlite_hvx_wait_release(struct xlite_hv *hv, int timeout_ms);
+unsigned long xlite_hvx_xs_requests(struct xlite_hv *hv);
+
+/* hv_xen_watch.c: a watch on a wire-protocol connection of its own. */
+int xlite_hvx_watch_open(struct xlite_hv *hv, const char *path, const char *token);
+/* 0 when the watch fired (all pending events read), -ETIMEDOUT, or < 0. */
+int xlite_hvx_watch_wait(struct xlite_hv *hv, int timeout_ms);
+void xlite_hvx_watch_close(struct xlite_hv_xen *x);
+
+/* hv_xen_dev.c: loop devices, block devices, bridges. */
+int xlite_hvx_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			  char **dev, unsigned int *major, unsigned int *minor);
+int xlite_hvx_loop_detach(struct xlite_hv *hv, const char *dev);
+int xlite_hvx_blockdev_stat(struct xlite_hv *hv, const char *path,
+			    unsigned int *major, unsigned int *minor);
+int xlite_hvx_bridge_check(struct xlite_hv *hv, const char *bridge);
+int xlite_hvx_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *ifname,
+			    int timeout_ms);
+
+/* hv_xen_build.c: the PV image build (libxenguest), with the kernel cache. */
+int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
+
+/* "CALL failed: LIBRARY MESSAGE (ERRNO TEXT)" into hv->err; returns -errno. */
+int xlite_hv_xen_fail(struct xlite_hv *hv, int err, const char *call);
+
+#endif

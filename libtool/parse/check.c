@@ -1,0 +1,92 @@
+/* xlite_config_check_files: what a real create needs on disk. The parser
+ * never looks at files (a config is valid on any host); this does, right
+ * before a create. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libtool/parse/config.h"
+
+static int fail(char **err, int rc, const struct xlite_config *cfg, int line,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fail(char **err, int rc, const struct xlite_config *cfg, int line,
+		const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg || asprintf(err, "%s:%d: %s", cfg->file ? cfg->file : "<config>",
+			     line, msg) < 0)
+		*err = NULL;
+	free(msg);
+	return rc;
+}
+
+/* WANT is S_IFREG or S_IFBLK; AMODE is R_OK or R_OK|W_OK. */
+static int check_path(const struct xlite_config *cfg, int line, const char *what,
+		      const char *path, mode_t want, int amode, char **err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return fail(err, -errno, cfg, line, "%s '%s': %s", what, path,
+			    strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return fail(err, -EISDIR, cfg, line, "%s '%s' is a directory, expected %s",
+			    what, path, want == S_IFBLK ? "a block device" : "a regular file");
+	if ((st.st_mode & S_IFMT) != want) {
+		if (want == S_IFREG && S_ISBLK(st.st_mode))
+			return fail(err, -EINVAL, cfg, line,
+				    "%s '%s' is a block device, expected a regular file (use <disk type='block'> with <source dev=...>)",
+				    what, path);
+		if (want == S_IFBLK && S_ISREG(st.st_mode))
+			return fail(err, -EINVAL, cfg, line,
+				    "%s '%s' is a regular file, expected a block device (use <disk type='file'> with <source file=...>)",
+				    what, path);
+		return fail(err, -EINVAL, cfg, line, "%s '%s' is not %s",
+			    what, path, want == S_IFBLK ? "a block device" : "a regular file");
+	}
+	if (access(path, amode) < 0)
+		return fail(err, -errno, cfg, line, "%s '%s' is not %s: %s", what, path,
+			    (amode & W_OK) ? "readable and writable" : "readable",
+			    strerror(errno));
+	return 0;
+}
+
+int xlite_config_check_files(const struct xlite_config *cfg, char **err)
+{
+	size_t i;
+	int rc;
+
+	*err = NULL;
+	if (!cfg->kernel)
+		return fail(err, -EINVAL, cfg, 0, "no <kernel> given, expected the path of a PV kernel");
+	rc = check_path(cfg, cfg->kernel_line, "kernel", cfg->kernel, S_IFREG, R_OK, err);
+	if (rc < 0)
+		return rc;
+	if (cfg->initrd) {
+		rc = check_path(cfg, cfg->initrd_line, "initrd", cfg->initrd, S_IFREG, R_OK, err);
+		if (rc < 0)
+			return rc;
+	}
+	for (i = 0; i < cfg->n_disks; i++) {
+		const struct xlite_disk *d = &cfg->disks[i];
+
+		rc = check_path(cfg, d->line, d->readonly ? "readonly disk" : "disk",
+				d->source, d->type == XLITE_DISK_BLOCK ? S_IFBLK : S_IFREG,
+				d->readonly ? R_OK : R_OK | W_OK, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,93 @@
+/* struct xlite_config: lifetime, and the small value types it holds. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libtool/parse/config.h"
+
+void xlite_config_init(struct xlite_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_vcpus = 1;
+	cfg->cur_vcpus = 1;
+	cfg->on_poweroff = XLITE_ACTION_DESTROY;
+	cfg->on_reboot = XLITE_ACTION_RESTART;
+	cfg->on_crash = XLITE_ACTION_DESTROY;
+}
+
+void xlite_config_dispose(struct xlite_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_disks; i++) {
+		free(cfg->disks[i].source);
+		free(cfg->disks[i].target);
+	}
+	free(cfg->disks);
+	for (i = 0; i < cfg->n_nics; i++)
+		free(cfg->nics[i].bridge);
+	free(cfg->nics);
+	free(cfg->file);
+	free(cfg->name);
+	free(cfg->os_type);
+	free(cfg->kernel);
+	free(cfg->initrd);
+	free(cfg->cmdline);
+	xlite_config_init(cfg);
+}
+
+static const char *const action_names[] = {
+	[XLITE_ACTION_DESTROY] = "destroy",
+	[XLITE_ACTION_RESTART] = "restart",
+	[XLITE_ACTION_PRESERVE] = "preserve",
+	[XLITE_ACTION_RENAME_RESTART] = "rename-restart",
+	[XLITE_ACTION_COREDUMP_DESTROY] = "coredump-destroy",
+	[XLITE_ACTION_COREDUMP_RESTART] = "coredump-restart",
+};
+
+const char *xlite_action_name(enum xlite_action a)
+{
+	if ((unsigned int)a >= sizeof(action_names) / sizeof(action_names[0]))
+		return "?";
+	return action_names[a];
+}
+
+int xlite_action_parse(const char *s, enum xlite_action *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++) {
+		if (strcmp(s, action_names[i]) == 0) {
+			*a = (enum xlite_action)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *xlite_name_invalid(const char *name)
+{
+	size_t len = strlen(name), i;
+	bool digits_only = true;
+
+	if (len == 0)
+		return "it is empty";
+	if (len > XLITE_NAME_MAX)
+		return "it is longer than 64 characters";
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (c >= '0' && c <= '9')
+			continue;
+		digits_only = false;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_' || c == '.' || c == '-')
+			continue;
+		return "it holds a character outside A-Z a-z 0-9 _ . -";
+	}
+	if (digits_only)
+		return "it is all digits, which would read as a domain id";
+	if (name[0] == '-')
+		return "it starts with '-', which would read as an option";
+	return NULL;
+}

@@ -1,0 +1,380 @@
+/* <devices>: disks, bridged interfaces, the console; the rest is warned
+ * about (graphics, input, ...) or refused (cdrom, passthrough, ...). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libtool/device/bridge.h"
+#include "libtool/parse/config.h"
+#include "libtool/util/mac.h"
+#include "libtool/parse/parse.h"
+
+static const char *const no_attrs[] = { NULL };
+
+static int parse_driver(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "name", "type", NULL };
+	char *type = xlite_parse_attr(node, "type");
+	int rc = 0;
+
+	xlite_parse_attrs(p, node, known);
+	/* name (phy, file, tap, qemu) says which backend libvirt would pick;
+	 * xlite always uses blkback, so only the format matters. */
+	if (type && strcmp(type, "raw") != 0 && strcmp(type, "aio") != 0)
+		rc = xlite_parse_error(p, node,
+			"disk format '%s' is not supported, expected type='raw' (blkback serves raw images)",
+			type);
+	free(type);
+	return rc;
+}
+
+static int parse_source(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "file", "dev", NULL };
+	struct xlite_disk *d = p->disk;
+	const char *want = d->type == XLITE_DISK_FILE ? "file" : "dev";
+	const char *other = d->type == XLITE_DISK_FILE ? "dev" : "file";
+	char *s = xlite_parse_attr(node, want);
+	char *o = xlite_parse_attr(node, other);
+	int rc = 0;
+
+	xlite_parse_attrs(p, node, known);
+	if (!s)
+		rc = xlite_parse_error(p, node,
+			"<source> of a type='%s' disk has no %s=..., expected <source %s='/path'/>%s",
+			d->type == XLITE_DISK_FILE ? "file" : "block", want, want,
+			o ? (d->type == XLITE_DISK_FILE ? " (dev= goes with type='block')"
+						       : " (file= goes with type='file')") : "");
+	else if (s[0] != '/')
+		rc = xlite_parse_error(p, node,
+			"disk source '%s' is not an absolute path, expected /...", s);
+	else {
+		d->source = s;
+		s = NULL;
+	}
+	free(s);
+	free(o);
+	return rc;
+}
+
+static int parse_target(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "dev", "bus", NULL };
+	struct xlite_disk *d = p->disk;
+	char *dev = xlite_parse_attr(node, "dev");
+	char *bus = xlite_parse_attr(node, "bus");
+	int rc = 0;
+
+	xlite_parse_attrs(p, node, known);
+	if (!dev)
+		rc = xlite_parse_error(p, node, "<target> has no dev=..., expected <target dev='xvda'/>");
+	else if (xlite_vdev_parse(dev, &d->vdev) < 0)
+		rc = xlite_parse_error(p, node,
+			"disk target '%s' is not a Xen PV disk name, expected xvda, xvdb, ... xvdz, xvdaa ... (optionally a partition number)",
+			dev);
+	else if (bus && strcmp(bus, "xen") != 0)
+		rc = xlite_parse_error(p, node,
+			"disk bus '%s' is not supported, expected bus='xen' (PV disks)", bus);
+	else {
+		d->target = dev;
+		dev = NULL;
+	}
+	free(dev);
+	free(bus);
+	return rc;
+}
+
+static int parse_readonly(struct xlite_parse *p, xmlNode *node)
+{
+	xlite_parse_attrs(p, node, no_attrs);
+	p->disk->readonly = true;
+	return 0;
+}
+
+static int parse_disk(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "type", "device", NULL };
+	static const struct xlite_elem_rule rules[] = {
+		{ "driver", XLITE_ELEM_PARSE, parse_driver, true, NULL },
+		{ "source", XLITE_ELEM_PARSE, parse_source, true, NULL },
+		{ "target", XLITE_ELEM_PARSE, parse_target, true, NULL },
+		{ "readonly", XLITE_ELEM_PARSE, parse_readonly, true, NULL },
+		{ "backingStore", XLITE_ELEM_SILENT, NULL, false, NULL },
+		{ "shareable", XLITE_ELEM_IGNORED, NULL, false,
+		  "xlite does not arbitrate shared disks; the image is attached as given" },
+		{ "boot", XLITE_ELEM_IGNORED, NULL, false, "a PV guest boots the <kernel> given" },
+		{ "address", XLITE_ELEM_IGNORED, NULL, false, "PV disks are placed by <target dev>" },
+		{ "alias", XLITE_ELEM_IGNORED, NULL, false, "not used by xlite" },
+		{ "serial", XLITE_ELEM_IGNORED, NULL, false, "not passed to PV disks" },
+		{ "iotune", XLITE_ELEM_IGNORED, NULL, false, "I/O throttling is not supported" },
+	};
+	struct xlite_config *cfg = p->cfg;
+	char *type = xlite_parse_attr(node, "type");
+	char *device = xlite_parse_attr(node, "device");
+	struct xlite_disk *d, *grown;
+	size_t i;
+	int rc;
+
+	xlite_parse_attrs(p, node, known);
+	if (device && strcmp(device, "disk") != 0) {
+		rc = xlite_parse_error(p, node,
+			"disk device '%s' is not supported (%s), expected device='disk'",
+			device, strcmp(device, "cdrom") == 0 ? "no CD-ROM for PV guests" :
+			strcmp(device, "floppy") == 0 ? "no floppy for PV guests" :
+			"only plain disks");
+		goto out;
+	}
+	if (type && strcmp(type, "file") != 0 && strcmp(type, "block") != 0) {
+		rc = xlite_parse_error(p, node,
+			"disk type '%s' is not supported, expected type='file' (an image) or type='block' (a block device)",
+			type);
+		goto out;
+	}
+	if (cfg->n_disks >= XLITE_MAX_DISKS) {
+		rc = xlite_parse_error(p, node, "more than %d disks, expected at most %d",
+				       XLITE_MAX_DISKS, XLITE_MAX_DISKS);
+		goto out;
+	}
+	grown = realloc(cfg->disks, (cfg->n_disks + 1) * sizeof(*grown));
+	if (!grown) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	cfg->disks = grown;
+	d = &cfg->disks[cfg->n_disks++];
+	memset(d, 0, sizeof(*d));
+	d->type = type && strcmp(type, "block") == 0 ? XLITE_DISK_BLOCK : XLITE_DISK_FILE;
+	d->line = xlite_parse_line(node);
+	p->disk = d;
+	rc = xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+	p->disk = NULL;
+	if (rc < 0)
+		goto out;
+	if (!d->source) {
+		rc = xlite_parse_error(p, node, "<disk> has no <source>, expected <source %s='/path'/>",
+				       d->type == XLITE_DISK_FILE ? "file" : "dev");
+		goto out;
+	}
+	if (!d->target) {
+		rc = xlite_parse_error(p, node, "<disk> has no <target>, expected <target dev='xvda'/>");
+		goto out;
+	}
+	for (i = 0; i + 1 < cfg->n_disks; i++) {
+		if (cfg->disks[i].vdev == d->vdev) {
+			rc = xlite_parse_error(p, node,
+				"disk target '%s' is already used by the disk at line %d, expected a distinct target",
+				d->target, cfg->disks[i].line);
+			goto out;
+		}
+	}
+out:
+	free(type);
+	free(device);
+	return rc;
+}
+
+static int parse_if_source(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "bridge", NULL };
+	char *b = xlite_parse_attr(node, "bridge");
+	const char *why;
+	int rc = 0;
+
+	xlite_parse_attrs(p, node, known);
+	if (!b)
+		return xlite_parse_error(p, node,
+			"<source> has no bridge=..., expected <source bridge='br0'/>");
+	why = xlite_ifname_invalid(b);
+	if (why) {
+		rc = xlite_parse_error(p, node,
+			"invalid bridge name '%s': %s; expected a Linux interface name", b, why);
+		free(b);
+	} else {
+		p->nic->bridge = b;
+	}
+	return rc;
+}
+
+static int parse_mac(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "address", NULL };
+	char *a = xlite_parse_attr(node, "address");
+	const char *why;
+	int rc = 0;
+
+	xlite_parse_attrs(p, node, known);
+	if (!a)
+		return xlite_parse_error(p, node,
+			"<mac> has no address=..., expected <mac address='00:16:3e:xx:xx:xx'/>");
+	if (xlite_mac_parse(a, p->nic->mac) < 0)
+		rc = xlite_parse_error(p, node,
+			"invalid MAC address '%s', expected six hex pairs like 00:16:3e:12:34:56", a);
+	else if ((why = xlite_mac_invalid(p->nic->mac)) != NULL)
+		rc = xlite_parse_error(p, node, "invalid MAC address '%s': %s", a, why);
+	else
+		p->nic->mac_given = true;
+	free(a);
+	return rc;
+}
+
+static int parse_model(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "type", NULL };
+	char *type = xlite_parse_attr(node, "type");
+
+	xlite_parse_attrs(p, node, known);
+	if (type && strcmp(type, "netfront") != 0)
+		xlite_parse_warn(p, node,
+			"NIC model '%s' ignored: PV guests use netfront", type);
+	free(type);
+	return 0;
+}
+
+static int parse_interface(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "type", NULL };
+	static const struct xlite_elem_rule rules[] = {
+		{ "source", XLITE_ELEM_PARSE, parse_if_source, true, NULL },
+		{ "mac", XLITE_ELEM_PARSE, parse_mac, true, NULL },
+		{ "model", XLITE_ELEM_PARSE, parse_model, true, NULL },
+		{ "script", XLITE_ELEM_IGNORED, NULL, false,
+		  "xlite attaches the vif to the bridge itself, without hotplug scripts" },
+		{ "target", XLITE_ELEM_IGNORED, NULL, false,
+		  "the backend interface is named vifDOMID.N" },
+		{ "ip", XLITE_ELEM_IGNORED, NULL, false, "the guest configures its own addresses" },
+		{ "route", XLITE_ELEM_IGNORED, NULL, false, "the guest configures its own routes" },
+		{ "address", XLITE_ELEM_IGNORED, NULL, false, "PV NICs are numbered in document order" },
+		{ "alias", XLITE_ELEM_IGNORED, NULL, false, "not used by xlite" },
+		{ "bandwidth", XLITE_ELEM_IGNORED, NULL, false, "rate limits are not supported" },
+		{ "virtualport", XLITE_ELEM_IGNORED, NULL, false, "only plain Linux bridges are supported" },
+		{ "vlan", XLITE_ELEM_IGNORED, NULL, false, "only plain Linux bridges are supported" },
+		{ "boot", XLITE_ELEM_IGNORED, NULL, false, "a PV guest boots the <kernel> given" },
+	};
+	struct xlite_config *cfg = p->cfg;
+	char *type = xlite_parse_attr(node, "type");
+	struct xlite_nic *n, *grown;
+	int rc;
+
+	xlite_parse_attrs(p, node, known);
+	if (!type || strcmp(type, "bridge") != 0) {
+		rc = xlite_parse_error(p, node,
+			"interface type '%s' is not supported, expected type='bridge' with <source bridge='...'/>",
+			type ? type : "");
+		goto out;
+	}
+	if (cfg->n_nics >= XLITE_MAX_NICS) {
+		rc = xlite_parse_error(p, node, "more than %d interfaces, expected at most %d",
+				       XLITE_MAX_NICS, XLITE_MAX_NICS);
+		goto out;
+	}
+	grown = realloc(cfg->nics, (cfg->n_nics + 1) * sizeof(*grown));
+	if (!grown) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	cfg->nics = grown;
+	n = &cfg->nics[cfg->n_nics++];
+	memset(n, 0, sizeof(*n));
+	n->line = xlite_parse_line(node);
+	p->nic = n;
+	rc = xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+	p->nic = NULL;
+	if (rc < 0)
+		goto out;
+	if (!n->bridge)
+		rc = xlite_parse_error(p, node,
+			"<interface type='bridge'> has no <source>, expected <source bridge='br0'/>");
+out:
+	free(type);
+	return rc;
+}
+
+static int parse_console_target(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "type", "port", NULL };
+	char *type = xlite_parse_attr(node, "type");
+	char *port = xlite_parse_attr(node, "port");
+
+	xlite_parse_attrs(p, node, known);
+	if ((type && strcmp(type, "xen") != 0) || (port && strcmp(port, "0") != 0))
+		xlite_parse_warn(p, node,
+			"console target type '%s' port '%s' ignored: a PV guest has one xen console, port 0",
+			type ? type : "xen", port ? port : "0");
+	free(type);
+	free(port);
+	return 0;
+}
+
+static int parse_console(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "type", NULL };
+	static const struct xlite_elem_rule rules[] = {
+		{ "target", XLITE_ELEM_PARSE, parse_console_target, true, NULL },
+		{ "alias", XLITE_ELEM_SILENT, NULL, false, NULL },
+	};
+	char *type = xlite_parse_attr(node, "type");
+	int rc;
+
+	xlite_parse_attrs(p, node, known);
+	if (p->have_console) {
+		xlite_parse_warn(p, node,
+			"second <console> ignored: a PV guest has one console");
+		free(type);
+		return 0;
+	}
+	p->have_console = true;
+	if (type && strcmp(type, "pty") != 0)
+		xlite_parse_warn(p, node,
+			"console type '%s' ignored: xenconsoled gives the console a pty", type);
+	free(type);
+	rc = xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+	return rc;
+}
+
+static int parse_memballoon(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "model", "autodeflate", NULL };
+	char *model = xlite_parse_attr(node, "model");
+
+	xlite_parse_attrs(p, node, known);
+	if (model && strcmp(model, "xen") != 0 && strcmp(model, "none") != 0)
+		xlite_parse_warn(p, node,
+			"memballoon model '%s' ignored: PV guests balloon through xenstore", model);
+	free(model);
+	return 0;
+}
+
+int xlite_parse_devices(struct xlite_parse *p, xmlNode *node)
+{
+	static const char no_fb[] = "xlite PV guests have no framebuffer, use the console";
+	static const char nope[] = "not supported by xlite";
+	static const struct xlite_elem_rule rules[] = {
+		{ "disk", XLITE_ELEM_PARSE, parse_disk, false, NULL },
+		{ "interface", XLITE_ELEM_PARSE, parse_interface, false, NULL },
+		{ "console", XLITE_ELEM_PARSE, parse_console, false, NULL },
+		{ "memballoon", XLITE_ELEM_PARSE, parse_memballoon, true, NULL },
+		{ "emulator", XLITE_ELEM_IGNORED, NULL, false, "PV guests need no device model" },
+		{ "graphics", XLITE_ELEM_IGNORED, NULL, false, no_fb },
+		{ "video", XLITE_ELEM_IGNORED, NULL, false, no_fb },
+		{ "input", XLITE_ELEM_IGNORED, NULL, false, no_fb },
+		{ "sound", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "serial", XLITE_ELEM_IGNORED, NULL, false, "a PV guest's console is <console>" },
+		{ "parallel", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "channel", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "controller", XLITE_ELEM_IGNORED, NULL, false, "PV devices need no controller" },
+		{ "watchdog", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "rng", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "tpm", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "smartcard", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "redirdev", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "hub", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "panic", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "hostdev", XLITE_ELEM_UNSUPPORTED, NULL, false,
+		  "PCI/USB passthrough is not available in xlite" },
+		{ "filesystem", XLITE_ELEM_UNSUPPORTED, NULL, false,
+		  "shared file systems (9pfs) are not available in xlite" },
+	};
+
+	xlite_parse_attrs(p, node, no_attrs);
+	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+}

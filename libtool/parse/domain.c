@@ -1,0 +1,343 @@
+/* <domain> and its direct children other than <os> and <devices>. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libtool/parse/config.h"
+#include "libtool/parse/parse.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static const char *const no_attrs[] = { NULL };
+
+/* An element of text alone: every attribute is warned about, the text is
+ * read into *OUT (see xlite_parse_text). */
+int xlite_parse_text_elem(struct xlite_parse *p, xmlNode *node, bool trim, char **out)
+{
+	xlite_parse_attrs(p, node, no_attrs);
+	return xlite_parse_text(p, node, trim, out);
+}
+
+/* S as a whole number from MIN to MAX into *OUT; otherwise the error
+ * "<NODE ATTR> 'S', expected EXPECTED" (ATTR names an attribute, or is ""
+ * for NODE's text). */
+static int parse_uint(struct xlite_parse *p, xmlNode *node, const char *attr,
+		      const char *s, unsigned int min, unsigned int max,
+		      const char *expected, unsigned int *out)
+{
+	uint64_t v;
+
+	if (xlite_parse_u64(s, &v) < 0 || v < min || v > max)
+		return xlite_parse_error(p, node, "<%s%s> '%s', expected %s",
+					 (const char *)node->name, attr, s, expected);
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* An element of text alone holding a whole number (see parse_uint). */
+static int parse_uint_elem(struct xlite_parse *p, xmlNode *node, unsigned int min,
+			   unsigned int max, const char *expected, unsigned int *out)
+{
+	char *s = NULL;
+	int rc = xlite_parse_text_elem(p, node, true, &s);
+
+	if (rc == 0)
+		rc = parse_uint(p, node, "", s, min, max, expected, out);
+	free(s);
+	return rc;
+}
+
+static int parse_name(struct xlite_parse *p, xmlNode *node)
+{
+	const char *why;
+	char *s = NULL;
+	int rc;
+
+	rc = xlite_parse_text_elem(p, node, false, &s);
+	if (rc < 0)
+		return rc;
+	why = xlite_name_invalid(s);
+	if (why) {
+		rc = xlite_parse_error(p, node,
+			"invalid domain name '%s': %s; expected 1-64 characters of A-Z a-z 0-9 _ . -, not all digits",
+			s, why);
+		free(s);
+		return rc;
+	}
+	p->cfg->name = s;
+	return 0;
+}
+
+static int parse_uuid(struct xlite_parse *p, xmlNode *node)
+{
+	char *s = NULL;
+	int rc;
+
+	rc = xlite_parse_text_elem(p, node, true, &s);
+	if (rc < 0)
+		return rc;
+	if (xlite_uuid_parse(s, p->cfg->uuid) < 0)
+		rc = xlite_parse_error(p, node,
+			"invalid uuid '%s', expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex digits)", s);
+	else
+		p->cfg->uuid_given = true;
+	free(s);
+	return rc;
+}
+
+int xlite_parse_memory_elem(struct xlite_parse *p, xmlNode *node, uint64_t *kib)
+{
+	static const char *const known[] = { "unit", NULL };
+	char *unit = xlite_parse_attr(node, "unit"), *s = NULL;
+	int rc;
+
+	xlite_parse_attrs(p, node, known);
+	rc = xlite_parse_text(p, node, true, &s);
+	if (rc < 0)
+		goto out;
+	rc = xlite_memory_to_kib(s, unit, kib);
+	if (rc == -ERANGE)
+		rc = xlite_parse_error(p, node, "<%s> %s %s is too large, expected at most 16 TiB",
+				       (const char *)node->name, s, unit ? unit : "KiB");
+	else if (rc < 0 && xlite_memory_to_kib("1", unit, kib) < 0)
+		rc = xlite_parse_error(p, node,
+			"<%s> has unknown unit '%s', expected b, KB, KiB (k), MB, MiB (M), GB, GiB (G), TB or TiB (T)",
+			(const char *)node->name, unit);
+	else if (rc < 0)
+		rc = xlite_parse_error(p, node,
+			"<%s> holds '%s', expected a whole number (of %s)",
+			(const char *)node->name, s, unit ? unit : "KiB");
+out:
+	free(unit);
+	free(s);
+	return rc;
+}
+
+static int parse_memory(struct xlite_parse *p, xmlNode *node)
+{
+	p->memory_line = xlite_parse_line(node);
+	p->have_memory = true;
+	return xlite_parse_memory_elem(p, node, &p->cfg->memory_kib);
+}
+
+static int parse_current(struct xlite_parse *p, xmlNode *node)
+{
+	p->current_line = xlite_parse_line(node);
+	p->have_current = true;
+	return xlite_parse_memory_elem(p, node, &p->cfg->current_kib);
+}
+
+static int parse_maxmem(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "unit", "slots", NULL };
+	char *unit = xlite_parse_attr(node, "unit"), *s = NULL;
+	uint64_t kib = 0;
+	int rc;
+
+	xlite_parse_attrs(p, node, known);
+	rc = xlite_parse_text(p, node, true, &s);
+	if (rc == 0 && xlite_memory_to_kib(s, unit, &kib) < 0)
+		rc = xlite_parse_error(p, node,
+			"<maxMemory> holds '%s' %s, expected a whole number and a known unit",
+			s, unit ? unit : "");
+	if (rc == 0)
+		xlite_parse_warn(p, node,
+			"<maxMemory> ignored: PV guests have no memory hotplug; <memory> is the maximum");
+	free(unit);
+	free(s);
+	return rc;
+}
+
+static int parse_min_guarantee(struct xlite_parse *p, xmlNode *node)
+{
+	p->min_line = xlite_parse_line(node);
+	return xlite_parse_memory_elem(p, node, &p->cfg->min_kib);
+}
+
+static int parse_memtune(struct xlite_parse *p, xmlNode *node)
+{
+	static const struct xlite_elem_rule rules[] = {
+		{ "min_guarantee", XLITE_ELEM_PARSE, parse_min_guarantee, true, NULL },
+		{ "hard_limit", XLITE_ELEM_IGNORED, NULL, false,
+		  "xlite bounds memory with <memory> and <memtune><min_guarantee>" },
+		{ "soft_limit", XLITE_ELEM_IGNORED, NULL, false,
+		  "xlite bounds memory with <memory> and <memtune><min_guarantee>" },
+		{ "swap_hard_limit", XLITE_ELEM_IGNORED, NULL, false,
+		  "Xen guests do not swap to the host" },
+	};
+
+	xlite_parse_attrs(p, node, no_attrs);
+	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+}
+
+static int parse_vcpu(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "current", "placement", "cpuset", NULL };
+	static const char vcpus[] = "a number from 1 to " STR(XLITE_MAX_VCPUS);
+	char *cur = xlite_parse_attr(node, "current");
+	char *placement = xlite_parse_attr(node, "placement");
+	char *cpuset = xlite_parse_attr(node, "cpuset");
+	char *s = NULL;
+	int rc;
+
+	p->vcpu_line = xlite_parse_line(node);
+	xlite_parse_attrs(p, node, known);
+	rc = xlite_parse_text(p, node, true, &s);
+	if (rc < 0)
+		goto out;
+	rc = parse_uint(p, node, "", s, 1, XLITE_MAX_VCPUS, vcpus, &p->cfg->max_vcpus);
+	if (rc < 0)
+		goto out;
+	p->cfg->cur_vcpus = p->cfg->max_vcpus;
+	if (cur) {
+		rc = parse_uint(p, node, " current=...", cur, 1, XLITE_MAX_VCPUS, vcpus,
+				&p->cfg->cur_vcpus);
+		if (rc < 0)
+			goto out;
+	}
+	if (placement && strcmp(placement, "static") != 0)
+		xlite_parse_warn(p, node, "vcpu placement '%s' ignored: Xen places vCPUs",
+				 placement);
+	if (cpuset)
+		xlite_parse_warn(p, node, "vcpu cpuset '%s' ignored: vCPU pinning is not supported yet",
+				 cpuset);
+out:
+	free(cur);
+	free(placement);
+	free(cpuset);
+	free(s);
+	return rc;
+}
+
+static int parse_shares(struct xlite_parse *p, xmlNode *node)
+{
+	return parse_uint_elem(p, node, 1, XLITE_WEIGHT_MAX,
+		"a credit scheduler weight from 1 to " STR(XLITE_WEIGHT_MAX) " (default 256)",
+		&p->cfg->weight);
+}
+
+/* libvirt has no spelling for the credit cap (its libxl driver only sets it
+ * through virDomainSetSchedulerParameters): <cap> is an xlite extension. */
+static int parse_cap(struct xlite_parse *p, xmlNode *node)
+{
+	p->cap_line = xlite_parse_line(node);
+	return parse_uint_elem(p, node, 0, 100 * XLITE_MAX_VCPUS,
+		"a percentage of one CPU (0 = no cap, 100 = one full CPU)", &p->cfg->cap);
+}
+
+static int parse_cputune(struct xlite_parse *p, xmlNode *node)
+{
+	static const struct xlite_elem_rule rules[] = {
+		{ "shares", XLITE_ELEM_PARSE, parse_shares, true, NULL },
+		{ "cap", XLITE_ELEM_PARSE, parse_cap, true, NULL },
+		{ "vcpupin", XLITE_ELEM_IGNORED, NULL, false, "vCPU pinning is not supported yet" },
+		{ "emulatorpin", XLITE_ELEM_IGNORED, NULL, false, "PV guests have no emulator" },
+		{ "period", XLITE_ELEM_IGNORED, NULL, false,
+		  "the credit scheduler has no period; use <cap> (percent of one CPU)" },
+		{ "quota", XLITE_ELEM_IGNORED, NULL, false,
+		  "the credit scheduler has no quota; use <cap> (percent of one CPU)" },
+	};
+
+	xlite_parse_attrs(p, node, no_attrs);
+	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+}
+
+static int parse_lifecycle(struct xlite_parse *p, xmlNode *node)
+{
+	const char *which = (const char *)node->name;
+	enum xlite_action a;
+	char *s = NULL;
+	int rc;
+
+	rc = xlite_parse_text_elem(p, node, true, &s);
+	if (rc < 0)
+		return rc;
+	if (xlite_action_parse(s, &a) < 0) {
+		rc = xlite_parse_error(p, node,
+			"<%s> '%s', expected destroy, restart, preserve, rename-restart, coredump-destroy or coredump-restart",
+			which, s);
+	} else if (strcmp(which, "on_poweroff") == 0) {
+		p->cfg->on_poweroff = a;
+	} else if (strcmp(which, "on_reboot") == 0) {
+		p->cfg->on_reboot = a;
+	} else {
+		p->cfg->on_crash = a;
+	}
+	free(s);
+	return rc;
+}
+
+static int parse_clock(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "offset", "adjustment", "basis", NULL };
+	char *offset = xlite_parse_attr(node, "offset");
+
+	xlite_parse_attrs(p, node, known);
+	if (offset && strcmp(offset, "utc") != 0)
+		xlite_parse_warn(p, node,
+			"<clock offset='%s'> ignored: PV guests keep UTC from Xen", offset);
+	free(offset);
+	return 0;
+}
+
+static int parse_domain_children(struct xlite_parse *p, xmlNode *root)
+{
+	static const char nope[] = "not supported by xlite";
+	static const struct xlite_elem_rule rules[] = {
+		{ "name", XLITE_ELEM_PARSE, parse_name, true, NULL },
+		{ "uuid", XLITE_ELEM_PARSE, parse_uuid, true, NULL },
+		{ "title", XLITE_ELEM_SILENT, NULL, true, NULL },
+		{ "description", XLITE_ELEM_SILENT, NULL, true, NULL },
+		{ "metadata", XLITE_ELEM_SILENT, NULL, true, NULL },
+		{ "memory", XLITE_ELEM_PARSE, parse_memory, true, NULL },
+		{ "currentMemory", XLITE_ELEM_PARSE, parse_current, true, NULL },
+		{ "maxMemory", XLITE_ELEM_PARSE, parse_maxmem, true, NULL },
+		{ "memtune", XLITE_ELEM_PARSE, parse_memtune, true, NULL },
+		{ "vcpu", XLITE_ELEM_PARSE, parse_vcpu, true, NULL },
+		{ "cputune", XLITE_ELEM_PARSE, parse_cputune, true, NULL },
+		{ "os", XLITE_ELEM_PARSE, xlite_parse_os, true, NULL },
+		{ "on_poweroff", XLITE_ELEM_PARSE, parse_lifecycle, true, NULL },
+		{ "on_reboot", XLITE_ELEM_PARSE, parse_lifecycle, true, NULL },
+		{ "on_crash", XLITE_ELEM_PARSE, parse_lifecycle, true, NULL },
+		{ "clock", XLITE_ELEM_PARSE, parse_clock, true, NULL },
+		{ "devices", XLITE_ELEM_PARSE, xlite_parse_devices, true, NULL },
+		{ "bootloader", XLITE_ELEM_UNSUPPORTED, NULL, false,
+		  "xlite boots PV kernels directly, without a bootloader (pygrub); expected <os><kernel> (and <initrd>)" },
+		{ "bootloader_args", XLITE_ELEM_UNSUPPORTED, NULL, false,
+		  "xlite boots PV kernels directly, without a bootloader (pygrub); expected <os><kernel> (and <initrd>)" },
+		{ "vcpus", XLITE_ELEM_IGNORED, NULL, false, "per-vCPU settings are not supported" },
+		{ "features", XLITE_ELEM_IGNORED, NULL, false, "PV guests have no ACPI, APIC or PAE switches" },
+		{ "cpu", XLITE_ELEM_IGNORED, NULL, false, "PV guests see the host CPU as Xen presents it" },
+		{ "on_lockfailure", XLITE_ELEM_IGNORED, NULL, false, "there is no lock manager" },
+		{ "pm", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "numatune", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "blkiotune", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "memoryBacking", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "resource", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "seclabel", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "sysinfo", XLITE_ELEM_IGNORED, NULL, false, nope },
+		{ "iothreads", XLITE_ELEM_IGNORED, NULL, false, nope },
+	};
+	return xlite_parse_children(p, root, rules, sizeof(rules) / sizeof(rules[0]));
+}
+
+int xlite_parse_domain(struct xlite_parse *p, xmlNode *root)
+{
+	static const char *const known[] = { "type", "id", NULL };
+	char *type = xlite_parse_attr(root, "type");
+	int rc;
+
+	p->domain_line = xlite_parse_line(root);
+	xlite_parse_attrs(p, root, known);
+	if (!type)
+		rc = xlite_parse_error(p, root, "<domain> has no type, expected <domain type='xen'>");
+	else if (strcmp(type, "xen") != 0)
+		rc = xlite_parse_error(p, root,
+			"domain type '%s' is not supported, expected type='xen' (xlite runs Xen PV guests)",
+			type);
+	else
+		rc = parse_domain_children(p, root);
+	free(type);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/* Checks that span elements, defaults, and generated values. */
+#include <errno.h>
+#include <string.h>
+
+#include "libtool/parse/config.h"
+#include "libtool/util/mac.h"
+#include "libtool/parse/parse.h"
+
+static int check_memory(struct xlite_parse *p)
+{
+	struct xlite_config *cfg = p->cfg;
+
+	if (!p->have_memory)
+		return xlite_parse_error_at(p, p->domain_line,
+			"<domain> has no <memory>, expected e.g. <memory unit='MiB'>256</memory>");
+	if (cfg->memory_kib == 0)
+		return xlite_parse_error_at(p, p->memory_line,
+			"<memory> is 0, expected a size above 0");
+	if (cfg->memory_kib > XLITE_MAX_MEMORY_KIB)
+		return xlite_parse_error_at(p, p->memory_line,
+			"<memory> is %llu KiB, more than 16 TiB; expected a sane size (check the unit)",
+			(unsigned long long)cfg->memory_kib);
+	if (!p->have_current)
+		cfg->current_kib = cfg->memory_kib;
+	else if (cfg->current_kib == 0)
+		return xlite_parse_error_at(p, p->current_line,
+			"<currentMemory> is 0, expected a size above 0");
+	else if (cfg->current_kib > cfg->memory_kib)
+		return xlite_parse_error_at(p, p->current_line,
+			"<currentMemory> (%llu KiB) is larger than <memory> (%llu KiB), expected at most <memory>",
+			(unsigned long long)cfg->current_kib,
+			(unsigned long long)cfg->memory_kib);
+	if (cfg->min_kib > cfg->current_kib)
+		return xlite_parse_error_at(p, p->min_line,
+			"<min_guarantee> (%llu KiB) is larger than <currentMemory> (%llu KiB), expected at most <currentMemory>",
+			(unsigned long long)cfg->min_kib,
+			(unsigned long long)cfg->current_kib);
+	return 0;
+}
+
+static int check_vcpus(struct xlite_parse *p)
+{
+	struct xlite_config *cfg = p->cfg;
+
+	if (cfg->cur_vcpus > cfg->max_vcpus)
+		return xlite_parse_error_at(p, p->vcpu_line,
+			"<vcpu current='%u'> is more than the %u vCPUs given, expected at most %u",
+			cfg->cur_vcpus, cfg->max_vcpus, cfg->max_vcpus);
+	if (cfg->cap > 100 * cfg->max_vcpus)
+		return xlite_parse_error_at(p, p->cap_line,
+			"<cap> %u%% is more than %u vCPUs can use, expected at most %u",
+			cfg->cap, cfg->max_vcpus, 100 * cfg->max_vcpus);
+	return 0;
+}
+
+static int finish_nics(struct xlite_parse *p)
+{
+	struct xlite_config *cfg = p->cfg;
+	size_t i, j;
+
+	for (i = 0; i < cfg->n_nics; i++)
+		if (!cfg->nics[i].mac_given)
+			xlite_mac_generate(cfg->uuid, (unsigned int)i, cfg->nics[i].mac);
+	for (i = 0; i < cfg->n_nics; i++) {
+		for (j = 0; j < i; j++) {
+			char mac[XLITE_MAC_STRLEN];
+
+			if (memcmp(cfg->nics[i].mac, cfg->nics[j].mac, 6) != 0)
+				continue;
+			xlite_mac_format(cfg->nics[i].mac, mac);
+			return xlite_parse_error_at(p, cfg->nics[i].line,
+				"MAC address %s is already used by the interface at line %d, expected a distinct address",
+				mac, cfg->nics[j].line);
+		}
+	}
+	return 0;
+}
+
+int xlite_parse_finish(struct xlite_parse *p)
+{
+	struct xlite_config *cfg = p->cfg;
+	int rc;
+
+	if (!cfg->name)
+		return xlite_parse_error_at(p, p->domain_line,
+			"<domain> has no <name>, expected e.g. <name>web</name>");
+	rc = check_memory(p);
+	if (rc < 0)
+		return rc;
+	rc = check_vcpus(p);
+	if (rc < 0)
+		return rc;
+	if (!p->os_line)
+		return xlite_parse_error_at(p, p->domain_line,
+			"<domain> has no <os>, expected <os><type>linux</type><kernel>/path/to/vmlinuz</kernel></os>");
+	if (!p->have_type)
+		return xlite_parse_error_at(p, p->os_line,
+			"<os> has no <type>, expected <type>linux</type> (a PV guest)");
+	if (!cfg->kernel)
+		return xlite_parse_error_at(p, p->os_line,
+			"<os> has no <kernel>: xlite boots PV guests from a kernel file, expected <kernel>/path/to/vmlinuz</kernel>");
+	if (!cfg->uuid_given) {
+		rc = xlite_uuid_generate(cfg->uuid);
+		if (rc < 0)
+			return xlite_parse_error_at(p, p->domain_line,
+				"cannot generate a uuid: %s", strerror(-rc));
+	}
+	return finish_nics(p);
+}

@@ -1,0 +1,126 @@
+/* <os>: PV kernel, initrd and command line. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libtool/parse/config.h"
+#include "libtool/parse/parse.h"
+
+static const char *const no_attrs[] = { NULL };
+
+static int parse_type(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "arch", "machine", NULL };
+	char *arch = xlite_parse_attr(node, "arch");
+	char *machine = xlite_parse_attr(node, "machine");
+	char *s = NULL;
+	int rc;
+
+	p->have_type = true;
+	xlite_parse_attrs(p, node, known);
+	rc = xlite_parse_text(p, node, true, &s);
+	if (rc < 0)
+		goto out;
+	if (strcmp(s, "hvm") == 0) {
+		rc = xlite_parse_error(p, node,
+			"HVM guests are not supported (<type>hvm</type>): xlite runs PV guests, expected <type>linux</type> or <type>xen</type>");
+		goto out;
+	}
+	if (strcmp(s, "linux") != 0 && strcmp(s, "xen") != 0) {
+		rc = xlite_parse_error(p, node,
+			"os type '%s' is not supported, expected linux or xen (a PV guest)", s);
+		goto out;
+	}
+	if (arch && strcmp(arch, "x86_64") != 0) {
+		rc = xlite_parse_error(p, node,
+			"arch '%s' is not supported, expected x86_64", arch);
+		goto out;
+	}
+	if (machine && strcmp(machine, "xenpv") != 0) {
+		rc = xlite_parse_error(p, node,
+			"machine '%s' is not supported (%s), expected xenpv",
+			machine, strcmp(machine, "xenfv") == 0 ? "HVM" :
+			strcmp(machine, "xenpvh") == 0 ? "PVH" : "not a PV guest");
+		goto out;
+	}
+	p->cfg->os_type = s;
+	s = NULL;
+out:
+	free(arch);
+	free(machine);
+	free(s);
+	return rc;
+}
+
+static int parse_path(struct xlite_parse *p, xmlNode *node, char **out)
+{
+	char *s = NULL;
+	int rc;
+
+	rc = xlite_parse_text_elem(p, node, false, &s);
+	if (rc < 0)
+		return rc;
+	if (s[0] != '/') {
+		rc = xlite_parse_error(p, node, "<%s> '%s' is not an absolute path, expected /...",
+				       (const char *)node->name, s);
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+static int parse_kernel(struct xlite_parse *p, xmlNode *node)
+{
+	p->cfg->kernel_line = xlite_parse_line(node);
+	return parse_path(p, node, &p->cfg->kernel);
+}
+
+static int parse_initrd(struct xlite_parse *p, xmlNode *node)
+{
+	p->cfg->initrd_line = xlite_parse_line(node);
+	return parse_path(p, node, &p->cfg->initrd);
+}
+
+static int parse_cmdline(struct xlite_parse *p, xmlNode *node)
+{
+	char *s = NULL;
+	int rc;
+
+	rc = xlite_parse_text_elem(p, node, false, &s);
+	if (rc < 0)
+		return rc;
+	if (strlen(s) > XLITE_CMDLINE_MAX) {
+		rc = xlite_parse_error(p, node,
+			"<cmdline> is %zu characters long, expected at most %d (Xen's limit)",
+			strlen(s), XLITE_CMDLINE_MAX);
+		free(s);
+		return rc;
+	}
+	p->cfg->cmdline = s;
+	return 0;
+}
+
+int xlite_parse_os(struct xlite_parse *p, xmlNode *node)
+{
+	static const char hvm_only[] = "it is for HVM guests, xlite runs PV guests";
+	static const char pv_boot[] = "a PV guest boots the <kernel> given";
+	static const struct xlite_elem_rule rules[] = {
+		{ "type", XLITE_ELEM_PARSE, parse_type, true, NULL },
+		{ "kernel", XLITE_ELEM_PARSE, parse_kernel, true, NULL },
+		{ "initrd", XLITE_ELEM_PARSE, parse_initrd, true, NULL },
+		{ "cmdline", XLITE_ELEM_PARSE, parse_cmdline, true, NULL },
+		{ "loader", XLITE_ELEM_UNSUPPORTED, NULL, false, hvm_only },
+		{ "nvram", XLITE_ELEM_UNSUPPORTED, NULL, false, hvm_only },
+		{ "boot", XLITE_ELEM_IGNORED, NULL, false, pv_boot },
+		{ "bootmenu", XLITE_ELEM_IGNORED, NULL, false, pv_boot },
+		{ "bios", XLITE_ELEM_IGNORED, NULL, false, pv_boot },
+		{ "smbios", XLITE_ELEM_IGNORED, NULL, false, "PV guests have no SMBIOS" },
+	};
+
+	/* a missing <type> or <kernel> is reported by xlite_parse_finish(),
+	 * after an unsupported <bootloader> anywhere had its say */
+	p->os_line = xlite_parse_line(node);
+	xlite_parse_attrs(p, node, no_attrs);
+	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+}

@@ -1,0 +1,93 @@
+/* Numbers and libvirt memory units. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "libtool/parse/config.h"
+#include "libtool/parse/parse.h"
+
+int xlite_parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (!s)
+		return -EINVAL;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* As libvirt's virScaleInteger: "b"/"byte"/"bytes", else a letter
+ * k m g t p e alone or followed by "iB" (powers of 1024) or "B" (1000). */
+static int unit_scale(const char *unit, uint64_t *scale)
+{
+	static const char letters[] = "kmgtpe";
+	const char *l;
+	uint64_t base, s = 1;
+	unsigned int i, power;
+
+	if (!unit || !*unit) {
+		*scale = 1024;
+		return 0;
+	}
+	if (strcasecmp(unit, "b") == 0 || strcasecmp(unit, "byte") == 0 ||
+	    strcasecmp(unit, "bytes") == 0) {
+		*scale = 1;
+		return 0;
+	}
+	l = strchr(letters, unit[0] | 0x20);
+	if (!l || unit[0] == '\0')
+		return -EINVAL;
+	power = (unsigned int)(l - letters) + 1;
+	if (unit[1] == '\0' || strcasecmp(unit + 1, "iB") == 0)
+		base = 1024;
+	else if (strcasecmp(unit + 1, "B") == 0)
+		base = 1000;
+	else
+		return -EINVAL;
+	for (i = 0; i < power; i++)
+		s *= base;
+	*scale = s;
+	return 0;
+}
+
+int xlite_memory_to_kib(const char *value, const char *unit, uint64_t *kib)
+{
+	uint64_t v, scale;
+	int rc;
+
+	rc = unit_scale(unit, &scale);
+	if (rc < 0)
+		return rc;
+	rc = xlite_parse_u64(value, &v);
+	if (rc < 0)
+		return rc;
+	if (scale >= 1024 && scale % 1024 == 0) {
+		scale /= 1024;
+		if (v > UINT64_MAX / scale)
+			return -ERANGE;
+		*kib = v * scale;
+		return 0;
+	}
+	/* bytes or powers of 1000: multiply, then round up to KiB */
+	if (v > (UINT64_MAX - 1023) / scale)
+		return -ERANGE;
+	*kib = (v * scale + 1023) / 1024;
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* Xen virtual-device numbers of xvd target names (libxl's scheme). */
+#include <errno.h>
+#include <string.h>
+
+#include "libtool/parse/config.h"
+
+#define XVD_MAJOR 202
+
+int xlite_vdev_parse(const char *target, unsigned int *vdev)
+{
+	const char *p;
+	unsigned int disk, part = 0;
+	size_t letters = 0;
+
+	if (strncmp(target, "xvd", 3) != 0)
+		return -EINVAL;
+	p = target + 3;
+	while (p[letters] >= 'a' && p[letters] <= 'z')
+		letters++;
+	if (letters == 1)
+		disk = (unsigned int)(p[0] - 'a');
+	else if (letters == 2)
+		disk = (unsigned int)(p[0] - 'a' + 1) * 26 + (unsigned int)(p[1] - 'a');
+	else
+		return -EINVAL;
+	p += letters;
+	if (*p) {
+		/* partition 1..255, no leading zero */
+		if (*p < '1' || *p > '9')
+			return -EINVAL;
+		while (*p >= '0' && *p <= '9') {
+			part = part * 10 + (unsigned int)(*p - '0');
+			if (part > 255)
+				return -EINVAL;
+			p++;
+		}
+		if (*p)
+			return -EINVAL;
+	}
+	if (disk < 16 && part < 16)
+		*vdev = (XVD_MAJOR << 8) | (disk << 4) | part;
+	else
+		*vdev = (1u << 28) | (disk << 8) | part;
+	return 0;
+}

@@ -1,0 +1,226 @@
+/* xlite_plan_build: config in, plan out, no I/O. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libtool/util/fail.h"
+#include "libtool/util/mac.h"
+#include "libtool/plan/plan-int.h"
+
+#define MAXMEM_SLACK_KIB 1024	/* as libxl's LIBXL_MAXMEM_CONSTANT */
+
+void xlite_plan_init(struct xlite_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+}
+
+void xlite_plan_dispose(struct xlite_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_disks; i++) {
+		struct xlite_plan_disk *d = &plan->disks[i];
+
+		free(d->disk.source);
+		free(d->disk.target);
+		free(d->backend);
+		free(d->frontend);
+		xlite_ops_dispose(&d->nodes);
+	}
+	free(plan->disks);
+	for (i = 0; i < plan->n_nics; i++) {
+		struct xlite_plan_nic *n = &plan->nics[i];
+
+		free(n->nic.bridge);
+		free(n->backend);
+		free(n->frontend);
+		free(n->vif);
+		free(n->hotplug_status);
+		xlite_ops_dispose(&n->nodes);
+	}
+	free(plan->nics);
+	xlite_ops_dispose(&plan->domain_nodes);
+	free(plan->name);
+	free(plan->os_type);
+	free(plan->kernel);
+	free(plan->initrd);
+	free(plan->cmdline);
+	xlite_plan_init(plan);
+}
+
+/* A plan is built from configs the parser checked, but also from ones a
+ * program assembled: check what the plan relies on. */
+static int check_config(const struct xlite_config *cfg, char **err)
+{
+	const char *why = "none";
+	size_t i, j;
+
+	if (!cfg->name || (why = xlite_name_invalid(cfg->name)) != NULL)
+		return xlite_fail(err, -EINVAL, "invalid domain name: %s", why);
+	if (cfg->memory_kib == 0 || cfg->memory_kib > XLITE_MAX_MEMORY_KIB)
+		return xlite_fail(err, -EINVAL, "memory %llu KiB out of range",
+				  (unsigned long long)cfg->memory_kib);
+	if (cfg->current_kib == 0 || cfg->current_kib > cfg->memory_kib ||
+	    cfg->min_kib > cfg->current_kib)
+		return xlite_fail(err, -EINVAL, "memory sizes out of order: min %llu <= current %llu <= max %llu KiB expected",
+				  (unsigned long long)cfg->min_kib,
+				  (unsigned long long)cfg->current_kib,
+				  (unsigned long long)cfg->memory_kib);
+	if (cfg->max_vcpus < 1 || cfg->max_vcpus > XLITE_MAX_VCPUS ||
+	    cfg->cur_vcpus < 1 || cfg->cur_vcpus > cfg->max_vcpus)
+		return xlite_fail(err, -EINVAL, "vcpus %u of %u out of range",
+				  cfg->cur_vcpus, cfg->max_vcpus);
+	if (!cfg->kernel || !cfg->os_type)
+		return xlite_fail(err, -EINVAL, "no kernel or os type");
+	if (cfg->n_disks > XLITE_MAX_DISKS || cfg->n_nics > XLITE_MAX_NICS)
+		return xlite_fail(err, -EINVAL, "too many devices");
+	for (i = 0; i < cfg->n_disks; i++) {
+		unsigned int vdev;
+
+		if (!cfg->disks[i].source || !cfg->disks[i].target ||
+		    xlite_vdev_parse(cfg->disks[i].target, &vdev) < 0 ||
+		    vdev != cfg->disks[i].vdev)
+			return xlite_fail(err, -EINVAL, "disk %zu: bad source or target", i);
+		for (j = 0; j < i; j++)
+			if (cfg->disks[j].vdev == vdev)
+				return xlite_fail(err, -EINVAL, "disk %zu: target %s used twice",
+						  i, cfg->disks[i].target);
+	}
+	for (i = 0; i < cfg->n_nics; i++)
+		if (!cfg->nics[i].bridge)
+			return xlite_fail(err, -EINVAL, "interface %zu: no bridge", i);
+	return 0;
+}
+
+static uint64_t round_mib(uint64_t kib)
+{
+	return (kib + 1023) / 1024 * 1024;
+}
+
+static char *dup_or_null(const char *s, int *rc)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*rc = -ENOMEM;
+	return d;
+}
+
+static int plan_disks(struct xlite_plan *plan, const struct xlite_config *cfg)
+{
+	size_t i;
+	int rc = 0;
+
+	if (!cfg->n_disks)
+		return 0;
+	plan->disks = calloc(cfg->n_disks, sizeof(*plan->disks));
+	if (!plan->disks)
+		return -ENOMEM;
+	for (i = 0; i < cfg->n_disks && rc == 0; i++) {
+		struct xlite_plan_disk *d = &plan->disks[i];
+
+		plan->n_disks++;
+		d->disk = cfg->disks[i];
+		d->disk.source = dup_or_null(cfg->disks[i].source, &rc);
+		d->disk.target = dup_or_null(cfg->disks[i].target, &rc);
+		d->needs_loop = d->disk.type == XLITE_DISK_FILE;
+		if (asprintf(&d->frontend, "/local/domain/${domid}/device/vbd/%u", d->disk.vdev) < 0 ||
+		    asprintf(&d->backend, "/local/domain/0/backend/vbd/${domid}/%u", d->disk.vdev) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (rc == 0)
+			rc = xlite_plan_disk_nodes(d, i);
+	}
+	return rc;
+}
+
+static int plan_nics(struct xlite_plan *plan, const struct xlite_config *cfg)
+{
+	size_t i;
+	int rc = 0;
+
+	if (!cfg->n_nics)
+		return 0;
+	plan->nics = calloc(cfg->n_nics, sizeof(*plan->nics));
+	if (!plan->nics)
+		return -ENOMEM;
+	for (i = 0; i < cfg->n_nics && rc == 0; i++) {
+		struct xlite_plan_nic *n = &plan->nics[i];
+
+		plan->n_nics++;
+		n->nic = cfg->nics[i];
+		n->nic.bridge = dup_or_null(cfg->nics[i].bridge, &rc);
+		n->devid = (unsigned int)i;
+		xlite_mac_format(n->nic.mac, n->mac);
+		if (asprintf(&n->frontend, "/local/domain/${domid}/device/vif/%u", n->devid) < 0 ||
+		    asprintf(&n->backend, "/local/domain/0/backend/vif/${domid}/%u", n->devid) < 0 ||
+		    asprintf(&n->vif, "vif${domid}.%u", n->devid) < 0 ||
+		    asprintf(&n->hotplug_status, "%s/hotplug-status", n->backend) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (rc == 0)
+			rc = xlite_plan_nic_nodes(n);
+	}
+	return rc;
+}
+
+int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
+		     char **err)
+{
+	size_t i;
+	int rc = 0;
+
+	*err = NULL;
+	xlite_plan_dispose(plan);
+	rc = check_config(cfg, err);
+	if (rc < 0)
+		return rc;
+	plan->name = dup_or_null(cfg->name, &rc);
+	plan->os_type = dup_or_null(cfg->os_type, &rc);
+	plan->kernel = dup_or_null(cfg->kernel, &rc);
+	plan->initrd = dup_or_null(cfg->initrd, &rc);
+	plan->cmdline = dup_or_null(cfg->cmdline, &rc);
+	if (rc < 0)
+		goto out;
+	xlite_uuid_format(cfg->uuid, plan->uuid);
+	plan->memory_kib = round_mib(cfg->memory_kib);
+	plan->current_kib = round_mib(cfg->current_kib);
+	plan->min_kib = round_mib(cfg->min_kib);
+	plan->maxmem_kib = plan->memory_kib + MAXMEM_SLACK_KIB;
+	plan->max_pages = plan->memory_kib / 4;
+	plan->target_pages = plan->current_kib / 4;
+	plan->max_vcpus = cfg->max_vcpus;
+	plan->cur_vcpus = cfg->cur_vcpus;
+	plan->weight = cfg->weight;
+	plan->cap = cfg->cap;
+	plan->on_poweroff = cfg->on_poweroff;
+	plan->on_reboot = cfg->on_reboot;
+	plan->on_crash = cfg->on_crash;
+	rc = xlite_plan_domain_nodes(plan);
+	if (rc < 0)
+		goto out;
+	rc = plan_disks(plan, cfg);
+	if (rc < 0)
+		goto out;
+	rc = plan_nics(plan, cfg);
+	if (rc < 0)
+		goto out;
+	plan->xs_requests = xlite_ops_requests(&plan->domain_nodes);
+	for (i = 0; i < plan->n_disks; i++)
+		plan->xs_requests += xlite_ops_requests(&plan->disks[i].nodes);
+	for (i = 0; i < plan->n_nics; i++)	/* + hotplug-status */
+		plan->xs_requests += xlite_ops_requests(&plan->nics[i].nodes) + 1;
+out:
+	if (rc < 0) {
+		xlite_plan_dispose(plan);
+		if (!*err)
+			*err = strdup(strerror(-rc));
+	}
+	return rc;
+}

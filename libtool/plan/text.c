@@ -1,0 +1,126 @@
+/* The plan as text: one line per fact and per xenstore op, what
+ * `xlite create -n` prints and golden files pin. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "libtool/plan/plan.h"
+
+static void quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void ops(FILE *f, const struct xlite_xs_ops *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		const struct xlite_xs_op *op = &o->ops[i];
+
+		switch (op->kind) {
+		case XLITE_XS_MKDIR:
+			if (op->perms)
+				fprintf(f, "mkdir %s perms %s\n", op->path, op->perms);
+			else	/* inherits its parent's permissions */
+				fprintf(f, "mkdir %s\n", op->path);
+			break;
+		case XLITE_XS_WRITE:
+			fprintf(f, "write %s ", op->path);
+			quoted(f, op->value);
+			fputc('\n', f);
+			break;
+		}
+	}
+}
+
+static void mem(FILE *f, const char *what, uint64_t kib)
+{
+	fprintf(f, "memory %s %llu KiB (%llu MiB, %llu pages)\n", what,
+		(unsigned long long)kib, (unsigned long long)(kib / 1024),
+		(unsigned long long)(kib / 4));
+}
+
+char *xlite_plan_to_text(const struct xlite_plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs("name ", f);
+	quoted(f, p->name);
+	fprintf(f, "\nuuid %s\nos %s\nkernel ", p->uuid, p->os_type);
+	quoted(f, p->kernel);
+	fputc('\n', f);
+	if (p->initrd) {
+		fputs("initrd ", f);
+		quoted(f, p->initrd);
+		fputc('\n', f);
+	}
+	if (p->cmdline) {
+		fputs("cmdline ", f);
+		quoted(f, p->cmdline);
+		fputc('\n', f);
+	}
+	mem(f, "max", p->memory_kib);
+	mem(f, "target", p->current_kib);
+	mem(f, "min", p->min_kib);
+	fprintf(f, "maxmem %llu KiB\n", (unsigned long long)p->maxmem_kib);
+	fprintf(f, "vcpus %u online of %u\n", p->cur_vcpus, p->max_vcpus);
+	if (p->weight)
+		fprintf(f, "sched weight %u\n", p->weight);
+	else
+		fputs("sched weight default\n", f);
+	if (p->cap)
+		fprintf(f, "sched cap %u%%\n", p->cap);
+	else
+		fputs("sched cap none\n", f);
+	fprintf(f, "on_poweroff %s\non_reboot %s\non_crash %s\n",
+		xlite_action_name(p->on_poweroff), xlite_action_name(p->on_reboot),
+		xlite_action_name(p->on_crash));
+	ops(f, &p->domain_nodes);
+	for (i = 0; i < p->n_disks; i++) {
+		const struct xlite_plan_disk *d = &p->disks[i];
+
+		fprintf(f, "disk %zu %s vdev %u %s ", i, d->disk.target, d->disk.vdev,
+			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
+		quoted(f, d->disk.source);
+		fprintf(f, " %s%s\n", d->disk.readonly ? "ro" : "rw",
+			d->needs_loop ? " loop" : "");
+		ops(f, &d->nodes);
+	}
+	for (i = 0; i < p->n_nics; i++) {
+		const struct xlite_plan_nic *n = &p->nics[i];
+
+		fprintf(f, "nic %u mac %s%s bridge ", n->devid, n->mac,
+			n->nic.mac_given ? "" : " (generated)");
+		quoted(f, n->nic.bridge);
+		fprintf(f, " vif %s\n", n->vif);
+		ops(f, &n->nodes);
+		fprintf(f, "attach %s to bridge ", n->vif);
+		quoted(f, n->nic.bridge);
+		fprintf(f, " up, then write %s \"connected\"\n", n->hotplug_status);
+	}
+	fprintf(f, "xenstore requests %u\n", p->xs_requests);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

@@ -1,0 +1,857 @@
+/* The fake hypervisor: an in-memory host for unit tests, with fault
+ * injection. It models what rollback must undo: domains (and the event
+ * channels, memory and vif ports that go with them), xenstore nodes, loop
+ * devices and bridge ports. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/unit/hv-fake.h"
+
+#define FAKE_HOST_KIB (3072ull * 1024)
+
+static struct xlite_hv_fake *fake_of(struct xlite_hv *hv)
+{
+	return hv->priv;
+}
+
+/* Every op starts here: counts it, logs it, and fails it when told to. */
+static int fake_enter(struct xlite_hv *hv, const char *op)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	bool fail;
+
+	f->n_ops++;
+	g_ptr_array_add(f->log, g_strdup(op));
+	if (f->fail_at == 0)
+		return 0;
+	if (f->fail_op) {
+		if (strcmp(f->fail_op, op) != 0)
+			return 0;
+		fail = ++f->fail_op_seen == f->fail_at;
+	} else {
+		fail = f->n_ops == f->fail_at;
+	}
+	if (!fail)
+		return 0;
+	return xlite_hv_fail(hv, f->fail_errno ? f->fail_errno : -EIO,
+			     "%s: injected failure", op);
+}
+
+struct xlite_hv_fake_dom *xlite_hv_fake_dom(struct xlite_hv_fake *fake, uint32_t domid)
+{
+	guint i;
+
+	for (i = 0; i < fake->doms->len; i++) {
+		struct xlite_hv_fake_dom *d =
+			&g_array_index(fake->doms, struct xlite_hv_fake_dom, i);
+		if (d->info.domid == domid)
+			return d;
+	}
+	return NULL;
+}
+
+static struct xlite_hv_fake_dom *need_dom(struct xlite_hv *hv, uint32_t domid, int *rc)
+{
+	struct xlite_hv_fake_dom *d = xlite_hv_fake_dom(fake_of(hv), domid);
+
+	*rc = 0;
+	if (!d)
+		*rc = xlite_hv_fail(hv, -ESRCH, "domain %u does not exist", domid);
+	return d;
+}
+
+/* ---- xenstore model --------------------------------------------------- */
+
+static void xs_put(struct xlite_hv_fake *f, const char *path, const char *value)
+{
+	char *p = g_strdup(path);
+	char *slash;
+
+	/* Like xenstored, a write creates the missing parents (empty). */
+	for (slash = strchr(p + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (!g_tree_lookup(f->xs, p))
+			g_tree_insert(f->xs, g_strdup(p), g_strdup(""));
+		*slash = '/';
+	}
+	if (value || !g_tree_lookup(f->xs, p))
+		g_tree_insert(f->xs, g_strdup(p), g_strdup(value ? value : ""));
+	g_free(p);
+}
+
+struct prefix_scan {
+	const char *prefix;		/* "PATH/" */
+	size_t len;
+	GPtrArray *hits;
+};
+
+static gboolean collect_prefix(gpointer key, gpointer value, gpointer data)
+{
+	struct prefix_scan *s = data;
+
+	(void)value;
+	if (strncmp(key, s->prefix, s->len) == 0)
+		g_ptr_array_add(s->hits, key);
+	return FALSE;
+}
+
+static void xs_del(struct xlite_hv_fake *f, const char *path)
+{
+	char *prefix = g_strconcat(path, "/", NULL);
+	struct prefix_scan s = { prefix, strlen(prefix), g_ptr_array_new() };
+	guint i;
+
+	g_tree_foreach(f->xs, collect_prefix, &s);
+	/* Keys point into the tree: copy before removing. */
+	for (i = 0; i < s.hits->len; i++)
+		s.hits->pdata[i] = g_strdup(s.hits->pdata[i]);
+	for (i = 0; i < s.hits->len; i++) {
+		g_tree_remove(f->xs, s.hits->pdata[i]);
+		g_free(s.hits->pdata[i]);
+	}
+	g_tree_remove(f->xs, path);
+	g_ptr_array_free(s.hits, TRUE);
+	g_free(prefix);
+}
+
+static bool path_ok(const char *path)
+{
+	return path && path[0] == '/' && !strstr(path, "${") && !strstr(path, "//");
+}
+
+/* ---- domains ---------------------------------------------------------- */
+
+static int fake_domain_create(struct xlite_hv *hv, const struct xlite_hv_create *c,
+			      uint32_t *domid)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	struct xlite_hv_fake_dom d;
+	int rc = fake_enter(hv, "domain_create");
+
+	if (rc)
+		return rc;
+	if (c->max_vcpus == 0)
+		return xlite_hv_fail(hv, -EINVAL, "domain_create: no vcpus");
+	memset(&d, 0, sizeof(d));
+	d.info.domid = f->next_domid++;
+	memcpy(d.info.uuid, c->uuid, 16);
+	d.info.paused = true;
+	g_array_append_val(f->doms, d);
+	*domid = d.info.domid;
+	return 0;
+}
+
+static int fake_domain_max_vcpus(struct xlite_hv *hv, uint32_t domid, unsigned int n)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_max_vcpus");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	d->info.vcpus_online = n;
+	d->info.max_vcpu_id = n - 1;
+	return 0;
+}
+
+static int fake_domain_setmaxmem(struct xlite_hv *hv, uint32_t domid, uint64_t kib)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_setmaxmem");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	d->maxmem_kib = kib;
+	d->info.max_kib = kib;
+	return 0;
+}
+
+static int fake_domain_memmap_limit(struct xlite_hv *hv, uint32_t domid, uint64_t kib)
+{
+	int rc = fake_enter(hv, "domain_memmap_limit");
+
+	(void)kib;
+	if (rc || !need_dom(hv, domid, &rc))
+		return rc;
+	return 0;
+}
+
+static int fake_domain_cpuid(struct xlite_hv *hv, uint32_t domid)
+{
+	int rc = fake_enter(hv, "domain_cpuid");
+
+	if (rc || !need_dom(hv, domid, &rc))
+		return rc;
+	return 0;
+}
+
+static int fake_evtchn_alloc(struct xlite_hv *hv, uint32_t domid, uint32_t remote,
+			     uint32_t *port)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "evtchn_alloc");
+
+	(void)remote;
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	*port = ++d->n_evtchn;
+	return 0;
+}
+
+static int fake_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "build_pv");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (d->info.vcpus_online == 0)
+		return xlite_hv_fail(hv, -EINVAL, "xc_dom_boot_image: SETVCPUCONTEXT failed");
+	if (f->kernel_bad)
+		return xlite_hv_fail(hv, -EINVAL, "%s: not a Xen PV kernel (ELF or bzImage)",
+				     b->kernel);
+	if (b->mem_kib > f->host_free_kib || b->mem_kib > d->maxmem_kib)
+		return xlite_hv_fail(hv, -ENOMEM, "xc_dom_boot_mem_init: out of memory");
+	f->host_free_kib -= b->mem_kib;
+	d->info.tot_kib = b->mem_kib;
+	d->built = true;
+	b->console_mfn = 0x10000 + domid * 2;
+	b->store_mfn = 0x10001 + domid * 2;
+	b->kcache_hit = false;
+	return 0;
+}
+
+static int fake_sched_credit(struct xlite_hv *hv, uint32_t domid,
+			     unsigned int weight, unsigned int cap)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "sched_credit");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	d->weight = weight;
+	d->cap = cap;
+	return 0;
+}
+
+static int fake_domain_pause(struct xlite_hv *hv, uint32_t domid)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_pause");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	d->info.paused = true;
+	d->info.running = d->info.blocked = false;
+	return 0;
+}
+
+static int fake_domain_unpause(struct xlite_hv *hv, uint32_t domid)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_unpause");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (!d->built)
+		return xlite_hv_fail(hv, -EINVAL, "domain %u has no image", domid);
+	d->info.paused = false;
+	d->info.blocked = true;
+	return 0;
+}
+
+static void drop_vif_ports(struct xlite_hv_fake *f, uint32_t domid)
+{
+	GHashTableIter it;
+	gpointer key, val;
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "vif%u.", domid);
+	g_hash_table_iter_init(&it, f->bridges);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		GPtrArray *ports = val;
+		guint i = 0;
+
+		while (i < ports->len) {
+			if (g_str_has_prefix(ports->pdata[i], prefix))
+				g_ptr_array_remove_index(ports, i);
+			else
+				i++;
+		}
+	}
+}
+
+static int fake_domain_destroy(struct xlite_hv *hv, uint32_t domid)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	guint i;
+	int rc = fake_enter(hv, "domain_destroy");
+
+	if (rc)
+		return rc;
+	if (domid == 0)
+		return xlite_hv_fail(hv, -EPERM, "cannot destroy dom0");
+	for (i = 0; i < f->doms->len; i++) {
+		struct xlite_hv_fake_dom *d =
+			&g_array_index(f->doms, struct xlite_hv_fake_dom, i);
+		if (d->info.domid != domid)
+			continue;
+		f->host_free_kib += d->info.tot_kib;
+		g_array_remove_index(f->doms, i);
+		drop_vif_ports(f, domid);	/* the kernel drops vifD.N */
+		return 0;
+	}
+	return xlite_hv_fail(hv, -ESRCH, "domain %u does not exist", domid);
+}
+
+static int fake_domain_info(struct xlite_hv *hv, uint32_t domid, struct xlite_dominfo *info)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_info");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	*info = d->info;
+	return 0;
+}
+
+static int fake_domain_list(struct xlite_hv *hv, struct xlite_dominfo **infos, size_t *n)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	guint i;
+	int rc = fake_enter(hv, "domain_list");
+
+	if (rc)
+		return rc;
+	*infos = g_new0(struct xlite_dominfo, f->doms->len ? f->doms->len : 1);
+	for (i = 0; i < f->doms->len; i++)
+		(*infos)[i] = g_array_index(f->doms, struct xlite_hv_fake_dom, i).info;
+	*n = f->doms->len;
+	return 0;
+}
+
+static int fake_physinfo(struct xlite_hv *hv, struct xlite_physinfo *info)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "physinfo");
+
+	if (rc)
+		return rc;
+	memset(info, 0, sizeof(*info));
+	info->xen_major = 4;
+	info->xen_minor = 17;
+	snprintf(info->xen_extra, sizeof(info->xen_extra), ".0-fake");
+	snprintf(info->xen_scheduler, sizeof(info->xen_scheduler), "credit");
+	info->xen_pagesize = 4096;
+	info->nr_cpus = 2;
+	info->cores_per_socket = 2;
+	info->threads_per_core = 1;
+	info->nr_nodes = 1;
+	info->cap_pv = true;
+	info->cap_gnttab_v1 = info->cap_gnttab_v2 = true;
+	info->total_pages = FAKE_HOST_KIB / 4;
+	info->free_pages = f->host_free_kib / 4;
+	return 0;
+}
+
+/* ---- xenstore --------------------------------------------------------- */
+
+static int fake_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	size_t i;
+	int rc = fake_enter(hv, "xs_apply");
+
+	if (rc)
+		return rc;
+	/* Check everything first: the transaction is all or nothing. */
+	for (i = 0; i < n; i++)
+		if (!path_ok(ops[i].path) ||
+		    (ops[i].kind == XLITE_XS_WRITE && (!ops[i].value || strstr(ops[i].value, "${"))))
+			return xlite_hv_fail(hv, -EINVAL, "xs_apply: bad op %zu (%s)", i,
+					     ops[i].path ? ops[i].path : "(null)");
+	for (i = 0; i < n; i++) {
+		switch (ops[i].kind) {
+		case XLITE_XS_MKDIR:
+			xs_put(f, ops[i].path, NULL);
+			f->xs_requests += ops[i].perms ? 2 : 1;
+			break;
+		case XLITE_XS_WRITE:
+			xs_put(f, ops[i].path, ops[i].value);
+			f->xs_requests++;
+			break;
+		}
+	}
+	f->xs_requests += 2;	/* transaction start and end */
+	return 0;
+}
+
+static int fake_xs_read(struct xlite_hv *hv, const char *path, char **value)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	const char *v;
+	int rc = fake_enter(hv, "xs_read");
+
+	if (rc)
+		return rc;
+	f->xs_requests++;
+	v = g_tree_lookup(f->xs, path);
+	if (!v)
+		return xlite_hv_fail(hv, -ENOENT, "%s: no such node", path);
+	*value = g_strdup(v);
+	return 0;
+}
+
+static int fake_xs_write(struct xlite_hv *hv, const char *path, const char *value)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "xs_write");
+
+	if (rc)
+		return rc;
+	if (!path_ok(path))
+		return xlite_hv_fail(hv, -EINVAL, "%s: bad path", path);
+	f->xs_requests++;
+	xs_put(f, path, value);
+	return 0;
+}
+
+/* netback drops vifD.N, and its bridge port, when its backend directory
+ * goes (a whole /local/domain/0/backend/vif/D takes every vifD.*). */
+static void drop_vif_of_backend(struct xlite_hv_fake *f, const char *path)
+{
+	unsigned int domid, devid;
+	GHashTableIter it;
+	gpointer key, val;
+	char name[32], tail;
+
+	if (sscanf(path, "/local/domain/0/backend/vif/%u/%u%c", &domid, &devid, &tail) != 2) {
+		if (sscanf(path, "/local/domain/0/backend/vif/%u%c", &domid, &tail) == 1)
+			drop_vif_ports(f, domid);
+		return;
+	}
+	snprintf(name, sizeof(name), "vif%u.%u", domid, devid);
+	g_hash_table_iter_init(&it, f->bridges);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		GPtrArray *ports = val;
+		guint i = 0;
+
+		while (i < ports->len) {
+			if (strcmp(ports->pdata[i], name) == 0)
+				g_ptr_array_remove_index(ports, i);
+			else
+				i++;
+		}
+	}
+}
+
+static int fake_xs_rm(struct xlite_hv *hv, const char *path)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "xs_rm");
+
+	if (rc)
+		return rc;
+	f->xs_requests++;
+	xs_del(f, path);
+	drop_vif_of_backend(f, path);
+	return 0;
+}
+
+static int fake_xs_directory(struct xlite_hv *hv, const char *path, char ***names)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	char *prefix;
+	struct prefix_scan s;
+	GPtrArray *out;
+	guint i;
+	int rc = fake_enter(hv, "xs_directory");
+
+	if (rc)
+		return rc;
+	f->xs_requests++;
+	if (!g_tree_lookup(f->xs, path))
+		return xlite_hv_fail(hv, -ENOENT, "%s: no such node", path);
+	prefix = g_strconcat(path, "/", NULL);
+	s = (struct prefix_scan){ prefix, strlen(prefix), g_ptr_array_new() };
+	g_tree_foreach(f->xs, collect_prefix, &s);
+	out = g_ptr_array_new();
+	for (i = 0; i < s.hits->len; i++) {
+		const char *rest = (const char *)s.hits->pdata[i] + s.len;
+		if (!strchr(rest, '/'))
+			g_ptr_array_add(out, g_strdup(rest));
+	}
+	g_ptr_array_add(out, NULL);
+	*names = (char **)g_ptr_array_free(out, FALSE);
+	g_ptr_array_free(s.hits, TRUE);
+	g_free(prefix);
+	return 0;
+}
+
+static int fake_xs_introduce(struct xlite_hv *hv, uint32_t domid, uint64_t store_mfn,
+			     uint32_t store_port)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "xs_introduce");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (store_mfn == 0 || store_port == 0)
+		return xlite_hv_fail(hv, -EINVAL, "introduce: no store ring");
+	f->xs_requests++;
+	d->introduced = true;
+	return 0;
+}
+
+static int fake_wait_release(struct xlite_hv *hv, int timeout_ms)
+{
+	(void)timeout_ms;
+	return fake_enter(hv, "wait_release");
+}
+
+static unsigned long fake_xs_requests(struct xlite_hv *hv)
+{
+	return fake_of(hv)->xs_requests;
+}
+
+/* ---- host devices ----------------------------------------------------- */
+
+static int fake_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			    char **dev, unsigned int *major, unsigned int *minor)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "loop_attach");
+
+	(void)readonly;
+	if (rc)
+		return rc;
+	if (!file || file[0] != '/')
+		return xlite_hv_fail(hv, -ENOENT, "%s: no such file", file ? file : "(null)");
+	*dev = g_strdup_printf("/dev/loop%u", f->next_loop);
+	*major = 7;
+	*minor = f->next_loop++;
+	g_hash_table_insert(f->loops, g_strdup(*dev), g_strdup(file));
+	return 0;
+}
+
+static int fake_loop_detach(struct xlite_hv *hv, const char *dev)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "loop_detach");
+
+	if (rc)
+		return rc;
+	if (!g_hash_table_remove(f->loops, dev))
+		return xlite_hv_fail(hv, -ENXIO, "%s: not attached", dev);
+	return 0;
+}
+
+static int fake_blockdev_stat(struct xlite_hv *hv, const char *path,
+			      unsigned int *major, unsigned int *minor)
+{
+	int rc = fake_enter(hv, "blockdev_stat");
+
+	if (rc)
+		return rc;
+	if (!g_str_has_prefix(path, "/dev/"))
+		return xlite_hv_fail(hv, -ENOTBLK, "%s: not a block device", path);
+	*major = 8;
+	*minor = 0;
+	return 0;
+}
+
+static int fake_bridge_check(struct xlite_hv *hv, const char *bridge)
+{
+	int rc = fake_enter(hv, "bridge_check");
+
+	if (rc)
+		return rc;
+	if (!g_hash_table_lookup(fake_of(hv)->bridges, bridge))
+		return xlite_hv_fail(hv, -ENOENT, "bridge %s does not exist", bridge);
+	return 0;
+}
+
+static int fake_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *ifname,
+			      int timeout_ms)
+{
+	GPtrArray *ports;
+	int rc = fake_enter(hv, "bridge_attach");
+
+	(void)timeout_ms;
+	if (rc)
+		return rc;
+	ports = g_hash_table_lookup(fake_of(hv)->bridges, bridge);
+	if (!ports)
+		return xlite_hv_fail(hv, -ENOENT, "bridge %s does not exist", bridge);
+	g_ptr_array_add(ports, g_strdup(ifname));
+	return 0;
+}
+
+static void fake_close(struct xlite_hv *hv)
+{
+	(void)hv;	/* the test owns the fake */
+}
+
+static const struct xlite_hv_ops fake_ops = {
+	.name = "fake",
+	.domain_create = fake_domain_create,
+	.domain_max_vcpus = fake_domain_max_vcpus,
+	.domain_setmaxmem = fake_domain_setmaxmem,
+	.domain_memmap_limit = fake_domain_memmap_limit,
+	.domain_cpuid = fake_domain_cpuid,
+	.evtchn_alloc = fake_evtchn_alloc,
+	.build_pv = fake_build_pv,
+	.sched_credit = fake_sched_credit,
+	.domain_pause = fake_domain_pause,
+	.domain_unpause = fake_domain_unpause,
+	.domain_destroy = fake_domain_destroy,
+	.domain_info = fake_domain_info,
+	.domain_list = fake_domain_list,
+	.physinfo = fake_physinfo,
+	.xs_apply = fake_xs_apply,
+	.xs_read = fake_xs_read,
+	.xs_write = fake_xs_write,
+	.xs_rm = fake_xs_rm,
+	.xs_directory = fake_xs_directory,
+	.xs_introduce = fake_xs_introduce,
+	.wait_release = fake_wait_release,
+	.xs_requests = fake_xs_requests,
+	.loop_attach = fake_loop_attach,
+	.loop_detach = fake_loop_detach,
+	.blockdev_stat = fake_blockdev_stat,
+	.bridge_check = fake_bridge_check,
+	.bridge_attach = fake_bridge_attach,
+	.close = fake_close,
+};
+
+/* ---- the locked variant, for tests with threads ---------------------- */
+
+static void fake_unlock(struct xlite_hv *hv)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+
+	g_mutex_unlock(&f->mutex);
+	if (f->op_delay_us)
+		g_usleep(f->op_delay_us);
+}
+
+#define LOCKED(ret, name, params, args)				\
+	static ret locked_##name params				\
+	{							\
+		ret result_;					\
+		g_mutex_lock(&fake_of(hv)->mutex);		\
+		result_ = fake_##name args;			\
+		fake_unlock(hv);				\
+		return result_;					\
+	}
+
+LOCKED(int, domain_create, (struct xlite_hv *hv, const struct xlite_hv_create *c, uint32_t *d),
+       (hv, c, d))
+LOCKED(int, domain_max_vcpus, (struct xlite_hv *hv, uint32_t d, unsigned int n), (hv, d, n))
+LOCKED(int, domain_setmaxmem, (struct xlite_hv *hv, uint32_t d, uint64_t k), (hv, d, k))
+LOCKED(int, domain_memmap_limit, (struct xlite_hv *hv, uint32_t d, uint64_t k), (hv, d, k))
+LOCKED(int, domain_cpuid, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, evtchn_alloc, (struct xlite_hv *hv, uint32_t d, uint32_t r, uint32_t *p),
+       (hv, d, r, p))
+LOCKED(int, build_pv, (struct xlite_hv *hv, uint32_t d, struct xlite_hv_build *b), (hv, d, b))
+LOCKED(int, sched_credit, (struct xlite_hv *hv, uint32_t d, unsigned int w, unsigned int c),
+       (hv, d, w, c))
+LOCKED(int, domain_pause, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, domain_unpause, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, domain_destroy, (struct xlite_hv *hv, uint32_t d), (hv, d))
+LOCKED(int, domain_info, (struct xlite_hv *hv, uint32_t d, struct xlite_dominfo *i), (hv, d, i))
+LOCKED(int, domain_list, (struct xlite_hv *hv, struct xlite_dominfo **i, size_t *n), (hv, i, n))
+LOCKED(int, physinfo, (struct xlite_hv *hv, struct xlite_physinfo *i), (hv, i))
+LOCKED(int, xs_apply, (struct xlite_hv *hv, const struct xlite_xs_op *o, size_t n), (hv, o, n))
+LOCKED(int, xs_read, (struct xlite_hv *hv, const char *p, char **v), (hv, p, v))
+LOCKED(int, xs_write, (struct xlite_hv *hv, const char *p, const char *v), (hv, p, v))
+LOCKED(int, xs_rm, (struct xlite_hv *hv, const char *p), (hv, p))
+LOCKED(int, xs_directory, (struct xlite_hv *hv, const char *p, char ***n), (hv, p, n))
+LOCKED(int, xs_introduce, (struct xlite_hv *hv, uint32_t d, uint64_t m, uint32_t p),
+       (hv, d, m, p))
+LOCKED(int, wait_release, (struct xlite_hv *hv, int t), (hv, t))
+LOCKED(unsigned long, xs_requests, (struct xlite_hv *hv), (hv))
+LOCKED(int, loop_attach, (struct xlite_hv *hv, const char *f, bool ro, char **d,
+			  unsigned int *ma, unsigned int *mi), (hv, f, ro, d, ma, mi))
+LOCKED(int, loop_detach, (struct xlite_hv *hv, const char *d), (hv, d))
+LOCKED(int, blockdev_stat, (struct xlite_hv *hv, const char *p, unsigned int *ma,
+			    unsigned int *mi), (hv, p, ma, mi))
+LOCKED(int, bridge_check, (struct xlite_hv *hv, const char *b), (hv, b))
+LOCKED(int, bridge_attach, (struct xlite_hv *hv, const char *b, const char *i, int t),
+       (hv, b, i, t))
+
+static const struct xlite_hv_ops fake_locked_ops = {
+	.name = "fake-locked",
+	.domain_create = locked_domain_create,
+	.domain_max_vcpus = locked_domain_max_vcpus,
+	.domain_setmaxmem = locked_domain_setmaxmem,
+	.domain_memmap_limit = locked_domain_memmap_limit,
+	.domain_cpuid = locked_domain_cpuid,
+	.evtchn_alloc = locked_evtchn_alloc,
+	.build_pv = locked_build_pv,
+	.sched_credit = locked_sched_credit,
+	.domain_pause = locked_domain_pause,
+	.domain_unpause = locked_domain_unpause,
+	.domain_destroy = locked_domain_destroy,
+	.domain_info = locked_domain_info,
+	.domain_list = locked_domain_list,
+	.physinfo = locked_physinfo,
+	.xs_apply = locked_xs_apply,
+	.xs_read = locked_xs_read,
+	.xs_write = locked_xs_write,
+	.xs_rm = locked_xs_rm,
+	.xs_directory = locked_xs_directory,
+	.xs_introduce = locked_xs_introduce,
+	.wait_release = locked_wait_release,
+	.xs_requests = locked_xs_requests,
+	.loop_attach = locked_loop_attach,
+	.loop_detach = locked_loop_detach,
+	.blockdev_stat = locked_blockdev_stat,
+	.bridge_check = locked_bridge_check,
+	.bridge_attach = locked_bridge_attach,
+	.close = fake_close,
+};
+
+void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
+{
+	memset(hv, 0, sizeof(*hv));
+	hv->ops = &fake_locked_ops;
+	hv->priv = fake;
+}
+
+static int cmp_str(gconstpointer a, gconstpointer b, gpointer unused)
+{
+	(void)unused;
+	return strcmp(a, b);
+}
+
+void xlite_hv_fake_init(struct xlite_hv_fake *fake)
+{
+	struct xlite_hv_fake_dom dom0;
+
+	memset(fake, 0, sizeof(*fake));
+	fake->doms = g_array_new(FALSE, TRUE, sizeof(struct xlite_hv_fake_dom));
+	fake->xs = g_tree_new_full(cmp_str, NULL, g_free, g_free);
+	fake->loops = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	fake->bridges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					      (GDestroyNotify)g_ptr_array_unref);
+	fake->log = g_ptr_array_new_with_free_func(g_free);
+	g_mutex_init(&fake->mutex);
+	fake->next_domid = 1;
+	fake->host_free_kib = FAKE_HOST_KIB - 768 * 1024;
+
+	memset(&dom0, 0, sizeof(dom0));
+	dom0.info.domid = 0;
+	dom0.info.tot_kib = dom0.info.max_kib = 768 * 1024;
+	dom0.info.vcpus_online = 1;
+	dom0.info.running = true;
+	dom0.built = dom0.introduced = true;
+	g_array_append_val(fake->doms, dom0);
+
+	xs_put(fake, "/local/domain/0/name", "Domain-0");
+	xs_put(fake, "/local/domain/0/domid", "0");
+	/* Made by the first device ever, and never removed. */
+	xs_put(fake, "/local/domain/0/backend/vbd", NULL);
+	xs_put(fake, "/local/domain/0/backend/vif", NULL);
+	xs_put(fake, "/vm", NULL);
+	xs_put(fake, "/tool/xenstored", NULL);
+	g_hash_table_insert(fake->bridges, g_strdup("xenbr0"),
+			    g_ptr_array_new_with_free_func(g_free));
+}
+
+void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
+{
+	bool initialised = fake->doms != NULL;
+
+	if (fake->doms)
+		g_array_free(fake->doms, TRUE);
+	if (fake->xs)
+		g_tree_destroy(fake->xs);
+	if (fake->loops)
+		g_hash_table_destroy(fake->loops);
+	if (fake->bridges)
+		g_hash_table_destroy(fake->bridges);
+	if (fake->log)
+		g_ptr_array_free(fake->log, TRUE);
+	if (initialised)
+		g_mutex_clear(&fake->mutex);
+	memset(fake, 0, sizeof(*fake));
+}
+
+void xlite_hv_fake_attach(struct xlite_hv *hv, struct xlite_hv_fake *fake)
+{
+	memset(hv, 0, sizeof(*hv));
+	hv->ops = &fake_ops;
+	hv->priv = fake;
+}
+
+static gboolean collect_all(gpointer key, gpointer value, gpointer data)
+{
+	(void)value;
+	g_ptr_array_add(data, g_strdup(key));
+	return FALSE;
+}
+
+GPtrArray *xlite_hv_fake_xs_paths(const struct xlite_hv_fake *fake)
+{
+	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+
+	g_tree_foreach(fake->xs, collect_all, paths);
+	return paths;
+}
+
+static bool in_baseline(GPtrArray *baseline, const char *path)
+{
+	guint i;
+
+	for (i = 0; baseline && i < baseline->len; i++)
+		if (strcmp(baseline->pdata[i], path) == 0)
+			return true;
+	return false;
+}
+
+char *xlite_hv_fake_residue(const struct xlite_hv_fake *fake, GPtrArray *baseline)
+{
+	GString *out = g_string_new("");
+	GPtrArray *paths = xlite_hv_fake_xs_paths(fake);
+	GHashTableIter it;
+	gpointer key, val;
+	guint i;
+
+	for (i = 0; i < fake->doms->len; i++) {
+		const struct xlite_hv_fake_dom *d =
+			&g_array_index(fake->doms, struct xlite_hv_fake_dom, i);
+		if (d->info.domid != 0)
+			g_string_append_printf(out, "domain %u; ", d->info.domid);
+	}
+	for (i = 0; i < paths->len; i++)
+		if (!in_baseline(baseline, paths->pdata[i]))
+			g_string_append_printf(out, "node %s; ", (char *)paths->pdata[i]);
+	g_hash_table_iter_init(&it, fake->loops);
+	while (g_hash_table_iter_next(&it, &key, &val))
+		g_string_append_printf(out, "loop %s (%s); ", (char *)key, (char *)val);
+	g_hash_table_iter_init(&it, fake->bridges);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		GPtrArray *ports = val;
+
+		for (i = 0; i < ports->len; i++)
+			g_string_append_printf(out, "port %s on %s; ",
+					       (char *)ports->pdata[i], (char *)key);
+	}
+	g_ptr_array_unref(paths);
+	return g_string_free(out, FALSE);
+}
+
+void xlite_hv_fake_shutdown(struct xlite_hv_fake *fake, uint32_t domid,
+			    enum xlite_shutdown_reason reason)
+{
+	struct xlite_hv_fake_dom *d = xlite_hv_fake_dom(fake, domid);
+
+	if (!d)
+		return;
+	d->info.shutdown = true;
+	d->info.shutdown_reason = reason;
+	d->info.running = d->info.blocked = false;
+}

@@ -1,0 +1,61 @@
+/* A fake hypervisor for unit tests: domains, xenstore, loop devices and
+ * bridges kept in memory, with fault injection ("fail the Nth op"), so a
+ * test can make every step of a create fail in turn and check that nothing
+ * is left behind. */
+#ifndef XLITE_HV_FAKE_H
+#define XLITE_HV_FAKE_H
+
+#include <glib.h>
+
+#include "libtool/hv/hv.h"
+
+struct xlite_hv_fake_dom {
+	struct xlite_dominfo info;
+	unsigned int n_evtchn;
+	bool built, introduced;
+	uint64_t maxmem_kib;
+	unsigned int weight, cap;
+};
+
+struct xlite_hv_fake {
+	GArray *doms;			/* of struct xlite_hv_fake_dom, dom0 first */
+	GTree *xs;			/* path -> value (g_strdup), sorted */
+	GHashTable *loops;		/* "/dev/loopN" -> backing file */
+	GHashTable *bridges;		/* bridge name -> GPtrArray of ifnames */
+	uint32_t next_domid;
+	unsigned int next_loop;
+	uint64_t host_free_kib;
+	unsigned long n_ops;		/* ops called so far */
+	unsigned long fail_at;		/* 0: never; N: the Nth op fails */
+	const char *fail_op;		/* with fail_at: count only this op */
+	unsigned long fail_op_seen;
+	int fail_errno;			/* negative errno the failing op returns */
+	unsigned long xs_requests;
+	GPtrArray *log;			/* names of the ops called, in order */
+	bool kernel_bad;		/* build_pv fails as for a non-ELF kernel */
+	GMutex mutex;			/* xlite_hv_fake_attach_locked: one op at a time */
+	unsigned int op_delay_us;	/* ... and a pause after each, to interleave */
+};
+
+/* A host with dom0 ("Domain-0" in xenstore) and bridge "xenbr0". */
+void xlite_hv_fake_init(struct xlite_hv_fake *fake);
+void xlite_hv_fake_dispose(struct xlite_hv_fake *fake);
+/* Makes HV drive FAKE (FAKE must outlive HV's use). */
+void xlite_hv_fake_attach(struct xlite_hv *hv, struct xlite_hv_fake *fake);
+/* The same for threads: several HVs may share FAKE; each op runs alone,
+ * then sleeps op_delay_us so threads interleave between ops. */
+void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake);
+
+/* Everything outside the pristine host: domains other than dom0, xenstore
+ * nodes not in BASELINE (a copy from xlite_hv_fake_xs_paths), attached loop
+ * devices, bridge ports. "" when nothing is left; g_free() it. */
+char *xlite_hv_fake_residue(const struct xlite_hv_fake *fake, GPtrArray *baseline);
+/* Sorted copy of every xenstore path (g_ptr_array_unref). */
+GPtrArray *xlite_hv_fake_xs_paths(const struct xlite_hv_fake *fake);
+/* Looks a domain up; NULL when absent. */
+struct xlite_hv_fake_dom *xlite_hv_fake_dom(struct xlite_hv_fake *fake, uint32_t domid);
+/* Sets a shutdown state on DOMID, as a guest's SCHEDOP_shutdown would. */
+void xlite_hv_fake_shutdown(struct xlite_hv_fake *fake, uint32_t domid,
+			    enum xlite_shutdown_reason reason);
+
+#endif
