@@ -12,8 +12,13 @@ libtool_libxlite_a_SOURCES += \
 	libtool/device/hotplug.c \
 	libtool/device/list.c \
 	libtool/device/spec.c \
-	libtool/device/xml.c \
-	libtool/device/fault.c
+	libtool/device/xml.c
+# The fault injector (XLITE_FAULT) only in a --enable-test-hooks build; its
+# unit test compiles it in itself, so `make check` covers it in any build.
+if XLITE_TEST_HOOKS
+libtool_libxlite_a_SOURCES += libtool/device/fault.c
+endif
+EXTRA_DIST += libtool/device/fault.c
 
 # Unit tests of the device layer (the fake hypervisor plays Xen).
 DEVICE_TEST_LIBS = $(XLITE_FAKE_LIBS)
@@ -33,7 +38,7 @@ tests_unit_test_device_disk_LDADD = $(DEVICE_TEST_LIBS)
 tests_unit_test_device_hotplug_SOURCES = tests/unit/test-device-hotplug.c
 tests_unit_test_device_hotplug_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_hotplug_LDADD = $(DEVICE_TEST_LIBS)
-tests_unit_test_device_fault_SOURCES = tests/unit/test-device-fault.c
+tests_unit_test_device_fault_SOURCES = tests/unit/test-device-fault.c libtool/device/fault.c
 tests_unit_test_device_fault_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_fault_LDADD = $(DEVICE_TEST_LIBS)
 tests_unit_test_device_create_SOURCES = tests/unit/test-device-create.c

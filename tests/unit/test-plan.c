@@ -111,7 +111,7 @@ static void test_guest_writes_only_where_it_must(void)
 	g_autofree char *xml = domain_xml(NULL, NULL);
 	const struct xlite_xs_ops *ops;
 	struct xlite_plan plan;
-	size_t i, mkdirs = 0;
+	size_t i = 0, mkdirs = 0;
 
 	plan_from_xml(&plan, xml);
 	ops = &plan.domain_nodes;
