@@ -11,6 +11,7 @@ libtool_libxlite_a_SOURCES = \
 	libtool/parse/check.c \
 	libtool/util/mac.h libtool/util/mac.c \
 	libtool/util/fail.h libtool/util/fail.c \
+	libtool/util/hostconf.h libtool/util/hostconf.c \
 	libtool/plan/plan.h libtool/plan/plan-int.h libtool/plan/plan.c libtool/plan/xs.c \
 	libtool/plan/domain.c libtool/plan/devices.c libtool/plan/text.c \
 	libtool/plan/json.c libtool/plan/expand.c

@@ -13,10 +13,12 @@
 #include <glib.h>
 
 #include "libtool/apply/apply.h"
+#include "libtool/apply/kcache.h"
 #include "libtool/parse/config.h"
 #include "libtool/hv/hv.h"
 #include "libtool/apply/monitor.h"
 #include "libtool/plan/plan.h"
+#include "libtool/util/hostconf.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
 
@@ -52,7 +54,7 @@ static void monitor_child(const struct xlite_plan *plan, const struct xlite_appl
 {
 	struct xlite_hv hv = { 0 };
 	struct xlite_monitor m;
-	char *log;
+	char *log, *err = NULL;
 	int fd, rc;
 
 	setsid();
@@ -67,10 +69,19 @@ static void monitor_child(const struct xlite_plan *plan, const struct xlite_appl
 	}
 	g_mkdir_with_parents(MONITOR_LOG_DIR, 0755);
 	log = g_strdup_printf(MONITOR_LOG_DIR "/xlite-%s.log", plan->name);
-	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = xlite_monitor_log_open(log, &err);
 	if (fd >= 0) {
 		dup2(fd, STDERR_FILENO);
 		close(fd);
+	} else {
+		/* Said on the caller's terminal, then stderr goes nowhere. */
+		monitor_log(err, NULL);
+		g_free(err);
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
 	}
 	g_free(log);
 	if (xlite_hv_xen_open(&hv, 0) < 0) {
@@ -180,6 +191,32 @@ static const char *kcache_dir(void)
 	return *d ? d : NULL;
 }
 
+/* The kernel cache as xlite.conf bounds it; a directory that fails its
+ * checks is not used (a warning, and the create goes on without it). A
+ * bad xlite.conf is an error: -EINVAL with *err. */
+static int kernel_cache(struct xlite_apply_opts *opts, char **err)
+{
+	struct xlite_hostconf hc;
+	const char *dir = kcache_dir();
+	char *why = NULL;
+	int rc;
+
+	xlite_hostconf_init(&hc);
+	rc = xlite_hostconf_load(&hc, XLITE_HOSTCONF_FILE, err);
+	if (rc < 0)
+		return rc;
+	if (hc.kcache_max == 0)
+		dir = NULL;
+	if (dir && xlite_kcache_dir_check(dir, &why) < 0) {
+		xlite_warn("not using the kernel cache: %s", why);
+		g_free(why);
+		dir = NULL;
+	}
+	opts->kcache_dir = dir;
+	opts->kcache_max = hc.kcache_max;
+	return 0;
+}
+
 int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 {
 	struct create_args a;
@@ -213,7 +250,7 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		rc = out ? XLITE_EXIT_OK : XLITE_EXIT_FAIL;
 		goto out;
 	}
-	if (xlite_config_check_files(&cfg, &err) < 0) {
+	if (xlite_config_check_files(&cfg, &err) < 0 || kernel_cache(&opts, &err) < 0) {
 		xlite_err("%s", err);
 		goto out;
 	}
@@ -222,7 +259,6 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	t_opened = g_get_monotonic_time();
 	opts.paused = a.paused;
-	opts.kcache_dir = kcache_dir();
 	if (xlite_apply(&hv, &plan, &opts, &res, &err) < 0) {
 		xlite_err("cannot create domain '%s': %s", plan.name, err);
 		goto out;

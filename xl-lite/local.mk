@@ -24,3 +24,6 @@ xlite_SOURCES += xl-lite/cmd_device.c xl-lite/cmd_block.c xl-lite/cmd_network.c 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1
 EXTRA_DIST += xl-lite/xlite.1
+# The host's configuration file, /etc/xlite/xlite.conf.
+man5_MANS += xl-lite/xlite.conf.5
+EXTRA_DIST += xl-lite/xlite.conf.5

@@ -182,6 +182,7 @@ static int build(struct apply *a)
 	b.mem_kib = p->current_kib;
 	b.max_vcpus = p->max_vcpus;
 	b.kcache_dir = a->opts->kcache_dir;
+	b.kcache_max = a->opts->kcache_max;
 	v = g_hash_table_lookup(a->vars, "console.port");
 	b.console_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
 	v = g_hash_table_lookup(a->vars, "store.port");

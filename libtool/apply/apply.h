@@ -28,6 +28,7 @@ struct xlite_apply_opts {
 	bool paused;			/* leave the domain paused (create -p) */
 	const char *lock_dir;		/* NULL: XLITE_LOCK_DIR */
 	const char *kcache_dir;		/* NULL: no kernel cache */
+	uint64_t kcache_max;		/* its bound in bytes (xlite.conf's max-size) */
 	int vif_timeout_ms;		/* wait for vifD.N; 0: 10 s */
 	bool lock_held;			/* the caller holds the name lock already */
 };

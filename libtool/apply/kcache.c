@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "libtool/apply/kcache.h"
+#include "libtool/util/fail.h"
 
 #define KCACHE_MAX_FILE (1024ull * 1024 * 1024)	/* what libxenguest accepts */
 
@@ -155,19 +156,23 @@ int xlite_kcache_key_memo(const char *dir, const char *file,
 			  char key[XLITE_KCACHE_KEY_LEN + 1], bool *is_elf, char **err)
 {
 	struct stat st, dst;
-	char *memo = NULL, *want = NULL, *have = NULL, *tmp = NULL;
+	char *memo = NULL, *want = NULL, *have = NULL, *tmp = NULL, *dir_err = NULL;
 	gsize len = 0;
+	bool dir_ok;
 	int rc;
 
 	if (stat(file, &st) < 0) {
 		*err = g_strdup_printf("%s: %s", file, g_strerror(errno));
 		return -errno;
 	}
+	/* A directory that fails its checks holds no memo we trust or write. */
+	dir_ok = xlite_kcache_dir_check(dir, &dir_err) == 0;
+	g_free(dir_err);
 	memo = g_strdup_printf("%s/stat-%llu-%llu", dir, (unsigned long long)st.st_dev,
 			       (unsigned long long)st.st_ino);
 	want = memo_line(&st, false, NULL);
 	/* Trusted only when ours and not writable by others, like entries. */
-	if (lstat(memo, &dst) == 0 && S_ISREG(dst.st_mode) && dst.st_uid == geteuid() &&
+	if (dir_ok && lstat(memo, &dst) == 0 && S_ISREG(dst.st_mode) && dst.st_uid == geteuid() &&
 	    !(dst.st_mode & 022) && g_file_get_contents(memo, &have, &len, NULL)) {
 		/* want ends "0 \n": compare the stat part, then take the rest. */
 		size_t n = strlen(want) - 3;
@@ -189,7 +194,7 @@ int xlite_kcache_key_memo(const char *dir, const char *file,
 	if (rc < 0)
 		goto out;
 	/* Remember it (best effort: a failure only costs the next hash). */
-	if (g_mkdir_with_parents(dir, 0700) == 0) {
+	if (dir_ok) {
 		char *line = memo_line(&st, *is_elf, key);
 		int fd;
 
@@ -212,9 +217,13 @@ out:
 }
 
 /* An entry is trusted only if it is a regular file we own that nobody
- * else can write, and a whole ELF. */
+ * else can write, and a whole ELF. A valid entry is marked used now (its
+ * mtime: atime may not be kept, noatime, relatime). */
 static bool entry_valid(const char *path)
 {
+	static const struct timespec used_now[2] = {
+		{ .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_NOW },
+	};
 	struct stat st;
 	void *map;
 	bool ok = false;
@@ -231,17 +240,23 @@ static bool entry_valid(const char *path)
 		goto out;
 	ok = xlite_kcache_elf_valid(map, (size_t)st.st_size);
 	munmap(map, (size_t)st.st_size);
+	if (ok)
+		futimens(fd, used_now);	/* best effort: only the eviction order */
 out:
 	close(fd);
 	return ok;
 }
 
-char *xlite_kcache_lookup(const char *dir, const char *key)
+char *xlite_kcache_lookup(const char *dir, const char *key, uint64_t max)
 {
-	char *path;
+	char *path, *err = NULL;
 
 	if (!key_ok(key))
 		return NULL;
+	if (xlite_kcache_dir_check(dir, &err) < 0) {
+		g_free(err);
+		return NULL;
+	}
 	path = g_strdup_printf("%s/%s.elf", dir, key);
 	if (access(path, F_OK) != 0) {
 		g_free(path);
@@ -252,6 +267,9 @@ char *xlite_kcache_lookup(const char *dir, const char *key)
 		g_free(path);
 		return NULL;
 	}
+	/* A smaller max-size takes effect on a hit as well as on a store. */
+	if (xlite_kcache_trim(dir, max, key, &err) < 0)
+		g_free(err);
 	return path;
 }
 
@@ -272,7 +290,7 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 }
 
 int xlite_kcache_store(const char *dir, const char *key, const void *blob, size_t len,
-		       char **err)
+		       uint64_t max, char **err)
 {
 	char *tmp = NULL, *path = NULL;
 	int fd = -1, dfd, rc = 0;
@@ -281,11 +299,14 @@ int xlite_kcache_store(const char *dir, const char *key, const void *blob, size_
 		*err = g_strdup("refusing to cache something that is not a whole ELF");
 		return -EINVAL;
 	}
-	if (g_mkdir_with_parents(dir, 0700) < 0) {
-		rc = -errno;
-		*err = g_strdup_printf("%s: %s", dir, g_strerror(errno));
-		goto out;
+	if ((uint64_t)len > max) {
+		*err = g_strdup_printf("a kernel of %zu bytes does not fit the cache's max-size "
+				       "(%llu bytes)", len, (unsigned long long)max);
+		return -EFBIG;
 	}
+	rc = xlite_kcache_dir_check(dir, err);
+	if (rc < 0)
+		goto out;
 	tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, key);
 	path = g_strdup_printf("%s/%s.elf", dir, key);
 	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
@@ -316,6 +337,14 @@ int xlite_kcache_store(const char *dir, const char *key, const void *blob, size_
 	}
 	g_free(tmp);
 	tmp = NULL;
+	/* Room for it: the least recently used others go (best effort: the
+	 * entry is stored either way, the next store trims again). */
+	{
+		char *trim_err = NULL;
+
+		if (xlite_kcache_trim(dir, max, key, &trim_err) < 0)
+			g_free(trim_err);
+	}
 out:
 	if (fd >= 0)
 		close(fd);
@@ -324,5 +353,124 @@ out:
 		g_free(tmp);
 	}
 	g_free(path);
+	return rc;
+}
+
+int xlite_kcache_dir_check(const char *dir, char **err)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0 && errno == ENOENT && g_mkdir_with_parents(dir, 0700) < 0)
+		return xlite_fail(err, -errno, "%s: %s", dir, g_strerror(errno));
+	if (lstat(dir, &st) < 0)
+		return xlite_fail(err, -errno, "%s: %s", dir, g_strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return xlite_fail(err, -ELOOP, "%s: is a symbolic link", dir);
+	if (!S_ISDIR(st.st_mode))
+		return xlite_fail(err, -ENOTDIR, "%s: not a directory", dir);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return xlite_fail(err, -EPERM, "%s: owned by uid %u, not by root or uid %u", dir,
+				  (unsigned int)st.st_uid, (unsigned int)geteuid());
+	if (st.st_mode & 022)
+		return xlite_fail(err, -EPERM, "%s: writable by group or others (mode %04o)", dir,
+				  (unsigned int)(st.st_mode & 07777));
+	return 0;
+}
+
+struct kcache_entry {
+	char *name;
+	uint64_t size;
+	struct timespec used;	/* mtime */
+};
+
+static void kcache_entry_free(gpointer p)
+{
+	struct kcache_entry *e = p;
+
+	g_free(e->name);
+	g_free(e);
+}
+
+/* Least recently used first; the name breaks ties, so the order is total. */
+static gint lru_first(gconstpointer pa, gconstpointer pb)
+{
+	const struct kcache_entry *a = *(struct kcache_entry *const *)pa;
+	const struct kcache_entry *b = *(struct kcache_entry *const *)pb;
+
+	if (a->used.tv_sec != b->used.tv_sec)
+		return a->used.tv_sec < b->used.tv_sec ? -1 : 1;
+	if (a->used.tv_nsec != b->used.tv_nsec)
+		return a->used.tv_nsec < b->used.tv_nsec ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* Whether NAME is an entry's: KEY.elf. */
+static bool entry_name(const char *name, char key[XLITE_KCACHE_KEY_LEN + 1])
+{
+	if (strlen(name) != XLITE_KCACHE_KEY_LEN + 4 ||
+	    strcmp(name + XLITE_KCACHE_KEY_LEN, ".elf") != 0)
+		return false;
+	memcpy(key, name, XLITE_KCACHE_KEY_LEN);
+	key[XLITE_KCACHE_KEY_LEN] = '\0';
+	return key_ok(key);
+}
+
+int xlite_kcache_trim(const char *dir, uint64_t max, const char *keep, char **err)
+{
+	GPtrArray *victims = g_ptr_array_new_with_free_func(kcache_entry_free);
+	GError *gerr = NULL;
+	GDir *d = NULL;
+	const char *name;
+	uint64_t total = 0;
+	guint i;
+	int rc = 0, removed = 0;
+
+	d = g_dir_open(dir, 0, &gerr);
+	if (!d) {
+		rc = xlite_fail(err, -ENOENT, "%s: %s", dir, gerr->message);
+		g_error_free(gerr);
+		goto out;
+	}
+	while ((name = g_dir_read_name(d))) {
+		char key[XLITE_KCACHE_KEY_LEN + 1], *path;
+		struct kcache_entry *e;
+		struct stat st;
+		int st_rc;
+
+		if (!entry_name(name, key))
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		st_rc = lstat(path, &st);
+		g_free(path);
+		if (st_rc < 0 || !S_ISREG(st.st_mode))
+			continue;
+		total += (uint64_t)st.st_size;
+		if (keep && strcmp(key, keep) == 0)
+			continue;
+		e = g_new0(struct kcache_entry, 1);
+		e->name = g_strdup(name);
+		e->size = (uint64_t)st.st_size;
+		e->used = st.st_mtim;
+		g_ptr_array_add(victims, e);
+	}
+	g_ptr_array_sort(victims, lru_first);
+	for (i = 0; i < victims->len && total > max; i++) {
+		const struct kcache_entry *e = g_ptr_array_index(victims, i);
+		char *path = g_build_filename(dir, e->name, NULL);
+
+		if (unlink(path) == 0 || errno == ENOENT) {
+			total -= e->size;
+			removed++;
+		} else if (rc == 0) {
+			rc = xlite_fail(err, -errno, "%s: %s", path, g_strerror(errno));
+		}
+		g_free(path);
+	}
+	if (rc == 0)
+		rc = removed;
+out:
+	if (d)
+		g_dir_close(d);
+	g_ptr_array_free(victims, TRUE);
 	return rc;
 }

@@ -1,8 +1,11 @@
 /* The per-domain monitor (see monitor.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "libtool/apply/domain.h"
 #include "libtool/apply/monitor.h"
@@ -272,4 +275,29 @@ int xlite_monitor_run(struct xlite_monitor *m)
 		if (rc < 0 && rc != -ETIMEDOUT)
 			g_usleep((gulong)m->poll_ms * 1000);
 	}
+}
+
+int xlite_monitor_log_open(const char *path, char **err)
+{
+	struct stat st;
+	int fd, rc;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		*err = g_strdup_printf("%s: %s", path, errno == ELOOP ?
+				       "is a symbolic link, not used" : g_strerror(errno));
+		return rc;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		*err = g_strdup_printf("%s: not a regular file, not used", path);
+	} else {
+		return fd;
+	}
+	close(fd);
+	return rc;
 }

@@ -54,6 +54,13 @@ int xlite_monitor_step(struct xlite_monitor *m);
 /* Rounds until done, waiting for @releaseDomain between them. */
 int xlite_monitor_run(struct xlite_monitor *m);
 
+/* Opens the monitor's log PATH for appending (made 0644 when missing):
+ * never through a symbolic link (O_NOFOLLOW: a link planted there cannot
+ * make the monitor, running as root, write elsewhere), only a regular
+ * file, and not inherited across exec. The descriptor, or -errno with
+ * *err (g_free). */
+int xlite_monitor_log_open(const char *path, char **err);
+
 /* More restarts than this within XLITE_MONITOR_WINDOW_S: destroy instead
  * (a guest that crashes at boot would otherwise loop forever). */
 #define XLITE_MONITOR_MAX_RESTARTS 5

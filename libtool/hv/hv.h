@@ -80,6 +80,7 @@ struct xlite_hv_build {
 	uint32_t console_port, store_port;	/* unbound ports in the guest */
 	uint32_t console_domid, store_domid;	/* backends (0: dom0) */
 	const char *kcache_dir;		/* decompressed-kernel cache, NULL: off */
+	uint64_t kcache_max;		/* its bound in bytes (xlite.conf) */
 	/* OUT */
 	uint64_t console_mfn, store_mfn;
 	bool kcache_hit;		/* the kernel came from the cache */

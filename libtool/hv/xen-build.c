@@ -54,7 +54,7 @@ static void choose_kernel(struct xlite_hv_build *b, struct kernel_choice *k)
 	}
 	k->keyed = true;
 	if (!k->is_elf)
-		k->cached = xlite_kcache_lookup(b->kcache_dir, k->key);
+		k->cached = xlite_kcache_lookup(b->kcache_dir, k->key, b->kcache_max);
 }
 
 /* After xc_dom_parse_image the bzImage loader has replaced kernel_blob
@@ -69,7 +69,7 @@ static void maybe_store(struct xlite_hv_build *b, struct kernel_choice *k,
 	if (!xlite_kcache_elf_valid(dom->kernel_blob, dom->kernel_size))
 		return;
 	if (xlite_kcache_store(b->kcache_dir, k->key, dom->kernel_blob, dom->kernel_size,
-			       &err) < 0)
+			       b->kcache_max, &err) < 0)
 		g_free(err);
 }
 
@@ -115,7 +115,12 @@ int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_buil
 		goto out;
 	}
 	dom->container_type = XC_DOM_PV_CONTAINER;
-	if (xc_dom_kernel_file(dom, k.cached ? k.cached : b->kernel) != 0) {
+	/* An entry another create evicted since the lookup is a miss. */
+	if (k.cached && xc_dom_kernel_file(dom, k.cached) != 0) {
+		g_free(k.cached);
+		k.cached = NULL;
+	}
+	if (!k.cached && xc_dom_kernel_file(dom, b->kernel) != 0) {
 		rc = xlite_hv_xen_fail(hv, errno, "reading the kernel");
 		goto out;
 	}

@@ -2,8 +2,10 @@
  * and the leftovers of a domain destroyed from outside removed. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "libtool/apply/domain.h"
 #include "libtool/apply/monitor.h"
@@ -161,6 +163,50 @@ static void test_decide_maps_shutdown_reasons_to_actions(void)
 	g_assert_cmpint(xlite_monitor_decide(&p, &d), ==, XLITE_MONITOR_CLEANUP);
 }
 
+/* The log is appended to, and a symbolic link planted in its place (to
+ * make a root monitor write elsewhere) is refused, its target untouched. */
+static void test_log_refuses_a_symlink(void)
+{
+	g_autoptr(GError) gerr = NULL;
+	g_autofree char *dir = g_dir_make_tmp("test-monitor-log-XXXXXX", &gerr);
+	g_autofree char *log = g_build_filename(dir, "xlite-web.log", NULL);
+	g_autofree char *target = g_build_filename(dir, "target", NULL);
+	g_autofree char *link = g_build_filename(dir, "xlite-link.log", NULL);
+	g_autofree char *text = NULL;
+	char *err = NULL;
+	int fd;
+
+	g_assert_no_error(gerr);
+	fd = xlite_monitor_log_open(log, &err);
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(write(fd, "a\n", 2), ==, 2);
+	close(fd);
+	fd = xlite_monitor_log_open(log, &err);
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(write(fd, "b\n", 2), ==, 2);
+	close(fd);
+	g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+	g_assert_cmpstr(text, ==, "a\nb\n");
+
+	g_assert_true(g_file_set_contents(target, "kept", -1, NULL));
+	g_assert_cmpint(symlink(target, link), ==, 0);
+	g_assert_cmpint(xlite_monitor_log_open(link, &err), ==, -ELOOP);
+	g_assert_nonnull(strstr(err, "symbolic link"));
+	g_free(err);
+	g_free(text);
+	g_assert_true(g_file_get_contents(target, &text, NULL, NULL));
+	g_assert_cmpstr(text, ==, "kept");
+
+	/* nor anything but a regular file (here a device) */
+	g_assert_cmpint(xlite_monitor_log_open("/dev/null", &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "not a regular file"));
+	g_free(err);
+	g_unlink(link);
+	g_unlink(target);
+	g_unlink(log);
+	g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -179,5 +225,6 @@ int main(int argc, char **argv)
 	  &destroy_all);
 	T("crash-loop-stops-restarting", test_crash_loop_stops_restarting, &xl_defaults);
 #undef T
+	g_test_add_func("/monitor/log-refuses-a-symlink", test_log_refuses_a_symlink);
 	return g_test_run();
 }

@@ -1,0 +1,112 @@
+/* The host's configuration file (see hostconf.h). */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "libtool/util/fail.h"
+#include "libtool/util/hostconf.h"
+
+void xlite_hostconf_init(struct xlite_hostconf *hc)
+{
+	memset(hc, 0, sizeof(*hc));
+	hc->kcache_max = XLITE_HOSTCONF_KCACHE_MAX_DEFAULT;
+}
+
+int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "KMGT";
+	g_autofree char *digits = NULL;
+	const char *unit, *u;
+	guint64 v;
+	uint64_t scale = 1;
+
+	if (!s)
+		return -EINVAL;
+	unit = s + strspn(s, "0123456789");
+	if (unit == s)
+		return -EINVAL;
+	if (*unit) {
+		u = strchr(units, g_ascii_toupper(*unit));
+		if (!u || (unit[1] && g_ascii_strcasecmp(unit + 1, "iB") != 0))
+			return -EINVAL;
+		for (scale = 1024; u > units; u--)
+			scale *= 1024;
+	}
+	digits = g_strndup(s, (gsize)(unit - s));
+	if (!g_ascii_string_to_unsigned(digits, 10, 0, G_MAXUINT64, &v, NULL))
+		return -ERANGE;
+	if (v > UINT64_MAX / scale)
+		return -ERANGE;
+	*bytes = v * scale;
+	return 0;
+}
+
+static int set_size(void *field, const char *value)
+{
+	return xlite_hostconf_parse_size(value, field);
+}
+
+/* Every key the file may hold. */
+static const struct setting {
+	const char *group, *key;
+	size_t offset;
+	int (*set)(void *field, const char *value);
+	const char *expected;	/* for the error message */
+} settings[] = {
+	{ "kernel-cache", "max-size", offsetof(struct xlite_hostconf, kcache_max), set_size,
+	  "a size: a number of bytes, or a number with K, M, G or T" },
+};
+
+static const struct setting *find_setting(const char *group, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(settings); i++)
+		if (strcmp(settings[i].group, group) == 0 &&
+		    (!key || strcmp(settings[i].key, key) == 0))
+			return &settings[i];
+	return NULL;
+}
+
+int xlite_hostconf_load(struct xlite_hostconf *hc, const char *file, char **err)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_auto(GStrv) groups = NULL;
+	g_autoptr(GError) gerr = NULL;
+	struct xlite_hostconf next = *hc;
+	size_t g, k;
+
+	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, &gerr)) {
+		if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			return 0;
+		if (gerr->domain == G_FILE_ERROR)
+			return xlite_fail(err, gerr->code == G_FILE_ERROR_ACCES ? -EACCES : -EIO,
+					  "%s: %s", file, gerr->message);
+		return xlite_fail(err, -EINVAL, "%s: %s", file, gerr->message);
+	}
+	groups = g_key_file_get_groups(kf, NULL);
+	for (g = 0; groups[g]; g++) {
+		g_auto(GStrv) keys = NULL;
+
+		if (!find_setting(groups[g], NULL))
+			return xlite_fail(err, -EINVAL, "%s: unknown group [%s]", file, groups[g]);
+		keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+		for (k = 0; keys && keys[k]; k++) {
+			const struct setting *s = find_setting(groups[g], keys[k]);
+			g_autofree char *value = NULL;
+
+			if (!s)
+				return xlite_fail(err, -EINVAL, "%s: [%s] unknown key '%s'", file,
+						  groups[g], keys[k]);
+			value = g_key_file_get_string(kf, groups[g], keys[k], NULL);
+			if (!value || s->set((char *)&next + s->offset, g_strstrip(value)) < 0)
+				return xlite_fail(err, -EINVAL, "%s: [%s] %s: '%s' is not %s", file,
+						  groups[g], keys[k], value ? value : "",
+						  s->expected);
+		}
+	}
+	*hc = next;
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* The host's configuration, /etc/xlite/xlite.conf (a GKeyFile; see
+ * xlite.conf(5)): one struct with every setting at its default, and a
+ * loader that reads the file over the defaults. A missing file is the
+ * defaults; an unknown group or key, or a bad value, is an error naming
+ * the file, the group and the key. A new setting is a field here, its
+ * default in xlite_hostconf_init(), one row in hostconf.c's table and
+ * one entry in xl-lite/xlite.conf.5. */
+#ifndef XLITE_HOSTCONF_H
+#define XLITE_HOSTCONF_H
+
+#include <stdint.h>
+
+#ifdef XLITE_SYSCONFDIR
+#define XLITE_HOSTCONF_FILE XLITE_SYSCONFDIR "/xlite/xlite.conf"
+#endif
+#define XLITE_HOSTCONF_KCACHE_MAX_DEFAULT (512ull * 1024 * 1024)
+
+struct xlite_hostconf {
+	/* [kernel-cache] */
+	uint64_t kcache_max;	/* max-size, bytes; 0: no kernel cache */
+};
+
+/* Every setting at its default. Owns nothing: no dispose needed yet. */
+void xlite_hostconf_init(struct xlite_hostconf *hc);
+/* Reads FILE over HC's values. A missing FILE leaves them: 0. Else 0, or
+ * -EINVAL (a syntax error, an unknown group or key, a bad value) or
+ * -errno (unreadable), with *err (g_free) saying what and where; HC is
+ * then unchanged. */
+int xlite_hostconf_load(struct xlite_hostconf *hc, const char *file, char **err);
+/* A size: digits, optionally followed by K, M, G or T (powers of 1024,
+ * "KiB" ... "TiB" as well); no unit means bytes. 0, -EINVAL or -ERANGE. */
+int xlite_hostconf_parse_size(const char *s, uint64_t *bytes);
+
+#endif
