@@ -22,12 +22,12 @@ echo "a second kernel" >>"$W/vmlinuz2"
 key1=$(sha256sum "$W/vmlinuz1" | cut -d' ' -f1)
 key2=$(sha256sum "$W/vmlinuz2" | cut -d' ' -f1)
 
-# dom NAME KERNEL: a paused Linux guest of that kernel (never run).
+# dom NAME KERNEL [MIB]: a paused guest of that kernel (never run).
 dom() {
 	cat >"$W/$1.xml" <<EOF
 <domain type='xen'>
   <name>$1</name>
-  <memory unit='MiB'>160</memory>
+  <memory unit='MiB'>${3:-160}</memory>
   <os><type>linux</type><kernel>$2</kernel></os>
 </domain>
 EOF
@@ -35,14 +35,15 @@ EOF
 }
 entries() { (cd "$XLITE_KCACHE_DIR" 2>/dev/null && ls *.elf 2>/dev/null | tr '\n' ' '); }
 
-# create_destroy WHAT NAME KERNEL: create -p -v, keep its stderr, destroy.
+# create_destroy WHAT NAME KERNEL [MIB]: create -p -v, keep its stderr, destroy.
 create_destroy() {
-	check "$1" xlite create -p -v "$(dom "$2" "$3")"
+	check "$1" xlite create -p -v "$(dom "$2" "$3" "$4")"
 	cp "$LAB_TMP/out" "$W/create.out"
 	xlite destroy "$2" >/dev/null 2>&1
 }
 
 # ---- the bound -------------------------------------------------------------
+# (Two decompressions of the Linux kernel, the slow part: 20-30 s each.)
 create_destroy "create with kernel 1 (default max-size)" kc1 "$W/vmlinuz1"
 check_eq "kernel 1 is cached" "$key1.elf " "$(entries)"
 size=$(stat -c %s "$XLITE_KCACHE_DIR/$key1.elf")
@@ -54,42 +55,37 @@ check_eq "kernel 2 replaced kernel 1 (least recently used)" "$key2.elf " "$(entr
 create_destroy "create with kernel 2 again" kc2 "$W/vmlinuz2"
 check_match "kernel 2 came from the cache" "cached kernel" "$(cat "$W/create.out")"
 check_eq "a hit keeps its entry" "$key2.elf " "$(entries)"
-create_destroy "create with kernel 1 again" kc1 "$W/vmlinuz1"
-check_eq "kernel 1 back, kernel 2 out" "$key1.elf " "$(entries)"
-printf '[kernel-cache]\nmax-size = 0\n' >"$CONF"
-create_destroy "create with max-size 0" kc2 "$W/vmlinuz2"
-if grep -q "cached kernel" "$W/create.out"; then fail "max-size 0: no cache used"; else
-	pass "max-size 0: no cache used"; fi
-check_eq "max-size 0: nothing stored" "$key1.elf " "$(entries)"
 
 # ---- a bad xlite.conf --------------------------------------------------------
 printf '[kernel-cache]\nmax-size = 12X\n' >"$CONF"
 check_status "a bad max-size fails the create (exit 1)" 1 \
-	xlite create -p "$(dom kc3 "$W/vmlinuz1")"
+	xlite create -p "$(dom kc3 "$G/tiny.bin" 32)"
 check_match "the error names the file, the group and the key" \
 	"xlite: $CONF: \[kernel-cache\] max-size: '12X' is not a size" "$(cat "$LAB_TMP/out")"
 check_fails "no domain kc3 was made" xlite list kc3
 rm -f "$CONF"
 
 # ---- the directory's checks --------------------------------------------------
+# (The directory is checked before the kernel is looked at: the tiny
+# guest, an ELF that needs no cache, shows the warning.)
 chmod 0777 "$XLITE_KCACHE_DIR"
-create_destroy "create with a world-writable cache directory" kc1 "$W/vmlinuz1"
+create_destroy "create with a world-writable cache directory" kc1 "$G/tiny.bin" 32
 check_match "it warns and goes on without the cache" \
 	"warning: not using the kernel cache: $XLITE_KCACHE_DIR: writable by group or others \(mode 0777\)" \
 	"$(cat "$W/create.out")"
-if grep -q "cached kernel" "$W/create.out"; then fail "the entry there was not used"; else
-	pass "the entry there was not used"; fi
 chmod 0700 "$XLITE_KCACHE_DIR"
-create_destroy "create once the directory is private again" kc1 "$W/vmlinuz1"
+create_destroy "create once the directory is private again" kc2 "$W/vmlinuz2"
 check_match "the cache is used again" "cached kernel" "$(cat "$W/create.out")"
 
 # ---- the monitor's log -------------------------------------------------------
 : >"$W/target"
 ln -sf "$W/target" /var/log/xen/xlite-kcl.log
 check "create a domain whose monitor log is a symlink" \
-	xlite create -p "$(dom kcl "$W/vmlinuz1")"
+	xlite create -p "$(dom kcl "$G/tiny.bin" 32)"
 check "destroy it" xlite destroy kcl
-wait_for 10 sh -c "! pgrep -f 'xlite create -p $W/kcl.xml' >/dev/null"
+# its monitor (a fork of that create) has seen the destroy and left
+monitor_gone() { ! grep -qs "$W/kcl.xml" /proc/[0-9]*/cmdline; }
+wait_for 10 monitor_gone || echo "# the monitor of kcl is still there"
 check_eq "nothing was written through the symlink" "0" "$(stat -c %s "$W/target")"
 rm -f /var/log/xen/xlite-kcl.log
 
