@@ -3,28 +3,40 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "xl-lite/xlite.h"
+
+/* PREFIX before each line of the message: a failure and the failures of
+ * its rollback come as one message, a line each. */
+static void say_lines(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = g_strdup_vprintf(fmt, ap);
+	char **lines = g_strsplit(msg, "\n", 0);
+	unsigned int i;
+
+	for (i = 0; lines[i]; i++)
+		fprintf(stderr, "%s%s\n", prefix, lines[i]);
+	g_strfreev(lines);
+	g_free(msg);
+}
 
 void xlite_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("xlite: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say_lines("xlite: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void xlite_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("xlite: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say_lines("xlite: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int xlite_usage(const struct xlite_cmd *cmd)

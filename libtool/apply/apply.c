@@ -386,25 +386,79 @@ static int finish(struct apply *a)
 	return 0;
 }
 
-/* Undoes everything: the domain (with its memory, event channels and
- * vifs), then its xenstore subtrees, then the loop devices. */
+/* A domain Xen would not destroy keeps its host side (its backends may be
+ * serving these very loop devices): say what is left, touch nothing. */
+static void keep_host_side(struct apply *a, struct xlite_undo *u, int gone)
+{
+	GString *loops = g_string_new("");
+	size_t i;
+
+	for (i = 0; i < a->devs.n_disks; i++) {
+		struct xlite_disk_host *h = &a->devs.disks[i];
+
+		if (h->loop && h->path)
+			g_string_append_printf(loops, "%s%s", loops->len ? ", " : " ", h->path);
+		h->loop = false;	/* not ours to release any more */
+	}
+	xlite_undo_note(u, gone < 0 ? gone : -EBUSY,
+			"domain %u %s: its xenstore nodes and loop devices%s are left in place "
+			"(remove them once it is gone: xlite destroy %u)", a->domid,
+			gone < 0 ? "may still exist" : "still exists", loops->str, a->domid);
+	g_string_free(loops, TRUE);
+}
+
+/* Undoes everything: the domain (with its memory and event channels),
+ * then its xenstore subtrees, then the loop devices, and waits until
+ * blkback and netback let go of them. Every undo step that fails adds a
+ * line to the error; a domain that cannot be destroyed keeps its nodes
+ * and devices. */
 static void rollback(struct apply *a)
 {
 	struct xlite_hv *hv = a->hv;
+	struct xlite_release r;
+	struct xlite_undo u;
+	bool kept_vbd = false, kept_vif = false;
 	guint i;
+	int rc;
 
+	xlite_undo_begin(&u, a->err ? a->err : xlite_hv_error(hv));
+	xlite_release_init(&r);
 	if (a->domid != XLITE_DOMID_INVALID) {
-		if (hv->ops->domain_destroy(hv, a->domid) < 0 && a->err) {
-			char *e = g_strdup_printf("%s (and destroying the half-made domain %u "
-						  "failed: %s)", a->err, a->domid,
-						  xlite_hv_error(hv));
-			g_free(a->err);
-			a->err = e;
+		rc = hv->ops->domain_destroy(hv, a->domid);
+		if (rc < 0 && rc != -ESRCH) {
+			xlite_undo_failed(&u, hv, rc, "destroying the half-made domain %u",
+					  a->domid);
+			rc = xlite_domain_gone(hv, a->domid);
+			if (rc <= 0) {
+				keep_host_side(a, &u, rc);
+				goto out;
+			}
 		}
 	}
-	for (i = 0; i < a->xs_roots->len; i++)
-		hv->ops->xs_rm(hv, a->xs_roots->pdata[i]);
-	xlite_devices_release(hv, &a->devs);
+	for (i = 0; i < a->xs_roots->len; i++) {
+		const char *root = a->xs_roots->pdata[i];
+
+		rc = hv->ops->xs_rm(hv, root);
+		if (rc < 0) {
+			xlite_undo_failed(&u, hv, rc, "removing %s", root);
+			kept_vbd |= g_str_has_prefix(root, "/local/domain/0/backend/vbd/");
+			kept_vif |= g_str_has_prefix(root, "/local/domain/0/backend/vif/");
+		}
+	}
+	xlite_devices_release(hv, &a->devs, &r, &u);
+	/* A backend directory left in place keeps its devices: said above. */
+	if (kept_vbd)
+		xlite_release_forget_loops(&r);
+	if (a->domid != XLITE_DOMID_INVALID && !kept_vif)
+		for (i = 0; i < a->plan->n_nics; i++)
+			xlite_release_add_vif(&r, a->domid, a->plan->nics[i].devid);
+	rc = xlite_release_wait(hv, &r, 0);
+	if (rc < 0)
+		xlite_undo_failed(&u, hv, rc, "waiting for dom0 to let go of the devices");
+out:
+	xlite_release_dispose(&r);
+	g_free(a->err);
+	a->err = xlite_undo_end(&u);
 	g_ptr_array_set_size(a->res->loops, 0);
 	a->res->domid = XLITE_DOMID_INVALID;
 }

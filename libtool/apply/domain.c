@@ -1,5 +1,6 @@
 /* xlite domains at run time: lookup by name or id, names, teardown. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "libtool/parse/config.h"
 #include "libtool/apply/domain.h"
+#include "libtool/device/device.h"
 
 char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid)
 {
@@ -87,6 +89,7 @@ void xlite_domain_leftovers_init(struct xlite_domain_leftovers *l, uint32_t domi
 	l->domid = domid;
 	l->xs_paths = g_ptr_array_new_with_free_func(g_free);
 	l->loops = g_ptr_array_new_with_free_func(g_free);
+	l->vifs = g_array_new(FALSE, FALSE, sizeof(unsigned int));
 }
 
 void xlite_domain_leftovers_dispose(struct xlite_domain_leftovers *l)
@@ -95,7 +98,10 @@ void xlite_domain_leftovers_dispose(struct xlite_domain_leftovers *l)
 		g_ptr_array_free(l->xs_paths, TRUE);
 	if (l->loops)
 		g_ptr_array_free(l->loops, TRUE);
+	if (l->vifs)
+		g_array_free(l->vifs, TRUE);
 	l->xs_paths = l->loops = NULL;
+	l->vifs = NULL;
 }
 
 static bool has_str(GPtrArray *a, const char *s)
@@ -138,6 +144,36 @@ static bool vm_path_ok(const char *p)
 		return false;
 	u = p + 4;
 	return strlen(u) == 36 && strspn(u, "0123456789abcdefABCDEF-") == 36;
+}
+
+void xlite_domain_leftovers_add_vif(struct xlite_domain_leftovers *l, unsigned int devid)
+{
+	guint i;
+
+	for (i = 0; i < l->vifs->len; i++)
+		if (g_array_index(l->vifs, unsigned int, i) == devid)
+			return;
+	g_array_append_val(l->vifs, devid);
+}
+
+/* vifD.N of each vif backend: netback removes them after the domain and
+ * its backend directories are gone; destroy waits for that. */
+static void gather_vifs(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
+{
+	char base[64];
+	char **devs = NULL;
+	unsigned int i;
+
+	snprintf(base, sizeof(base), "/local/domain/0/backend/vif/%u", l->domid);
+	if (hv->ops->xs_directory(hv, base, &devs) < 0)
+		return;
+	for (i = 0; devs[i]; i++) {
+		const char *d = devs[i];
+
+		if (*d && strlen(d) <= 5 && strspn(d, "0123456789") == strlen(d))
+			xlite_domain_leftovers_add_vif(l, (unsigned int)strtoul(d, NULL, 10));
+	}
+	g_strfreev(devs);
 }
 
 /* xl's block script records the loop device it made for a file-backed disk
@@ -213,6 +249,8 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 			/* No vbd backends at all: nothing of xl's loops to read. */
 			if (strcmp(types[i], "vbd") == 0)
 				gather_vbd_loops(hv, l);
+			else if (strcmp(types[i], "vif") == 0)
+				gather_vifs(hv, l);
 		}
 		g_strfreev(types);
 	}
@@ -221,36 +259,111 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 	return 0;
 }
 
+int xlite_domain_gone(struct xlite_hv *hv, uint32_t domid)
+{
+	struct xlite_dominfo info;
+	int rc = hv->ops->domain_info(hv, domid, &info);
+
+	if (rc == -ESRCH)
+		return 1;
+	if (rc < 0)
+		return rc;
+	return info.dying ? 1 : 0;
+}
+
+/* One line of FAILED for a step that failed; *RC keeps the first error. */
+static void failed_step(GString *failed, int *rc, int one, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void failed_step(GString *failed, int *rc, int one, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*rc == 0)
+		*rc = one;
+	if (failed->len)
+		g_string_append_c(failed, '\n');
+	va_start(ap, fmt);
+	g_string_append_vprintf(failed, fmt, ap);
+	va_end(ap);
+}
+
 int xlite_domain_leftovers_release(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
 {
-	char first_err[XLITE_HV_ERR_MAX] = "";
+	GString *failed = g_string_new("");
+	struct xlite_release r;
+	bool kept_vbd = false, kept_vif = false;
 	guint i;
-	int rc = 0, r;
+	int rc = 0, one;
 
-	/* Backend directories first: the kernel backends let go of the loop
-	 * devices when their directories vanish. */
+	xlite_release_init(&r);
+	/* A domain that is still there keeps its host side: its backends
+	 * may be serving these very devices. */
+	one = xlite_domain_gone(hv, l->domid);
+	if (one < 0) {
+		failed_step(failed, &rc, one, "cannot tell whether domain %u is gone (%s): its "
+			    "xenstore nodes, loop devices and vifs are left in place", l->domid,
+			    xlite_hv_error(hv));
+		goto out;
+	}
+	if (one == 0) {
+		failed_step(failed, &rc, -EBUSY, "domain %u still exists: its xenstore nodes, "
+			    "loop devices and vifs are left in place", l->domid);
+		goto out;
+	}
+	/* Backend directories go with the paths: the kernel backends let go
+	 * of the loop devices and vifs when their directories vanish. */
 	for (i = 0; i < l->xs_paths->len; i++) {
-		r = hv->ops->xs_rm(hv, l->xs_paths->pdata[i]);
-		if (r < 0 && rc == 0) {
-			rc = r;
-			g_strlcpy(first_err, hv->err, sizeof(first_err));
+		const char *p = l->xs_paths->pdata[i];
+
+		one = hv->ops->xs_rm(hv, p);
+		if (one < 0) {
+			failed_step(failed, &rc, one, "removing %s: %s", p, xlite_hv_error(hv));
+			kept_vbd |= g_str_has_prefix(p, "/local/domain/0/backend/vbd/");
+			kept_vif |= g_str_has_prefix(p, "/local/domain/0/backend/vif/");
 		}
 	}
 	for (i = 0; i < l->loops->len; i++) {
-		r = hv->ops->loop_detach(hv, l->loops->pdata[i]);
-		if (r < 0 && r != -ENXIO && rc == 0) {
-			rc = r;
-			g_strlcpy(first_err, hv->err, sizeof(first_err));
-		}
+		const char *dev = l->loops->pdata[i];
+
+		one = xlite_release_loop(hv, &r, dev);
+		if (one < 0)
+			failed_step(failed, &rc, one, "releasing %s: %s", dev, xlite_hv_error(hv));
 	}
+	/* A backend directory left in place keeps its devices: said above,
+	 * no use waiting for them. */
+	if (kept_vbd)
+		xlite_release_forget_loops(&r);
+	for (i = 0; i < l->vifs->len && !kept_vif; i++)
+		xlite_release_add_vif(&r, l->domid, g_array_index(l->vifs, unsigned int, i));
+	one = xlite_release_wait(hv, &r, 0);
+	if (one < 0)
+		failed_step(failed, &rc, one, "%s", xlite_hv_error(hv));
+out:
 	if (rc < 0)
-		g_strlcpy(hv->err, first_err, sizeof(hv->err));
+		xlite_hv_fail(hv, rc, "%s", failed->str);
+	g_string_free(failed, TRUE);
+	xlite_release_dispose(&r);
 	return rc;
+}
+
+/* "PREFIX: " before each line of MSG. */
+static char *prefix_lines(const char *prefix, const char *msg)
+{
+	char **lines = g_strsplit(msg, "\n", 0);
+	GString *out = g_string_new("");
+	unsigned int i;
+
+	for (i = 0; lines[i]; i++)
+		g_string_append_printf(out, "%s%s: %s", i ? "\n" : "", prefix, lines[i]);
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
 }
 
 int xlite_domain_destroy(struct xlite_hv *hv, uint32_t domid, char **err)
 {
 	struct xlite_domain_leftovers l;
+	char *prefix;
 	int rc;
 
 	xlite_domain_leftovers_init(&l, domid);
@@ -258,12 +371,22 @@ int xlite_domain_destroy(struct xlite_hv *hv, uint32_t domid, char **err)
 	if (rc < 0)
 		goto out;
 	rc = hv->ops->domain_destroy(hv, domid);
-	if (rc < 0 && rc != -ESRCH)
+	if (rc < 0 && rc != -ESRCH) {
+		char *why = g_strdup(xlite_hv_error(hv));
+
+		/* Its xenstore nodes and devices stay with it. */
+		xlite_hv_fail(hv, rc, "%s; the domain, its xenstore nodes, loop devices and vifs "
+			      "are left as they are", why);
+		g_free(why);
 		goto out;
+	}
 	rc = xlite_domain_leftovers_release(hv, &l);
 out:
-	if (rc < 0)
-		*err = g_strdup_printf("destroying domain %u: %s", domid, xlite_hv_error(hv));
+	if (rc < 0) {
+		prefix = g_strdup_printf("destroying domain %u", domid);
+		*err = prefix_lines(prefix, xlite_hv_error(hv));
+		g_free(prefix);
+	}
 	xlite_domain_leftovers_dispose(&l);
 	return rc;
 }

@@ -33,6 +33,7 @@ struct xlite_domain_leftovers {
 	uint32_t domid;
 	GPtrArray *xs_paths;		/* subtrees to remove */
 	GPtrArray *loops;		/* "/dev/loopN" to release */
+	GArray *vifs;			/* of unsigned int: vifD.N to wait for */
 };
 
 void xlite_domain_leftovers_init(struct xlite_domain_leftovers *l, uint32_t domid);
@@ -41,16 +42,27 @@ void xlite_domain_leftovers_dispose(struct xlite_domain_leftovers *l);
 void xlite_domain_leftovers_add_path(struct xlite_domain_leftovers *l, const char *path);
 /* Adds DEV when it names a loop device ("/dev/loopN"), else ignores it. */
 bool xlite_domain_leftovers_add_loop(struct xlite_domain_leftovers *l, const char *dev);
+/* Adds vifD.DEVID to wait for (deduplicated). */
+void xlite_domain_leftovers_add_vif(struct xlite_domain_leftovers *l, unsigned int devid);
 /* Reads what domain DOMID owns from xenstore: /local/domain/D, its /vm
  * entry, every /local/domain/0/backend/TYPE/D, xl's /libxl/D, and the
  * loop devices recorded by xlite (or by xl's block script). Missing
  * nodes are not errors. */
 int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_leftovers *l);
-/* Removes the subtrees, then releases the loop devices. Keeps going after
- * a failure; returns the first error. */
+/* 1 when DOMID no longer exists (or is dying), 0 while it does, < 0 when
+ * that cannot be told. */
+int xlite_domain_gone(struct xlite_hv *hv, uint32_t domid);
+/* Only when the domain is gone (xlite_domain_gone), else -EBUSY and
+ * nothing is touched: removes the subtrees, releases the loop devices,
+ * then waits (XLITE_RELEASE_TIMEOUT_MS) until blkback let go of them and
+ * netback removed the vifs. Keeps going after a failure; returns the
+ * first, with hv->err saying what failed, one line for each step. */
 int xlite_domain_leftovers_release(struct xlite_hv *hv, struct xlite_domain_leftovers *l);
 
-/* Gathers, destroys the domain, then releases what it left behind. */
+/* Gathers, destroys the domain, then releases what it left behind and
+ * returns once dom0 let go of it. When Xen cannot destroy it, nothing else
+ * is touched. *err: one line per failed step, each "destroying domain D:
+ * ...". */
 int xlite_domain_destroy(struct xlite_hv *hv, uint32_t domid, char **err);
 /* Writes control/shutdown (REQ: "poweroff", "reboot"), as xl does for PV. */
 int xlite_domain_shutdown_request(struct xlite_hv *hv, uint32_t domid, const char *req,

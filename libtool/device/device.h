@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "libtool/parse/config.h"
 #include "libtool/hv/hv.h"
 #include "libtool/plan/plan.h"
@@ -105,9 +107,13 @@ int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
  * up, writes its backend hotplug-status=connected. */
 int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
 			     const char *bridge, int timeout_ms);
-/* Rollback: releases every loop device of DEVS; keeps going after a failure
- * and returns the first one. */
-int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs);
+struct xlite_release;
+struct xlite_undo;
+/* Rollback: releases every loop device of DEVS and adds it to R (for
+ * xlite_release_wait()); each one that fails is a line in U and stays
+ * DEVS' (a second call tries it again). Returns the first failure. */
+int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs,
+			  struct xlite_release *r, struct xlite_undo *u);
 
 /* ---- hotplug: one device of a running (or paused) domain -------------- */
 
@@ -136,7 +142,9 @@ int xlite_device_nic_attach_check(struct xlite_hv *hv, uint32_t domid,
 /* Graceful unplug of one device: backend online=0, state=5 (Closing); waits
  * (TIMEOUT_MS, <= 0: XLITE_DEVICE_TIMEOUT_MS) for the frontend to reach 6
  * (Closed) or vanish and the backend to reach 6; then removes the backend
- * and frontend directories and releases the loop device xlite made.
+ * and frontend directories, releases the loop device xlite made, and
+ * returns once blkback let go of it (or netback removed vifD.N):
+ * -ETIMEDOUT naming it after another TIMEOUT_MS.
  * -ENOENT when there is no such device; -ETIMEDOUT when the guest did not
  * let go (nodes left as they are) unless FORCE, which removes them anyway. */
 int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
@@ -190,14 +198,68 @@ int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 int xlite_nic_spec_parse(const char *const *words, size_t n_words,
 			 struct xlite_nic *nic, char **err);
 
+/* ---- teardown that checks itself ------------------------------------- */
+
+/* How long a teardown (destroy, detach, rollback) waits in all for dom0's
+ * backends to let go of its loop devices and vifs. */
+#define XLITE_RELEASE_TIMEOUT_MS 15000
+
+/* Rollback bookkeeping: the failure that started it, then one line per
+ * undo step that failed too ("rollback: WHAT: WHY"). */
+struct xlite_undo {
+	char *cause;
+	GString *lines;			/* each line starts with '\n' */
+	int rc;				/* the first undo failure, 0: none */
+};
+
+void xlite_undo_begin(struct xlite_undo *u, const char *cause);
+/* An undo step (WHAT, printf-style) failed with RC; hv->err says why. */
+void xlite_undo_failed(struct xlite_undo *u, struct xlite_hv *hv, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The same with the reason in the text. */
+void xlite_undo_note(struct xlite_undo *u, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The cause and every failed step, newline-separated (g_free); ends U. */
+char *xlite_undo_end(struct xlite_undo *u);
+/* xlite_undo_end() into hv->err; returns RC. */
+int xlite_undo_end_hv(struct xlite_undo *u, struct xlite_hv *hv, int rc);
+
+/* What a teardown waits for: loop devices to be free (or to serve another
+ * file) and vifs to be gone (so out of their bridges). */
+struct xlite_release {
+	GPtrArray *loops;		/* "/dev/loopN" */
+	GPtrArray *backings;		/* the file each served (same index) */
+	GPtrArray *ifnames;		/* "vifD.N" */
+};
+
+void xlite_release_init(struct xlite_release *r);
+void xlite_release_dispose(struct xlite_release *r);
+/* Releases loop device DEV (LOOP_CLR_FD: a device blkback still holds is
+ * cleared on its last close) and adds it to R. 0 also when it was free. */
+int xlite_release_loop(struct xlite_hv *hv, struct xlite_release *r, const char *dev);
+/* Adds DEV, which served BACKING, to wait for without releasing it. */
+void xlite_release_watch_loop(struct xlite_release *r, const char *dev, const char *backing);
+/* Waits for none of the loop devices added so far (their backend
+ * directories could not be removed, so blkback keeps them). */
+void xlite_release_forget_loops(struct xlite_release *r);
+/* Adds vifDOMID.DEVID to wait for. */
+void xlite_release_add_vif(struct xlite_release *r, uint32_t domid, unsigned int devid);
+/* Polls every 20 ms until each loop of R is free and each vif gone, at
+ * most TIMEOUT_MS (<= 0: XLITE_RELEASE_TIMEOUT_MS). -ETIMEDOUT with
+ * "dom0's backends still hold /dev/loop0 (serving F), vif5.0 (on bridge
+ * B) after 15.0 s". */
+int xlite_release_wait(struct xlite_hv *hv, struct xlite_release *r, int timeout_ms);
+
 /* ---- fault injection (tests, lab) -------------------------------------- */
 
 /* Makes the Nth call (default 1) of hv op OP fail with -ERRNO (default
- * EIO) from now on: SPEC "OP[:N[:ERRNO]]", OP one of loop_attach,
- * loop_detach, blockdev_stat, bridge_check, bridge_attach, xs_apply,
- * xs_write, xs_introduce, build_pv, domain_unpause. Works over any hv (the
- * real one in the lab: XLITE_FAULT in the CLI's environment); undone by
- * xlite_hv_dispose(). 0 or -EINVAL. */
+ * EIO) from now on: SPEC "OP[:N[:ERRNO]]", or up to 4 of them separated by
+ * ',' (each counting the calls of its own op: "build_pv:1,xs_rm:1" fails a
+ * step, then a step of its rollback), OP one of loop_attach, loop_detach,
+ * blockdev_stat, bridge_check, bridge_attach, xs_apply, xs_write,
+ * xs_introduce, build_pv, domain_unpause, xs_rm, domain_destroy. Works
+ * over any hv (the real one in the lab: XLITE_FAULT in the CLI's
+ * environment); undone by xlite_hv_dispose(). 0 or -EINVAL. */
 int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec);
 
 /* ---- XML: one <disk> or <interface> element --------------------------- */

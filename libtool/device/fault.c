@@ -1,5 +1,6 @@
 /* Fault injection over any hypervisor (the real one in the lab): the Nth
- * call of one host-device or xenstore op fails, so rollback can be proven
+ * call of one host-device, xenstore or domain op fails (or of several:
+ * "OP:N,OP:N" for a failure and then one of its rollback), so rollback can be proven
  * on real Xen at every device step (loop devices, bridges, nodes). The
  * wrapped ops call the originals with the same struct xlite_hv. */
 #include <errno.h>
@@ -12,12 +13,21 @@
 
 #include "libtool/device/device.h"
 
-struct faulty {
-	struct xlite_hv_ops ops;	/* first: hv->ops points here */
-	const struct xlite_hv_ops *orig;
+#define MAX_FAULTS 4
+
+/* One injected fault: the AT-th call of OP fails with -ERR. */
+struct fault {
 	char op[32];
 	unsigned long at, seen;
 	int err;
+};
+
+struct faulty {
+	struct xlite_hv_ops ops;	/* first: hv->ops points here */
+	const struct xlite_hv_ops *orig;
+	struct fault faults[MAX_FAULTS];
+	unsigned int n;
+	int err;			/* of the fault that tripped last */
 };
 
 static struct faulty *faulty_of(struct xlite_hv *hv)
@@ -25,15 +35,25 @@ static struct faulty *faulty_of(struct xlite_hv *hv)
 	return (struct faulty *)(void *)(uintptr_t)hv->ops;
 }
 
-/* Whether this call of OP is the one to fail (then hv->err says so). */
+/* Whether this call of OP is one to fail (then hv->err says so). Each
+ * fault counts the calls of its own op. */
 static bool trip(struct xlite_hv *hv, const char *op)
 {
 	struct faulty *f = faulty_of(hv);
+	bool tripped = false;
+	unsigned int i;
 
-	if (strcmp(f->op, op) != 0 || ++f->seen != f->at)
-		return false;
-	xlite_hv_fail(hv, -f->err, "%s: injected failure (XLITE_FAULT=%s:%lu)", op, op, f->at);
-	return true;
+	for (i = 0; i < f->n; i++) {
+		struct fault *t = &f->faults[i];
+
+		if (strcmp(t->op, op) != 0 || ++t->seen != t->at || tripped)
+			continue;
+		f->err = t->err;
+		xlite_hv_fail(hv, -t->err, "%s: injected failure (XLITE_FAULT %s:%lu)", op, op,
+			      t->at);
+		tripped = true;
+	}
+	return tripped;
 }
 
 /* Runs the original op with hv->ops as the implementation expects it. */
@@ -104,6 +124,17 @@ static int f_domain_unpause(struct xlite_hv *hv, uint32_t domid)
 	       CALL(hv, domain_unpause, domid);
 }
 
+static int f_xs_rm(struct xlite_hv *hv, const char *path)
+{
+	return trip(hv, "xs_rm") ? -faulty_of(hv)->err : CALL(hv, xs_rm, path);
+}
+
+static int f_domain_destroy(struct xlite_hv *hv, uint32_t domid)
+{
+	return trip(hv, "domain_destroy") ? -faulty_of(hv)->err :
+	       CALL(hv, domain_destroy, domid);
+}
+
 static void f_close(struct xlite_hv *hv)
 {
 	struct faulty *f = faulty_of(hv);
@@ -117,6 +148,7 @@ static void f_close(struct xlite_hv *hv)
 static const char *const wrappable[] = {
 	"loop_attach", "loop_detach", "blockdev_stat", "bridge_check", "bridge_attach",
 	"xs_apply", "xs_write", "xs_introduce", "build_pv", "domain_unpause",
+	"xs_rm", "domain_destroy",
 };
 
 /* Strict decimal in [1, MAX]. */
@@ -130,12 +162,12 @@ static bool number(const char *s, unsigned long max, unsigned long *out)
 	return *out >= 1 && *out <= max;
 }
 
-int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec)
+/* ONE, "OP[:N[:ERRNO]]", into T. */
+static int parse_one(struct xlite_hv *hv, const char *spec, const char *one, struct fault *t)
 {
-	char **parts = g_strsplit(spec, ":", 0);
+	char **parts = g_strsplit(one, ":", 0);
 	unsigned int n = g_strv_length(parts), i;
 	unsigned long at = 1, err = EIO;
-	struct faulty *f;
 	bool known = false;
 	int rc = 0;
 
@@ -143,7 +175,9 @@ int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec)
 		known |= strcmp(wrappable[i], parts[0]) == 0;
 	if (n < 1 || n > 3 || (n >= 2 && !number(parts[1], 1000000, &at)) ||
 	    (n == 3 && !number(parts[2], 4095, &err))) {
-		rc = xlite_hv_fail(hv, -EINVAL, "XLITE_FAULT=%s: expected OP[:N[:ERRNO]]", spec);
+		rc = xlite_hv_fail(hv, -EINVAL,
+				   "XLITE_FAULT=%s: expected OP[:N[:ERRNO]][,OP[:N[:ERRNO]]...]",
+				   spec);
 		goto out;
 	}
 	if (!known) {
@@ -151,12 +185,39 @@ int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec)
 				   spec, parts[0]);
 		goto out;
 	}
+	g_strlcpy(t->op, parts[0], sizeof(t->op));
+	t->at = at;
+	t->err = (int)err;
+out:
+	g_strfreev(parts);
+	return rc;
+}
+
+int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec)
+{
+	char **ones = g_strsplit(spec, ",", 0);
+	struct fault faults[MAX_FAULTS];
+	unsigned int n = g_strv_length(ones), i;
+	struct faulty *f;
+	int rc = 0;
+
+	memset(faults, 0, sizeof(faults));
+	if (n > MAX_FAULTS) {
+		rc = xlite_hv_fail(hv, -EINVAL, "XLITE_FAULT=%s: at most %d faults", spec,
+				   MAX_FAULTS);
+		goto out;
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = parse_one(hv, spec, ones[i], &faults[i]);
+	if (n == 0 && rc == 0)
+		rc = parse_one(hv, spec, "", &faults[0]);
+	if (rc < 0)
+		goto out;
 	f = g_new0(struct faulty, 1);
 	f->ops = *hv->ops;
 	f->orig = hv->ops;
-	g_strlcpy(f->op, parts[0], sizeof(f->op));
-	f->at = at;
-	f->err = (int)err;
+	memcpy(f->faults, faults, sizeof(faults));
+	f->n = n;
 	f->ops.loop_attach = f_loop_attach;
 	f->ops.loop_detach = f_loop_detach;
 	f->ops.blockdev_stat = f_blockdev_stat;
@@ -167,9 +228,11 @@ int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec)
 	f->ops.xs_introduce = f_xs_introduce;
 	f->ops.build_pv = f_build_pv;
 	f->ops.domain_unpause = f_domain_unpause;
+	f->ops.xs_rm = f_xs_rm;
+	f->ops.domain_destroy = f_domain_destroy;
 	f->ops.close = f_close;
 	hv->ops = &f->ops;
 out:
-	g_strfreev(parts);
+	g_strfreev(ones);
 	return rc;
 }

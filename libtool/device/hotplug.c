@@ -44,7 +44,11 @@ static int rm_backend(struct xlite_hv *hv, const char *be)
 	int rc;
 
 	rc = hv->ops->xs_rm(hv, be);
-	if (rc == 0 && hv->ops->xs_directory(hv, parent, &names) == 0 && !names[0])
+	if (rc == 0)
+		rc = hv->ops->xs_directory(hv, parent, &names);
+	if (rc == -ENOENT)
+		rc = 0;
+	else if (rc == 0 && !names[0])
 		rc = hv->ops->xs_rm(hv, parent);
 	g_strfreev(names);
 	g_free(parent);
@@ -112,11 +116,17 @@ int xlite_device_disk_attach(struct xlite_hv *hv, uint32_t domid,
 	rc = xlite_device_ops_apply(hv, &o);
 out:
 	if (rc < 0) {
-		char *why = g_strdup(xlite_hv_error(hv));
+		struct xlite_devices one = { &h, 1 };
+		struct xlite_release r;
+		struct xlite_undo u;
 
-		xlite_disk_host_release(hv, &h);
-		xlite_hv_fail(hv, rc, "%s", why);
-		g_free(why);
+		xlite_undo_begin(&u, xlite_hv_error(hv));
+		xlite_release_init(&r);
+		xlite_devices_release(hv, &one, &r, &u);
+		if (xlite_release_wait(hv, &r, 0) < 0)
+			xlite_undo_failed(&u, hv, -ETIMEDOUT, "releasing %s", h.path);
+		xlite_release_dispose(&r);
+		xlite_undo_end_hv(&u, hv, rc);
 	}
 	xlite_disk_host_dispose(&h);
 	xlite_device_ops_dispose(&o);
@@ -188,7 +198,7 @@ int xlite_device_nic_attach(struct xlite_hv *hv, uint32_t domid,
 {
 	struct xlite_device_ops o;
 	struct xlite_nic n = *nic;
-	char *fe = NULL, *be = NULL, *why;
+	char *fe = NULL, *be = NULL;
 	bool written = false;
 	int rc;
 
@@ -207,13 +217,27 @@ int xlite_device_nic_attach(struct xlite_hv *hv, uint32_t domid,
 	rc = xlite_device_vif_connect(hv, domid, *devid, nic->bridge, timeout_ms);
 out:
 	if (rc < 0 && written) {
+		struct xlite_release r;
+		struct xlite_undo u;
+		int one;
+
 		/* Removing the backend directory makes netback drop vifD.N,
-		 * and the bridge port with it. */
-		why = g_strdup(xlite_hv_error(hv));
-		rm_backend(hv, be);
-		hv->ops->xs_rm(hv, fe);
-		xlite_hv_fail(hv, rc, "%s", why);
-		g_free(why);
+		 * and the bridge port with it: wait for that too. */
+		xlite_undo_begin(&u, xlite_hv_error(hv));
+		xlite_release_init(&r);
+		one = rm_backend(hv, be);
+		if (one < 0)
+			xlite_undo_failed(&u, hv, one, "removing %s", be);
+		else	/* with its backend left, netback keeps it */
+			xlite_release_add_vif(&r, domid, *devid);
+		one = hv->ops->xs_rm(hv, fe);
+		if (one < 0)
+			xlite_undo_failed(&u, hv, one, "removing %s", fe);
+		one = xlite_release_wait(hv, &r, 0);
+		if (one < 0)
+			xlite_undo_failed(&u, hv, one, "removing vif%u.%u", domid, *devid);
+		xlite_release_dispose(&r);
+		xlite_undo_end_hv(&u, hv, rc);
 	}
 	xlite_device_ops_dispose(&o);
 	g_free(fe);
@@ -275,9 +299,11 @@ int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
 	char *be = xlite_device_backend(domid, kind, devid);
 	char *path = NULL, *loop = NULL;
 	struct xlite_device_ops o;
+	struct xlite_release r;
 	int fe_there, be_there, f, rc;
 
 	xlite_device_ops_init(&o);
+	xlite_release_init(&r);
 	if (timeout_ms <= 0)
 		timeout_ms = XLITE_DEVICE_TIMEOUT_MS;
 	fe_there = exists(hv, fe);
@@ -322,19 +348,33 @@ int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
 	rc = rm_backend(hv, be);
 	if (rc == 0)
 		rc = hv->ops->xs_rm(hv, fe);
-	if (rc < 0 || !loop)
-		goto out;
-	rc = xlite_device_loops_record(hv, domid, loop, false, &o);
-	if (rc == 0)
-		rc = xlite_device_ops_apply(hv, &o);
 	if (rc < 0)
 		goto out;
-	/* blkback may still hold it for a moment: the kernel then clears it
-	 * on the last close (LOOP_CLR_FD sets autoclear on a busy device). */
-	rc = hv->ops->loop_detach(hv, loop);
-	if (rc == -ENXIO)
-		rc = 0;
+	if (kind == XLITE_DEVICE_VIF)
+		xlite_release_add_vif(&r, domid, devid);
+	if (loop) {
+		rc = xlite_device_loops_record(hv, domid, loop, false, &o);
+		if (rc == 0)
+			rc = xlite_device_ops_apply(hv, &o);
+		if (rc < 0)
+			goto out;
+		/* blkback may still hold it for a moment: LOOP_CLR_FD then only
+		 * sets autoclear, and the kernel clears it on the last close. */
+		rc = xlite_release_loop(hv, &r, loop);
+		if (rc < 0)
+			goto out;
+	}
+	/* Return only once dom0 let go: the image may be reused at once. */
+	rc = xlite_release_wait(hv, &r, timeout_ms);
+	if (rc < 0) {
+		char *why = g_strdup(xlite_hv_error(hv));
+
+		rc = xlite_hv_fail(hv, rc, "domain %u's %s device %u is removed, but %s", domid,
+				   type, devid, why);
+		g_free(why);
+	}
 out:
+	xlite_release_dispose(&r);
 	xlite_device_ops_dispose(&o);
 	g_free(path);
 	g_free(loop);

@@ -10,6 +10,7 @@ libtool_libxlite_a_SOURCES += \
 	libtool/device/set.c \
 	libtool/device/nodes.c \
 	libtool/device/hotplug.c \
+	libtool/device/release.c \
 	libtool/device/list.c \
 	libtool/device/spec.c \
 	libtool/device/xml.c

@@ -14,6 +14,8 @@
 
 #include <linux/loop.h>
 
+#include <glib.h>
+
 #include "libtool/util/fail.h"
 #include "libtool/device/loopdev.h"
 
@@ -158,6 +160,43 @@ int xlite_loop_detach(const char *loop_path, char **err)
 		rc = xlite_fail(err, -errno, "releasing %s: %s", loop_path, strerror(errno));
 	close(lfd);
 	return rc;
+}
+
+int xlite_loop_backing(const char *loop_path, char **backing, char **err)
+{
+	const char *name = loop_path + strlen("/dev/");
+	char path[96], buf[4096];
+	ssize_t n;
+	int fd;
+
+	*err = NULL;
+	*backing = NULL;
+	if (!g_str_has_prefix(loop_path, "/dev/loop") || strchr(name, '/') || strlen(name) > 16)
+		return xlite_fail(err, -EINVAL, "'%s' is not a loop device", loop_path);
+	/* The loop/ directory exists only while the device is bound. */
+	snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return xlite_fail(err, -errno, "reading %s: %s", path, strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		int rc = -errno;
+
+		close(fd);
+		/* unbound between open and read */
+		if (rc == -ENXIO || rc == -ENOENT)
+			return 0;
+		return xlite_fail(err, rc, "reading %s: %s", path, strerror(-rc));
+	}
+	close(fd);
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	if (n > 0)
+		*backing = g_strdup(buf);
+	return 0;
 }
 
 int xlite_loop_find_by_backing(const char *backing, char **loop_path)

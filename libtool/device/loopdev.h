@@ -21,6 +21,12 @@ int xlite_loop_attach(const char *backing, bool readonly, char **loop_path,
  * releases it on last close. 0 (also when it was not attached), or -errno. */
 int xlite_loop_detach(const char *loop_path, char **err);
 
+/* The file LOOP_PATH serves now, from /sys/block/loopN/loop/backing_file:
+ * 0 with *backing (g_free), or 0 with NULL when the device is free. A
+ * device released while blkback holds it stays bound until its last
+ * close. -errno with *err otherwise. */
+int xlite_loop_backing(const char *loop_path, char **backing, char **err);
+
 /* Loop device backed by BACKING (by device and inode), for cleanup after a
  * crash: 0 and *loop_path (caller frees), or -ENOENT. */
 int xlite_loop_find_by_backing(const char *backing, char **loop_path);

@@ -80,11 +80,17 @@ int xlite_devices_prepare(struct xlite_hv *hv, const struct xlite_plan *plan,
 	}
 out:
 	if (rc < 0) {
-		char *why = g_strdup(xlite_hv_error(hv));
+		struct xlite_release r;
+		struct xlite_undo u;
 
-		xlite_devices_release(hv, devs);
-		xlite_hv_fail(hv, rc, "%s", why);	/* the cause, not the cleanup */
-		g_free(why);
+		/* The cause first, then each release that failed too. */
+		xlite_undo_begin(&u, xlite_hv_error(hv));
+		xlite_release_init(&r);
+		xlite_devices_release(hv, devs, &r, &u);
+		if (xlite_release_wait(hv, &r, 0) < 0)
+			xlite_undo_failed(&u, hv, -ETIMEDOUT, "releasing loop devices");
+		xlite_release_dispose(&r);
+		xlite_undo_end_hv(&u, hv, rc);
 	}
 	return rc;
 }
@@ -160,20 +166,25 @@ int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
 	return 0;
 }
 
-int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs)
+int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs,
+			  struct xlite_release *r, struct xlite_undo *u)
 {
-	char first[XLITE_HV_ERR_MAX] = "";
 	size_t i;
-	int rc = 0, r;
+	int rc = 0, one;
 
 	for (i = 0; i < devs->n_disks; i++) {
-		r = xlite_disk_host_release(hv, &devs->disks[i]);
-		if (r < 0 && rc == 0) {
-			rc = r;
-			g_strlcpy(first, hv->err, sizeof(first));
+		struct xlite_disk_host *h = &devs->disks[i];
+
+		if (!h->loop || !h->path)
+			continue;
+		one = xlite_release_loop(hv, r, h->path);
+		if (one < 0) {
+			xlite_undo_failed(u, hv, one, "releasing %s", h->path);
+			if (rc == 0)
+				rc = one;
+			continue;
 		}
+		h->loop = false;
 	}
-	if (rc < 0)
-		g_strlcpy(hv->err, first, sizeof(hv->err));
 	return rc;
 }

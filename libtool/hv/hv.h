@@ -16,7 +16,7 @@
 
 #include "libtool/plan/plan.h"
 
-#define XLITE_HV_ERR_MAX 512
+#define XLITE_HV_ERR_MAX 2048	/* a failure and its rollback's, a line each */
 #define XLITE_DOMID_INVALID 0x7ff4u	/* DOMID_INVALID */
 
 /* Shutdown reasons, as Xen numbers them (SHUTDOWN_* in sched.h). */
@@ -145,6 +145,16 @@ struct xlite_hv_ops {
 			     int timeout_ms);
 
 	void (*close)(struct xlite_hv *hv);
+
+	/* ---- teardown: has dom0 let go? (destroy, detach, rollback) ---- */
+	/* The file loop device DEV serves now: *backing (g_free), or NULL
+	 * when the device is free (LOOP_CLR_FD on a device blkback still
+	 * holds only sets autoclear: it stays bound until the last close). */
+	int (*loop_backing)(struct xlite_hv *hv, const char *dev, char **backing);
+	/* 1 while network interface IFNAME exists (*master: its bridge, or
+	 * NULL; g_free), 0 once it is gone (netback removes vifD.N some time
+	 * after the domain or its backend directory went). */
+	int (*netdev_exists)(struct xlite_hv *hv, const char *ifname, char **master);
 };
 
 struct xlite_hv {

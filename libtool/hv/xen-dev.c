@@ -1,6 +1,7 @@
 /* The real host-device ops: loop devices (loopdev.c), block device
  * numbers, bridges over rtnetlink (bridge.c). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libtool/device/bridge.h"
@@ -61,4 +62,31 @@ int xlite_hvx_bridge_attach(struct xlite_hv *hv, const char *bridge, const char 
 	if (rc == 0)
 		rc = xlite_bridge_attach(bridge, ifname, &err);
 	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_loop_backing(struct xlite_hv *hv, const char *dev, char **backing)
+{
+	char *err = NULL;
+	int rc = xlite_loop_backing(dev, backing, &err);
+
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_netdev_exists(struct xlite_hv *hv, const char *ifname, char **master)
+{
+	char *err = NULL, *br = NULL;
+	int rc = xlite_link_master(ifname, &br, &err);
+
+	*master = NULL;
+	if (rc == -ENODEV) {
+		free(err);
+		return 0;
+	}
+	if (rc == -ENOENT)
+		return 1;
+	if (rc < 0)
+		return take_err(hv, rc, err);
+	*master = g_strdup(br);
+	free(br);
+	return 1;
 }

@@ -368,6 +368,8 @@ static const struct xlite_hv_ops xen_ops = {
 	.bridge_check = xlite_hvx_bridge_check,
 	.bridge_attach = xlite_hvx_bridge_attach,
 	.close = xen_close,
+	.loop_backing = xlite_hvx_loop_backing,
+	.netdev_exists = xlite_hvx_netdev_exists,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

@@ -53,6 +53,8 @@ int xlite_hvx_blockdev_stat(struct xlite_hv *hv, const char *path,
 int xlite_hvx_bridge_check(struct xlite_hv *hv, const char *bridge);
 int xlite_hvx_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *ifname,
 			    int timeout_ms);
+int xlite_hvx_loop_backing(struct xlite_hv *hv, const char *dev, char **backing);
+int xlite_hvx_netdev_exists(struct xlite_hv *hv, const char *ifname, char **master);
 
 /* hv_xen_build.c: the PV image build (libxenguest), with the kernel cache. */
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);

@@ -23,6 +23,11 @@ static int fake_enter(struct xlite_hv *hv, const char *op)
 
 	f->n_ops++;
 	g_ptr_array_add(f->log, g_strdup(op));
+	if (f->fail_fired && f->fail2_op && strcmp(f->fail2_op, op) == 0 &&
+	    ++f->fail2_seen == f->fail2_at) {
+		f->fail2_fired = true;
+		return xlite_hv_fail(hv, -EIO, "%s: injected failure (the second)", op);
+	}
 	if (f->fail_at == 0)
 		return 0;
 	if (f->fail_op) {
@@ -34,6 +39,7 @@ static int fake_enter(struct xlite_hv *hv, const char *op)
 	}
 	if (!fail)
 		return 0;
+	f->fail_fired = true;
 	return xlite_hv_fail(hv, f->fail_errno ? f->fail_errno : -EIO,
 			     "%s: injected failure", op);
 }
@@ -261,6 +267,43 @@ static int fake_domain_unpause(struct xlite_hv *hv, uint32_t domid)
 	return 0;
 }
 
+static void free_linger(gpointer p)
+{
+	struct xlite_hv_fake_linger *l = p;
+
+	g_free(l->what);
+	g_free(l);
+}
+
+/* NAME (a loop device or a vif) lets go only after linger_polls probes. */
+static void linger(struct xlite_hv_fake *f, const char *name, const char *what)
+{
+	struct xlite_hv_fake_linger *l;
+
+	if (!f->linger_polls)
+		return;
+	if (!f->lingering)
+		f->lingering = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_linger);
+	l = g_new0(struct xlite_hv_fake_linger, 1);
+	l->what = g_strdup(what);
+	l->left = f->linger_polls;
+	g_hash_table_replace(f->lingering, g_strdup(name), l);
+}
+
+/* Whether NAME still lingers (one probe used up); *what its detail. */
+static bool lingers(struct xlite_hv_fake *f, const char *name, char **what)
+{
+	struct xlite_hv_fake_linger *l;
+
+	l = f->lingering ? g_hash_table_lookup(f->lingering, name) : NULL;
+	if (!l)
+		return false;
+	*what = g_strdup(l->what);
+	if (l->left != G_MAXUINT && --l->left == 0)
+		g_hash_table_remove(f->lingering, name);
+	return true;
+}
+
 static void drop_vif_ports(struct xlite_hv_fake *f, uint32_t domid)
 {
 	GHashTableIter it;
@@ -274,10 +317,12 @@ static void drop_vif_ports(struct xlite_hv_fake *f, uint32_t domid)
 		guint i = 0;
 
 		while (i < ports->len) {
-			if (g_str_has_prefix(ports->pdata[i], prefix))
+			if (g_str_has_prefix(ports->pdata[i], prefix)) {
+				linger(f, ports->pdata[i], key);
 				g_ptr_array_remove_index(ports, i);
-			else
+			} else {
 				i++;
+			}
 		}
 	}
 }
@@ -438,10 +483,12 @@ static void drop_vif_of_backend(struct xlite_hv_fake *f, const char *path)
 		guint i = 0;
 
 		while (i < ports->len) {
-			if (strcmp(ports->pdata[i], name) == 0)
+			if (strcmp(ports->pdata[i], name) == 0) {
+				linger(f, name, key);
 				g_ptr_array_remove_index(ports, i);
-			else
+			} else {
 				i++;
+			}
 		}
 	}
 }
@@ -539,10 +586,14 @@ static int fake_loop_attach(struct xlite_hv *hv, const char *file, bool readonly
 static int fake_loop_detach(struct xlite_hv *hv, const char *dev)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
+	const char *backing;
 	int rc = fake_enter(hv, "loop_detach");
 
 	if (rc)
 		return rc;
+	backing = g_hash_table_lookup(f->loops, dev);
+	if (backing)
+		linger(f, dev, backing);
 	if (!g_hash_table_remove(f->loops, dev))
 		return xlite_hv_fail(hv, -ENXIO, "%s: not attached", dev);
 	return 0;
@@ -589,6 +640,47 @@ static int fake_bridge_attach(struct xlite_hv *hv, const char *bridge, const cha
 	return 0;
 }
 
+static int fake_loop_backing(struct xlite_hv *hv, const char *dev, char **backing)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	const char *v;
+	int rc = fake_enter(hv, "loop_backing");
+
+	*backing = NULL;
+	if (rc)
+		return rc;
+	v = g_hash_table_lookup(f->loops, dev);
+	if (v)
+		*backing = g_strdup(v);
+	else
+		lingers(f, dev, backing);
+	return 0;
+}
+
+static int fake_netdev_exists(struct xlite_hv *hv, const char *ifname, char **master)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	GHashTableIter it;
+	gpointer key, val;
+	guint i;
+	int rc = fake_enter(hv, "netdev_exists");
+
+	*master = NULL;
+	if (rc)
+		return rc;
+	g_hash_table_iter_init(&it, f->bridges);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		GPtrArray *ports = val;
+
+		for (i = 0; i < ports->len; i++)
+			if (strcmp(ports->pdata[i], ifname) == 0) {
+				*master = g_strdup(key);
+				return 1;
+			}
+	}
+	return lingers(f, ifname, master) ? 1 : 0;
+}
+
 static void fake_close(struct xlite_hv *hv)
 {
 	(void)hv;	/* the test owns the fake */
@@ -624,6 +716,8 @@ static const struct xlite_hv_ops fake_ops = {
 	.bridge_check = fake_bridge_check,
 	.bridge_attach = fake_bridge_attach,
 	.close = fake_close,
+	.loop_backing = fake_loop_backing,
+	.netdev_exists = fake_netdev_exists,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -681,6 +775,8 @@ LOCKED(int, blockdev_stat, (struct xlite_hv *hv, const char *p, unsigned int *ma
 LOCKED(int, bridge_check, (struct xlite_hv *hv, const char *b), (hv, b))
 LOCKED(int, bridge_attach, (struct xlite_hv *hv, const char *b, const char *i, int t),
        (hv, b, i, t))
+LOCKED(int, loop_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d, b))
+LOCKED(int, netdev_exists, (struct xlite_hv *hv, const char *i, char **m), (hv, i, m))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -712,6 +808,8 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.bridge_check = locked_bridge_check,
 	.bridge_attach = locked_bridge_attach,
 	.close = fake_close,
+	.loop_backing = locked_loop_backing,
+	.netdev_exists = locked_netdev_exists,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
@@ -775,6 +873,8 @@ void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
 		g_hash_table_destroy(fake->bridges);
 	if (fake->log)
 		g_ptr_array_free(fake->log, TRUE);
+	if (fake->lingering)
+		g_hash_table_destroy(fake->lingering);
 	if (initialised)
 		g_mutex_clear(&fake->mutex);
 	memset(fake, 0, sizeof(*fake));
@@ -839,6 +939,11 @@ char *xlite_hv_fake_residue(const struct xlite_hv_fake *fake, GPtrArray *baselin
 		for (i = 0; i < ports->len; i++)
 			g_string_append_printf(out, "port %s on %s; ",
 					       (char *)ports->pdata[i], (char *)key);
+	}
+	if (fake->lingering) {
+		g_hash_table_iter_init(&it, fake->lingering);
+		while (g_hash_table_iter_next(&it, &key, &val))
+			g_string_append_printf(out, "held %s; ", (char *)key);
 	}
 	g_ptr_array_unref(paths);
 	return g_string_free(out, FALSE);

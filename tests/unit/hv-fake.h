@@ -35,6 +35,21 @@ struct xlite_hv_fake {
 	bool kernel_bad;		/* build_pv fails as for a non-ELF kernel */
 	GMutex mutex;			/* xlite_hv_fake_attach_locked: one op at a time */
 	unsigned int op_delay_us;	/* ... and a pause after each, to interleave */
+	/* A second fault, for rollback: once the first fired, the
+	 * fail2_at-th call of fail2_op fails too. */
+	const char *fail2_op;
+	unsigned long fail2_at, fail2_seen;
+	bool fail_fired, fail2_fired;
+	/* dom0's backends letting go late: a released loop device, or a vif
+	 * whose domain or backend went, still shows for this many probes
+	 * (loop_backing, netdev_exists); G_MAXUINT: for ever. */
+	unsigned int linger_polls;
+	GHashTable *lingering;		/* name -> struct xlite_hv_fake_linger */
+};
+
+struct xlite_hv_fake_linger {
+	char *what;			/* the loop's backing file, the vif's bridge */
+	unsigned int left;		/* probes to go */
 };
 
 /* A host with dom0 ("Domain-0" in xenstore) and bridge "xenbr0". */

@@ -497,6 +497,147 @@ static void test_failure_at_each_nic_attach_step_leaves_nothing(struct fx *f, gc
 	sweep(f, attach_nic);
 }
 
+/* How many times NEEDLE occurs in HAY. */
+static unsigned int count(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
+		n++;
+	return n;
+}
+
+/* Whether every entry of residue LEFT starts with one of PREFIXES
+ * ("node |port "). */
+static bool only(const char *left, const char *prefixes)
+{
+	char **items = g_strsplit(left, "; ", 0);
+	char **ok = g_strsplit(prefixes, "|", 0);
+	bool all = true;
+	unsigned int i, j;
+
+	for (i = 0; items[i]; i++) {
+		bool one = !*items[i];
+
+		for (j = 0; ok[j] && !one; j++)
+			one = *ok[j] && g_str_has_prefix(items[i], ok[j]);
+		all &= one;
+	}
+	g_strfreev(items);
+	g_strfreev(ok);
+	return all;
+}
+
+/* Double faults: each step of an attach fails, then each op its rollback
+ * uses fails as well. The attach fails; its error holds the step's
+ * failure and, when the undo op failed, one "rollback:" line for it; what
+ * is left is only what that undo step was to remove (a loop device not
+ * released, a node not removed). */
+static void sweep_double(struct fx *f, int (*attach)(struct fx *))
+{
+	static const struct {
+		const char *op, *left;	/* what its failure may leave */
+	} undo[] = {
+		/* a backend left in place keeps its vif on the bridge */
+		{ "loop_detach", "loop " }, { "loop_backing", "" }, { "xs_rm", "node |port " },
+		{ "xs_directory", "node " }, { "netdev_exists", "" },
+	};
+	unsigned long n, i, doubles = 0;
+	unsigned int k;
+
+	f->fake.n_ops = 0;
+	g_assert_cmpint(attach(f), ==, 0);
+	n = f->fake.n_ops;
+	for (i = 1; i <= n; i++) {
+		for (k = 0; k < G_N_ELEMENTS(undo); k++) {
+			struct fx g;
+			const char *msg;
+			char *left;
+			bool reported;
+			int rc;
+
+			fx_setup(&g, NULL);
+			g.fake.fail_at = g.fake.n_ops + i;
+			g.fake.fail2_op = undo[k].op;
+			g.fake.fail2_at = 1;
+			rc = attach(&g);
+			msg = xlite_hv_error(&g.hv);
+			g_test_message("step %lu, then %s: rc %d: %s", i, undo[k].op, rc, msg);
+			left = residue(&g);
+			g_test_message("left: %s", left);
+			if (rc == 0) {
+				g_free(left);
+				fx_teardown(&g, NULL);
+				continue;
+			}
+			/* A vif probe that fails once is tried again: no line. */
+			reported = g.fake.fail2_fired && strcmp(undo[k].op, "netdev_exists") != 0;
+			doubles += reported;
+			g_assert_cmpuint(count(msg, "injected failure"), ==, 1 + reported);
+			g_assert_cmpuint(count(msg, "\nrollback: "), ==, reported);
+			if (reported) {
+				g_assert_nonnull(strstr(msg, "(the second)"));
+				g_assert_true(only(left, undo[k].left));
+			} else {
+				g_assert_cmpstr(left, ==, "");
+			}
+			g_free(left);
+			fx_teardown(&g, NULL);
+		}
+	}
+	g_assert_cmpuint(doubles, >, 0);
+}
+
+static void test_double_fault_at_each_disk_attach_step_is_reported(struct fx *f,
+								    gconstpointer u)
+{
+	(void)u;
+	sweep_double(f, attach_disk);
+}
+
+static void test_double_fault_at_each_nic_attach_step_is_reported(struct fx *f,
+								   gconstpointer u)
+{
+	(void)u;
+	sweep_double(f, attach_nic);
+}
+
+/* blkback and netback let go late: unplug returns only once they did. */
+static void test_unplug_returns_once_dom0_let_go(struct fx *f, gconstpointer u)
+{
+	struct xlite_disk d = disk_of(f->img, "xvda", false);
+	char *left;
+
+	(void)u;
+	f->fake.linger_polls = 3;
+	g_assert_cmpint(xlite_device_disk_attach(&f->hv, f->domid, &d), ==, 0);
+	g_assert_cmpint(attach_nic(f), ==, 0);
+	g_assert_cmpint(xlite_device_unplug(&f->hv, f->domid, XLITE_DEVICE_VBD, 51712, 100,
+					    false), ==, 0);
+	g_assert_cmpint(xlite_device_unplug(&f->hv, f->domid, XLITE_DEVICE_VIF, 0, 100,
+					    false), ==, 0);
+	left = residue(f);
+	g_assert_cmpstr(left, ==, "");
+	g_free(left);
+}
+
+/* A loop device blkback never lets go: unplug fails, naming it. */
+static void test_unplug_names_a_device_dom0_still_holds(struct fx *f, gconstpointer u)
+{
+	struct xlite_disk d = disk_of(f->img, "xvda", false);
+	const char *msg;
+
+	(void)u;
+	f->fake.linger_polls = G_MAXUINT;
+	g_assert_cmpint(xlite_device_disk_attach(&f->hv, f->domid, &d), ==, 0);
+	g_assert_cmpint(xlite_device_unplug(&f->hv, f->domid, XLITE_DEVICE_VBD, 51712, 100,
+					    false), ==, -ETIMEDOUT);
+	msg = xlite_hv_error(&f->hv);
+	g_assert_nonnull(strstr(msg, "still hold /dev/loop0 (serving "));
+	g_assert_nonnull(strstr(msg, f->img));
+	g_hash_table_remove_all(f->fake.lingering);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -526,6 +667,12 @@ int main(int argc, char **argv)
 	    test_failure_at_each_disk_attach_step_leaves_nothing);
 	ADD("failure-at-each-nic-attach-step-leaves-nothing",
 	    test_failure_at_each_nic_attach_step_leaves_nothing);
+	ADD("double-fault-at-each-disk-attach-step-is-reported",
+	    test_double_fault_at_each_disk_attach_step_is_reported);
+	ADD("double-fault-at-each-nic-attach-step-is-reported",
+	    test_double_fault_at_each_nic_attach_step_is_reported);
+	ADD("unplug-returns-once-dom0-let-go", test_unplug_returns_once_dom0_let_go);
+	ADD("unplug-names-a-device-dom0-still-holds", test_unplug_names_a_device_dom0_still_holds);
 #undef ADD
 	return g_test_run();
 }
