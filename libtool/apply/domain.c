@@ -391,6 +391,85 @@ out:
 	return rc;
 }
 
+int xlite_domain_watch_devices(struct xlite_hv *hv, uint32_t domid, struct xlite_release *r)
+{
+	struct xlite_domain_leftovers l;
+	guint i;
+	int rc;
+
+	xlite_domain_leftovers_init(&l, domid);
+	rc = xlite_domain_leftovers_gather(hv, &l);
+	for (i = 0; rc == 0 && i < l.loops->len; i++) {
+		char *backing = NULL;
+
+		rc = hv->ops->loop_backing(hv, l.loops->pdata[i], &backing);
+		if (rc == 0 && backing)
+			xlite_release_watch_loop(r, l.loops->pdata[i], backing);
+		g_free(backing);
+	}
+	for (i = 0; rc == 0 && i < l.vifs->len; i++)
+		xlite_release_add_vif(r, domid, g_array_index(l.vifs, unsigned int, i));
+	xlite_domain_leftovers_dispose(&l);
+	return rc;
+}
+
+/* Drops from R the loop devices domain NAME (a new one, restarted by its
+ * monitor) records as its own: they serve it now. */
+static void forget_loops_of(struct xlite_hv *hv, const char *name, struct xlite_release *r)
+{
+	uint32_t now;
+	char path[96], *val = NULL, **devs;
+	guint i;
+
+	if (!name || xlite_domain_find(hv, name, &now) < 0)
+		return;
+	snprintf(path, sizeof(path), "/local/domain/%u/%s/loops", now, XLITE_XS_DIR);
+	if (hv->ops->xs_read(hv, path, &val) < 0)
+		return;
+	devs = g_strsplit(val, " ", 0);
+	i = 0;
+	while (i < r->loops->len) {
+		if (g_strv_contains((const char *const *)devs, r->loops->pdata[i])) {
+			g_ptr_array_remove_index(r->loops, i);
+			g_ptr_array_remove_index(r->backings, i);
+		} else {
+			i++;
+		}
+	}
+	g_strfreev(devs);
+	g_free(val);
+}
+
+int xlite_domain_settle(struct xlite_hv *hv, uint32_t domid, const char *name,
+			struct xlite_release *r, char **err)
+{
+	struct xlite_domain_leftovers l;
+	int rc;
+
+	xlite_domain_leftovers_init(&l, domid);
+	rc = xlite_domain_gone(hv, domid);
+	if (rc == 0)
+		rc = xlite_hv_fail(hv, -EBUSY, "domain %u still exists", domid);
+	/* Whoever ended it (its monitor, a destroy) cleaned up under the name
+	 * lock; without one, nobody did: what is left goes now. */
+	if (rc > 0)
+		rc = xlite_domain_leftovers_gather(hv, &l);
+	if (rc == 0 && (l.loops->len || l.vifs->len || l.xs_paths->len))
+		rc = xlite_domain_leftovers_release(hv, &l);
+	if (rc == 0) {
+		forget_loops_of(hv, name, r);
+		rc = xlite_release_wait(hv, r, 0);
+	}
+	if (rc < 0) {
+		char *prefix = g_strdup_printf("after domain %u", domid);
+
+		*err = prefix_lines(prefix, xlite_hv_error(hv));
+		g_free(prefix);
+	}
+	xlite_domain_leftovers_dispose(&l);
+	return rc;
+}
+
 int xlite_domain_shutdown_request(struct xlite_hv *hv, uint32_t domid, const char *req,
 				  char **err)
 {

@@ -67,6 +67,16 @@ int xlite_domain_destroy(struct xlite_hv *hv, uint32_t domid, char **err);
 /* Writes control/shutdown (REQ: "poweroff", "reboot"), as xl does for PV. */
 int xlite_domain_shutdown_request(struct xlite_hv *hv, uint32_t domid, const char *req,
 				  char **err);
+struct xlite_release;
+/* Adds to R what DOMID's backends use now (its loop devices with the file
+ * each serves, its vifs), to wait for once it is gone. */
+int xlite_domain_watch_devices(struct xlite_hv *hv, uint32_t domid, struct xlite_release *r);
+/* After DOMID went (shutdown -w; the caller holds the name lock, so its
+ * monitor is done): releases what nobody cleaned up, then waits until
+ * dom0 let go of R's devices, except loop devices a new domain called
+ * NAME (a restart) uses now. *err names what is still held. */
+int xlite_domain_settle(struct xlite_hv *hv, uint32_t domid, const char *name,
+			struct xlite_release *r, char **err);
 /* Polls until DOMID is gone (or dying); TIMEOUT_MS < 0 waits forever.
  * -ETIMEDOUT when it is still there. */
 int xlite_domain_wait_gone(struct xlite_hv *hv, uint32_t domid, int timeout_ms);

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "libtool/apply/domain.h"
+#include "libtool/device/device.h"
 #include "tests/unit/apply-fixture.h"
 
 #define UUID "6f1b2a3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
@@ -199,6 +200,204 @@ static void test_any_failing_step_leaves_nothing(struct fx *f, gconstpointer dev
 	(void)devices;
 }
 
+/* How many times NEEDLE occurs in HAY. */
+static unsigned int count(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
+		n++;
+	return n;
+}
+
+/* Whether op NAME ran among the first N ops of LOG. */
+static bool ran_before(GPtrArray *log, unsigned long n, const char *name)
+{
+	unsigned long i;
+
+	for (i = 0; i < n && i < log->len; i++)
+		if (strcmp(log->pdata[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Double faults: each step of a create fails, then each op of its rollback
+ * fails as well. The create fails; its error holds the step's failure and
+ * one "rollback:" line for the undo step that failed. When the domain
+ * could not be destroyed, nothing of its host side is touched (its nodes
+ * and loop devices stay, and xlite destroy then removes it all); else
+ * only what the failed undo step was to remove is left. */
+static void test_double_fault_at_any_step_is_reported(struct fx *f, gconstpointer devices)
+{
+	static const char *const undo[] = {
+		"domain_destroy", "xs_rm", "loop_detach", "loop_backing", "netdev_exists",
+	};
+	unsigned long n_ops, n, doubles = 0, kept = 0;
+	GPtrArray *ops;
+	unsigned int k;
+
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	n_ops = f->host.fake.n_ops;
+	ops = g_ptr_array_ref(f->host.fake.log);
+
+	for (n = 1; n <= n_ops; n++) {
+		for (k = 0; k < G_N_ELEMENTS(undo); k++) {
+			struct xlite_hv_fake fake;
+			struct xlite_hv hv;
+			struct xlite_apply_result res;
+			char *err = NULL, *residue, *err2 = NULL, path[64];
+			bool reported;
+			uint32_t domid;
+			int rc;
+
+			xlite_hv_fake_init(&fake);
+			xlite_hv_fake_attach(&hv, &fake);
+			fake.fail_at = n;
+			fake.fail2_op = undo[k];
+			fake.fail2_at = 1;
+			domid = fake.next_domid;
+			xlite_apply_result_init(&res);
+			rc = xlite_apply(&hv, &f->host.plan, &f->host.opts, &res, &err);
+			residue = xlite_hv_fake_residue(&fake, f->host.baseline);
+			g_test_message("op %lu (%s), then %s: %s", n, (char *)ops->pdata[n - 1],
+				       undo[k], err ? err : "ok");
+			if (rc == 0) {
+				g_assert_true(g_str_has_prefix(ops->pdata[n - 1], "xs_read"));
+				goto next;
+			}
+			/* A vif probe that fails once is tried again: no line. */
+			reported = fake.fail2_fired && strcmp(undo[k], "netdev_exists") != 0;
+			doubles += reported;
+			g_assert_cmpuint(count(err, "injected failure"), ==, 1 + reported);
+			g_assert_cmpuint(count(err, "\nrollback: "), ==,
+					 reported + (reported && strcmp(undo[k], "domain_destroy") == 0));
+			g_assert_cmpuint(res.domid, ==, XLITE_DOMID_INVALID);
+			if (!reported) {
+				g_assert_cmpstr(residue, ==, "");
+			} else if (strcmp(undo[k], "domain_destroy") == 0) {
+				/* Still there, with all it had. */
+				kept++;
+				g_assert_nonnull(xlite_hv_fake_dom(&fake, domid));
+				g_assert_nonnull(strstr(err, "still exists"));
+				g_assert_cmpuint(g_hash_table_size(fake.loops), ==,
+						 ran_before(ops, n - 1, "loop_attach") ? 1 : 0);
+				snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+				g_assert_true((g_tree_lookup(fake.xs, path) != NULL) ==
+					      ran_before(ops, n - 1, "xs_apply"));
+				/* Once it is written down, destroy takes it all. */
+				if (ran_before(ops, n - 1, "xs_apply")) {
+					g_free(residue);
+					g_assert_cmpint(xlite_domain_destroy(&hv, domid, &err2), ==, 0);
+					residue = xlite_hv_fake_residue(&fake, f->host.baseline);
+					g_assert_cmpstr(residue, ==, "");
+				}
+			} else {
+				g_assert_null(xlite_hv_fake_dom(&fake, domid));
+				g_assert_null(strstr(residue, "domain "));
+				g_assert_null(strstr(residue, "port "));
+				if (strcmp(undo[k], "loop_detach") == 0)
+					g_assert_null(strstr(residue, "node "));
+				else
+					g_assert_null(strstr(residue, "loop "));
+			}
+next:
+			g_free(residue);
+			g_free(err);
+			g_free(err2);
+			xlite_apply_result_dispose(&res);
+			xlite_hv_dispose(&hv);
+			xlite_hv_fake_dispose(&fake);
+		}
+	}
+	g_assert_cmpuint(doubles, >, n_ops);
+	g_assert_cmpuint(kept, >, 0);
+	g_ptr_array_unref(ops);
+	(void)devices;
+}
+
+/* blkback and netback let go some time after the domain went: destroy
+ * returns only once they did. */
+static void test_destroy_returns_once_dom0_let_go(struct fx *f, gconstpointer devices)
+{
+	char *err = NULL;
+
+	(void)devices;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	f->host.fake.linger_polls = 5;
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, f->res.domid, &err), ==, 0);
+	g_assert_null(err);
+	assert_nothing_left(&f->host);	/* "held ..." while they linger */
+}
+
+/* A device dom0 never lets go: the wait ends, naming each one held. */
+static void test_wait_names_what_dom0_still_holds(struct fx *f, gconstpointer devices)
+{
+	struct xlite_release r;
+	const char *msg;
+	char *vif;
+	gint64 t;
+
+	(void)devices;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	f->host.fake.linger_polls = G_MAXUINT;
+	xlite_release_init(&r);
+	g_assert_cmpint(xlite_release_loop(&f->host.hv, &r, "/dev/loop0"), ==, 0);
+	xlite_release_add_vif(&r, f->res.domid, 0);
+	g_assert_cmpint(f->host.hv.ops->domain_destroy(&f->host.hv, f->res.domid), ==, 0);
+	t = g_get_monotonic_time();
+	g_assert_cmpint(xlite_release_wait(&f->host.hv, &r, 200), ==, -ETIMEDOUT);
+	g_assert_cmpint(g_get_monotonic_time() - t, >=, 200 * 1000);
+	msg = xlite_hv_error(&f->host.hv);
+	g_assert_nonnull(strstr(msg, "/dev/loop0 (serving "));
+	g_assert_nonnull(strstr(msg, f->host.disk));
+	vif = g_strdup_printf("vif%u.0 (on bridge xenbr0)", f->res.domid);
+	g_assert_nonnull(strstr(msg, vif));
+	g_free(vif);
+	xlite_release_dispose(&r);
+}
+
+/* Destroy when Xen refuses: nothing else is touched, and it says so. */
+static void test_failed_destroy_leaves_the_domain_whole(struct fx *f, gconstpointer devices)
+{
+	char *err = NULL, *before, *after;
+
+	(void)devices;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	before = xlite_hv_fake_residue(&f->host.fake, f->host.baseline);
+	f->host.fake.fail_op = "domain_destroy";
+	f->host.fake.fail_at = 1;
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, f->res.domid, &err), ==, -EIO);
+	g_assert_nonnull(strstr(err, "left as they are"));
+	after = xlite_hv_fake_residue(&f->host.fake, f->host.baseline);
+	g_assert_cmpstr(before, ==, after);
+	g_free(before);
+	g_free(after);
+	g_free(err);
+}
+
+/* Each destroy step that fails is a line of its own; the others run. */
+static void test_destroy_reports_each_failed_step(struct fx *f, gconstpointer devices)
+{
+	char *err = NULL, **lines;
+
+	(void)devices;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	f->host.fake.fail_op = "xs_rm";	/* its first call, then loop_detach's */
+	f->host.fake.fail_at = 1;
+	f->host.fake.fail2_op = "loop_detach";
+	f->host.fake.fail2_at = 1;
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, f->res.domid, &err), ==, -EIO);
+	lines = g_strsplit(err, "\n", 0);
+	g_assert_cmpuint(g_strv_length(lines), ==, 2);
+	g_assert_true(g_str_has_prefix(lines[0], "destroying domain "));
+	g_assert_nonnull(strstr(lines[0], ": removing /"));
+	g_assert_true(g_str_has_prefix(lines[1], "destroying domain "));
+	g_assert_nonnull(strstr(lines[1], ": releasing /dev/loop0: loop_detach: injected"));
+	g_strfreev(lines);
+	g_free(err);
+	g_assert_null(xlite_hv_fake_dom(&f->host.fake, f->res.domid));
+}
+
 static void test_duplicate_name_is_refused(struct fx *f, gconstpointer unused)
 {
 	struct xlite_apply_result res2;
@@ -385,6 +584,16 @@ int main(int argc, char **argv)
 	  test_concurrent_creates_of_one_name_one_wins, NULL);
 	T("without-name-lock-both-creates-win", test_without_name_lock_both_creates_win, NULL);
 	T("destroy-removes-everything", test_destroy_removes_everything, &with_devices);
+	T("double-fault-at-any-step-is-reported", test_double_fault_at_any_step_is_reported,
+	  &with_devices);
+	T("destroy-returns-once-dom0-let-go", test_destroy_returns_once_dom0_let_go,
+	  &with_devices);
+	T("wait-names-what-dom0-still-holds", test_wait_names_what_dom0_still_holds,
+	  &with_devices);
+	T("failed-destroy-leaves-the-domain-whole", test_failed_destroy_leaves_the_domain_whole,
+	  &with_devices);
+	T("destroy-reports-each-failed-step", test_destroy_reports_each_failed_step,
+	  &with_devices);
 	T("lookup-by-name-and-id", test_lookup_by_name_and_id, NULL);
 	T("name-lock-excludes-a-second-holder", test_name_lock_excludes_a_second_holder, NULL);
 #undef T
