@@ -21,15 +21,20 @@ void xlite_undo_begin(struct xlite_undo *u, const char *cause)
 	u->rc = 0;
 }
 
+static void add_line(struct xlite_undo *u, int rc, const char *fmt, va_list ap)
+{
+	if (!u->rc)
+		u->rc = rc;
+	g_string_append(u->lines, "\nrollback: ");
+	g_string_append_vprintf(u->lines, fmt, ap);
+}
+
 void xlite_undo_failed(struct xlite_undo *u, struct xlite_hv *hv, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!u->rc)
-		u->rc = rc;
-	g_string_append(u->lines, "\nrollback: ");
 	va_start(ap, fmt);
-	g_string_append_vprintf(u->lines, fmt, ap);
+	add_line(u, rc, fmt, ap);
 	va_end(ap);
 	g_string_append_printf(u->lines, ": %s", xlite_hv_error(hv));
 }
@@ -38,11 +43,8 @@ void xlite_undo_note(struct xlite_undo *u, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!u->rc)
-		u->rc = rc;
-	g_string_append(u->lines, "\nrollback: ");
 	va_start(ap, fmt);
-	g_string_append_vprintf(u->lines, fmt, ap);
+	add_line(u, rc, fmt, ap);
 	va_end(ap);
 }
 

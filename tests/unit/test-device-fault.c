@@ -12,6 +12,14 @@
 #include "libtool/device/device.h"
 #include "tests/unit/hv-fake.h"
 
+/* A fake host whose HV has the faults of SPEC. */
+static void faulty_host(struct xlite_hv_fake *fake, struct xlite_hv *hv, const char *spec)
+{
+	xlite_hv_fake_init(fake);
+	xlite_hv_fake_attach(hv, fake);
+	g_assert_cmpint(xlite_hv_fault_wrap(hv, spec), ==, 0);
+}
+
 static void test_nth_call_of_the_op_fails_and_others_pass(void)
 {
 	struct xlite_hv_fake fake;
@@ -19,9 +27,7 @@ static void test_nth_call_of_the_op_fails_and_others_pass(void)
 	unsigned int maj, min;
 	char *dev = NULL;
 
-	xlite_hv_fake_init(&fake);
-	xlite_hv_fake_attach(&hv, &fake);
-	g_assert_cmpint(xlite_hv_fault_wrap(&hv, "loop_attach:2:16"), ==, 0);
+	faulty_host(&fake, &hv, "loop_attach:2:16");
 	g_assert_cmpint(hv.ops->loop_attach(&hv, "/a", false, &dev, &maj, &min), ==, 0);
 	g_assert_cmpstr(dev, ==, "/dev/loop0");
 	g_free(dev);
@@ -68,21 +74,15 @@ static void test_two_faults_each_count_their_own_op(void)
 {
 	struct xlite_hv_fake fake;
 	struct xlite_hv hv;
-	unsigned int maj, min;
-	char *dev = NULL;
 
-	xlite_hv_fake_init(&fake);
-	xlite_hv_fake_attach(&hv, &fake);
-	g_assert_cmpint(xlite_hv_fault_wrap(&hv, "loop_attach:2,loop_detach:1:16"), ==, 0);
-	g_assert_cmpint(hv.ops->loop_attach(&hv, "/a", false, &dev, &maj, &min), ==, 0);
-	g_assert_cmpint(hv.ops->loop_detach(&hv, dev), ==, -EBUSY);
-	g_assert_nonnull(strstr(xlite_hv_error(&hv), "loop_detach: injected failure"));
-	g_assert_cmpint(hv.ops->loop_detach(&hv, dev), ==, 0);
-	g_free(dev);
-	dev = NULL;
-	g_assert_cmpint(hv.ops->loop_attach(&hv, "/b", false, &dev, &maj, &min), ==, -EIO);
-	g_assert_nonnull(strstr(xlite_hv_error(&hv), "loop_attach: injected failure"));
-	g_assert_null(dev);
+	faulty_host(&fake, &hv, "bridge_check:2,xs_write:1:13");
+	g_assert_cmpint(hv.ops->bridge_check(&hv, "xenbr0"), ==, 0);
+	g_assert_cmpint(hv.ops->xs_write(&hv, "/x", "1"), ==, -EACCES);
+	g_assert_nonnull(strstr(xlite_hv_error(&hv), "xs_write: injected failure"));
+	g_assert_cmpint(hv.ops->xs_write(&hv, "/x", "2"), ==, 0);
+	g_assert_cmpint(hv.ops->bridge_check(&hv, "xenbr0"), ==, -EIO);
+	g_assert_nonnull(strstr(xlite_hv_error(&hv), "bridge_check: injected failure"));
+	g_assert_cmpstr(g_tree_lookup(fake.xs, "/x"), ==, "2");
 	xlite_hv_dispose(&hv);
 	xlite_hv_fake_dispose(&fake);
 }
@@ -95,9 +95,7 @@ static void test_rollback_ops_can_fail_on_demand(void)
 	struct xlite_hv hv;
 	uint32_t domid;
 
-	xlite_hv_fake_init(&fake);
-	xlite_hv_fake_attach(&hv, &fake);
-	g_assert_cmpint(xlite_hv_fault_wrap(&hv, "domain_destroy:1,xs_rm:1"), ==, 0);
+	faulty_host(&fake, &hv, "domain_destroy:1,xs_rm:1");
 	g_assert_cmpint(hv.ops->domain_create(&hv, &c, &domid), ==, 0);
 	g_assert_cmpint(hv.ops->domain_destroy(&hv, domid), ==, -EIO);
 	g_assert_nonnull(xlite_hv_fake_dom(&fake, domid));

@@ -612,9 +612,9 @@ static void test_unplug_returns_once_dom0_let_go(struct fx *f, gconstpointer u)
 	f->fake.linger_polls = 3;
 	g_assert_cmpint(xlite_device_disk_attach(&f->hv, f->domid, &d), ==, 0);
 	g_assert_cmpint(attach_nic(f), ==, 0);
-	g_assert_cmpint(xlite_device_unplug(&f->hv, f->domid, XLITE_DEVICE_VBD, 51712, 100,
+	g_assert_cmpint(xlite_device_unplug(&f->hv, f->domid, XLITE_DEVICE_VBD, 51712, 5000,
 					    false), ==, 0);
-	g_assert_cmpint(xlite_device_unplug(&f->hv, f->domid, XLITE_DEVICE_VIF, 0, 100,
+	g_assert_cmpint(xlite_device_unplug(&f->hv, f->domid, XLITE_DEVICE_VIF, 0, 5000,
 					    false), ==, 0);
 	left = residue(f);
 	g_assert_cmpstr(left, ==, "");

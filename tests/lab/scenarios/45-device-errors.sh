@@ -61,6 +61,26 @@ refused() {
 	check_eq "$_what: nothing left" "$_before" "$(state)"
 }
 
+state_is() { [ "$(state)" = "$1" ]; }
+
+# double WHAT SPEC STEP-PATTERN UNDO-PATTERN CMD...: with XLITE_FAULT=SPEC
+# (a step fails, then a step of its rollback), CMD exits 1 and says both,
+# one "xlite: " line each: the step's failure, then "xlite: rollback: ..."
+# matching UNDO-PATTERN. What it leaves is then in $LAB_TMP/err for the
+# caller to check and clean up.
+double() {
+	_what=$1; _spec=$2; _step=$3; _undo=$4; shift 4
+	env XLITE_FAULT="$_spec" "$@" >"$LAB_TMP/err" 2>&1
+	_rc=$?
+	sed 's/^/#   /' "$LAB_TMP/err" | head -6
+	check_eq "$_what: exit 1" 1 "$_rc"
+	check_match "$_what: the step's failure" "^xlite: .*$_step.*injected" "$(cat "$LAB_TMP/err")"
+	check_match "$_what: the rollback's failure, a line of its own" \
+		"^xlite: rollback: $_undo.*injected" "$(cat "$LAB_TMP/err")"
+	check_eq "$_what: every line is an xlite: line" "" \
+		"$(grep -v '^xlite: ' "$LAB_TMP/err")"
+}
+
 BASE=$(state)
 
 # ---- create: bad sources, targets, bridges --------------------------------
@@ -89,6 +109,39 @@ for spec in loop_attach:1 loop_attach:2 bridge_check:1 build_pv:1 xs_apply:1 \
 	xs_introduce:1 bridge_attach:1 xs_write:1 domain_unpause:1; do
 	refused "create, $spec fails" "injected" env XLITE_FAULT=$spec xlite create "$FULL"
 done
+# ---- create: a step fails, then a step of its rollback (double faults) -------
+# The half-made domain's xenstore directory cannot be removed: said, the
+# rest is undone (backends, loop devices, vif).
+double "create, xs_introduce then xs_rm fail" xs_introduce:1,xs_rm:1 xs_introduce \
+	"removing /local/domain/[0-9]+" xlite create "$FULL"
+D=$(sed -n 's|^xlite: rollback: removing /local/domain/\([0-9]*\):.*|\1|p' "$LAB_TMP/err")
+check_match "the domain directory left is named" "^[0-9]+\$" "$D"
+check_fails "the half-made domain is gone" xl domid f1
+check "that directory is there, as said" xenstore-read /local/domain/$D/name
+xenstore-rm /local/domain/$D
+check_eq "nothing else left" "$BASE" "$(state)"
+# A loop device cannot be released: said and named; the rest is undone.
+double "create, bridge_attach then loop_detach fail" bridge_attach:1,loop_detach:1 \
+	bridge_attach "releasing /dev/loop[0-9]+" xlite create "$FULL"
+L=$(sed -n 's|^xlite: rollback: releasing \(/dev/loop[0-9]*\):.*|\1|p' "$LAB_TMP/err")
+check_match "the loop device it names still serves the disk" "^$IMG/ok2?\.img" \
+	"$(cat /sys/block/${L#/dev/}/loop/backing_file 2>/dev/null)"
+check "release it by hand" losetup -d "$L"
+# (blkback may hold it a moment more: then the kernel clears it on close)
+check "nothing else left" wait_for 10 state_is "$BASE"
+# Xen will not destroy the half-made domain: its host side stays whole
+# (nodes, loop devices, vif), and xlite destroy removes it all later.
+double "create, xs_introduce then domain_destroy fail" xs_introduce:1,domain_destroy:1 \
+	xs_introduce "destroying the half-made domain [0-9]+" xlite create "$FULL"
+check_match "and says it is left in place" "still exists.*left in place" "$(cat "$LAB_TMP/err")"
+D=$(xl domid f1 2>/dev/null)
+check_match "the domain is still there" "^[0-9]+\$" "$D"
+check "its xenstore directory is kept" xenstore-read /local/domain/$D/name
+check "its vbd backends are kept" xenstore-ls /local/domain/0/backend/vbd/$D
+check_eq "its two loop devices are kept" 2 "$(state | grep -c "^$IMG/")"
+check "xlite destroy removes it" xlite destroy "$D"
+check_eq "nothing left after that destroy" "$BASE" "$(state)"
+
 check "the same create works without a fault" xlite create "$FULL"
 check "destroy it" xlite destroy f1
 check_eq "nothing left after that destroy" "$BASE" "$(state)"
@@ -138,6 +191,15 @@ for spec in loop_attach:1 xs_apply:1; do
 	refused "block-attach, $spec fails" "injected" \
 		env XLITE_FAULT=$spec xlite block-attach h1 "$IMG/ok2.img,,xvdb"
 done
+# A hotplug whose rollback fails too: said, and the loop device named.
+_before=$(state)
+double "block-attach, xs_apply then loop_detach fail" xs_apply:1,loop_detach:1 xs_apply \
+	"releasing /dev/loop[0-9]+" xlite block-attach h1 "$IMG/ok2.img,,xvdb"
+L=$(sed -n 's|^xlite: rollback: releasing \(/dev/loop[0-9]*\):.*|\1|p' "$LAB_TMP/err")
+check_match "the loop device it names still serves the disk" "^$IMG/ok2\.img" \
+	"$(cat /sys/block/${L#/dev/}/loop/backing_file 2>/dev/null)"
+check "release it by hand" losetup -d "$L"
+check "nothing else left" wait_for 10 state_is "$_before"
 for spec in bridge_check:1 xs_apply:1 bridge_attach:1 xs_write:1; do
 	refused "network-attach, $spec fails" "injected" \
 		env XLITE_FAULT=$spec xlite network-attach h1 bridge=$BR
