@@ -2,7 +2,8 @@
 # and a vif (netback, bridge) set up by xlite itself, at create and by
 # hotplug; the guest reads and writes its disks, cannot write a read-only
 # one nor its own backend nodes, pings dom0 over a bridge; detach and
-# destroy leave no loop device, vif or xenstore node.
+# destroy leave no loop device, vif or xenstore node, checked right after
+# they return (no sleep, no retry: the image may be reused at once).
 . "$(dirname "$0")/lib.sh"
 
 IMG=/tmp/xlite-dev
@@ -139,6 +140,7 @@ check_match "guest pinged dom0 over the hotplugged vif" "P=0" "$LOG"
 check "dom0 pings the guest" ping -c 3 -W 5 169.254.0.3
 check_match "block-list shows both disks" "xvdb +r" "$(xlite block-list dv2)"
 check "block-detach by number" xlite block-detach dv2 51712
+check "hp.img's loop device is free right after block-detach" no_loop_of "$IMG/hp.img"
 check "guest saw xvda go" wait_for 30 guest_has dv2 XVDAGONE
 check "block-detach xvdb" xlite block-detach dv2 xvdb
 check "network-detach by MAC" xlite network-detach dv2 00:16:3e:00:00:42
