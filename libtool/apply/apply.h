@@ -8,7 +8,10 @@
  *   bridges, hotplug-status -> scheduler weight/cap -> unpause (unless
  *   paused was asked).
  * Rollback: destroy the domain (its event channels and memory go with it),
- * remove every xenstore subtree written, release the loop devices.
+ * remove every xenstore subtree written, release the loop devices, wait
+ * until blkback and netback let go of them. Each undo step that fails adds
+ * a line ("rollback: ...") to the error; a domain Xen will not destroy
+ * keeps its xenstore nodes and loop devices.
  */
 #ifndef XLITE_APPLY_H
 #define XLITE_APPLY_H

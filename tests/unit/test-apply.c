@@ -398,6 +398,35 @@ static void test_destroy_reports_each_failed_step(struct fx *f, gconstpointer de
 	g_assert_null(xlite_hv_fake_dom(&f->host.fake, f->res.domid));
 }
 
+/* shutdown -w: once the domain is gone, what nobody cleaned up goes, and
+ * the wait covers the devices its backends used; while it runs, nothing
+ * is touched. */
+static void test_settle_after_shutdown_cleans_up_and_waits(struct fx *f, gconstpointer devices)
+{
+	struct xlite_release r;
+	char *err = NULL;
+
+	(void)devices;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	xlite_release_init(&r);
+	g_assert_cmpint(xlite_domain_watch_devices(&f->host.hv, f->res.domid, &r), ==, 0);
+	g_assert_cmpuint(r.loops->len, ==, 1);
+	g_assert_cmpuint(r.ifnames->len, ==, 1);
+	g_assert_cmpint(xlite_domain_settle(&f->host.hv, f->res.domid, "guest", &r, &err), ==,
+			-EBUSY);
+	g_assert_nonnull(strstr(err, "still exists"));
+	g_clear_pointer(&err, g_free);
+	/* It powers off; no monitor cleans up after it. */
+	f->host.fake.linger_polls = 4;
+	g_assert_cmpint(f->host.hv.ops->domain_destroy(&f->host.hv, f->res.domid), ==, 0);
+	g_assert_cmpint(xlite_domain_settle(&f->host.hv, f->res.domid, "guest", &r, &err), ==, 0);
+	g_assert_null(err);
+	xlite_release_dispose(&r);
+	/* /vm/UUID is its monitor's to remove (the name may come back). */
+	g_assert_cmpint(f->host.hv.ops->xs_rm(&f->host.hv, "/vm/" UUID), ==, 0);
+	assert_nothing_left(&f->host);
+}
+
 static void test_duplicate_name_is_refused(struct fx *f, gconstpointer unused)
 {
 	struct xlite_apply_result res2;
@@ -594,6 +623,8 @@ int main(int argc, char **argv)
 	  &with_devices);
 	T("destroy-reports-each-failed-step", test_destroy_reports_each_failed_step,
 	  &with_devices);
+	T("settle-after-shutdown-cleans-up-and-waits",
+	  test_settle_after_shutdown_cleans_up_and_waits, &with_devices);
 	T("lookup-by-name-and-id", test_lookup_by_name_and_id, NULL);
 	T("name-lock-excludes-a-second-holder", test_name_lock_excludes_a_second_holder, NULL);
 #undef T
