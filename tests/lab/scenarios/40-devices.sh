@@ -156,5 +156,19 @@ check_eq "no loop device left after destroy" "" "$(our_loops)"
 check_eq "no vif left after destroy" "" "$(vifs_of "$D")"
 check_fails "no backend left after destroy" xenstore-ls /local/domain/0/backend/vbd/$D
 
+# ---- shutdown -w with devices: returns once dom0 let go ----------------------
+guest_xml "$IMG/dv3.xml" dv3 160 "" disk="$IMG/rw.img:xvda" bridge="$BR" <<'EOF'
+echo dv3 up
+EOF
+vbd_connected() { [ "$(xenstore-read /local/domain/0/backend/vbd/$1/51712/state)" = 4 ]; }
+check "create a guest with a disk and a vif" xlite create "$IMG/dv3.xml"
+D=$(xl domid dv3 2>/dev/null)
+check "the guest is up" wait_for 180 guest_has dv3 "xlite-guest: ready"
+check "the guest connected xvda" wait_for 60 vbd_connected "$D"
+check "shutdown -w" xlite shutdown -w --timeout 120 dv3
+check_eq "no loop device left right after shutdown -w" "" "$(our_loops)"
+check_eq "no vif left right after shutdown -w" "" "$(vifs_of "$D")"
+check_fails "no vbd backend left after shutdown -w" xenstore-ls /local/domain/0/backend/vbd/$D
+
 rm -rf "$IMG"
 finish
