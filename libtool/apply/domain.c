@@ -51,6 +51,29 @@ out:
 	return rc;
 }
 
+int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t except,
+			   uint32_t *domid)
+{
+	struct xlite_dominfo *infos = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	rc = hv->ops->domain_list(hv, &infos, &n);
+	if (rc < 0)
+		goto out;
+	rc = -ESRCH;
+	for (i = 0; i < n && rc == -ESRCH; i++) {
+		if (infos[i].dying || infos[i].domid == except ||
+		    memcmp(infos[i].uuid, uuid, 16) != 0)
+			continue;
+		*domid = infos[i].domid;
+		rc = 0;
+	}
+out:
+	g_free(infos);
+	return rc;
+}
+
 bool xlite_domid_parse(const char *s, uint32_t *domid)
 {
 	unsigned long v;
@@ -140,6 +163,23 @@ static bool vm_path_ok(const char *p)
 	return strlen(u) == 36 && strspn(u, "0123456789abcdefABCDEF-") == 36;
 }
 
+/* Whether a live domain other than SELF has the uuid of VM_PATH ("/vm/UUID")
+ * as its handle: xl and xlite both name a domain's /vm entry after it, so
+ * that domain's entry is VM_PATH too and must stay. When Xen cannot be
+ * asked, the entry stays as well: a stale /vm entry is harmless, a live
+ * one removed is not. */
+static bool vm_used_by_other(struct xlite_hv *hv, const char *vm_path, uint32_t self)
+{
+	uint8_t uuid[16];
+	uint32_t other;
+	int rc;
+
+	if (xlite_uuid_parse(vm_path + 4, uuid) < 0)
+		return false;
+	rc = xlite_domain_find_uuid(hv, uuid, self, &other);
+	return rc != -ESRCH;
+}
+
 /* xl's block script records the loop device it made for a file-backed disk
  * as physical-device-path, with params the file: release those too. */
 static void gather_vbd_loops(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
@@ -191,7 +231,7 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", l->domid);
 	if (hv->ops->xs_read(hv, path, &val) == 0) {
-		if (vm_path_ok(val))
+		if (vm_path_ok(val) && !vm_used_by_other(hv, val, l->domid))
 			xlite_domain_leftovers_add_path(l, val);
 		g_free(val);
 	} else if (hv->ops->domain_info(hv, l->domid, &info) == 0) {
@@ -199,7 +239,8 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 
 		xlite_uuid_format(info.uuid, uuid);
 		snprintf(path, sizeof(path), "/vm/%s", uuid);
-		if (strcmp(uuid, "00000000-0000-0000-0000-000000000000") != 0)
+		if (strcmp(uuid, "00000000-0000-0000-0000-000000000000") != 0 &&
+		    !vm_used_by_other(hv, path, l->domid))
 			xlite_domain_leftovers_add_path(l, path);
 	}
 

@@ -7,6 +7,7 @@ libtool_libxlite_a_SOURCES += \
 	libtool/device/device.h \
 	libtool/device/device-priv.h \
 	libtool/device/disk.c \
+	libtool/device/held.c \
 	libtool/device/set.c \
 	libtool/device/nodes.c \
 	libtool/device/hotplug.c \

@@ -367,6 +367,7 @@ static const struct xlite_hv_ops xen_ops = {
 	.blockdev_stat = xlite_hvx_blockdev_stat,
 	.bridge_check = xlite_hvx_bridge_check,
 	.bridge_attach = xlite_hvx_bridge_attach,
+	.loop_backing = xlite_hvx_loop_backing,
 	.close = xen_close,
 };
 
