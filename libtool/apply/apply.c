@@ -92,8 +92,12 @@ static int check_uuid_free(struct apply *a)
 	if (rc < 0)
 		return step_fail(a, rc, "listing domains");
 	name = xlite_domain_name(a->hv, other);
-	a->err = g_strdup_printf("uuid %s is already used by domain '%s' (id %u)",
-				 a->plan->uuid, name ? name : "", other);
+	if (name)
+		a->err = g_strdup_printf("uuid %s is already used by domain '%s' (id %u)",
+					 a->plan->uuid, name, other);
+	else
+		a->err = g_strdup_printf("uuid %s is already used by domain %u",
+					 a->plan->uuid, other);
 	g_free(name);
 	return -EEXIST;
 }
