@@ -22,37 +22,14 @@ char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid)
 	return name;
 }
 
-int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid)
-{
-	struct xlite_dominfo *infos = NULL;
-	size_t n = 0, i;
-	int rc;
+/* Whether INFO is the domain WANT describes. */
+typedef bool domain_match_fn(struct xlite_hv *hv, const struct xlite_dominfo *info,
+			     const void *want);
 
-	rc = hv->ops->domain_list(hv, &infos, &n);
-	if (rc < 0)
-		goto out;
-	rc = -ESRCH;
-	for (i = 0; i < n; i++) {
-		char *dn;
-
-		if (infos[i].dying)
-			continue;
-		dn = xlite_domain_name(hv, infos[i].domid);
-		if (dn && strcmp(dn, name) == 0) {
-			*domid = infos[i].domid;
-			rc = 0;
-		}
-		g_free(dn);
-		if (rc == 0)
-			break;
-	}
-out:
-	g_free(infos);
-	return rc;
-}
-
-int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t except,
-			   uint32_t *domid)
+/* The first live (not dying) domain MATCH accepts, ascending ids: 0 with
+ * *domid, or -ESRCH. */
+static int find_first(struct xlite_hv *hv, domain_match_fn *match, const void *want,
+		      uint32_t *domid)
 {
 	struct xlite_dominfo *infos = NULL;
 	size_t n = 0, i;
@@ -63,8 +40,7 @@ int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t
 		goto out;
 	rc = -ESRCH;
 	for (i = 0; i < n && rc == -ESRCH; i++) {
-		if (infos[i].dying || infos[i].domid == except ||
-		    memcmp(infos[i].uuid, uuid, 16) != 0)
+		if (infos[i].dying || !match(hv, &infos[i], want))
 			continue;
 		*domid = infos[i].domid;
 		rc = 0;
@@ -72,6 +48,41 @@ int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t
 out:
 	g_free(infos);
 	return rc;
+}
+
+static bool name_is(struct xlite_hv *hv, const struct xlite_dominfo *info, const void *want)
+{
+	char *dn = xlite_domain_name(hv, info->domid);
+	bool same = dn && strcmp(dn, want) == 0;
+
+	g_free(dn);
+	return same;
+}
+
+int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid)
+{
+	return find_first(hv, name_is, name, domid);
+}
+
+struct uuid_want {
+	const uint8_t *uuid;
+	uint32_t except;
+};
+
+static bool uuid_is(struct xlite_hv *hv, const struct xlite_dominfo *info, const void *want)
+{
+	const struct uuid_want *w = want;
+
+	(void)hv;
+	return info->domid != w->except && memcmp(info->uuid, w->uuid, 16) == 0;
+}
+
+int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t except,
+			   uint32_t *domid)
+{
+	const struct uuid_want w = { uuid, except };
+
+	return find_first(hv, uuid_is, &w, domid);
 }
 
 bool xlite_domid_parse(const char *s, uint32_t *domid)

@@ -280,23 +280,35 @@ static void test_scan_costs_one_request_without_other_disks(struct fx *f, gconst
 
 int main(int argc, char **argv)
 {
+	static const struct {
+		const char *path;
+		void (*fn)(struct fx *, gconstpointer);
+	} tests[] = {
+		{ "writable-disk-of-a-running-domain-is-refused",
+		  test_writable_disk_of_a_running_domain_is_refused },
+		{ "read-only-use-beside-a-writer-is-refused",
+		  test_read_only_use_beside_a_writer_is_refused },
+		{ "writer-beside-a-reader-is-refused", test_writer_beside_a_reader_is_refused },
+		{ "writer-beside-a-shareable-writer-is-refused",
+		  test_writer_beside_a_shareable_writer_is_refused },
+		{ "readers-share", test_readers_share },
+		{ "shareable-writers-share", test_shareable_writers_share },
+		{ "xl-domain-holding-the-file-counts", test_xl_domain_holding_the_file_counts },
+		{ "one-domain-cannot-take-a-file-twice", test_one_domain_cannot_take_a_file_twice },
+		{ "block-attach-of-a-held-disk-is-refused",
+		  test_block_attach_of_a_held_disk_is_refused },
+		{ "block-attach-of-a-shared-disk-as-shareable-works",
+		  test_block_attach_of_a_shared_disk_as_shareable_works },
+		{ "scan-costs-one-request-without-other-disks",
+		  test_scan_costs_one_request_without_other_disks },
+	};
+	size_t i;
+
 	g_test_init(&argc, &argv, NULL);
-#define T(path, fn) g_test_add("/device/held/" path, struct fx, NULL, fx_setup, fn, fx_teardown)
-	T("writable-disk-of-a-running-domain-is-refused",
-	  test_writable_disk_of_a_running_domain_is_refused);
-	T("read-only-use-beside-a-writer-is-refused", test_read_only_use_beside_a_writer_is_refused);
-	T("writer-beside-a-reader-is-refused", test_writer_beside_a_reader_is_refused);
-	T("writer-beside-a-shareable-writer-is-refused",
-	  test_writer_beside_a_shareable_writer_is_refused);
-	T("readers-share", test_readers_share);
-	T("shareable-writers-share", test_shareable_writers_share);
-	T("xl-domain-holding-the-file-counts", test_xl_domain_holding_the_file_counts);
-	T("one-domain-cannot-take-a-file-twice", test_one_domain_cannot_take_a_file_twice);
-	T("block-attach-of-a-held-disk-is-refused", test_block_attach_of_a_held_disk_is_refused);
-	T("block-attach-of-a-shared-disk-as-shareable-works",
-	  test_block_attach_of_a_shared_disk_as_shareable_works);
-	T("scan-costs-one-request-without-other-disks",
-	  test_scan_costs_one_request_without_other_disks);
-#undef T
+	for (i = 0; i < G_N_ELEMENTS(tests); i++) {
+		g_autofree char *path = g_strconcat("/device/held/", tests[i].path, NULL);
+
+		g_test_add(path, struct fx, NULL, fx_setup, tests[i].fn, fx_teardown);
+	}
 	return g_test_run();
 }
