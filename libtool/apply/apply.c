@@ -75,6 +75,33 @@ static int check_name_free(struct apply *a)
 	return 0;
 }
 
+/* xl and libvirt refuse a second domain with a uuid in use: the two would
+ * share /vm/UUID, and the end of either would remove the other's. */
+static int check_uuid_free(struct apply *a)
+{
+	uint8_t uuid[16];
+	uint32_t other;
+	char *name;
+	int rc;
+
+	if (xlite_uuid_parse(a->plan->uuid, uuid) < 0)
+		return 0;	/* make_domain says so */
+	rc = xlite_domain_find_uuid(a->hv, uuid, XLITE_DOMID_INVALID, &other);
+	if (rc == -ESRCH)
+		return 0;
+	if (rc < 0)
+		return step_fail(a, rc, "listing domains");
+	name = xlite_domain_name(a->hv, other);
+	if (name)
+		a->err = g_strdup_printf("uuid %s is already used by domain '%s' (id %u)",
+					 a->plan->uuid, name, other);
+	else
+		a->err = g_strdup_printf("uuid %s is already used by domain %u",
+					 a->plan->uuid, other);
+	g_free(name);
+	return -EEXIST;
+}
+
 static int check_memory(struct apply *a)
 {
 	struct xlite_physinfo pi;
@@ -517,6 +544,10 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 			goto out;
 	}
 	rc = check_name_free(&a);
+	if (rc == 0)
+		rc = check_uuid_free(&a);
+	if (rc == 0)
+		rc = xlite_devices_check_held(hv, plan);	/* its message says all */
 	if (rc == 0)
 		rc = check_memory(&a);
 	if (rc < 0)

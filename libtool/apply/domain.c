@@ -24,7 +24,14 @@ char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid)
 	return name;
 }
 
-int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid)
+/* Whether INFO is the domain WANT describes. */
+typedef bool domain_match_fn(struct xlite_hv *hv, const struct xlite_dominfo *info,
+			     const void *want);
+
+/* The first live (not dying) domain MATCH accepts, ascending ids: 0 with
+ * *domid, or -ESRCH. */
+static int find_first(struct xlite_hv *hv, domain_match_fn *match, const void *want,
+		      uint32_t *domid)
 {
 	struct xlite_dominfo *infos = NULL;
 	size_t n = 0, i;
@@ -34,23 +41,50 @@ int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid)
 	if (rc < 0)
 		goto out;
 	rc = -ESRCH;
-	for (i = 0; i < n; i++) {
-		char *dn;
-
-		if (infos[i].dying)
+	for (i = 0; i < n && rc == -ESRCH; i++) {
+		if (infos[i].dying || !match(hv, &infos[i], want))
 			continue;
-		dn = xlite_domain_name(hv, infos[i].domid);
-		if (dn && strcmp(dn, name) == 0) {
-			*domid = infos[i].domid;
-			rc = 0;
-		}
-		g_free(dn);
-		if (rc == 0)
-			break;
+		*domid = infos[i].domid;
+		rc = 0;
 	}
 out:
 	g_free(infos);
 	return rc;
+}
+
+static bool name_is(struct xlite_hv *hv, const struct xlite_dominfo *info, const void *want)
+{
+	char *dn = xlite_domain_name(hv, info->domid);
+	bool same = dn && strcmp(dn, want) == 0;
+
+	g_free(dn);
+	return same;
+}
+
+int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid)
+{
+	return find_first(hv, name_is, name, domid);
+}
+
+struct uuid_want {
+	const uint8_t *uuid;
+	uint32_t except;
+};
+
+static bool uuid_is(struct xlite_hv *hv, const struct xlite_dominfo *info, const void *want)
+{
+	const struct uuid_want *w = want;
+
+	(void)hv;
+	return info->domid != w->except && memcmp(info->uuid, w->uuid, 16) == 0;
+}
+
+int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t except,
+			   uint32_t *domid)
+{
+	const struct uuid_want w = { uuid, except };
+
+	return find_first(hv, uuid_is, &w, domid);
 }
 
 bool xlite_domid_parse(const char *s, uint32_t *domid)
@@ -176,6 +210,23 @@ static void gather_vifs(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
 	g_strfreev(devs);
 }
 
+/* Whether a live domain other than SELF has the uuid of VM_PATH ("/vm/UUID")
+ * as its handle: xl and xlite both name a domain's /vm entry after it, so
+ * that domain's entry is VM_PATH too and must stay. When Xen cannot be
+ * asked, the entry stays as well: a stale /vm entry is harmless, a live
+ * one removed is not. */
+static bool vm_used_by_other(struct xlite_hv *hv, const char *vm_path, uint32_t self)
+{
+	uint8_t uuid[16];
+	uint32_t other;
+	int rc;
+
+	if (xlite_uuid_parse(vm_path + 4, uuid) < 0)
+		return false;
+	rc = xlite_domain_find_uuid(hv, uuid, self, &other);
+	return rc != -ESRCH;
+}
+
 /* xl's block script records the loop device it made for a file-backed disk
  * as physical-device-path, with params the file: release those too. */
 static void gather_vbd_loops(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
@@ -227,7 +278,7 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", l->domid);
 	if (hv->ops->xs_read(hv, path, &val) == 0) {
-		if (vm_path_ok(val))
+		if (vm_path_ok(val) && !vm_used_by_other(hv, val, l->domid))
 			xlite_domain_leftovers_add_path(l, val);
 		g_free(val);
 	} else if (hv->ops->domain_info(hv, l->domid, &info) == 0) {
@@ -235,7 +286,8 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 
 		xlite_uuid_format(info.uuid, uuid);
 		snprintf(path, sizeof(path), "/vm/%s", uuid);
-		if (strcmp(uuid, "00000000-0000-0000-0000-000000000000") != 0)
+		if (strcmp(uuid, "00000000-0000-0000-0000-000000000000") != 0 &&
+		    !vm_used_by_other(hv, path, l->domid))
 			xlite_domain_leftovers_add_path(l, path);
 	}
 

@@ -25,6 +25,11 @@ int xlite_domain_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid,
 /* The first domain called NAME (ascending ids; dying ones skipped): 0, or
  * -ESRCH when there is none. */
 int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid);
+/* The first live (not dying) domain other than EXCEPT whose handle (the
+ * uuid xl and xlite give it) is UUID: 0 with *domid, -ESRCH when there is
+ * none. One domain list from Xen, no xenstore request. */
+int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t except,
+			   uint32_t *domid);
 /* /local/domain/D/name; "Domain-0" for dom0 when unset; NULL when unset. */
 char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid);
 
@@ -45,7 +50,8 @@ bool xlite_domain_leftovers_add_loop(struct xlite_domain_leftovers *l, const cha
 /* Adds vifD.DEVID to wait for (deduplicated). */
 void xlite_domain_leftovers_add_vif(struct xlite_domain_leftovers *l, unsigned int devid);
 /* Reads what domain DOMID owns from xenstore: /local/domain/D, its /vm
- * entry, every /local/domain/0/backend/TYPE/D, xl's /libxl/D, and the
+ * entry (unless another live domain has its uuid), every
+ * /local/domain/0/backend/TYPE/D, xl's /libxl/D, and the
  * loop devices recorded by xlite (or by xl's block script). Missing
  * nodes are not errors. */
 int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_leftovers *l);

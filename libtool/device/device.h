@@ -115,6 +115,22 @@ struct xlite_undo;
 int xlite_devices_release(struct xlite_hv *hv, struct xlite_devices *devs,
 			  struct xlite_release *r, struct xlite_undo *u);
 
+/* ---- disks in use elsewhere (held.c) --------------------------------- */
+
+/* Whether the disks of PLAN may be attached beside what dom0's vbd backends
+ * already serve (any domain's, xl's too). Sameness is by identity, never by
+ * path text: a file's st_dev/st_ino (also behind a loop device), a block
+ * device's st_rdev. libvirt's rule: read-only and <shareable/> uses may
+ * meet; a writable use without <shareable/> meets nobody. -EBUSY names the
+ * holder: "disk /x.img is in use read-write by domain web (5); both must be
+ * <shareable/>"; two disks of PLAN on one file count too. A source that
+ * cannot be stat()ed is left to xlite_disk_check. Touches nothing.
+ * xenstore: one directory of backend/vbd, one per domain with vbds, one
+ * read per vbd; mode and the holder's name only for a match. */
+int xlite_devices_check_held(struct xlite_hv *hv, const struct xlite_plan *plan);
+/* The same for one disk about to be hotplugged. */
+int xlite_disk_check_held(struct xlite_hv *hv, const struct xlite_disk *disk);
+
 /* ---- hotplug: one device of a running (or paused) domain -------------- */
 
 /* Writes DISK's frontend then backend directory for DOMID (permissions as

@@ -88,6 +88,8 @@ int xlite_device_disk_attach_check(struct xlite_hv *hv, uint32_t domid,
 	unsigned int vdev;
 	int rc = disk_target_check(hv, domid, disk, &vdev);
 
+	if (rc == 0)
+		rc = xlite_disk_check_held(hv, disk);
 	return rc < 0 ? rc : xlite_disk_check(hv, disk);
 }
 
@@ -102,6 +104,8 @@ int xlite_device_disk_attach(struct xlite_hv *hv, uint32_t domid,
 	xlite_device_ops_init(&o);
 	xlite_disk_host_init(&h);
 	rc = disk_target_check(hv, domid, disk, &d.vdev);
+	if (rc == 0)
+		rc = xlite_disk_check_held(hv, disk);
 	if (rc < 0)
 		goto out;
 	rc = xlite_disk_host_prepare(hv, &d, &h);

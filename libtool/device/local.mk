@@ -7,6 +7,7 @@ libtool_libxlite_a_SOURCES += \
 	libtool/device/device.h \
 	libtool/device/device-priv.h \
 	libtool/device/disk.c \
+	libtool/device/held.c \
 	libtool/device/set.c \
 	libtool/device/nodes.c \
 	libtool/device/hotplug.c \
@@ -26,10 +27,10 @@ DEVICE_TEST_LIBS = $(XLITE_FAKE_LIBS)
 DEVICE_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 check_PROGRAMS += tests/unit/test-device-spec tests/unit/test-device-disk \
 	tests/unit/test-device-hotplug tests/unit/test-device-fault \
-	tests/unit/test-device-create
+	tests/unit/test-device-create tests/unit/test-device-held
 TESTS += tests/unit/test-device-spec tests/unit/test-device-disk \
 	tests/unit/test-device-hotplug tests/unit/test-device-fault \
-	tests/unit/test-device-create
+	tests/unit/test-device-create tests/unit/test-device-held
 tests_unit_test_device_spec_SOURCES = tests/unit/test-device-spec.c
 tests_unit_test_device_spec_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_spec_LDADD = $(DEVICE_TEST_LIBS)
@@ -45,3 +46,6 @@ tests_unit_test_device_fault_LDADD = $(DEVICE_TEST_LIBS)
 tests_unit_test_device_create_SOURCES = tests/unit/test-device-create.c
 tests_unit_test_device_create_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_create_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_device_held_SOURCES = tests/unit/test-device-held.c
+tests_unit_test_device_held_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_device_held_LDADD = $(DEVICE_TEST_LIBS)

@@ -237,6 +237,62 @@ int xlite_loop_find_by_backing(const char *backing, char **loop_path)
 	return rc;
 }
 
+/* "loopN" from /sys/dev/block/MAJ:MIN/uevent (DEVNAME=), when that block
+ * device is a loop device; else -ENXIO. */
+static int loop_name(unsigned int maj, unsigned int min, char *name, size_t size)
+{
+	char path[96], line[128];
+	FILE *f;
+	int rc = -ENXIO;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/loop", maj, min);
+	if (access(path, F_OK) < 0)
+		return -ENXIO;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent", maj, min);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENXIO;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "DEVNAME=loop", 12) == 0 &&
+		    strspn(line + 12, "0123456789") == strlen(line + 12) && line[12]) {
+			snprintf(name, size, "%s", line + 8);
+			rc = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int xlite_loop_identity(unsigned int maj, unsigned int min, uint64_t *dev, uint64_t *ino)
+{
+	struct loop_info64 info;
+	struct stat st;
+	char name[128], path[160];
+	int lfd, rc;
+
+	rc = loop_name(maj, min, name, sizeof(name));
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	lfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (lfd < 0)
+		return errno == ENOENT ? -ENXIO : -errno;
+	/* The node must be the device asked about, not a stale name. */
+	if (fstat(lfd, &st) < 0 || !S_ISBLK(st.st_mode) ||
+	    st.st_rdev != makedev(maj, min))
+		rc = -ENXIO;
+	else if (ioctl(lfd, LOOP_GET_STATUS64, &info) < 0)
+		rc = -errno;	/* ENXIO: no file bound */
+	else {
+		*dev = info.lo_device;
+		*ino = info.lo_inode;
+	}
+	close(lfd);
+	return rc;
+}
+
 int xlite_blockdev_numbers(const char *path, unsigned int *major_out,
 			   unsigned int *minor_out, char **err)
 {

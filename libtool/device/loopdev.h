@@ -7,6 +7,7 @@
 #define XLITE_LOOPDEV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define XLITE_PHYSDEV_LEN 24	/* "fff:fffff" and then some */
 
@@ -30,6 +31,11 @@ int xlite_loop_backing(const char *loop_path, char **backing, char **err);
 /* Loop device backed by BACKING (by device and inode), for cleanup after a
  * crash: 0 and *loop_path (caller frees), or -ENOENT. */
 int xlite_loop_find_by_backing(const char *backing, char **loop_path);
+
+/* Identity of the file behind loop device MAJOR:MINOR (as stat() gives
+ * st_dev and st_ino): 0, -ENXIO when it is not a bound loop device, or
+ * -errno. */
+int xlite_loop_identity(unsigned int major, unsigned int minor, uint64_t *dev, uint64_t *ino);
 
 /* Major and minor numbers of block device PATH: 0, or -errno with *err
  * (-ENOTBLK when PATH is not a block device). */

@@ -143,6 +143,11 @@ struct xlite_hv_ops {
 	/* Waits for IFNAME to appear, adds it to BRIDGE, sets it up. */
 	int (*bridge_attach)(struct xlite_hv *hv, const char *bridge, const char *ifname,
 			     int timeout_ms);
+	/* The file behind loop device MAJOR:MINOR, by identity (st_dev and
+	 * st_ino of its backing file); -ENXIO when MAJOR:MINOR is not a
+	 * bound loop device. */
+	int (*loop_identity)(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			     uint64_t *dev, uint64_t *ino);
 
 	void (*close)(struct xlite_hv *hv);
 

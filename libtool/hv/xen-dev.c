@@ -42,6 +42,17 @@ int xlite_hvx_blockdev_stat(struct xlite_hv *hv, const char *path,
 	return rc < 0 ? take_err(hv, rc, err) : 0;
 }
 
+int xlite_hvx_loop_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			   uint64_t *dev, uint64_t *ino)
+{
+	int rc = xlite_loop_identity(major, minor, dev, ino);
+
+	if (rc < 0)
+		return xlite_hv_fail(hv, rc, "block device %x:%x: %s", major, minor,
+				     rc == -ENXIO ? "not a bound loop device" : g_strerror(-rc));
+	return 0;
+}
+
 int xlite_hvx_bridge_check(struct xlite_hv *hv, const char *bridge)
 {
 	char *err = NULL;

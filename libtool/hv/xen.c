@@ -367,6 +367,7 @@ static const struct xlite_hv_ops xen_ops = {
 	.blockdev_stat = xlite_hvx_blockdev_stat,
 	.bridge_check = xlite_hvx_bridge_check,
 	.bridge_attach = xlite_hvx_bridge_attach,
+	.loop_identity = xlite_hvx_loop_identity,
 	.close = xen_close,
 	.loop_backing = xlite_hvx_loop_backing,
 	.netdev_exists = xlite_hvx_netdev_exists,

@@ -50,6 +50,8 @@ int xlite_hvx_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
 int xlite_hvx_loop_detach(struct xlite_hv *hv, const char *dev);
 int xlite_hvx_blockdev_stat(struct xlite_hv *hv, const char *path,
 			    unsigned int *major, unsigned int *minor);
+int xlite_hvx_loop_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			   uint64_t *dev, uint64_t *ino);
 int xlite_hvx_bridge_check(struct xlite_hv *hv, const char *bridge);
 int xlite_hvx_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *ifname,
 			    int timeout_ms);

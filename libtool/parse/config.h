@@ -35,6 +35,8 @@ struct xlite_disk {
 	char *target;		/* "xvda" */
 	unsigned int vdev;	/* Xen virtual-device number, 51712 for xvda */
 	bool readonly;
+	bool shareable;		/* <shareable/>: may be used read-write beside other
+				 * domains' shareable or read-only uses (libvirt's meaning) */
 	int line;		/* line of <disk> in the XML, for later errors */
 };
 

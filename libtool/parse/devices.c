@@ -91,6 +91,23 @@ static int parse_readonly(struct xlite_parse *p, xmlNode *node)
 	return 0;
 }
 
+static int parse_shareable(struct xlite_parse *p, xmlNode *node)
+{
+	xmlNode *c;
+
+	xlite_parse_attrs(p, node, no_attrs);
+	for (c = node->children; c; c = c->next) {
+		const char *t = (const char *)c->content;
+
+		if (c->type == XML_ELEMENT_NODE ||
+		    (c->type == XML_TEXT_NODE && t && t[strspn(t, " \t\r\n")]))
+			return xlite_parse_error(p, node,
+						 "<shareable> has content, expected <shareable/>");
+	}
+	p->disk->shareable = true;
+	return 0;
+}
+
 static int parse_disk(struct xlite_parse *p, xmlNode *node)
 {
 	static const char *const known[] = { "type", "device", NULL };
@@ -100,8 +117,7 @@ static int parse_disk(struct xlite_parse *p, xmlNode *node)
 		{ "target", XLITE_ELEM_PARSE, parse_target, true, NULL },
 		{ "readonly", XLITE_ELEM_PARSE, parse_readonly, true, NULL },
 		{ "backingStore", XLITE_ELEM_SILENT, NULL, false, NULL },
-		{ "shareable", XLITE_ELEM_IGNORED, NULL, false,
-		  "xlite does not arbitrate shared disks; the image is attached as given" },
+		{ "shareable", XLITE_ELEM_PARSE, parse_shareable, true, NULL },
 		{ "boot", XLITE_ELEM_IGNORED, NULL, false, "a PV guest boots the <kernel> given" },
 		{ "address", XLITE_ELEM_IGNORED, NULL, false, "PV disks are placed by <target dev>" },
 		{ "alias", XLITE_ELEM_IGNORED, NULL, false, "not used by xlite" },

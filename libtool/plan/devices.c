@@ -27,6 +27,15 @@ static void backend_head(struct xlite_ops_builder *b, const char *fe, const char
 	xlite_ops_write(b, "1", "%s/online", be);
 }
 
+static const char *disk_mode(const struct xlite_disk *disk)
+{
+	if (disk->readonly)
+		return "r";
+	/* Xen's block script's word for "writable, sharing allowed"; blkback
+	 * only looks for the 'w'. */
+	return disk->shareable ? "w!" : "w";
+}
+
 int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 {
 	struct xlite_ops_builder b = { .ops = &d->nodes, .rc = 0 };
@@ -49,7 +58,7 @@ int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 	xlite_ops_write(&b, "1", "%s/bootable", be);
 	xlite_ops_write(&b, target, "%s/dev", be);
 	xlite_ops_write(&b, "phy", "%s/type", be);
-	xlite_ops_write(&b, d->disk.readonly ? "r" : "w", "%s/mode", be);
+	xlite_ops_write(&b, disk_mode(&d->disk), "%s/mode", be);
 	xlite_ops_write(&b, "disk", "%s/device-type", be);
 	xlite_ops_write(&b, path, "%s/params", be);
 	xlite_ops_write(&b, "1", "%s/state", be);

@@ -88,6 +88,7 @@ static void disks(FILE *f, const struct xlite_plan *p)
 			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
 		jfield(f, "      ", "source", d->disk.source, ",\n");
 		fprintf(f, "      \"readonly\": %s,\n", d->disk.readonly ? "true" : "false");
+		fprintf(f, "      \"shareable\": %s,\n", d->disk.shareable ? "true" : "false");
 		fprintf(f, "      \"needs_loop\": %s,\n", d->needs_loop ? "true" : "false");
 		jfield(f, "      ", "frontend", d->frontend, ",\n");
 		jfield(f, "      ", "backend", d->backend, ",\n");

@@ -101,8 +101,8 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		fprintf(f, "disk %zu %s vdev %u %s ", i, d->disk.target, d->disk.vdev,
 			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
 		quoted(f, d->disk.source);
-		fprintf(f, " %s%s\n", d->disk.readonly ? "ro" : "rw",
-			d->needs_loop ? " loop" : "");
+		fprintf(f, " %s%s%s\n", d->disk.readonly ? "ro" : "rw",
+			d->disk.shareable ? " shareable" : "", d->needs_loop ? " loop" : "");
 		ops(f, &d->nodes);
 	}
 	for (i = 0; i < p->n_nics; i++) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tests/unit/hv-fake.h"
 
@@ -681,6 +682,28 @@ static int fake_netdev_exists(struct xlite_hv *hv, const char *ifname, char **ma
 	return lingers(f, ifname, master) ? 1 : 0;
 }
 
+
+/* The fake's loop devices are 7:N, /dev/loopN; the file's real identity. */
+static int fake_loop_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			      uint64_t *dev, uint64_t *ino)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	char name[32];
+	const char *file;
+	struct stat st;
+	int rc = fake_enter(hv, "loop_identity");
+
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "/dev/loop%u", minor);
+	file = major == 7 ? g_hash_table_lookup(f->loops, name) : NULL;
+	if (!file || stat(file, &st) < 0)
+		return xlite_hv_fail(hv, -ENXIO, "%x:%x: not a bound loop device", major, minor);
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
 static void fake_close(struct xlite_hv *hv)
 {
 	(void)hv;	/* the test owns the fake */
@@ -715,6 +738,7 @@ static const struct xlite_hv_ops fake_ops = {
 	.blockdev_stat = fake_blockdev_stat,
 	.bridge_check = fake_bridge_check,
 	.bridge_attach = fake_bridge_attach,
+	.loop_identity = fake_loop_identity,
 	.close = fake_close,
 	.loop_backing = fake_loop_backing,
 	.netdev_exists = fake_netdev_exists,
@@ -777,6 +801,8 @@ LOCKED(int, bridge_attach, (struct xlite_hv *hv, const char *b, const char *i, i
        (hv, b, i, t))
 LOCKED(int, loop_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d, b))
 LOCKED(int, netdev_exists, (struct xlite_hv *hv, const char *i, char **m), (hv, i, m))
+LOCKED(int, loop_identity, (struct xlite_hv *hv, unsigned int ma, unsigned int mi, uint64_t *d,
+			    uint64_t *i), (hv, ma, mi, d, i))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -807,6 +833,7 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.blockdev_stat = locked_blockdev_stat,
 	.bridge_check = locked_bridge_check,
 	.bridge_attach = locked_bridge_attach,
+	.loop_identity = locked_loop_identity,
 	.close = fake_close,
 	.loop_backing = locked_loop_backing,
 	.netdev_exists = locked_netdev_exists,

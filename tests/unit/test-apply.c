@@ -446,6 +446,77 @@ static void test_duplicate_name_is_refused(struct fx *f, gconstpointer unused)
 	xlite_apply_result_dispose(&res2);
 }
 
+/* The /vm entry of the first domain, as its create wrote it. */
+static const char *vm_name(struct fx *f)
+{
+	return g_tree_lookup(f->host.fake.xs, "/vm/" UUID "/name");
+}
+
+static void test_uuid_of_a_running_domain_is_refused(struct fx *f, gconstpointer unused)
+{
+	g_autofree char *want = NULL;
+	uint32_t first;
+	unsigned long ops;
+	guint i;
+
+	(void)unused;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	first = f->res.domid;
+	fx_plan(f, "other", 128, false);	/* another name, the same uuid */
+	ops = f->host.fake.n_ops;
+	g_assert_cmpint(fx_apply(f), ==, -EEXIST);
+	want = g_strdup_printf("uuid " UUID " is already used by domain 'guest' (id %u)", first);
+	g_assert_cmpstr(f->err, ==, want);
+	/* Refused before anything was made; the first runs on, its /vm intact. */
+	for (i = ops; i < f->host.fake.log->len; i++)
+		g_assert_cmpstr(f->host.fake.log->pdata[i], !=, "domain_create");
+	g_assert_cmpuint(f->host.fake.doms->len, ==, 2);
+	g_assert_false(xlite_hv_fake_dom(&f->host.fake, first)->info.paused);
+	g_assert_cmpstr(vm_name(f), ==, "guest");
+}
+
+/* Xen's domain list is the truth, not xenstore: a domain another
+ * toolstack made (no xenstore node at all here) holds its uuid too. */
+static void test_uuid_of_a_domain_without_nodes_is_refused(struct fx *f, gconstpointer unused)
+{
+	struct xlite_hv_create c = { .max_vcpus = 1 };
+	g_autofree char *want = NULL;
+	uint32_t other;
+
+	(void)unused;
+	g_assert_cmpint(xlite_uuid_parse(UUID, c.uuid), ==, 0);
+	g_assert_cmpint(f->host.hv.ops->domain_create(&f->host.hv, &c, &other), ==, 0);
+	g_assert_cmpint(fx_apply(f), ==, -EEXIST);
+	want = g_strdup_printf("uuid " UUID " is already used by domain %u", other);
+	g_assert_cmpstr(f->err, ==, want);
+}
+
+/* Two live domains with one uuid (xl does not refuse it): destroying
+ * either leaves the /vm entry to the other; the last one removes it. */
+static void test_destroy_leaves_the_vm_entry_another_domain_has(struct fx *f, gconstpointer unused)
+{
+	struct xlite_hv_create c = { .max_vcpus = 1 };
+	struct xlite_xs_op op = { XLITE_XS_WRITE, NULL, (char *)"/vm/" UUID, NULL };
+	char *err = NULL;
+	uint32_t first, twin;
+
+	(void)unused;
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	first = f->res.domid;
+	g_assert_cmpint(xlite_uuid_parse(UUID, c.uuid), ==, 0);
+	g_assert_cmpint(f->host.hv.ops->domain_create(&f->host.hv, &c, &twin), ==, 0);
+	op.path = g_strdup_printf("/local/domain/%u/vm", twin);
+	g_assert_cmpint(f->host.hv.ops->xs_apply(&f->host.hv, &op, 1), ==, 0);
+	g_free(op.path);
+
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, twin, &err), ==, 0);
+	g_assert_cmpstr(vm_name(f), ==, "guest");
+	g_assert_nonnull(xlite_hv_fake_dom(&f->host.fake, first));
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, first, &err), ==, 0);
+	g_assert_null(vm_name(f));
+	assert_nothing_left(&f->host);
+}
+
 static void test_memory_larger_than_host_is_refused(struct fx *f, gconstpointer unused)
 {
 	(void)unused;
@@ -475,6 +546,7 @@ static void test_missing_bridge_leaves_nothing(struct fx *f, gconstpointer devic
 
 struct racer {
 	struct fx *f;
+	const struct xlite_plan *plan;
 	struct xlite_hv hv;
 	struct xlite_apply_result res;
 	char *err;
@@ -485,22 +557,30 @@ static gpointer race(gpointer p)
 {
 	struct racer *r = p;
 
-	r->rc = xlite_apply(&r->hv, &r->f->host.plan, &r->f->host.opts, &r->res, &r->err);
+	r->rc = xlite_apply(&r->hv, r->plan, &r->f->host.opts, &r->res, &r->err);
 	return NULL;
 }
 
-/* Two creates of the planned domain at the same time, on the ops' 2 ms
+/* Two creates of the planned domain's name at the same time (the second
+ * with another uuid, so only the name can collide), on the ops' 2 ms
  * interleave: how many won (a loser is told the name exists). */
 static int race_two_creates(struct fx *f)
 {
+	static const char other_uuid[] = "1d2c3b4a-5f6e-4a7b-8c9d-0e1f2a3b4c5d";
+	struct xlite_plan plan2;
 	struct racer r[2];
 	GThread *t[2];
+	char *perr = NULL;
 	int i, wins = 0;
 
+	xlite_plan_init(&plan2);
+	g_assert_cmpint(xlite_plan_build(&plan2, &f->host.cfg, &perr), ==, 0);
+	g_strlcpy(plan2.uuid, other_uuid, sizeof(plan2.uuid));
 	f->host.fake.op_delay_us = 2000;
 	for (i = 0; i < 2; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].f = f;
+		r[i].plan = i == 0 ? &f->host.plan : &plan2;
 		xlite_hv_fake_attach_locked(&r[i].hv, &f->host.fake);
 		xlite_apply_result_init(&r[i].res);
 	}
@@ -516,6 +596,7 @@ static int race_two_creates(struct fx *f)
 		g_free(r[i].err);
 		xlite_apply_result_dispose(&r[i].res);
 	}
+	xlite_plan_dispose(&plan2);
 	return wins;
 }
 
@@ -606,6 +687,11 @@ int main(int argc, char **argv)
 	T("any-failing-step-with-devices-leaves-nothing", test_any_failing_step_leaves_nothing,
 	  &with_devices);
 	T("duplicate-name-is-refused", test_duplicate_name_is_refused, NULL);
+	T("uuid-of-a-running-domain-is-refused", test_uuid_of_a_running_domain_is_refused, NULL);
+	T("uuid-of-a-domain-without-nodes-is-refused",
+	  test_uuid_of_a_domain_without_nodes_is_refused, NULL);
+	T("destroy-leaves-the-vm-entry-another-domain-has",
+	  test_destroy_leaves_the_vm_entry_another_domain_has, NULL);
 	T("memory-larger-than-host-is-refused", test_memory_larger_than_host_is_refused, NULL);
 	T("kernel-not-elf-leaves-nothing", test_kernel_not_elf_leaves_nothing, &with_devices);
 	T("missing-bridge-leaves-nothing", test_missing_bridge_leaves_nothing, &with_devices);

@@ -112,6 +112,18 @@ static void test_attach_write_read_detach(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(xlite_loop_find_by_backing(f->image, &found), ==, 0);
 	g_assert_cmpstr(found, ==, loop);
 	g_free(found);
+	{
+		/* The identity of the file behind it, as stat() gives it. */
+		uint64_t dev = 0, ino = 0;
+		struct stat img;
+
+		g_assert_cmpint(stat(f->image, &img), ==, 0);
+		g_assert_cmpint(xlite_loop_identity(major, minor, &dev, &ino), ==, 0);
+		g_assert_cmpuint(dev, ==, img.st_dev);
+		g_assert_cmpuint(ino, ==, img.st_ino);
+		/* 1:3 is /dev/null, a character device: no loop there. */
+		g_assert_cmpint(xlite_loop_identity(1, 3, &dev, &ino), ==, -ENXIO);
+	}
 
 	fd = open(loop, O_WRONLY | O_CLOEXEC);
 	g_assert_cmpint(fd, >=, 0);
@@ -132,6 +144,12 @@ static void test_attach_write_read_detach(struct fixture *f, gconstpointer data)
 
 	g_assert_cmpint(xlite_loop_detach(loop, &err), ==, 0);
 	g_assert_cmpint(xlite_loop_find_by_backing(f->image, &found), ==, -ENOENT);
+	{
+		uint64_t dev = 0, ino = 0;
+
+		/* Unbound now (or gone, when the kernel removed it). */
+		g_assert_cmpint(xlite_loop_identity(major, minor, &dev, &ino), ==, -ENXIO);
+	}
 	g_free(loop);
 }
 

@@ -103,6 +103,7 @@ static void test_full_domain_is_read(void)
 	g_assert_cmpstr(cfg.disks[0].target, ==, "xvdb");
 	g_assert_cmpuint(cfg.disks[0].vdev, ==, 51728);
 	g_assert_true(cfg.disks[0].readonly);
+	g_assert_false(cfg.disks[0].shareable);
 	g_assert_cmpint(cfg.disks[0].line, ==, 19);
 	g_assert_cmpuint(cfg.n_nics, ==, 1);
 	g_assert_cmpstr(cfg.nics[0].bridge, ==, "br0");
@@ -414,6 +415,9 @@ static const struct error_case error_cases[] = {
 	  "    <disk type='file'><source file='/a.img'/><target dev='xvda'/></disk>\n"
 	  "    <disk type='file'><source file='/b.img'/><target dev='xvda'/></disk>\n", 10,
 	  "disk target 'xvda' is already used by the disk at line 9" },
+	{ "shareable with content", NULL, NULL, "    <disk type='file'><source file='/a.img'/>\n"
+	  "<target dev='xvda'/><shareable>yes</shareable></disk>\n", 10,
+	  "<shareable> has content, expected <shareable/>" },
 	{ "ethernet interface", NULL, NULL, "    <interface type='ethernet'>\n"
 	  "<mac address='00:16:3e:3e:86:60'/></interface>\n", 9,
 	  "interface type 'ethernet' is not supported, expected type='bridge'" },
@@ -560,7 +564,6 @@ static void test_unknown_things_are_warned_about(void)
 		"t.xml:14: <graphics> ignored: xlite PV guests have no framebuffer, use the console",
 		"t.xml:15: <input> ignored: xlite PV guests have no framebuffer, use the console",
 		"t.xml:16: unknown attribute 'snapshot' on <disk>, ignored",
-		"t.xml:17: <shareable> ignored: xlite does not arbitrate shared disks; the image is attached as given",
 		"t.xml:19: <script> ignored: xlite attaches the vif to the bridge itself, without hotplug scripts",
 		"t.xml:19: NIC model 'e1000' ignored: PV guests use netfront",
 		"t.xml:20: console type 'file' ignored: xenconsoled gives the console a pty",
@@ -583,6 +586,7 @@ static void test_unknown_things_are_warned_about(void)
 	}
 	g_assert_cmpuint(warnings->len, ==, G_N_ELEMENTS(expected));
 	g_assert_cmpuint(cfg.n_disks, ==, 1);
+	g_assert_true(cfg.disks[0].shareable);	/* understood, so no warning */
 	g_assert_cmpuint(cfg.n_nics, ==, 1);
 	xlite_config_dispose(&cfg);
 }
