@@ -765,8 +765,28 @@ static void fake_unlock(struct xlite_hv *hv)
 		return result_;					\
 	}
 
-LOCKED(int, domain_create, (struct xlite_hv *hv, const struct xlite_hv_create *c, uint32_t *d),
-       (hv, c, d))
+/* With rendezvous_n set, threads meet here before any domain is made:
+ * each waits until rendezvous_n have come or rendezvous_ms have passed
+ * (a thread held up by the name lock never comes: the others go on). */
+static int locked_domain_create(struct xlite_hv *hv, const struct xlite_hv_create *c,
+				uint32_t *d)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	gint64 end = g_get_monotonic_time() + (gint64)f->rendezvous_ms * 1000;
+	int result;
+
+	g_mutex_lock(&f->mutex);
+	if (f->rendezvous_n) {
+		f->rendezvous_seen++;
+		g_cond_broadcast(&f->rendezvous);
+		while (f->rendezvous_seen < f->rendezvous_n)
+			if (!g_cond_wait_until(&f->rendezvous, &f->mutex, end))
+				break;
+	}
+	result = fake_domain_create(hv, c, d);
+	fake_unlock(hv);
+	return result;
+}
 LOCKED(int, domain_max_vcpus, (struct xlite_hv *hv, uint32_t d, unsigned int n), (hv, d, n))
 LOCKED(int, domain_setmaxmem, (struct xlite_hv *hv, uint32_t d, uint64_t k), (hv, d, k))
 LOCKED(int, domain_memmap_limit, (struct xlite_hv *hv, uint32_t d, uint64_t k), (hv, d, k))
@@ -864,6 +884,7 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 					      (GDestroyNotify)g_ptr_array_unref);
 	fake->log = g_ptr_array_new_with_free_func(g_free);
 	g_mutex_init(&fake->mutex);
+	g_cond_init(&fake->rendezvous);
 	fake->next_domid = 1;
 	fake->host_free_kib = FAKE_HOST_KIB - 768 * 1024;
 
@@ -902,8 +923,10 @@ void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
 		g_ptr_array_free(fake->log, TRUE);
 	if (fake->lingering)
 		g_hash_table_destroy(fake->lingering);
-	if (initialised)
+	if (initialised) {
 		g_mutex_clear(&fake->mutex);
+		g_cond_clear(&fake->rendezvous);
+	}
 	memset(fake, 0, sizeof(*fake));
 }
 

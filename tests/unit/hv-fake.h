@@ -35,6 +35,9 @@ struct xlite_hv_fake {
 	bool kernel_bad;		/* build_pv fails as for a non-ELF kernel */
 	GMutex mutex;			/* xlite_hv_fake_attach_locked: one op at a time */
 	unsigned int op_delay_us;	/* ... and a pause after each, to interleave */
+	/* ... and threads that meet before domain_create (see hv-fake.c) */
+	unsigned int rendezvous_n, rendezvous_seen, rendezvous_ms;
+	GCond rendezvous;
 	/* A second fault, for rollback: once the first fired, the
 	 * fail2_at-th call of fail2_op fails too. */
 	const char *fail2_op;

@@ -576,7 +576,8 @@ static int race_two_creates(struct fx *f)
 	xlite_plan_init(&plan2);
 	g_assert_cmpint(xlite_plan_build(&plan2, &f->host.cfg, &perr), ==, 0);
 	g_strlcpy(plan2.uuid, other_uuid, sizeof(plan2.uuid));
-	f->host.fake.op_delay_us = 2000;
+	f->host.fake.rendezvous_n = 2;
+	f->host.fake.rendezvous_ms = wait_ms;
 	for (i = 0; i < 2; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].f = f;
@@ -605,7 +606,7 @@ static int race_two_creates(struct fx *f)
 static void test_concurrent_creates_of_one_name_one_wins(struct fx *f, gconstpointer unused)
 {
 	(void)unused;
-	g_assert_cmpint(race_two_creates(f), ==, 1);
+	g_assert_cmpint(race_two_creates(f, 300), ==, 1);
 	g_assert_cmpuint(f->host.fake.doms->len, ==, 2);
 }
 
@@ -615,7 +616,7 @@ static void test_without_name_lock_both_creates_win(struct fx *f, gconstpointer 
 {
 	(void)unused;
 	f->host.opts.lock_held = true;
-	g_assert_cmpint(race_two_creates(f), ==, 2);
+	g_assert_cmpint(race_two_creates(f, 60000), ==, 2);
 }
 
 static void test_destroy_removes_everything(struct fx *f, gconstpointer devices)
