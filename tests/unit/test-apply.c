@@ -562,9 +562,10 @@ static gpointer race(gpointer p)
 }
 
 /* Two creates of the planned domain's name at the same time (the second
- * with another uuid, so only the name can collide), on the ops' 2 ms
- * interleave: how many won (a loser is told the name exists). */
-static int race_two_creates(struct fx *f)
+ * with another uuid, so only the name can collide), meeting before either
+ * makes its domain (unless one is held up by the name lock, which WAIT_MS
+ * bounds): how many won (a loser is told the name exists). */
+static int race_two_creates(struct fx *f, unsigned int wait_ms)
 {
 	static const char other_uuid[] = "1d2c3b4a-5f6e-4a7b-8c9d-0e1f2a3b4c5d";
 	struct xlite_plan plan2;
