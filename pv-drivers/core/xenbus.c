@@ -342,5 +342,9 @@ int pvd_xenbus_poll(struct pvd_xenbus *xb)
 	if (xb->fsm.error == 0)
 		return pvd_fail(&xb->plat->err, -ENOTCONN, "%s: not connected",
 				xb->node);
+	/* Asked again after the failure (the caller cleared the message):
+	 * say again why, not an empty message. */
+	if (xb->plat->err.code == 0)
+		explain(xb, 0);
 	return xb->fsm.error;
 }

@@ -416,6 +416,21 @@ static void test_backend_leaving_is_noticed(void)
 	teardown(&f);
 }
 
+/* Found by tests/fuzz/fuzz-pvd-ring: a second check after the backend
+ * left returned the error with an empty message. */
+static void test_check_again_after_failure_says_why(void)
+{
+	struct fx f;
+
+	setup_attached(&f, &good);
+	pvd_test_xs_set(f.t, BE "/state", "5");
+	g_assert_cmpint(settle(&f), ==, -ECONNRESET);
+	g_assert_cmpint(pvd_netfront_check(&f.nf), ==, -ECONNRESET);
+	g_assert_nonnull(strstr(f.p->err.msg, "left Connected"));
+	detach_and_check(&f, true);
+	teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -435,5 +450,7 @@ int main(int argc, char **argv)
 			test_attach_failures_leave_nothing_behind);
 	g_test_add_func("/pvd/netfront/detach-then-attach-again", test_detach_then_attach_again);
 	g_test_add_func("/pvd/netfront/backend-leaving-is-noticed", test_backend_leaving_is_noticed);
+	g_test_add_func("/pvd/netfront/check-again-after-failure-says-why",
+			test_check_again_after_failure_says_why);
 	return g_test_run();
 }
