@@ -304,6 +304,9 @@ int pvd_xenbus_attach(struct pvd_xenbus *xb, uint32_t timeout_ms)
 	pvd_err_clear(&p->err);
 	if (xb->fsm.phase != PVD_XB_DETACHED)
 		return pvd_fail(&p->err, -EBUSY, "%s: already attached", xb->node);
+	/* A connection the backend ended leaves its watch: drop it before
+	 * the backend path is read again (it may have changed). */
+	unwatch(xb);
 	r = read_backend_path(xb);
 	if (r < 0)
 		return r;
