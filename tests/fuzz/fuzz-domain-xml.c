@@ -124,6 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	xlite_config_init(&cfg);
 	rc = xlite_config_parse_memory(&cfg, (const char *)data, size, "fuzz.xml",
 				       on_warning, NULL, &err);
+	if (getenv("FUZZ_VERBOSE"))
+		fprintf(stderr, "parse: %d %s\n", rc, err ? err : "");
 	if (rc < 0) {
 		if (!err)
 			abort();	/* the CLI would print nothing useful */
@@ -134,6 +136,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(err);
 	xlite_plan_init(&plan);
 	rc = xlite_plan_build(&plan, &cfg, &perr);
+	if (getenv("FUZZ_VERBOSE"))
+		fprintf(stderr, "plan: %d %s\n", rc, perr ? perr : "");
 	if (rc < 0 && !perr)
 		abort();
 	if (rc == 0)
