@@ -57,6 +57,14 @@ void fz_xs_set(struct fz *f, const char *path, const char *value)
 	g_hash_table_replace(f->xs, g_strdup(path), g_strdup(value));
 }
 
+void fz_xs_set_or(struct fz *f, const char *path, const char *def)
+{
+	char *s = fz_u8(f) & 1 ? fz_str(f) : g_strdup(def);
+
+	fz_xs_set(f, path, s);
+	g_free(s);
+}
+
 const char *fz_xs_get(struct fz *f, const char *path)
 {
 	return g_hash_table_lookup(f->xs, path);
@@ -267,6 +275,22 @@ void fz_dispose(struct fz *f)
 		munmap(page, (size_t)GPOINTER_TO_UINT(n) * 4096);
 	g_hash_table_destroy(f->grants);
 	g_hash_table_destroy(f->xs);
+}
+
+int fz_run(const uint8_t *data, size_t size, void (*even)(struct fz *f),
+	   void (*odd)(struct fz *f))
+{
+	struct fz f;
+
+	if (size < 1)
+		return 0;
+	fz_init(&f, data + 1, size - 1);
+	if (data[0] & 1)
+		odd(&f);
+	else
+		even(&f);
+	fz_dispose(&f);
+	return 0;
 }
 
 int fz_common_action(struct fz *f, uint8_t op, const char *be_dir,

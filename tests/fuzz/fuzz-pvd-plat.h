@@ -40,6 +40,10 @@ struct fz {
 
 void fz_init(struct fz *f, const uint8_t *data, size_t size);
 void fz_dispose(struct fz *f);
+/* A target's LLVMFuzzerTestOneInput: the first byte's low bit picks
+ * ODD or EVEN, which get a platform on the rest of the input. */
+int fz_run(const uint8_t *data, size_t size, void (*even)(struct fz *f),
+	   void (*odd)(struct fz *f));
 
 /* Input; 0 (or nothing) once exhausted. */
 bool fz_more(const struct fz *f);
@@ -49,6 +53,8 @@ uint32_t fz_u32(struct fz *f);
 uint64_t fz_u64(struct fz *f);
 /* A short string (length byte, then bytes, cut at a NUL); g_free it. */
 char *fz_str(struct fz *f);
+/* PATH set to a string from the input if its next byte is odd, else to DEF. */
+void fz_xs_set_or(struct fz *f, const char *path, const char *def);
 
 void fz_xs_set(struct fz *f, const char *path, const char *value);
 const char *fz_xs_get(struct fz *f, const char *path);

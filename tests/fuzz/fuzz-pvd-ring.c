@@ -448,15 +448,5 @@ static void run_net(struct fz *f)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz f;
-
-	if (size < 1)
-		return 0;
-	fz_init(&f, data + 1, size - 1);
-	if (data[0] & 1)
-		run_net(&f);
-	else
-		run_blk(&f);
-	fz_dispose(&f);
-	return 0;
+	return fz_run(data, size, run_blk, run_net);
 }

@@ -189,24 +189,11 @@ static void run_device(struct fz *f)
 	struct pvd_xenbus *xb = g_new0(struct pvd_xenbus, 1);
 	struct dev d = { .f = f };
 	struct bectx b = { .xb = xb };
-	char *s;
 	int rc;
 
 	/* Where the backend is, as the toolstack (or the guest) wrote it. */
-	if (fz_u8(f) & 1) {
-		s = fz_str(f);
-		fz_xs_set(f, NODE "/backend", s);
-		g_free(s);
-	} else {
-		fz_xs_set(f, NODE "/backend", "/local/domain/0/backend/vbd/3/51712");
-	}
-	if (fz_u8(f) & 1) {
-		s = fz_str(f);
-		fz_xs_set(f, NODE "/backend-id", s);
-		g_free(s);
-	} else {
-		fz_xs_set(f, NODE "/backend-id", "0");
-	}
+	fz_xs_set_or(f, NODE "/backend", "/local/domain/0/backend/vbd/3/51712");
+	fz_xs_set_or(f, NODE "/backend-id", "0");
 	fz_xs_set(f, "/local/domain/0/backend/vbd/3/51712/state", "2");
 	f->backend = xb_backend;
 	f->opaque = &b;
@@ -251,15 +238,5 @@ static void run_device(struct fz *f)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz f;
-
-	if (size < 1)
-		return 0;
-	fz_init(&f, data + 1, size - 1);
-	if (data[0] & 1)
-		run_device(&f);
-	else
-		run_fsm(&f);
-	fz_dispose(&f);
-	return 0;
+	return fz_run(data, size, run_fsm, run_device);
 }
