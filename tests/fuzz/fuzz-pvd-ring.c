@@ -94,6 +94,7 @@ static int protocol_step(struct fz *f, const char *fe, const char *be, int conne
 struct blkbe {
 	struct pvd_blkfront *bf;
 	blkif_sring_t *seen;
+	uint32_t seen_ref;	/* the page may come back at the same address */
 	RING_IDX req_cons, rsp_prod;
 };
 
@@ -163,8 +164,9 @@ static int blk_backend(struct fz *f, void *opaque)
 	blkif_response_t rsp;
 	int w;
 
-	if (s != b->seen) {	/* a new ring: a new connection */
+	if (s != b->seen || b->bf->ring_ref != b->seen_ref) {	/* a new connection */
 		b->seen = s;
+		b->seen_ref = b->bf->ring_ref;
 		b->req_cons = b->rsp_prod = 0;
 	}
 	switch (op % 8) {
@@ -180,7 +182,7 @@ static int blk_backend(struct fz *f, void *opaque)
 			return 0;
 		return PVD_WAKE_EVTCHN;
 	case 4:		/* everything in flight, answered */
-		while (s && blk_answer(b, pick_status(f)))
+		for (w = 0; s && w < (int)PVD_BLK_SLOTS && blk_answer(b, pick_status(f)); w++)
 			;
 		return PVD_WAKE_EVTCHN;
 	case 5:		/* any response at all */
@@ -274,6 +276,7 @@ struct netbe {
 	struct pvd_netfront *nf;
 	netif_tx_sring_t *seen_tx;
 	netif_rx_sring_t *seen_rx;
+	uint32_t seen_ref;
 	RING_IDX tx_req_cons, tx_rsp_prod, rx_rsp_prod;
 };
 
@@ -317,9 +320,10 @@ static int net_backend(struct fz *f, void *opaque)
 	uint8_t op = fz_u8(f);
 	int w;
 
-	if (tx != b->seen_tx || rx != b->seen_rx) {
+	if (tx != b->seen_tx || rx != b->seen_rx || b->nf->tx_ref != b->seen_ref) {
 		b->seen_tx = tx;
 		b->seen_rx = rx;
+		b->seen_ref = b->nf->tx_ref;
 		b->tx_req_cons = b->tx_rsp_prod = b->rx_rsp_prod = 0;
 	}
 	memset(&trsp, 0, sizeof(trsp));
