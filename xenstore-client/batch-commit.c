@@ -184,24 +184,33 @@ out:
 
 static int commit_wire(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 {
-	unsigned int tries = ctx->max_tries ? ctx->max_tries : 1, i;
-	int rc = -EAGAIN;
+	struct xsc_backoff b;
+	int rc;
 
-	for (i = 0; i < tries; i++) {
-		if (i)
-			ctx->n_retries++;
+	xsc_backoff_start(ctx, &b);
+	do
 		rc = commit_wire_once(ctx, batch);
-		if (rc != -EAGAIN)
-			return rc;
-	}
-	xsc_err_set(&ctx->err, "xenstore transaction still conflicting after %u tries", tries);
+	while (rc == -EAGAIN && xsc_backoff_again(ctx, &b));
 	return rc;
 }
 
-int xsc_batch_commit(struct xsc_ctx *ctx, const struct xsc_batch *batch)
+/* The ops alone, outside any transaction (tx_id 0). */
+static int apply_wire(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 {
-	struct apply_args args = { .batch = batch };
+	GByteArray *buf = g_byte_array_new();
+	struct burst b = { .ctx = ctx, .expect = g_array_new(FALSE, FALSE,
+							     sizeof(struct xsc_wire_expect)) };
+	int rc;
 
+	ctx->err.msg[0] = '\0';
+	rc = send_ops(ctx, batch, &b, buf);
+	g_byte_array_free(buf, TRUE);
+	g_array_free(b.expect, TRUE);
+	return rc;
+}
+
+static int check_batch(struct xsc_ctx *ctx, const struct xsc_batch *batch)
+{
 	if (batch->status < 0) {
 		ctx->err = batch->err;
 		return batch->status;
@@ -214,9 +223,29 @@ int xsc_batch_commit(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 		xsc_err_set(&ctx->err, "a batch cannot join a running transaction");
 		return -EBUSY;
 	}
-	if (batch->ops->len == 0)
-		return 0;
+	return 0;
+}
+
+int xsc_batch_commit(struct xsc_ctx *ctx, const struct xsc_batch *batch)
+{
+	struct apply_args args = { .batch = batch };
+	int rc = check_batch(ctx, batch);
+
+	if (rc < 0 || batch->ops->len == 0)
+		return rc;
 	if (xsc_wire_conn_open(ctx) == 0)
 		return commit_wire(ctx, batch);
 	return xsc_transaction_run(ctx, apply_all, &args);
+}
+
+int xsc_batch_apply(struct xsc_ctx *ctx, const struct xsc_batch *batch)
+{
+	struct apply_args args = { .batch = batch };
+	int rc = check_batch(ctx, batch);
+
+	if (rc < 0 || batch->ops->len == 0)
+		return rc;
+	if (xsc_wire_conn_open(ctx) == 0)
+		return apply_wire(ctx, batch);
+	return apply_all(ctx, &args);
 }

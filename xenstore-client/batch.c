@@ -145,6 +145,52 @@ unsigned int xsc_batch_requests(const struct xsc_batch *batch)
 	return n ? n + 2 : 0;	/* + transaction start and end */
 }
 
+static bool is_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+static bool is_new_root(const struct xsc_batch *batch, guint i)
+{
+	const struct xsc_op *op = &g_array_index(batch->ops, struct xsc_op, i), *other;
+	guint j;
+
+	if (op->kind != XSC_OP_MKDIR || op->n_perms == 0 || op->perms[0].id != 0)
+		return false;
+	for (j = 0; j < batch->ops->len; j++) {
+		other = &g_array_index(batch->ops, struct xsc_op, j);
+		if (other->kind == XSC_OP_MKDIR && is_below(op->path, other->path))
+			return false;
+	}
+	return true;
+}
+
+void xsc_batch_split_roots(struct xsc_batch *batch, struct xsc_batch *roots)
+{
+	guint n = batch->ops->len, i, kept = 0;
+	bool *root = g_new0(bool, n ? n : 1);
+	struct xsc_op *op;
+
+	/* Decided on the whole batch first: a directory below a root stays. */
+	for (i = 0; i < n; i++)
+		root[i] = is_new_root(batch, i);
+	for (i = 0; i < n; i++) {
+		op = &g_array_index(batch->ops, struct xsc_op, i);
+		/* The op's strings change hands: moved, not copied. */
+		if (root[i])
+			g_array_append_val(roots->ops, *op);
+		else
+			g_array_index(batch->ops, struct xsc_op, kept++) = *op;
+	}
+	/* The slots past kept were moved: shrink without clearing them. */
+	for (i = kept; i < n; i++)
+		memset(&g_array_index(batch->ops, struct xsc_op, i), 0, sizeof(*op));
+	g_array_set_size(batch->ops, kept);
+	g_free(root);
+}
+
 /* ---- text form ---- */
 
 static const char *skip_blanks(const char *s)

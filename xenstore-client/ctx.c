@@ -37,7 +37,6 @@ int xsc_open(struct xsc_ctx *ctx, unsigned int flags)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->txn = XBT_NULL;
 	ctx->flags = flags;
-	ctx->max_tries = XSC_TXN_TRIES_DEFAULT;
 	ctx->wire_fd = -1;
 	ctx->watch_skip = g_ptr_array_new_with_free_func(watch_skip_free);
 
@@ -220,9 +219,8 @@ int xsc_set_perms(struct xsc_ctx *ctx, const char *path,
 
 int xsc_transaction_run(struct xsc_ctx *ctx, xsc_txn_fn fn, void *opaque)
 {
-	unsigned int tries = ctx->max_tries ? ctx->max_tries : 1;
-	unsigned int i;
-	int rc = -EAGAIN;
+	struct xsc_backoff b;
+	int rc;
 
 	if (!ctx->xsh) {
 		xsc_err_set(&ctx->err, "xenstore context is not open");
@@ -232,9 +230,8 @@ int xsc_transaction_run(struct xsc_ctx *ctx, xsc_txn_fn fn, void *opaque)
 		xsc_err_set(&ctx->err, "nested xenstore transaction");
 		return -EBUSY;
 	}
-	for (i = 0; i < tries; i++) {
-		if (i)
-			ctx->n_retries++;
+	xsc_backoff_start(ctx, &b);
+	do {
 		ctx->n_requests++;
 		ctx->txn = xs_transaction_start(ctx->xsh);
 		if (ctx->txn == XBT_NULL) {
@@ -261,7 +258,6 @@ int xsc_transaction_run(struct xsc_ctx *ctx, xsc_txn_fn fn, void *opaque)
 			xsc_err_set(&ctx->err, "cannot commit a xenstore transaction: %s", strerror(-rc));
 			return rc;
 		}
-	}
-	xsc_err_set(&ctx->err, "xenstore transaction still conflicting after %u tries", tries);
+	} while (xsc_backoff_again(ctx, &b));
 	return -EAGAIN;
 }

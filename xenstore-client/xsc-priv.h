@@ -14,6 +14,18 @@ int xsc_hex_digit(char c);
 /* Name of a batch op kind as written in the text form ("mkdir"...). */
 const char *xsc_op_kind_name(enum xsc_op_kind kind);
 
+/* The retries of one transaction refused with EAGAIN (retry.c): start
+ * before its first run; after each EAGAIN, again() pauses and returns true
+ * to run it again, or, once ctx->retry's time budget is spent, records
+ * "still conflicting" in ctx and returns false. */
+struct xsc_backoff {
+	gint64 start_us, deadline_us;	/* monotonic */
+	unsigned int delay_us, max_us;
+	unsigned int runs;
+};
+void xsc_backoff_start(const struct xsc_ctx *ctx, struct xsc_backoff *b);
+bool xsc_backoff_again(struct xsc_ctx *ctx, struct xsc_backoff *b);
+
 /* Raw connection for pipelined batches (wire-conn.c). */
 int xsc_wire_conn_open(struct xsc_ctx *ctx);
 void xsc_wire_conn_close(struct xsc_ctx *ctx);

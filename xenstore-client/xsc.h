@@ -19,8 +19,15 @@
 #include <xenstore.h>	/* struct xs_permissions, XS_PERM_*, xs_transaction_t */
 
 #define XSC_ERR_MAX 256
-/* Tries of one transaction (first run + retries) before giving up on EAGAIN. */
-#define XSC_TXN_TRIES_DEFAULT 16
+/* A transaction refused with EAGAIN (another one changed what it read and
+ * committed first) runs again after a random pause of between half and all
+ * of a delay that starts at XSC_RETRY_FIRST_US and doubles up to
+ * XSC_RETRY_MAX_US, until XSC_RETRY_BUDGET_MS have passed since its first
+ * run: a bound in time, not in tries, so that many toolstack commands at
+ * once all get through, and the pauses spread them apart. */
+#define XSC_RETRY_FIRST_US 1000
+#define XSC_RETRY_MAX_US 100000
+#define XSC_RETRY_BUDGET_MS 10000
 /* Upper bound on the entries of one permission list. */
 #define XSC_PERMS_MAX 256
 
@@ -41,19 +48,26 @@ enum {
 	XSC_OPEN_WIRE_DEV = 1u << 2,
 };
 
+/* The retry policy of a context; 0 in a field means its XSC_RETRY_ default. */
+struct xsc_retry {
+	unsigned int first_us, max_us, budget_ms;
+};
+
 /* Caller-owned; treat the fields as private (they are here so the struct can
- * live on the stack), except n_requests and n_retries, which may be read. */
+ * live on the stack), except retry, which may be set after xsc_open, and the
+ * counters n_requests, n_retries and retry_wait_us, which may be read. */
 struct xsc_ctx {
 	struct xs_handle *xsh;
 	xs_transaction_t txn;		/* XBT_NULL outside xsc_transaction_run */
 	unsigned int flags;
-	unsigned int max_tries;		/* per transaction, default XSC_TXN_TRIES_DEFAULT */
+	struct xsc_retry retry;		/* of transactions refused with EAGAIN */
 	int wire_fd;			/* raw connection for batches; -1 until first used */
 	bool wire_is_dev;		/* /dev/xen/xenbus: one write() per message */
 	uint32_t wire_req_id;
 	GPtrArray *watch_skip;		/* initial watch events still to drop */
 	unsigned long n_requests;	/* xenstore requests sent through this context */
 	unsigned long n_retries;	/* transactions restarted on EAGAIN */
+	unsigned long retry_wait_us;	/* time paused before those restarts */
 	struct xsc_err err;
 };
 
@@ -120,8 +134,9 @@ int xsc_set_perms(struct xsc_ctx *ctx, const char *path,
 
 /* fn runs inside a transaction; xsc_* calls made with ctx in fn join it.
  * fn returns 0 to commit, a negative errno to abort (returned as is), or
- * -EAGAIN to restart. A commit refused with EAGAIN restarts fn too, up to
- * ctx->max_tries runs in all; then -EAGAIN. fn must be safe to rerun. */
+ * -EAGAIN to restart. A commit refused with EAGAIN restarts fn too, after a
+ * pause (ctx->retry), until the time budget is spent; then -EAGAIN. Any
+ * other failure is returned at once. fn must be safe to rerun. */
 typedef int (*xsc_txn_fn)(struct xsc_ctx *ctx, void *opaque);
 int xsc_transaction_run(struct xsc_ctx *ctx, xsc_txn_fn fn, void *opaque);
 
@@ -238,9 +253,23 @@ int xsc_batch_parse_line(struct xsc_batch *batch, const char *line, struct xsc_e
 void xsc_batch_print(const struct xsc_batch *batch, FILE *f);
 
 /* Applies every op in one transaction, all or nothing, restarted on EAGAIN
- * (ctx->max_tries). Over the raw wire protocol: one round trip to start,
- * the ops pipelined in one burst, one to end. Without a raw connection, the
- * same through libxenstore. Must not be called inside xsc_transaction_run. */
+ * as xsc_transaction_run does (ctx->retry). Over the raw wire protocol: one
+ * round trip to start, the ops pipelined in one burst, one to end. Without a
+ * raw connection, the same through libxenstore. Must not be called inside
+ * xsc_transaction_run. */
 int xsc_batch_commit(struct xsc_ctx *ctx, const struct xsc_batch *batch);
+/* The same ops in order without a transaction (pipelined too): none can be
+ * refused with EAGAIN, and a failure leaves the ops before it done. */
+int xsc_batch_apply(struct xsc_ctx *ctx, const struct xsc_batch *batch);
+
+/* Moves out of batch into roots the MKDIRs of new top-level directories
+ * owned by domain 0: those with permissions whose owner is 0 and that are
+ * not below another MKDIR of the batch. Made before the batch's
+ * transaction (xsc_batch_apply), they keep it from reading their parents
+ * (/local/domain, /vm, a backend type's directory), which every other
+ * create changes: C xenstored and oxenstored refuse the commit of a
+ * transaction when a node it read changed meanwhile, and adding a child
+ * to a directory reads it. roots must be initialised (and empty). */
+void xsc_batch_split_roots(struct xsc_batch *batch, struct xsc_batch *roots);
 
 #endif

@@ -193,6 +193,51 @@ static void test_print_then_parse_gives_the_same_batch(void)
 	xsc_batch_dispose(&b);
 }
 
+/* A create's batch in small: the domain's directory and its /vm entry go
+ * first (their parents are shared), with their permissions; what lies
+ * below them, the guest-owned frontend and the writes stay, in order. */
+static void test_split_takes_the_dom0_owned_top_directories(void)
+{
+	struct xs_permissions dom[2] = { { 0, XS_PERM_NONE }, { 7, XS_PERM_READ } };
+	struct xs_permissions own[1] = { { 7, XS_PERM_NONE } };
+	struct xs_permissions fe[2] = { { 7, XS_PERM_NONE }, { 0, XS_PERM_READ } };
+	struct xsc_batch b, roots;
+
+	xsc_batch_init(&b);
+	xsc_batch_init(&roots);
+	xsc_batch_mkdir(&b, "/local/domain/7", dom, 2);
+	xsc_batch_write(&b, "/local/domain/7/name", "web");
+	xsc_batch_mkdir(&b, "/local/domain/7/control", own, 1);
+	xsc_batch_mkdir(&b, "/local/domain/7/xlite", dom, 1);
+	xsc_batch_mkdir(&b, "/local/domain/7/device", NULL, 0);
+	xsc_batch_mkdir(&b, "/vm/0f", dom, 2);
+	xsc_batch_write(&b, "/vm/0f/name", "web");
+	xsc_batch_mkdir(&b, "/local/domain/0/backend/vbd/7/51712", dom, 2);
+	xsc_batch_write(&b, "/local/domain/0/backend/vbd/7/51712/state", "1");
+	xsc_batch_mkdir(&b, "/local/domain/9/device/vbd/51712", fe, 2);
+	xsc_batch_mkdir(&b, "/other", NULL, 0);
+	xsc_batch_split_roots(&b, &roots);
+
+	g_assert_cmpuint(xsc_batch_len(&roots), ==, 3);
+	g_assert_cmpstr(op_at(&roots, 0)->path, ==, "/local/domain/7");
+	g_assert_cmpuint(op_at(&roots, 0)->n_perms, ==, 2);
+	g_assert_cmpuint(op_at(&roots, 0)->perms[1].id, ==, 7);
+	g_assert_cmpstr(op_at(&roots, 1)->path, ==, "/vm/0f");
+	g_assert_cmpstr(op_at(&roots, 2)->path, ==, "/local/domain/0/backend/vbd/7/51712");
+	g_assert_cmpuint(xsc_batch_len(&b), ==, 8);
+	g_assert_cmpstr(op_at(&b, 0)->path, ==, "/local/domain/7/name");
+	g_assert_cmpstr(op_at(&b, 0)->value, ==, "web");
+	g_assert_cmpstr(op_at(&b, 1)->path, ==, "/local/domain/7/control");
+	g_assert_cmpstr(op_at(&b, 2)->path, ==, "/local/domain/7/xlite");
+	g_assert_cmpstr(op_at(&b, 3)->path, ==, "/local/domain/7/device");
+	g_assert_cmpstr(op_at(&b, 4)->path, ==, "/vm/0f/name");
+	g_assert_cmpstr(op_at(&b, 5)->path, ==, "/local/domain/0/backend/vbd/7/51712/state");
+	g_assert_cmpstr(op_at(&b, 6)->path, ==, "/local/domain/9/device/vbd/51712");
+	g_assert_cmpstr(op_at(&b, 7)->path, ==, "/other");
+	xsc_batch_dispose(&b);
+	xsc_batch_dispose(&roots);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -208,5 +253,7 @@ int main(int argc, char **argv)
 			test_parse_rejects_bad_lines_with_a_reason);
 	g_test_add_func("/xsc/batch/print-then-parse-gives-the-same-batch",
 			test_print_then_parse_gives_the_same_batch);
+	g_test_add_func("/xsc/batch/split-takes-the-dom0-owned-top-directories",
+			test_split_takes_the_dom0_owned_top_directories);
 	return g_test_run();
 }

@@ -1,5 +1,6 @@
 /* Pipelined batch commits against a fake xenstored on a socketpair:
- * transaction framing, EAGAIN retries, failures mid-burst, hostile replies. */
+ * transaction framing, EAGAIN retries with backoff, failures mid-burst,
+ * hostile replies, batches applied outside a transaction. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -13,6 +14,8 @@ enum fake_mode {
 	FAKE_OK,
 	FAKE_EAGAIN_ONCE,	/* first commit: EAGAIN */
 	FAKE_EAGAIN_ALWAYS,
+	FAKE_EAGAIN_TWELVE,	/* the first twelve commits: EAGAIN */
+	FAKE_EIO_AT_END,	/* every commit: EIO */
 	FAKE_DENY_SECOND_OP,	/* the second op of each burst: EACCES */
 	FAKE_RM_ENOENT,		/* every rm: ENOENT */
 	FAKE_OVERSIZED,		/* first op answered with a 5000-byte length */
@@ -31,6 +34,8 @@ struct fake {
 	GString *log;		/* "START;" "WRITE 17 /a=v;" "END 17 T;" ... */
 	GByteArray *held;	/* FAKE_HOLD: replies not sent yet */
 	unsigned int n_held, max_held;
+	gint64 end_reply_us;	/* when the last commit was answered */
+	gint64 min_gap_us[16];	/* [i]: end reply i to start i + 1, at least */
 };
 
 static void send_bytes(struct fake *f, const GByteArray *m)
@@ -92,6 +97,8 @@ static bool serve(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *bo
 	log_request(f, h, body);
 	switch (h->type) {
 	case XS_TRANSACTION_START:
+		if (f->n_start >= 1 && f->n_start <= G_N_ELEMENTS(f->min_gap_us))
+			f->min_gap_us[f->n_start - 1] = g_get_monotonic_time() - f->end_reply_us;
 		f->n_start++;
 		f->ops_in_burst = 0;
 		snprintf(id, sizeof(id), "%u", 16 + f->n_start);
@@ -99,10 +106,14 @@ static bool serve(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *bo
 		return f->mode != FAKE_EOF_AFTER_START;
 	case XS_TRANSACTION_END:
 		f->n_end++;
-		if ((f->mode == FAKE_EAGAIN_ONCE && f->n_end == 1) || f->mode == FAKE_EAGAIN_ALWAYS)
+		if ((f->mode == FAKE_EAGAIN_ONCE && f->n_end == 1) || f->mode == FAKE_EAGAIN_ALWAYS ||
+		    (f->mode == FAKE_EAGAIN_TWELVE && f->n_end <= 12))
 			reply(f, XS_ERROR, h->req_id, "EAGAIN", 7);
+		else if (f->mode == FAKE_EIO_AT_END)
+			reply(f, XS_ERROR, h->req_id, "EIO", 4);
 		else
 			reply(f, XS_TRANSACTION_END, h->req_id, "OK", 3);
+		f->end_reply_us = g_get_monotonic_time();
 		return true;
 	default:
 		f->ops_in_burst++;
@@ -191,7 +202,8 @@ static void rig_start(struct rig *r, enum fake_mode mode, bool records)
 	r->ctx.xsh = (struct xs_handle *)(void *)&not_a_real_handle;
 	r->ctx.wire_fd = sv[0];
 	r->ctx.wire_is_dev = records;
-	r->ctx.max_tries = 3;
+	/* Short pauses: 200 us doubling to 2 ms (within the default budget). */
+	r->ctx.retry = (struct xsc_retry){ .first_us = 200, .max_us = 2000 };
 	r->thread = g_thread_new("fake-xenstored", fake_main, &r->fake);
 	xsc_batch_init(&r->batch);
 }
@@ -251,15 +263,103 @@ static void test_eagain_on_commit_reruns_everything(void)
 	g_free(log);
 }
 
-static void test_endless_eagain_gives_up_after_max_tries(void)
+/* Each pause is at least half its delay: 100, 200, 400, 800 us, then 1 ms
+ * (half the 2 ms cap) for the rest. */
+static gint64 least_pause_us(unsigned int i)
+{
+	return i < 4 ? 100 << i : 1000;
+}
+
+static void test_many_eagains_are_retried_with_growing_pauses_and_succeed(void)
+{
+	struct rig r;
+	gint64 least = 0, t0 = g_get_monotonic_time();
+	unsigned int i;
+	char *log;
+
+	g_assert_cmpint(run_mode(FAKE_EAGAIN_TWELVE, false, &log, &r), ==, 0);
+	g_assert_cmpuint(r.fake.n_start, ==, 13);
+	g_assert_cmpuint(r.ctx.n_retries, ==, 12);
+	g_assert_nonnull(g_strrstr(log, "START;" SAMPLE_BURST(29) "END 29 T;"));
+	for (i = 0; i < 12; i++) {
+		/* The fake saw the client wait before each rerun. */
+		g_assert_cmpint(r.fake.min_gap_us[i], >=, least_pause_us(i));
+		least += least_pause_us(i);
+	}
+	g_assert_cmpuint(r.ctx.retry_wait_us, >=, (unsigned long)least);
+	g_assert_cmpint(g_get_monotonic_time() - t0, >=, least);
+	g_free(log);
+}
+
+static void test_endless_eagain_gives_up_when_the_time_budget_is_spent(void)
+{
+	struct rig r;
+	gint64 t0;
+	int rc;
+
+	rig_start(&r, FAKE_EAGAIN_ALWAYS, false);
+	r.ctx.retry.budget_ms = 300;
+	add_sample_ops(&r.batch);
+	t0 = g_get_monotonic_time();
+	rc = xsc_batch_commit(&r.ctx, &r.batch);
+	g_assert_cmpint(g_get_monotonic_time() - t0, >=, 300 * 1000);
+	close(r.ctx.wire_fd);
+	g_thread_join(r.thread);
+	g_assert_cmpint(rc, ==, -EAGAIN);
+	/* Not before the budget is spent; pauses were at most 2 ms. */
+	g_assert_cmpuint(r.fake.n_start, >=, 2);
+	g_assert_cmpuint(r.ctx.n_retries, ==, r.fake.n_start - 1);
+	g_assert_nonnull(strstr(xsc_errmsg(&r.ctx), "still conflicting after"));
+	g_string_free(r.fake.log, TRUE);
+	xsc_batch_dispose(&r.batch);
+}
+
+static void test_other_commit_failure_is_reported_at_once(void)
 {
 	struct rig r;
 	char *log;
 
-	g_assert_cmpint(run_mode(FAKE_EAGAIN_ALWAYS, false, &log, &r), ==, -EAGAIN);
-	g_assert_cmpuint(r.fake.n_start, ==, 3);
-	g_assert_nonnull(strstr(xsc_errmsg(&r.ctx), "3 tries"));
+	g_assert_cmpint(run_mode(FAKE_EIO_AT_END, false, &log, &r), ==, -EIO);
+	g_assert_cmpuint(r.fake.n_start, ==, 1);
+	g_assert_cmpuint(r.ctx.n_retries, ==, 0);
+	g_assert_cmpuint(r.ctx.retry_wait_us, ==, 0);
+	g_assert_cmpstr(xsc_errmsg(&r.ctx), ==, "cannot commit a xenstore transaction: "
+			"Input/output error");
 	g_free(log);
+}
+
+static void test_apply_sends_the_ops_outside_a_transaction(void)
+{
+	struct rig r;
+	int rc;
+
+	rig_start(&r, FAKE_OK, false);
+	add_sample_ops(&r.batch);
+	rc = xsc_batch_apply(&r.ctx, &r.batch);
+	close(r.ctx.wire_fd);
+	g_thread_join(r.thread);
+	g_assert_cmpint(rc, ==, 0);
+	g_assert_cmpstr(r.fake.log->str, ==, SAMPLE_BURST(0));
+	g_assert_cmpuint(r.ctx.n_requests, ==, 4);
+	g_string_free(r.fake.log, TRUE);
+	xsc_batch_dispose(&r.batch);
+}
+
+static void test_apply_stops_at_a_failure_and_names_it(void)
+{
+	struct rig r;
+	int rc;
+
+	rig_start(&r, FAKE_DENY_SECOND_OP, false);
+	add_sample_ops(&r.batch);
+	rc = xsc_batch_apply(&r.ctx, &r.batch);
+	close(r.ctx.wire_fd);
+	g_thread_join(r.thread);
+	g_assert_cmpint(rc, ==, -EACCES);
+	g_assert_cmpstr(xsc_errmsg(&r.ctx), ==, "set permissions of /d: permission denied");
+	g_assert_null(strstr(r.fake.log->str, "START"));
+	g_string_free(r.fake.log, TRUE);
+	xsc_batch_dispose(&r.batch);
 }
 
 static void test_failed_op_aborts_and_names_the_path(void)
@@ -395,8 +495,16 @@ int main(int argc, char **argv)
 	g_test_add_func("/xsc/commit/is-start-burst-end", test_commit_is_start_burst_end);
 	g_test_add_func("/xsc/commit/eagain-on-commit-reruns-everything",
 			test_eagain_on_commit_reruns_everything);
-	g_test_add_func("/xsc/commit/endless-eagain-gives-up-after-max-tries",
-			test_endless_eagain_gives_up_after_max_tries);
+	g_test_add_func("/xsc/commit/many-eagains-are-retried-with-growing-pauses-and-succeed",
+			test_many_eagains_are_retried_with_growing_pauses_and_succeed);
+	g_test_add_func("/xsc/commit/endless-eagain-gives-up-when-the-time-budget-is-spent",
+			test_endless_eagain_gives_up_when_the_time_budget_is_spent);
+	g_test_add_func("/xsc/commit/other-commit-failure-is-reported-at-once",
+			test_other_commit_failure_is_reported_at_once);
+	g_test_add_func("/xsc/commit/apply-sends-the-ops-outside-a-transaction",
+			test_apply_sends_the_ops_outside_a_transaction);
+	g_test_add_func("/xsc/commit/apply-stops-at-a-failure-and-names-it",
+			test_apply_stops_at_a_failure_and_names_it);
 	g_test_add_func("/xsc/commit/failed-op-aborts-and-names-the-path",
 			test_failed_op_aborts_and_names_the_path);
 	g_test_add_func("/xsc/commit/rm-of-a-missing-node-is-not-an-error",
