@@ -226,7 +226,8 @@ static int check_batch(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 	return 0;
 }
 
-int xsc_batch_commit(struct xsc_ctx *ctx, const struct xsc_batch *batch)
+/* The batch in a transaction (retried on conflict), or op by op. */
+static int run_batch(struct xsc_ctx *ctx, const struct xsc_batch *batch, bool in_txn)
 {
 	struct apply_args args = { .batch = batch };
 	int rc = check_batch(ctx, batch);
@@ -234,18 +235,16 @@ int xsc_batch_commit(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 	if (rc < 0 || batch->ops->len == 0)
 		return rc;
 	if (xsc_wire_conn_open(ctx) == 0)
-		return commit_wire(ctx, batch);
-	return xsc_transaction_run(ctx, apply_all, &args);
+		return in_txn ? commit_wire(ctx, batch) : apply_wire(ctx, batch);
+	return in_txn ? xsc_transaction_run(ctx, apply_all, &args) : apply_all(ctx, &args);
+}
+
+int xsc_batch_commit(struct xsc_ctx *ctx, const struct xsc_batch *batch)
+{
+	return run_batch(ctx, batch, true);
 }
 
 int xsc_batch_apply(struct xsc_ctx *ctx, const struct xsc_batch *batch)
 {
-	struct apply_args args = { .batch = batch };
-	int rc = check_batch(ctx, batch);
-
-	if (rc < 0 || batch->ops->len == 0)
-		return rc;
-	if (xsc_wire_conn_open(ctx) == 0)
-		return apply_wire(ctx, batch);
-	return apply_all(ctx, &args);
+	return run_batch(ctx, batch, false);
 }

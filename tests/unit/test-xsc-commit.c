@@ -328,38 +328,41 @@ static void test_other_commit_failure_is_reported_at_once(void)
 	g_free(log);
 }
 
+/* xsc_batch_apply of the sample ops against MODE; the fake's log in *log. */
+static int run_apply(enum fake_mode mode, char **log, struct rig *r)
+{
+	int rc;
+
+	rig_start(r, mode, false);
+	add_sample_ops(&r->batch);
+	rc = xsc_batch_apply(&r->ctx, &r->batch);
+	close(r->ctx.wire_fd);
+	g_thread_join(r->thread);
+	*log = g_string_free(r->fake.log, FALSE);
+	xsc_batch_dispose(&r->batch);
+	return rc;
+}
+
 static void test_apply_sends_the_ops_outside_a_transaction(void)
 {
 	struct rig r;
-	int rc;
+	char *log;
 
-	rig_start(&r, FAKE_OK, false);
-	add_sample_ops(&r.batch);
-	rc = xsc_batch_apply(&r.ctx, &r.batch);
-	close(r.ctx.wire_fd);
-	g_thread_join(r.thread);
-	g_assert_cmpint(rc, ==, 0);
-	g_assert_cmpstr(r.fake.log->str, ==, SAMPLE_BURST(0));
+	g_assert_cmpint(run_apply(FAKE_OK, &log, &r), ==, 0);
+	g_assert_cmpstr(log, ==, SAMPLE_BURST(0));
 	g_assert_cmpuint(r.ctx.n_requests, ==, 4);
-	g_string_free(r.fake.log, TRUE);
-	xsc_batch_dispose(&r.batch);
+	g_free(log);
 }
 
 static void test_apply_stops_at_a_failure_and_names_it(void)
 {
 	struct rig r;
-	int rc;
+	char *log;
 
-	rig_start(&r, FAKE_DENY_SECOND_OP, false);
-	add_sample_ops(&r.batch);
-	rc = xsc_batch_apply(&r.ctx, &r.batch);
-	close(r.ctx.wire_fd);
-	g_thread_join(r.thread);
-	g_assert_cmpint(rc, ==, -EACCES);
+	g_assert_cmpint(run_apply(FAKE_DENY_SECOND_OP, &log, &r), ==, -EACCES);
 	g_assert_cmpstr(xsc_errmsg(&r.ctx), ==, "set permissions of /d: permission denied");
-	g_assert_null(strstr(r.fake.log->str, "START"));
-	g_string_free(r.fake.log, TRUE);
-	xsc_batch_dispose(&r.batch);
+	g_assert_null(strstr(log, "START"));
+	g_free(log);
 }
 
 static void test_failed_op_aborts_and_names_the_path(void)
