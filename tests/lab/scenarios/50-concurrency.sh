@@ -46,8 +46,8 @@ all() {
 
 # failed VERB: the names whose VERB did not exit 0; why, as comments.
 failed() {
-	for n in $NAMES; do
-		[ "$(cat "$T/$n.$1.rc" 2>/dev/null)" = 0 ] && continue
+	for f in $(grep -L -x 0 "$T"/*."$1".rc); do
+		n=${f##*/}; n=${n%%.*}
 		printf ' %s' "$n"
 		grep -v '^xc: \|^xlite: build\|^xlite: xenstore commit' "$T/$n.$1" |
 			tail -3 | sed 's/^/#   /' >&2
@@ -88,8 +88,9 @@ nothing_left() { [ -z "$(left)" ]; }
 
 # conflicts: the transaction conflicts this round's creates retried.
 conflicts() {
-	cat "$T"/*.create | awk '/^xlite: xenstore commit: / {
-		for (i = 1; i < NF; i++) if ($(i + 1) == "conflicts") s += $i } END { print s + 0 }'
+	awk '/^xlite: xenstore commit: / {
+		for (i = 1; i < NF; i++) if ($(i + 1) == "conflicts") s += $i } END { print s + 0 }' \
+		"$T"/*.create
 }
 
 r=1
@@ -107,8 +108,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 	xenstore-ls -f /local/domain 2>/dev/null | awk 'NR == FNR { if (FNR > 1) id[$2] = $1; next }
 		$2 == "=" && $1 ~ /^\/local\/domain\/[0-9]+\/vm$/ {
 			split($1, p, "/"); u = $3; gsub(/"|\/vm\//, "", u)
-			if (p[4] in id) print id[p[4]], p[4], u }' "$T/xl-list" - |
-		grep '^conc' >"$T/ids"
+			if ((p[4] in id) && id[p[4]] ~ /^conc/) print id[p[4]], p[4], u }' \
+		"$T/xl-list" - >"$T/ids"
 	check_eq "round $r: each has a /vm entry" "$N" "$(grep -c . "$T/ids")"
 	c=$(conflicts)
 	total=$((total + c))
