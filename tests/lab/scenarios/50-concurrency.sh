@@ -111,6 +111,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 			if ((p[4] in id) && id[p[4]] ~ /^conc/) print id[p[4]], p[4], u }' \
 		"$T/xl-list" - >"$T/ids"
 	check_eq "round $r: each has a /vm entry" "$N" "$(grep -c . "$T/ids")"
+	check_eq "round $r: each create reported its xenstore commit (XLITE_DEBUG)" "$N" \
+		"$(awk '/^xlite: xenstore commit: / { n++ } END { print n + 0 }' "$T"/*.create)"
 	c=$(conflicts)
 	total=$((total + c))
 
