@@ -63,8 +63,11 @@ static void debug_commit(struct xlite_hv_xen *x, const struct xsc_batch *roots,
 /* The domain's own top directories first, outside the transaction (see
  * xsc_batch_split_roots): the transaction then reads nothing another
  * create writes, and twenty creates at once commit without conflicts.
- * When the transaction fails, those directories go again: they were new
- * (a create's /local/domain/D and /vm/UUID, a new device's backend). */
+ * When the transaction fails, those directories go again, as they were
+ * new (a create's /local/domain/D, a new device's backend), so that a
+ * failed apply leaves nothing, as a failed transaction would. Not a /vm
+ * entry: a create of the same uuid may have made it too, and the create's
+ * rollback, which knows whether such a twin lives, removes it or not. */
 static int commit(struct xlite_hv *hv, struct xsc_batch *batch)
 {
 	struct xlite_hv_xen *x = xen_of(hv);
@@ -81,8 +84,12 @@ static int commit(struct xlite_hv *hv, struct xsc_batch *batch)
 		rc = xsc_batch_commit(&x->xs, batch);
 	if (rc < 0) {
 		xs_fail(hv, rc);
-		for (i = 0; i < roots.ops->len; i++)
-			xsc_rm(&x->xs, g_array_index(roots.ops, struct xsc_op, i).path);
+		for (i = 0; i < roots.ops->len; i++) {
+			const char *path = g_array_index(roots.ops, struct xsc_op, i).path;
+
+			if (!g_str_has_prefix(path, "/vm/"))
+				xsc_rm(&x->xs, path);
+		}
 	}
 	debug_commit(x, &roots, batch, retries0, wait0, t0);
 	xsc_batch_dispose(&roots);
