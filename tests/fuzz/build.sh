@@ -43,7 +43,7 @@ build fuzz-domain-xml "$TOP/tests/fuzz/fuzz-domain-xml.c" \
 
 # (b) xenstore wire replies to a pipelined batch, and the decoders.
 build fuzz-xs-wire "$TOP/tests/fuzz/fuzz-xs-wire.c" \
-	"$TOP"/xenstore-client/{err,path,perms,quote,wire,wire-conn,batch,batch-commit,ctx,watch,tree,format}.c \
+	"$TOP"/xenstore-client/{err,path,perms,quote,wire,wire-conn,batch,batch-commit,ctx,watch,tree,format,retry}.c \
 	$(pc --cflags --libs glib-2.0 xenstore)
 
 # (c) pv-drivers: block and net rings, and the xenbus handshake.

@@ -85,7 +85,8 @@ static void fuzz_commit(const uint8_t *data, size_t size, bool records)
 	ctx.xsh = (struct xs_handle *)(void *)&not_a_real_handle;
 	ctx.wire_fd = sv[0];
 	ctx.wire_is_dev = records;	/* the xenbus device: one message per write */
-	ctx.max_tries = 3;
+	/* A few quick reruns at most: a fuzz run must not sleep. */
+	ctx.retry = (struct xsc_retry){ .first_us = 1, .max_us = 1, .budget_ms = 1 };
 	rc = xsc_batch_commit(&ctx, &batch);
 	if (rc > 0 || (rc < 0 && ctx.err.msg[0] == '\0')) {
 		fprintf(stderr, "commit returned %d with message '%s'\n", rc, ctx.err.msg);
