@@ -1,162 +1,123 @@
-/* The plan as JSON (`xlite create -n --json`), written by hand: the CLI
- * stays free of a JSON library. One xenstore op per line, so diffs of
- * golden files read well. */
-#include <stdio.h>
-#include <stdlib.h>
-
+/* The plan as JSON (`xlite create -n --json`), built with json-glib and
+ * laid out by util/json.c: one xenstore op a line, so diffs of golden
+ * files read well. */
 #include "libtool/plan/plan.h"
+#include "libtool/util/json.h"
 
-static void jstr(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void jkey(FILE *f, const char *indent, const char *key)
-{
-	fprintf(f, "%s\"%s\": ", indent, key);
-}
-
-/* INDENT"KEY": "VAL" (or null), then AFTER. */
-static void jfield(FILE *f, const char *indent, const char *key, const char *val,
-		   const char *after)
-{
-	jkey(f, indent, key);
-	jstr(f, val);
-	fputs(after, f);
-}
-
-static void jops(FILE *f, const char *indent, const struct xlite_xs_ops *o)
+static void ops(JsonBuilder *b, const char *key, const struct xlite_xs_ops *o)
 {
 	size_t i;
 
-	fputs("[\n", f);
+	json_builder_set_member_name(b, key);
+	json_builder_begin_array(b);
 	for (i = 0; i < o->n; i++) {
 		const struct xlite_xs_op *op = &o->ops[i];
 
-		fprintf(f, "%s  {\"op\": ", indent);
+		json_builder_begin_object(b);
 		switch (op->kind) {
 		case XLITE_XS_MKDIR:
-			fputs("\"mkdir\", \"path\": ", f);
-			jstr(f, op->path);
-			fputs(", \"perms\": ", f);
-			jstr(f, op->perms);
+			xlite_json_member_str(b, "op", "mkdir");
+			xlite_json_member_str(b, "path", op->path);
+			xlite_json_member_str(b, "perms", op->perms);
 			break;
 		case XLITE_XS_WRITE:
-			fputs("\"write\", \"path\": ", f);
-			jstr(f, op->path);
-			fputs(", \"value\": ", f);
-			jstr(f, op->value);
+			xlite_json_member_str(b, "op", "write");
+			xlite_json_member_str(b, "path", op->path);
+			xlite_json_member_str(b, "value", op->value);
 			break;
 		}
-		fprintf(f, "}%s\n", i + 1 < o->n ? "," : "");
+		json_builder_end_object(b);
 	}
-	fprintf(f, "%s]", indent);
+	json_builder_end_array(b);
 }
 
-static void disks(FILE *f, const struct xlite_plan *p)
+static void disks(JsonBuilder *b, const struct xlite_plan *p)
 {
 	size_t i;
 
-	fputs("  \"disks\": [", f);
+	json_builder_set_member_name(b, "disks");
+	json_builder_begin_array(b);
 	for (i = 0; i < p->n_disks; i++) {
 		const struct xlite_plan_disk *d = &p->disks[i];
 
-		fprintf(f, "%s\n    {\n", i ? "," : "");
-		fprintf(f, "      \"index\": %zu,\n", i);
-		jfield(f, "      ", "target", d->disk.target, ",\n");
-		fprintf(f, "      \"vdev\": %u,\n", d->disk.vdev);
-		fprintf(f, "      \"type\": \"%s\",\n",
-			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
-		jfield(f, "      ", "source", d->disk.source, ",\n");
-		fprintf(f, "      \"readonly\": %s,\n", d->disk.readonly ? "true" : "false");
-		fprintf(f, "      \"shareable\": %s,\n", d->disk.shareable ? "true" : "false");
-		fprintf(f, "      \"needs_loop\": %s,\n", d->needs_loop ? "true" : "false");
-		jfield(f, "      ", "frontend", d->frontend, ",\n");
-		jfield(f, "      ", "backend", d->backend, ",\n");
-		jkey(f, "      ", "xenstore");
-		jops(f, "      ", &d->nodes);
-		fputs("\n    }", f);
+		json_builder_begin_object(b);
+		xlite_json_member_int(b, "index", (int64_t)i);
+		xlite_json_member_str(b, "target", d->disk.target);
+		xlite_json_member_int(b, "vdev", d->disk.vdev);
+		xlite_json_member_str(b, "type", d->disk.type == XLITE_DISK_FILE ? "file" : "block");
+		xlite_json_member_str(b, "source", d->disk.source);
+		xlite_json_member_bool(b, "readonly", d->disk.readonly);
+		xlite_json_member_bool(b, "shareable", d->disk.shareable);
+		xlite_json_member_bool(b, "needs_loop", d->needs_loop);
+		xlite_json_member_str(b, "frontend", d->frontend);
+		xlite_json_member_str(b, "backend", d->backend);
+		ops(b, "xenstore", &d->nodes);
+		json_builder_end_object(b);
 	}
-	fputs(p->n_disks ? "\n  ],\n" : "],\n", f);
+	json_builder_end_array(b);
 }
 
-static void nics(FILE *f, const struct xlite_plan *p)
+static void nics(JsonBuilder *b, const struct xlite_plan *p)
 {
 	size_t i;
 
-	fputs("  \"nics\": [", f);
+	json_builder_set_member_name(b, "nics");
+	json_builder_begin_array(b);
 	for (i = 0; i < p->n_nics; i++) {
 		const struct xlite_plan_nic *n = &p->nics[i];
 
-		fprintf(f, "%s\n    {\n", i ? "," : "");
-		fprintf(f, "      \"devid\": %u,\n", n->devid);
-		fprintf(f, "      \"mac\": \"%s\",\n", n->mac);
-		fprintf(f, "      \"mac_generated\": %s,\n", n->nic.mac_given ? "false" : "true");
-		jfield(f, "      ", "bridge", n->nic.bridge, ",\n");
-		jfield(f, "      ", "vif", n->vif, ",\n");
-		jfield(f, "      ", "frontend", n->frontend, ",\n");
-		jfield(f, "      ", "backend", n->backend, ",\n");
-		jkey(f, "      ", "xenstore");
-		jops(f, "      ", &n->nodes);
-		fputs(",\n", f);
-		jfield(f, "      ", "hotplug_status", n->hotplug_status, "\n    }");
+		json_builder_begin_object(b);
+		xlite_json_member_int(b, "devid", n->devid);
+		xlite_json_member_str(b, "mac", n->mac);
+		xlite_json_member_bool(b, "mac_generated", !n->nic.mac_given);
+		xlite_json_member_str(b, "bridge", n->nic.bridge);
+		xlite_json_member_str(b, "vif", n->vif);
+		xlite_json_member_str(b, "frontend", n->frontend);
+		xlite_json_member_str(b, "backend", n->backend);
+		ops(b, "xenstore", &n->nodes);
+		xlite_json_member_str(b, "hotplug_status", n->hotplug_status);
+		json_builder_end_object(b);
 	}
-	fputs(p->n_nics ? "\n  ],\n" : "],\n", f);
+	json_builder_end_array(b);
 }
 
 char *xlite_plan_to_json(const struct xlite_plan *p)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	g_autoptr(JsonBuilder) b = json_builder_new();
 
-	if (!f)
-		return NULL;
-	fputs("{\n", f);
-	jfield(f, "  ", "name", p->name, ",\n");
-	fprintf(f, "  \"uuid\": \"%s\",\n", p->uuid);
-	jfield(f, "  ", "os_type", p->os_type, ",\n");
-	jfield(f, "  ", "kernel", p->kernel, ",\n");
-	jfield(f, "  ", "initrd", p->initrd, ",\n");
-	jfield(f, "  ", "cmdline", p->cmdline, ",\n");
-	fprintf(f, "  \"memory\": {\"max_kib\": %llu, \"target_kib\": %llu, \"min_kib\": %llu, "
-		"\"maxmem_kib\": %llu, \"max_pages\": %llu, \"target_pages\": %llu},\n",
-		(unsigned long long)p->memory_kib, (unsigned long long)p->current_kib,
-		(unsigned long long)p->min_kib, (unsigned long long)p->maxmem_kib,
-		(unsigned long long)p->max_pages, (unsigned long long)p->target_pages);
-	fprintf(f, "  \"vcpus\": {\"max\": %u, \"current\": %u},\n", p->max_vcpus, p->cur_vcpus);
-	fprintf(f, "  \"sched\": {\"weight\": %u, \"cap\": %u},\n", p->weight, p->cap);
-	fprintf(f, "  \"on_poweroff\": \"%s\",\n  \"on_reboot\": \"%s\",\n  \"on_crash\": \"%s\",\n",
-		xlite_action_name(p->on_poweroff), xlite_action_name(p->on_reboot),
-		xlite_action_name(p->on_crash));
-	jkey(f, "  ", "xenstore");
-	jops(f, "  ", &p->domain_nodes);
-	fputs(",\n", f);
-	disks(f, p);
-	nics(f, p);
-	fprintf(f, "  \"xenstore_requests\": %u\n}\n", p->xs_requests);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	json_builder_begin_object(b);
+	xlite_json_member_str(b, "name", p->name);
+	xlite_json_member_str(b, "uuid", p->uuid);
+	xlite_json_member_str(b, "os_type", p->os_type);
+	xlite_json_member_str(b, "kernel", p->kernel);
+	xlite_json_member_str(b, "initrd", p->initrd);
+	xlite_json_member_str(b, "cmdline", p->cmdline);
+	json_builder_set_member_name(b, "memory");
+	json_builder_begin_object(b);
+	xlite_json_member_int(b, "max_kib", (int64_t)p->memory_kib);
+	xlite_json_member_int(b, "target_kib", (int64_t)p->current_kib);
+	xlite_json_member_int(b, "min_kib", (int64_t)p->min_kib);
+	xlite_json_member_int(b, "maxmem_kib", (int64_t)p->maxmem_kib);
+	xlite_json_member_int(b, "max_pages", (int64_t)p->max_pages);
+	xlite_json_member_int(b, "target_pages", (int64_t)p->target_pages);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "vcpus");
+	json_builder_begin_object(b);
+	xlite_json_member_int(b, "max", p->max_vcpus);
+	xlite_json_member_int(b, "current", p->cur_vcpus);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "sched");
+	json_builder_begin_object(b);
+	xlite_json_member_int(b, "weight", p->weight);
+	xlite_json_member_int(b, "cap", p->cap);
+	json_builder_end_object(b);
+	xlite_json_member_str(b, "on_poweroff", xlite_action_name(p->on_poweroff));
+	xlite_json_member_str(b, "on_reboot", xlite_action_name(p->on_reboot));
+	xlite_json_member_str(b, "on_crash", xlite_action_name(p->on_crash));
+	ops(b, "xenstore", &p->domain_nodes);
+	disks(b, p);
+	nics(b, p);
+	xlite_json_member_int(b, "xenstore_requests", p->xs_requests);
+	json_builder_end_object(b);
+	return xlite_json_to_string(b, true);
 }
