@@ -186,7 +186,9 @@ enum {
 int xsc_tree_read(struct xsc_ctx *ctx, const char *path, unsigned int flags,
 		  struct xsc_node **root);
 /* JSON: {"path":P,"value":V,"perms":["n0","r5"],"children":[{"name":N,...}]}
- * ("perms" only with XSC_TREE_PERMS); ends with a newline. */
+ * ("perms" only with XSC_TREE_PERMS), laid out by libtool/util/json.c;
+ * ends with a newline. Values that are not UTF-8 keep each byte as the
+ * code point of its number. */
 void xsc_tree_format_json(const struct xsc_node *root, unsigned int flags, GString *out);
 /* xenstore-ls format: the children of root, `name = "value"`, one space of
  * indent per level; with XSC_TREE_PERMS a "  (n0,r5)" column like `-p`. */
@@ -196,8 +198,6 @@ void xsc_tree_format_ls(const struct xsc_node *root, unsigned int flags, GString
 void xsc_value_quote(GString *out, const char *s, size_t len);
 /* The inverse, as xenstore-write reads its VALUE arguments. */
 void xsc_value_unquote(GString *out, const char *s);
-/* Appends s as a quoted JSON string; invalid UTF-8 bytes become \u00XX. */
-void xsc_json_escape(GString *out, const char *s, size_t len);
 
 /* ---- batches: many changes, one transaction, pipelined ---------------- */
 

@@ -19,7 +19,7 @@
 #include "libtool/apply/monitor.h"
 #include "libtool/plan/plan.h"
 #include "libtool/util/hostconf.h"
-#include "xenstore-client/xsc.h"
+#include "libtool/util/json.h"
 #include "xl-lite/xlite.h"
 
 #define MONITOR_LOG_DIR "/var/log/xen"
@@ -150,24 +150,36 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 	return 0;
 }
 
+/* Milliseconds to a tenth, as the text says them. */
+static void ms_member(JsonBuilder *b, const char *key, double ms)
+{
+	xlite_json_member_double(b, key, (double)(int64_t)(ms * 10 + 0.5) / 10);
+}
+
 static void report(const struct create_args *a, const struct xlite_plan *plan,
 		   const struct xlite_apply_result *res, double ms_monitor)
 {
 	if (a->json) {
-		GString *s = g_string_new("{\"name\": ");
+		g_autoptr(JsonBuilder) b = json_builder_new();
 
-		xsc_json_escape(s, plan->name, strlen(plan->name));
-		g_string_append_printf(s, ", \"domid\": %u, \"uuid\": \"%s\", \"paused\": %s"
-				       ", \"xenstore_requests\": %lu, \"kernel_cache_hit\": %s"
-				       ", \"ms\": {\"domain\": %.1f, \"devices\": %.1f"
-				       ", \"build\": %.1f, \"xenstore\": %.1f, \"total\": %.1f"
-				       ", \"monitor\": %.1f}}\n",
-				       res->domid, plan->uuid, a->paused ? "true" : "false",
-				       res->xs_requests, res->kcache_hit ? "true" : "false",
-				       res->ms_domain, res->ms_devices, res->ms_build,
-				       res->ms_xenstore, res->ms_total, ms_monitor);
-		fputs(s->str, stdout);
-		g_string_free(s, TRUE);
+		json_builder_begin_object(b);
+		xlite_json_member_str(b, "name", plan->name);
+		xlite_json_member_int(b, "domid", res->domid);
+		xlite_json_member_str(b, "uuid", plan->uuid);
+		xlite_json_member_bool(b, "paused", a->paused);
+		xlite_json_member_int(b, "xenstore_requests", (int64_t)res->xs_requests);
+		xlite_json_member_bool(b, "kernel_cache_hit", res->kcache_hit);
+		json_builder_set_member_name(b, "ms");
+		json_builder_begin_object(b);
+		ms_member(b, "domain", res->ms_domain);
+		ms_member(b, "devices", res->ms_devices);
+		ms_member(b, "build", res->ms_build);
+		ms_member(b, "xenstore", res->ms_xenstore);
+		ms_member(b, "total", res->ms_total);
+		ms_member(b, "monitor", ms_monitor);
+		json_builder_end_object(b);
+		json_builder_end_object(b);
+		xlite_json_print(stdout, b, true);
 		return;
 	}
 	if (!a->quiet)

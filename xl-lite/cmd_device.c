@@ -15,7 +15,6 @@
 #include "libtool/device/device.h"
 #include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
-#include "xenstore-client/xsc.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
 
@@ -262,26 +261,20 @@ out:
 	return rc;
 }
 
-void xlite_cli_json_str(GString *out, const char *key, const char *val)
-{
-	g_string_append_printf(out, "\"%s\":", key);
-	if (val)
-		xsc_json_escape(out, val, strlen(val));
-	else
-		g_string_append(out, "null");
-}
-
 /* One device as a JSON object: the shared members around the kind's. */
-static void device_json(GString *out, const struct xlite_cli_device_kind *k, uint32_t domid,
+static void device_json(JsonBuilder *b, const struct xlite_cli_device_kind *k, uint32_t domid,
 			const struct xlite_device_info *d)
 {
-	g_string_append_printf(out, "{\"domid\":%u,\"devid\":%u,\"backend_id\":%u,"
-			       "\"frontend_state\":%d,\"backend_state\":%d,\"evtchn\":%d,",
-			       domid, d->devid, d->backend_id, d->fe_state, d->be_state,
-			       d->evtchn);
-	k->json(out, d);
-	xlite_cli_json_str(out, "backend", d->backend);
-	g_string_append_c(out, '}');
+	json_builder_begin_object(b);
+	xlite_json_member_int(b, "domid", domid);
+	xlite_json_member_int(b, "devid", d->devid);
+	xlite_json_member_int(b, "backend_id", d->backend_id);
+	xlite_json_member_int(b, "frontend_state", d->fe_state);
+	xlite_json_member_int(b, "backend_state", d->be_state);
+	xlite_json_member_int(b, "evtchn", d->evtchn);
+	k->json(b, d);
+	xlite_json_member_str(b, "backend", d->backend);
+	json_builder_end_object(b);
 }
 
 int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
@@ -292,8 +285,8 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xlite_hv hv = { 0 };
+	g_autoptr(JsonBuilder) json = json_builder_new();
 	GString *out;
-	bool first = true;
 	int c, i, rc = XLITE_EXIT_OK;
 
 	optind = 1;
@@ -306,7 +299,8 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 		return device_usage(k, "list");
 	if (xlite_cli_hv_open(&hv, 0) < 0)
 		return XLITE_EXIT_FAIL;
-	out = g_string_new(cli->json ? "[" : k->header);
+	out = g_string_new(cli->json ? NULL : k->header);
+	json_builder_begin_array(json);
 	for (i = optind; i < argc; i++) {
 		struct xlite_device_info *infos = NULL;
 		size_t n = 0, j;
@@ -322,19 +316,18 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 			continue;
 		}
 		for (j = 0; j < n; j++) {
-			if (cli->json && !first)
-				g_string_append_c(out, ',');
 			if (cli->json)
-				device_json(out, k, domid, &infos[j]);
+				device_json(json, k, domid, &infos[j]);
 			else
 				k->row(out, domid, &infos[j]);
-			first = false;
 		}
 		xlite_device_infos_free(infos, n);
 	}
+	json_builder_end_array(json);
 	if (cli->json)
-		g_string_append(out, "]\n");
-	fputs(out->str, stdout);
+		xlite_json_print(stdout, json, false);
+	else
+		fputs(out->str, stdout);
 	g_string_free(out, TRUE);
 	xlite_hv_dispose(&hv);
 	return rc;

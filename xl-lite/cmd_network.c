@@ -111,14 +111,12 @@ static void nic_row(GString *out, uint32_t domid, const struct xlite_device_info
 			       d->evtchn, rings, d->backend, d->params ? d->params : "-");
 }
 
-static void nic_json(GString *out, const struct xlite_device_info *d)
+static void nic_json(JsonBuilder *b, const struct xlite_device_info *d)
 {
-	g_string_append_printf(out, "\"tx_ring_ref\":%d,\"rx_ring_ref\":%d,", d->tx_ring_ref,
-			       d->ring_ref);
-	xlite_cli_json_str(out, "mac", d->mac[0] ? d->mac : NULL);
-	g_string_append_c(out, ',');
-	xlite_cli_json_str(out, "bridge", d->params);
-	g_string_append_c(out, ',');
+	xlite_json_member_int(b, "tx_ring_ref", d->tx_ring_ref);
+	xlite_json_member_int(b, "rx_ring_ref", d->ring_ref);
+	xlite_json_member_str(b, "mac", d->mac[0] ? d->mac : NULL);
+	xlite_json_member_str(b, "bridge", d->params);
 }
 
 static const struct xlite_cli_device_kind nic_kind = {
