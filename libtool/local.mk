@@ -8,7 +8,8 @@ libtool_util_libxliteutil_a_SOURCES = \
 	libtool/util/mac.h libtool/util/mac.c \
 	libtool/util/fail.h libtool/util/fail.c \
 	libtool/util/hostconf.h libtool/util/hostconf.c \
-	libtool/util/json.h libtool/util/json.c
+	libtool/util/json.h libtool/util/json.c \
+	libtool/util/number.h libtool/util/number.c
 libtool_util_libxliteutil_a_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS)
 # What a program using libtool/util/ links after it.
 XLITE_UTIL_LIBS = libtool/util/libxliteutil.a $(JSON_LIBS) $(GLIB_LIBS)

@@ -17,6 +17,7 @@
 #include "libtool/hv/hv.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
+#include "libtool/util/number.h"
 
 /* "usage: xlite KIND-VERB ..." */
 static int device_usage(const struct xlite_cli_device_kind *k, const char *verb)
@@ -195,8 +196,7 @@ static int detach_options(const struct xlite_cli_device_kind *k, int argc, char 
 		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long timeout_s = XLITE_DEVICE_TIMEOUT_MS / 1000;
-	char *end;
+	uint64_t timeout_s = XLITE_DEVICE_TIMEOUT_MS / 1000;
 	int c;
 
 	*force = false;
@@ -207,8 +207,7 @@ static int detach_options(const struct xlite_cli_device_kind *k, int argc, char 
 			*force = true;
 			break;
 		case 't':
-			timeout_s = strtol(optarg, &end, 10);
-			if (*end || timeout_s < 1 || timeout_s > 3600)
+			if (xlite_number_parse(optarg, 1, 3600, &timeout_s) < 0)
 				return device_usage(k, "detach");
 			break;
 		default:

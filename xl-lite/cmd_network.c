@@ -14,6 +14,7 @@
 #include "libtool/util/mac.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
+#include "libtool/util/number.h"
 
 /* xl's KEY=VALUE words (none: bridge xenbr0) into CFG's one nic. */
 static int nic_from_words(int argc, char **argv, struct xlite_config *cfg, char **err)
@@ -69,13 +70,11 @@ static int vif_of(struct xlite_hv *hv, uint32_t domid, const char *spec, unsigne
 	struct xlite_device_info *infos = NULL;
 	uint8_t want[6], have[6];
 	size_t n = 0, i;
-	char *end;
-	unsigned long v;
+	uint64_t v;
 	int rc;
 
 	if (xlite_mac_parse(spec, want) < 0) {
-		v = strtoul(spec, &end, 10);
-		if (!*spec || *end || v >= XLITE_MAX_NICS * 64u) {
+		if (xlite_number_parse(spec, 0, XLITE_MAX_NICS * 64u - 1, &v) < 0) {
 			xlite_err("'%s' is not an interface: expected its index or MAC address", spec);
 			return -EINVAL;
 		}

@@ -9,6 +9,7 @@
 #include "libtool/device/device-priv.h"
 #include "libtool/util/mac.h"
 #include "libtool/plan/plan-int.h"
+#include "libtool/util/number.h"
 
 static void clear_op(gpointer p)
 {
@@ -173,19 +174,11 @@ bool xlite_device_is_loop(const char *dev)
 
 bool xlite_device_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	unsigned long v = 0;
-	size_t i, n;
+	uint64_t v;
 
-	if (!s)
+	if (xlite_number_parse(s, 0, max, &v) < 0)
 		return false;
-	n = strlen(s);
-	if (n == 0 || n > 10 || strspn(s, "0123456789") != n)
-		return false;
-	for (i = 0; i < n; i++)
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	if (v > max)
-		return false;
-	*out = v;
+	*out = (unsigned long)v;
 	return true;
 }
 

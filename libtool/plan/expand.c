@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "libtool/plan/plan.h"
+#include "libtool/util/number.h"
 
 static bool name_char(char c)
 {
@@ -109,20 +112,20 @@ char *xlite_expand_escape(const char *s)
 	return out;
 }
 
-/* "disk.N.what" -> N; -1 when not of that form. */
+/* "disk.N.what" -> N (no leading zero); -1 when not of that form. */
 static long disk_index(const char *name, const char *what)
 {
-	const char *p = name + 5;
-	char *end;
-	long n;
+	const char *p = name + 5, *dot;
+	g_autofree char *digits = NULL;
+	uint64_t n;
 
-	if (strncmp(name, "disk.", 5) != 0 || *p < '0' || *p > '9')
+	if (strncmp(name, "disk.", 5) != 0 || !(dot = strchr(p, '.')) ||
+	    strcmp(dot + 1, what) != 0 || (dot - p > 1 && *p == '0'))
 		return -1;
-	n = strtol(p, &end, 10);
-	if (end == p || *end != '.' || strcmp(end + 1, what) != 0 || n < 0 ||
-	    (end - p > 1 && *p == '0'))
+	digits = g_strndup(p, (gsize)(dot - p));
+	if (xlite_number_parse(digits, 0, G_MAXINT32, &n) < 0)
 		return -1;
-	return n;
+	return (long)n;
 }
 
 const char *xlite_plan_vars_lookup(const char *name, void *opaque)
