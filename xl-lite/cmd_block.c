@@ -30,10 +30,10 @@ static int disk_from_words(int argc, char **argv, struct xlite_config *cfg, char
 	/* No phy:/file: prefix: what the target is decides. */
 	if (!type_given && stat(disk.source, &st) == 0 && S_ISBLK(st.st_mode))
 		disk.type = XLITE_DISK_BLOCK;
-	cfg->disks = calloc(1, sizeof(disk));
+	cfg->disks = g_malloc0_n(1, sizeof(disk));
 	if (!cfg->disks) {
-		free(disk.source);
-		free(disk.target);
+		g_free(disk.source);
+		g_free(disk.target);
 		*err = g_strdup(g_strerror(ENOMEM));
 		return -ENOMEM;
 	}

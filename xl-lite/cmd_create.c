@@ -295,7 +295,7 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		rc = xlite_cmd_console(cli, 2, cargv);
 	}
 out:
-	free(out);
+	g_free(out);
 	g_free(err);
 	xlite_apply_result_dispose(&res);
 	xlite_hv_dispose(&hv);

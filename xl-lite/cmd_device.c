@@ -88,7 +88,7 @@ static int device_from_args(const struct xlite_cli_device_kind *k, int argc, cha
 		rc = k->from_words(argc, argv, cfg, &err);
 	if (rc < 0)
 		xlite_err("%s", err);
-	free(err);
+	g_free(err);
 	g_free(text);
 	g_free(name);
 	return rc;

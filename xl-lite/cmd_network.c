@@ -26,9 +26,9 @@ static int nic_from_words(int argc, char **argv, struct xlite_config *cfg, char 
 	rc = xlite_nic_spec_parse((const char *const *)argv, (size_t)argc, &nic, err);
 	if (rc < 0)
 		return rc;
-	cfg->nics = calloc(1, sizeof(nic));
+	cfg->nics = g_malloc0_n(1, sizeof(nic));
 	if (!cfg->nics) {
-		free(nic.bridge);
+		g_free(nic.bridge);
 		*err = g_strdup(g_strerror(ENOMEM));
 		return -ENOMEM;
 	}

@@ -71,7 +71,7 @@ int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv)
 		} else {
 			printf("%s: ok\n", argv[i]);
 		}
-		free(err);
+		g_free(err);
 		xlite_config_dispose(&cfg);
 	}
 	json_builder_end_array(json);
