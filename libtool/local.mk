@@ -10,9 +10,13 @@ libtool_util_libxliteutil_a_SOURCES = \
 	libtool/util/hostconf.h libtool/util/hostconf.c \
 	libtool/util/json.h libtool/util/json.c \
 	libtool/util/number.h libtool/util/number.c
-libtool_util_libxliteutil_a_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS)
+libtool_util_libxliteutil_a_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 # What a program using libtool/util/ links after it.
-XLITE_UTIL_LIBS = libtool/util/libxliteutil.a $(JSON_LIBS) $(GLIB_LIBS)
+XLITE_UTIL_LIBS = libtool/util/libxliteutil.a $(GLIB_LIBS)
+check_PROGRAMS += tests/unit/test-util-json
+TESTS += tests/unit/test-util-json
+tests_unit_test_util_json_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+tests_unit_test_util_json_LDADD = $(XLITE_UTIL_LIBS)
 
 noinst_LIBRARIES += libtool/libxlite.a
 libtool_libxlite_a_SOURCES = \
@@ -27,7 +31,7 @@ libtool_libxlite_a_SOURCES = \
 # The schema is compiled in (an installed binary always carries its own);
 # it is installed as well, for editors and `xmllint --relaxng`.
 nodist_libtool_libxlite_a_SOURCES = libtool/parse/domain-rng.c
-libtool_libxlite_a_CFLAGS = $(AM_CFLAGS) $(LIBXML_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENGUEST_CFLAGS) $(XENSTORE_CFLAGS)
+libtool_libxlite_a_CFLAGS = $(AM_CFLAGS) $(LIBXML_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENGUEST_CFLAGS) $(XENSTORE_CFLAGS)
 dist_pkgdata_DATA += libtool/parse/domain.rng
 EXTRA_DIST += libtool/parse/rng2c.awk
 CLEANFILES += libtool/parse/domain-rng.c
@@ -42,7 +46,7 @@ XLITE_CONFIG_LIBS = libtool/libxlite.a $(LIBXML_LIBS) $(XLITE_UTIL_LIBS)
 
 # Tests of the parser, planner and host-device helpers (no Xen needed).
 XLITE_CONFIG_TEST_LDADD = $(XLITE_CONFIG_LIBS) -lpthread
-XLITE_CONFIG_TEST_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS) $(LIBXML_CFLAGS)
+XLITE_CONFIG_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(LIBXML_CFLAGS)
 check_PROGRAMS += tests/unit/test-parse tests/unit/test-parse-files \
 	tests/unit/test-plan tests/unit/test-plan-golden \
 	tests/unit/test-loopdev tests/unit/test-bridge

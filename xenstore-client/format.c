@@ -4,39 +4,39 @@
 #include "libtool/util/json.h"
 #include "xenstore-client/xsc.h"
 
-static void json_node(JsonBuilder *b, const struct xsc_node *node, bool is_root,
+static void json_node(XliteJson *b, const struct xsc_node *node, bool is_root,
 		      unsigned int flags)
 {
 	unsigned int i;
 
-	json_builder_begin_object(b);
+	xlite_json_begin_object(b);
 	xlite_json_member_str(b, is_root ? "path" : "name", node->name);
-	json_builder_set_member_name(b, "value");
+	xlite_json_set_member_name(b, "value");
 	if (node->value)
 		xlite_json_add_bytes(b, node->value, node->value_len);
 	else
-		json_builder_add_null_value(b);
+		xlite_json_add_null(b);
 	if (flags & XSC_TREE_PERMS) {
-		json_builder_set_member_name(b, "perms");
-		json_builder_begin_array(b);
+		xlite_json_set_member_name(b, "perms");
+		xlite_json_begin_array(b);
 		for (i = 0; node->perms && i < node->n_perms; i++) {
 			g_autofree char *p = xsc_perms_format(&node->perms[i], 1, "");
 
 			xlite_json_add_str(b, p ? p : "?");
 		}
-		json_builder_end_array(b);
+		xlite_json_end_array(b);
 	}
-	json_builder_set_member_name(b, "children");
-	json_builder_begin_array(b);
+	xlite_json_set_member_name(b, "children");
+	xlite_json_begin_array(b);
 	for (i = 0; i < node->children->len; i++)
 		json_node(b, g_ptr_array_index(node->children, i), false, flags);
-	json_builder_end_array(b);
-	json_builder_end_object(b);
+	xlite_json_end_array(b);
+	xlite_json_end_object(b);
 }
 
 void xsc_tree_format_json(const struct xsc_node *root, unsigned int flags, GString *out)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(XliteJson) b = xlite_json_new();
 	g_autofree char *s = NULL;
 
 	json_node(b, root, true, flags);

@@ -17,7 +17,7 @@ xenstore_client_libxsclient_a_SOURCES = \
 	xenstore-client/batch.c \
 	xenstore-client/batch-commit.c \
 	xenstore-client/retry.c
-xenstore_client_libxsclient_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS)
+xenstore_client_libxsclient_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
 # What a program linking libxsclient.a needs after it.
 XSC_LIBS = xenstore-client/libxsclient.a $(XENSTORE_LIBS) $(XLITE_UTIL_LIBS)
 
@@ -30,7 +30,7 @@ xlite_xenstore_SOURCES = \
 	xenstore-client/cli-tree.c \
 	xenstore-client/cli-watch.c \
 	xenstore-client/cli-batch.c
-xlite_xenstore_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS)
+xlite_xenstore_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
 xlite_xenstore_LDADD = $(XSC_LIBS)
 man1_MANS += xenstore-client/xlite-xenstore.1
 EXTRA_DIST += xenstore-client/xlite-xenstore.1
@@ -45,7 +45,7 @@ XSC_TESTS = \
 	tests/unit/test-xsc-commit
 check_PROGRAMS += $(XSC_TESTS)
 TESTS += $(XSC_TESTS)
-XSC_TEST_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS)
+XSC_TEST_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
 tests_unit_test_xsc_perms_CFLAGS = $(XSC_TEST_CFLAGS)
 tests_unit_test_xsc_perms_LDADD = $(XSC_LIBS)
 tests_unit_test_xsc_path_CFLAGS = $(XSC_TEST_CFLAGS)

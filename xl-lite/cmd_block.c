@@ -82,7 +82,7 @@ static void disk_row(GString *out, uint32_t domid, const struct xlite_device_inf
 			       d->readonly ? "r" : "w", d->params ? d->params : "-");
 }
 
-static void disk_json(JsonBuilder *b, const struct xlite_device_info *d)
+static void disk_json(XliteJson *b, const struct xlite_device_info *d)
 {
 	xlite_json_member_int(b, "ring_ref", d->ring_ref);
 	xlite_json_member_str(b, "vdev", d->target[0] ? d->target : NULL);

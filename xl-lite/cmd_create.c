@@ -151,7 +151,7 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 }
 
 /* Milliseconds to a tenth, as the text says them. */
-static void ms_member(JsonBuilder *b, const char *key, double ms)
+static void ms_member(XliteJson *b, const char *key, double ms)
 {
 	xlite_json_member_double(b, key, (double)(int64_t)(ms * 10 + 0.5) / 10);
 }
@@ -160,25 +160,25 @@ static void report(const struct create_args *a, const struct xlite_plan *plan,
 		   const struct xlite_apply_result *res, double ms_monitor)
 {
 	if (a->json) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
+		g_autoptr(XliteJson) b = xlite_json_new();
 
-		json_builder_begin_object(b);
+		xlite_json_begin_object(b);
 		xlite_json_member_str(b, "name", plan->name);
 		xlite_json_member_int(b, "domid", res->domid);
 		xlite_json_member_str(b, "uuid", plan->uuid);
 		xlite_json_member_bool(b, "paused", a->paused);
 		xlite_json_member_int(b, "xenstore_requests", (int64_t)res->xs_requests);
 		xlite_json_member_bool(b, "kernel_cache_hit", res->kcache_hit);
-		json_builder_set_member_name(b, "ms");
-		json_builder_begin_object(b);
+		xlite_json_set_member_name(b, "ms");
+		xlite_json_begin_object(b);
 		ms_member(b, "domain", res->ms_domain);
 		ms_member(b, "devices", res->ms_devices);
 		ms_member(b, "build", res->ms_build);
 		ms_member(b, "xenstore", res->ms_xenstore);
 		ms_member(b, "total", res->ms_total);
 		ms_member(b, "monitor", ms_monitor);
-		json_builder_end_object(b);
-		json_builder_end_object(b);
+		xlite_json_end_object(b);
+		xlite_json_end_object(b);
 		xlite_json_print(stdout, b, true);
 		return;
 	}

@@ -261,10 +261,10 @@ out:
 }
 
 /* One device as a JSON object: the shared members around the kind's. */
-static void device_json(JsonBuilder *b, const struct xlite_cli_device_kind *k, uint32_t domid,
+static void device_json(XliteJson *b, const struct xlite_cli_device_kind *k, uint32_t domid,
 			const struct xlite_device_info *d)
 {
-	json_builder_begin_object(b);
+	xlite_json_begin_object(b);
 	xlite_json_member_int(b, "domid", domid);
 	xlite_json_member_int(b, "devid", d->devid);
 	xlite_json_member_int(b, "backend_id", d->backend_id);
@@ -273,7 +273,7 @@ static void device_json(JsonBuilder *b, const struct xlite_cli_device_kind *k, u
 	xlite_json_member_int(b, "evtchn", d->evtchn);
 	k->json(b, d);
 	xlite_json_member_str(b, "backend", d->backend);
-	json_builder_end_object(b);
+	xlite_json_end_object(b);
 }
 
 int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
@@ -284,7 +284,7 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xlite_hv hv = { 0 };
-	g_autoptr(JsonBuilder) json = json_builder_new();
+	g_autoptr(XliteJson) json = xlite_json_new();
 	GString *out;
 	int c, i, rc = XLITE_EXIT_OK;
 
@@ -299,7 +299,7 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 	if (xlite_cli_hv_open(&hv, 0) < 0)
 		return XLITE_EXIT_FAIL;
 	out = g_string_new(cli->json ? NULL : k->header);
-	json_builder_begin_array(json);
+	xlite_json_begin_array(json);
 	for (i = optind; i < argc; i++) {
 		struct xlite_device_info *infos = NULL;
 		size_t n = 0, j;
@@ -322,7 +322,7 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 		}
 		xlite_device_infos_free(infos, n);
 	}
-	json_builder_end_array(json);
+	xlite_json_end_array(json);
 	if (cli->json)
 		xlite_json_print(stdout, json, false);
 	else

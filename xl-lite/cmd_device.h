@@ -43,7 +43,7 @@ struct xlite_cli_device_kind {
 	 * between the shared ones (evtchn, then backend). */
 	const char *header;
 	void (*row)(GString *out, uint32_t domid, const struct xlite_device_info *d);
-	void (*json)(JsonBuilder *b, const struct xlite_device_info *d);
+	void (*json)(XliteJson *b, const struct xlite_device_info *d);
 };
 
 /* The commands, as cmdtable.c's functions but for kind K:

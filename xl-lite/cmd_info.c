@@ -16,7 +16,7 @@
 /* Each fact twice: a "key : value" line and a JSON member. */
 struct info_out {
 	GString *text;
-	JsonBuilder *json;
+	XliteJson *json;
 };
 
 static void put(struct info_out *o, const char *key, const char *value)
@@ -112,7 +112,7 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_hv hv = { 0 };
 	struct xlite_physinfo pi;
 	struct xlite_dominfo dom0;
-	struct info_out o = { g_string_new(""), json_builder_new() };
+	struct info_out o = { g_string_new(""), xlite_json_new() };
 	int c, rc = XLITE_EXIT_FAIL;
 
 	optind = 1;
@@ -136,13 +136,13 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 		xlite_err("%s", xlite_hv_error(&hv));
 		goto out;
 	}
-	json_builder_begin_object(o.json);
+	xlite_json_begin_object(o.json);
 	put_host(&o);
 	put_phys(&o, &pi);
 	if (hv.ops->domain_info(&hv, 0, &dom0) == 0)
 		put_num(&o, "dom0_memory", dom0.tot_kib / 1024);
 	put_xen(&o, &pi);
-	json_builder_end_object(o.json);
+	xlite_json_end_object(o.json);
 	if (cli->json)
 		xlite_json_print(stdout, o.json, true);
 	else
@@ -151,6 +151,6 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 out:
 	xlite_hv_dispose(&hv);
 	g_string_free(o.text, TRUE);
-	g_object_unref(o.json);
+	xlite_json_free(o.json);
 	return rc;
 }

@@ -39,13 +39,13 @@ static void print_text(const struct xlite_dominfo *d, const char *name)
 	       st, (double)d->cpu_time_ns / 1e9);
 }
 
-static void add_json(JsonBuilder *b, const struct xlite_dominfo *d, const char *name)
+static void add_json(XliteJson *b, const struct xlite_dominfo *d, const char *name)
 {
 	char st[7], uuid[XLITE_UUID_STRLEN];
 
 	state_letters(d, st);
 	xlite_uuid_format(d->uuid, uuid);
-	json_builder_begin_object(b);
+	xlite_json_begin_object(b);
 	xlite_json_member_str(b, "name", name);
 	xlite_json_member_int(b, "domid", d->domid);
 	xlite_json_member_str(b, "uuid", uuid);
@@ -59,7 +59,7 @@ static void add_json(JsonBuilder *b, const struct xlite_dominfo *d, const char *
 	xlite_json_member_bool(b, "shutdown", d->shutdown);
 	xlite_json_member_bool(b, "dying", d->dying);
 	xlite_json_member_double(b, "cpu_time", (double)(d->cpu_time_ns / 1000000) / 1e3);
-	json_builder_end_object(b);
+	xlite_json_end_object(b);
 }
 
 /* The domains named on the command line, in that order; all or nothing. */
@@ -95,7 +95,7 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_hv hv = { 0 };
 	struct xlite_dominfo *doms = NULL;
 	size_t n = 0, i;
-	g_autoptr(JsonBuilder) json = json_builder_new();
+	g_autoptr(XliteJson) json = xlite_json_new();
 	int c, rc = XLITE_EXIT_FAIL;
 
 	optind = 1;
@@ -119,7 +119,7 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (cli->json)
-		json_builder_begin_array(json);
+		xlite_json_begin_array(json);
 	else
 		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
 	for (i = 0; i < n; i++) {
@@ -132,7 +132,7 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 		g_free(name);
 	}
 	if (cli->json) {
-		json_builder_end_array(json);
+		xlite_json_end_array(json);
 		xlite_json_print(stdout, json, true);
 	}
 	rc = XLITE_EXIT_OK;

@@ -110,7 +110,7 @@ static void nic_row(GString *out, uint32_t domid, const struct xlite_device_info
 			       d->evtchn, rings, d->backend, d->params ? d->params : "-");
 }
 
-static void nic_json(JsonBuilder *b, const struct xlite_device_info *d)
+static void nic_json(XliteJson *b, const struct xlite_device_info *d)
 {
 	xlite_json_member_int(b, "tx_ring_ref", d->tx_ring_ref);
 	xlite_json_member_int(b, "rx_ring_ref", d->ring_ref);

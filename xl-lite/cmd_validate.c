@@ -27,7 +27,7 @@ int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv)
 {
 	const struct xlite_cmd *cmd = xlite_cmd_find("validate");
 	struct validate_out o = { .json = false };
-	g_autoptr(JsonBuilder) json = json_builder_new();
+	g_autoptr(XliteJson) json = xlite_json_new();
 	int i, first = 1, status = XLITE_EXIT_OK;
 
 	for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
@@ -41,7 +41,7 @@ int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv)
 	}
 	if (first >= argc)
 		return xlite_usage(cmd);
-	json_builder_begin_array(json);
+	xlite_json_begin_array(json);
 	for (i = first; i < argc; i++) {
 		struct xlite_config cfg;
 		g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
@@ -55,17 +55,17 @@ int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv)
 		if (rc < 0)
 			status = XLITE_EXIT_USAGE;
 		if (o.json) {
-			json_builder_begin_object(json);
+			xlite_json_begin_object(json);
 			xlite_json_member_str(json, "file", argv[i]);
 			xlite_json_member_bool(json, "ok", rc >= 0);
 			xlite_json_member_str(json, "error",
 					      rc < 0 ? (err ? err : "invalid") : NULL);
-			json_builder_set_member_name(json, "warnings");
-			json_builder_begin_array(json);
+			xlite_json_set_member_name(json, "warnings");
+			xlite_json_begin_array(json);
 			for (j = 0; j < warnings->len; j++)
 				xlite_json_add_str(json, g_ptr_array_index(warnings, j));
-			json_builder_end_array(json);
-			json_builder_end_object(json);
+			xlite_json_end_array(json);
+			xlite_json_end_object(json);
 		} else if (rc < 0) {
 			xlite_err("%s", err ? err : argv[i]);
 		} else {
@@ -74,7 +74,7 @@ int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv)
 		g_free(err);
 		xlite_config_dispose(&cfg);
 	}
-	json_builder_end_array(json);
+	xlite_json_end_array(json);
 	if (o.json)
 		xlite_json_print(stdout, json, true);
 	return status;

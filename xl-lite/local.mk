@@ -6,13 +6,14 @@ xlite_SOURCES += xl-lite/cmd_validate.c
 xlite_SOURCES += xl-lite/cmd_hv.c xl-lite/cmd_info.c xl-lite/cmd_list.c \
 	xl-lite/cmd_create.c xl-lite/cmd_destroy.c xl-lite/cmd_shutdown.c \
 	xl-lite/cmd_pause.c xl-lite/cmd_console.c
-xlite_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
+xlite_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 if XLITE_STATIC_CLI
-# The Xen libraries and libxml2 linked in, GLib, json-glib and libc shared
-# (XLITE_STATIC_LIBS from configure: Debian has no static json-glib).
+# Everything static (libxenguest whole: its image loaders register
+# themselves from constructors nothing references).
 xlite_SOURCES += xl-lite/static-stubs.c
+xlite_LDFLAGS = -static -Wl,--whole-archive,-lxenguest,--no-whole-archive
 xlite_LDADD = libtool/libxlite.a xenstore-client/libxsclient.a libtool/util/libxliteutil.a \
-	$(XLITE_STATIC_LIBS) $(JSON_LIBS) $(GLIB_LIBS) -lm -lpthread
+	$(XLITE_STATIC_LIBS) -lm -lpthread
 else
 xlite_LDADD = $(XLITE_XEN_LIBS)
 endif

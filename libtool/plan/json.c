@@ -1,19 +1,19 @@
-/* The plan as JSON (`xlite create -n --json`), built with json-glib and
- * laid out by util/json.c: one xenstore op a line, so diffs of golden
- * files read well. */
+/* The plan as JSON (`xlite create -n --json`), built and laid out by
+ * util/json.c: one xenstore op a line, so diffs of golden files read
+ * well. */
 #include "libtool/plan/plan.h"
 #include "libtool/util/json.h"
 
-static void ops(JsonBuilder *b, const char *key, const struct xlite_xs_ops *o)
+static void ops(XliteJson *b, const char *key, const struct xlite_xs_ops *o)
 {
 	size_t i;
 
-	json_builder_set_member_name(b, key);
-	json_builder_begin_array(b);
+	xlite_json_set_member_name(b, key);
+	xlite_json_begin_array(b);
 	for (i = 0; i < o->n; i++) {
 		const struct xlite_xs_op *op = &o->ops[i];
 
-		json_builder_begin_object(b);
+		xlite_json_begin_object(b);
 		switch (op->kind) {
 		case XLITE_XS_MKDIR:
 			xlite_json_member_str(b, "op", "mkdir");
@@ -26,21 +26,21 @@ static void ops(JsonBuilder *b, const char *key, const struct xlite_xs_ops *o)
 			xlite_json_member_str(b, "value", op->value);
 			break;
 		}
-		json_builder_end_object(b);
+		xlite_json_end_object(b);
 	}
-	json_builder_end_array(b);
+	xlite_json_end_array(b);
 }
 
-static void disks(JsonBuilder *b, const struct xlite_plan *p)
+static void disks(XliteJson *b, const struct xlite_plan *p)
 {
 	size_t i;
 
-	json_builder_set_member_name(b, "disks");
-	json_builder_begin_array(b);
+	xlite_json_set_member_name(b, "disks");
+	xlite_json_begin_array(b);
 	for (i = 0; i < p->n_disks; i++) {
 		const struct xlite_plan_disk *d = &p->disks[i];
 
-		json_builder_begin_object(b);
+		xlite_json_begin_object(b);
 		xlite_json_member_int(b, "index", (int64_t)i);
 		xlite_json_member_str(b, "target", d->disk.target);
 		xlite_json_member_int(b, "vdev", d->disk.vdev);
@@ -52,21 +52,21 @@ static void disks(JsonBuilder *b, const struct xlite_plan *p)
 		xlite_json_member_str(b, "frontend", d->frontend);
 		xlite_json_member_str(b, "backend", d->backend);
 		ops(b, "xenstore", &d->nodes);
-		json_builder_end_object(b);
+		xlite_json_end_object(b);
 	}
-	json_builder_end_array(b);
+	xlite_json_end_array(b);
 }
 
-static void nics(JsonBuilder *b, const struct xlite_plan *p)
+static void nics(XliteJson *b, const struct xlite_plan *p)
 {
 	size_t i;
 
-	json_builder_set_member_name(b, "nics");
-	json_builder_begin_array(b);
+	xlite_json_set_member_name(b, "nics");
+	xlite_json_begin_array(b);
 	for (i = 0; i < p->n_nics; i++) {
 		const struct xlite_plan_nic *n = &p->nics[i];
 
-		json_builder_begin_object(b);
+		xlite_json_begin_object(b);
 		xlite_json_member_int(b, "devid", n->devid);
 		xlite_json_member_str(b, "mac", n->mac);
 		xlite_json_member_bool(b, "mac_generated", !n->nic.mac_given);
@@ -76,41 +76,41 @@ static void nics(JsonBuilder *b, const struct xlite_plan *p)
 		xlite_json_member_str(b, "backend", n->backend);
 		ops(b, "xenstore", &n->nodes);
 		xlite_json_member_str(b, "hotplug_status", n->hotplug_status);
-		json_builder_end_object(b);
+		xlite_json_end_object(b);
 	}
-	json_builder_end_array(b);
+	xlite_json_end_array(b);
 }
 
 char *xlite_plan_to_json(const struct xlite_plan *p)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(XliteJson) b = xlite_json_new();
 
-	json_builder_begin_object(b);
+	xlite_json_begin_object(b);
 	xlite_json_member_str(b, "name", p->name);
 	xlite_json_member_str(b, "uuid", p->uuid);
 	xlite_json_member_str(b, "os_type", p->os_type);
 	xlite_json_member_str(b, "kernel", p->kernel);
 	xlite_json_member_str(b, "initrd", p->initrd);
 	xlite_json_member_str(b, "cmdline", p->cmdline);
-	json_builder_set_member_name(b, "memory");
-	json_builder_begin_object(b);
+	xlite_json_set_member_name(b, "memory");
+	xlite_json_begin_object(b);
 	xlite_json_member_int(b, "max_kib", (int64_t)p->memory_kib);
 	xlite_json_member_int(b, "target_kib", (int64_t)p->current_kib);
 	xlite_json_member_int(b, "min_kib", (int64_t)p->min_kib);
 	xlite_json_member_int(b, "maxmem_kib", (int64_t)p->maxmem_kib);
 	xlite_json_member_int(b, "max_pages", (int64_t)p->max_pages);
 	xlite_json_member_int(b, "target_pages", (int64_t)p->target_pages);
-	json_builder_end_object(b);
-	json_builder_set_member_name(b, "vcpus");
-	json_builder_begin_object(b);
+	xlite_json_end_object(b);
+	xlite_json_set_member_name(b, "vcpus");
+	xlite_json_begin_object(b);
 	xlite_json_member_int(b, "max", p->max_vcpus);
 	xlite_json_member_int(b, "current", p->cur_vcpus);
-	json_builder_end_object(b);
-	json_builder_set_member_name(b, "sched");
-	json_builder_begin_object(b);
+	xlite_json_end_object(b);
+	xlite_json_set_member_name(b, "sched");
+	xlite_json_begin_object(b);
 	xlite_json_member_int(b, "weight", p->weight);
 	xlite_json_member_int(b, "cap", p->cap);
-	json_builder_end_object(b);
+	xlite_json_end_object(b);
 	xlite_json_member_str(b, "on_poweroff", xlite_action_name(p->on_poweroff));
 	xlite_json_member_str(b, "on_reboot", xlite_action_name(p->on_reboot));
 	xlite_json_member_str(b, "on_crash", xlite_action_name(p->on_crash));
@@ -118,6 +118,6 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 	disks(b, p);
 	nics(b, p);
 	xlite_json_member_int(b, "xenstore_requests", p->xs_requests);
-	json_builder_end_object(b);
+	xlite_json_end_object(b);
 	return xlite_json_to_string(b, true);
 }

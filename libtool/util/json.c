@@ -1,157 +1,253 @@
-/* JSON through json-glib: JsonBuilder builds, json-glib's generator
- * writes each string and integer (its escaping), and this file lays the
- * document out, so every --json of xlite and xlite-xenstore and the plan
- * share one layout. */
+/* JSON documents: built as a small tree whose scalars are already JSON
+ * text, then laid out (see json.h). */
 #include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "libtool/util/json.h"
 
-/* A NUL byte travels through json-glib's C strings as this noncharacter
- * (Unicode keeps U+FDD0..U+FDEF for such internal use); a U+FDD0 in the
- * input counts as invalid UTF-8, so the only one left is a NUL. */
-#define NUL_STANDIN "\xef\xb7\x90"
+enum kind { SCALAR, OBJECT, ARRAY };
 
-void xlite_json_add_bytes(JsonBuilder *b, const char *s, size_t len)
+struct node {
+	enum kind kind;
+	char *key;		/* a member's name, JSON-escaped; NULL in arrays */
+	char *text;		/* SCALAR: its JSON text */
+	GPtrArray *items;	/* OBJECT, ARRAY: struct node * */
+	struct node *parent;
+};
+
+struct xlite_json {
+	struct node *root;
+	struct node *open;	/* the container being filled, NULL at the start */
+	char *key;		/* the name set for the next member */
+};
+
+static void node_free(gpointer data)
 {
-	g_autoptr(GString) u = g_string_sized_new(len);
-	size_t i = 0;
-	gunichar c;
+	struct node *n = data;
 
-	while (i < len) {
-		unsigned char byte = (unsigned char)s[i];
-
-		if (byte == 0) {
-			g_string_append(u, NUL_STANDIN);
-			i++;
-			continue;
-		}
-		if (byte < 0x80) {
-			g_string_append_c(u, (char)byte);
-			i++;
-			continue;
-		}
-		c = g_utf8_get_char_validated(s + i, (gssize)(len - i));
-		if (c == (gunichar)-1 || c == (gunichar)-2 || c == 0xfdd0) {
-			g_string_append_unichar(u, byte);
-			i++;
-			continue;
-		}
-		g_string_append_len(u, s + i, g_utf8_skip[byte]);
-		i += (size_t)g_utf8_skip[byte];
-	}
-	json_builder_add_string_value(b, u->str);
+	if (!n)
+		return;
+	g_free(n->key);
+	g_free(n->text);
+	if (n->items)
+		g_ptr_array_free(n->items, TRUE);
+	g_free(n);
 }
 
-void xlite_json_add_str(JsonBuilder *b, const char *s)
+XliteJson *xlite_json_new(void)
+{
+	return g_new0(XliteJson, 1);
+}
+
+void xlite_json_free(XliteJson *b)
+{
+	if (!b)
+		return;
+	node_free(b->root);
+	g_free(b->key);
+	g_free(b);
+}
+
+/* The JSON string of S[0..LEN). */
+static void escape(GString *out, const char *s, size_t len)
+{
+	size_t i = 0, step;
+	unsigned char c;
+	gunichar u;
+
+	g_string_append_c(out, '"');
+	while (i < len) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			u = g_utf8_get_char_validated(s + i, (gssize)(len - i));
+			if (u == (gunichar)-1 || u == (gunichar)-2) {
+				/* Not UTF-8: keep the byte, as a Latin-1 code point. */
+				g_string_append_printf(out, "\\u%04x", c);
+				i++;
+				continue;
+			}
+			step = (size_t)g_utf8_skip[c];
+			g_string_append_len(out, s + i, (gssize)step);
+			i += step;
+			continue;
+		}
+		switch (c) {
+		case '"': g_string_append(out, "\\\""); break;
+		case '\\': g_string_append(out, "\\\\"); break;
+		case '\b': g_string_append(out, "\\b"); break;
+		case '\f': g_string_append(out, "\\f"); break;
+		case '\n': g_string_append(out, "\\n"); break;
+		case '\r': g_string_append(out, "\\r"); break;
+		case '\t': g_string_append(out, "\\t"); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				g_string_append_printf(out, "\\u%04x", c);
+			else
+				g_string_append_c(out, (char)c);
+		}
+		i++;
+	}
+	g_string_append_c(out, '"');
+}
+
+static char *escaped(const char *s, size_t len)
+{
+	GString *out = g_string_sized_new(len + 2);
+
+	escape(out, s, len);
+	return g_string_free(out, FALSE);
+}
+
+/* N as the next value: the root, an array's element or the named member. */
+static void add(XliteJson *b, struct node *n)
+{
+	if (!b->open) {
+		g_return_if_fail(!b->root);
+		b->root = n;
+	} else if (b->open->kind == OBJECT) {
+		if (!b->key) {
+			g_critical("xlite_json: a member without a name");
+			node_free(n);
+			return;
+		}
+		n->key = g_steal_pointer(&b->key);
+		g_ptr_array_add(b->open->items, n);
+	} else {
+		g_ptr_array_add(b->open->items, n);
+	}
+	n->parent = b->open;
+}
+
+static void add_text(XliteJson *b, char *text)
+{
+	struct node *n = g_new0(struct node, 1);
+
+	n->kind = SCALAR;
+	n->text = text;
+	add(b, n);
+}
+
+static void begin(XliteJson *b, enum kind kind)
+{
+	struct node *n = g_new0(struct node, 1);
+
+	n->kind = kind;
+	n->items = g_ptr_array_new_with_free_func(node_free);
+	add(b, n);
+	b->open = n;
+}
+
+static void end(XliteJson *b, enum kind kind)
+{
+	g_return_if_fail(b->open && b->open->kind == kind);
+	b->open = b->open->parent;
+}
+
+void xlite_json_begin_object(XliteJson *b)
+{
+	begin(b, OBJECT);
+}
+
+void xlite_json_end_object(XliteJson *b)
+{
+	end(b, OBJECT);
+}
+
+void xlite_json_begin_array(XliteJson *b)
+{
+	begin(b, ARRAY);
+}
+
+void xlite_json_end_array(XliteJson *b)
+{
+	end(b, ARRAY);
+}
+
+void xlite_json_set_member_name(XliteJson *b, const char *key)
+{
+	g_return_if_fail(b->open && b->open->kind == OBJECT);
+	g_free(b->key);
+	b->key = escaped(key, strlen(key));
+}
+
+void xlite_json_add_bytes(XliteJson *b, const char *s, size_t len)
+{
+	add_text(b, escaped(s, len));
+}
+
+void xlite_json_add_str(XliteJson *b, const char *s)
 {
 	if (s)
 		xlite_json_add_bytes(b, s, strlen(s));
 	else
-		json_builder_add_null_value(b);
+		xlite_json_add_null(b);
 }
 
-void xlite_json_member_str(JsonBuilder *b, const char *key, const char *s)
+void xlite_json_add_int(XliteJson *b, int64_t v)
 {
-	json_builder_set_member_name(b, key);
+	add_text(b, g_strdup_printf("%" G_GINT64_FORMAT, (gint64)v));
+}
+
+void xlite_json_add_bool(XliteJson *b, bool v)
+{
+	add_text(b, g_strdup(v ? "true" : "false"));
+}
+
+void xlite_json_add_double(XliteJson *b, double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+	size_t i;
+
+	if (!isfinite(v)) {
+		xlite_json_add_null(b);
+		return;
+	}
+	for (i = 0; i < G_N_ELEMENTS(formats); i++) {
+		g_ascii_formatd(buf, sizeof(buf), formats[i], v);
+		if (g_ascii_strtod(buf, NULL) == v)
+			break;
+	}
+	add_text(b, g_strdup(buf));
+}
+
+void xlite_json_add_null(XliteJson *b)
+{
+	add_text(b, g_strdup("null"));
+}
+
+void xlite_json_member_str(XliteJson *b, const char *key, const char *s)
+{
+	xlite_json_set_member_name(b, key);
 	xlite_json_add_str(b, s);
 }
 
-void xlite_json_member_int(JsonBuilder *b, const char *key, int64_t v)
+void xlite_json_member_int(XliteJson *b, const char *key, int64_t v)
 {
-	json_builder_set_member_name(b, key);
-	json_builder_add_int_value(b, v);
+	xlite_json_set_member_name(b, key);
+	xlite_json_add_int(b, v);
 }
 
-void xlite_json_member_bool(JsonBuilder *b, const char *key, bool v)
+void xlite_json_member_bool(XliteJson *b, const char *key, bool v)
 {
-	json_builder_set_member_name(b, key);
-	json_builder_add_boolean_value(b, v);
+	xlite_json_set_member_name(b, key);
+	xlite_json_add_bool(b, v);
 }
 
-void xlite_json_member_double(JsonBuilder *b, const char *key, double v)
+void xlite_json_member_double(XliteJson *b, const char *key, double v)
 {
-	json_builder_set_member_name(b, key);
-	json_builder_add_double_value(b, v);
-}
-
-/* A double in the fewest digits that read back the same (json-glib
- * writes 17), null when not finite (JSON has no NaN). */
-static void put_double(GString *out, double d)
-{
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-	int prec;
-
-	if (!isfinite(d)) {
-		g_string_append(out, "null");
-		return;
-	}
-	for (prec = 15; prec <= 17; prec++) {
-		g_ascii_formatd(buf, sizeof(buf), prec == 15 ? "%.15g" : prec == 16 ? "%.16g" :
-				"%.17g", d);
-		if (g_ascii_strtod(buf, NULL) == d)
-			break;
-	}
-	g_string_append(out, buf);
-}
-
-/* A string or integer as json-glib's generator writes it, with what
- * json-glib 1.6 leaves out put back: U+001F escaped, the NUL stand-in as
- * \u0000. */
-static void put_scalar(GString *out, JsonNode *n)
-{
-	g_autofree char *s = NULL;
-	const char *p;
-
-	if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_DOUBLE) {
-		put_double(out, json_node_get_double(n));
-		return;
-	}
-	s = json_to_string(n, FALSE);
-	for (p = s; *p; p++) {
-		if (*p == '\x1f')
-			g_string_append(out, "\\u001f");
-		else if (strncmp(p, NUL_STANDIN, 3) == 0) {
-			g_string_append(out, "\\u0000");
-			p += 2;
-		} else
-			g_string_append_c(out, *p);
-	}
-}
-
-static void put_key(GString *out, const char *key, bool pretty)
-{
-	g_autoptr(JsonNode) k = json_node_init_string(json_node_alloc(), key);
-
-	put_scalar(out, k);
-	g_string_append(out, pretty ? ": " : ":");
-}
-
-static bool is_container(JsonNode *n)
-{
-	return JSON_NODE_HOLDS_OBJECT(n) || JSON_NODE_HOLDS_ARRAY(n);
+	xlite_json_set_member_name(b, key);
+	xlite_json_add_double(b, v);
 }
 
 /* Scalars only (or empty): one line in the pretty layout. */
-static bool is_flat(JsonNode *n)
+static bool is_flat(const struct node *n)
 {
-	g_autoptr(GList) members = NULL;
-	GList *l;
-	JsonArray *a;
 	guint i;
 
-	if (JSON_NODE_HOLDS_ARRAY(n)) {
-		a = json_node_get_array(n);
-		for (i = 0; i < json_array_get_length(a); i++)
-			if (is_container(json_array_get_element(a, i)))
-				return false;
-		return true;
-	}
-	members = json_object_get_members(json_node_get_object(n));
-	for (l = members; l; l = l->next)
-		if (is_container(json_object_get_member(json_node_get_object(n), l->data)))
+	for (i = 0; i < n->items->len; i++)
+		if (((const struct node *)g_ptr_array_index(n->items, i))->kind != SCALAR)
 			return false;
 	return true;
 }
@@ -164,69 +260,57 @@ static void indent(GString *out, unsigned int level)
 		g_string_append(out, "  ");
 }
 
-/* mode: 0 compact, 1 pretty on one line, 2 pretty one item a line. */
-static void put_node(GString *out, JsonNode *n, int mode, unsigned int level);
+enum layout { COMPACT, ONE_LINE, ONE_ITEM_A_LINE };
 
-static void put_items(GString *out, JsonNode *n, int mode, unsigned int level)
+static void put(GString *out, const struct node *n, enum layout how, unsigned int level)
 {
-	bool is_obj = JSON_NODE_HOLDS_OBJECT(n);
-	JsonObject *o = is_obj ? json_node_get_object(n) : NULL;
-	JsonArray *a = is_obj ? NULL : json_node_get_array(n);
-	g_autoptr(GList) members = is_obj ? json_object_get_members(o) : NULL;
-	GList *l = members;
-	guint i, len = is_obj ? g_list_length(members) : json_array_get_length(a);
-	JsonNode *item;
+	const struct node *item;
+	guint i;
 
-	g_string_append_c(out, is_obj ? '{' : '[');
-	for (i = 0; i < len; i++, l = l ? l->next : NULL) {
-		if (i)
-			g_string_append(out, mode == 0 ? "," : mode == 1 ? ", " : ",");
-		if (mode == 2) {
-			g_string_append_c(out, '\n');
-			indent(out, level + 1);
-		}
-		if (is_obj) {
-			put_key(out, l->data, mode != 0);
-			item = json_object_get_member(o, l->data);
-		} else {
-			item = json_array_get_element(a, i);
-		}
-		put_node(out, item, mode == 0 ? 0 : 1, level + 1);
-	}
-	if (mode == 2 && len) {
-		g_string_append_c(out, '\n');
-		indent(out, level);
-	}
-	g_string_append_c(out, is_obj ? '}' : ']');
-}
-
-static void put_node(GString *out, JsonNode *n, int mode, unsigned int level)
-{
-	if (!is_container(n)) {
-		put_scalar(out, n);
+	if (n->kind == SCALAR) {
+		g_string_append(out, n->text);
 		return;
 	}
 	/* Pretty: the root always one item a line, below it when it holds
 	 * containers. */
-	if (mode == 1 && (level == 0 || !is_flat(n)))
-		mode = 2;
-	put_items(out, n, mode, level);
+	if (how == ONE_LINE && (level == 0 || !is_flat(n)))
+		how = ONE_ITEM_A_LINE;
+	g_string_append_c(out, n->kind == OBJECT ? '{' : '[');
+	for (i = 0; i < n->items->len; i++) {
+		item = g_ptr_array_index(n->items, i);
+		if (i)
+			g_string_append(out, how == ONE_LINE ? ", " : ",");
+		if (how == ONE_ITEM_A_LINE) {
+			g_string_append_c(out, '\n');
+			indent(out, level + 1);
+		}
+		if (item->key) {
+			g_string_append(out, item->key);
+			g_string_append(out, how == COMPACT ? ":" : ": ");
+		}
+		put(out, item, how == COMPACT ? COMPACT : ONE_LINE, level + 1);
+	}
+	if (how == ONE_ITEM_A_LINE && n->items->len) {
+		g_string_append_c(out, '\n');
+		indent(out, level);
+	}
+	g_string_append_c(out, n->kind == OBJECT ? '}' : ']');
 }
 
-char *xlite_json_to_string(JsonBuilder *b, bool pretty)
+char *xlite_json_to_string(const XliteJson *b, bool pretty)
 {
-	g_autoptr(JsonNode) root = json_builder_get_root(b);
 	GString *out = g_string_new(NULL);
 
-	if (root)
-		put_node(out, root, pretty ? 1 : 0, 0);
+	g_warn_if_fail(!b->open);
+	if (b->root)
+		put(out, b->root, pretty ? ONE_LINE : COMPACT, 0);
 	else
 		g_string_append(out, "null");
 	g_string_append_c(out, '\n');
 	return g_string_free(out, FALSE);
 }
 
-int xlite_json_print(FILE *f, JsonBuilder *b, bool pretty)
+int xlite_json_print(FILE *f, const XliteJson *b, bool pretty)
 {
 	g_autofree char *s = xlite_json_to_string(b, pretty);
 
