@@ -14,6 +14,7 @@ xenstore_client_libxsclient_a_SOURCES = \
 	xenstore-client/quote.c \
 	xenstore-client/wire.c \
 	xenstore-client/wire-conn.c \
+	xenstore-client/wire-watch.c \
 	xenstore-client/batch.c \
 	xenstore-client/batch-commit.c \
 	xenstore-client/retry.c

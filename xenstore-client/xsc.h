@@ -160,6 +160,16 @@ typedef gboolean (*xsc_watch_cb)(struct xsc_ctx *ctx, const char *path,
 GSource *xsc_watch_source_new(struct xsc_ctx *ctx, xsc_watch_cb cb, void *opaque,
 			      GDestroyNotify destroy);
 
+/* The same on ctx's raw connection (wire-watch.c), without libxenstore and
+ * its reader thread, for a process that only waits: ctx needs no
+ * xsc_open(), only xsc_close() at the end. 0 once xenstored has set the
+ * watch. */
+int xsc_wire_watch(struct xsc_ctx *ctx, const char *path, const char *token);
+/* Waits up to timeout_ms for the raw watch to fire, then reads every event
+ * pending: 1 when one or more came, 0 when none did, < 0 when the
+ * connection failed (message in ctx). */
+int xsc_wire_watch_wait(struct xsc_ctx *ctx, int timeout_ms);
+
 /* ---- subtree dump ----------------------------------------------------- */
 
 /* An in-memory xenstore subtree; formatting it is pure (testable). */

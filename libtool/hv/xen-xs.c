@@ -209,7 +209,7 @@ int xlite_hvx_wait_release(struct xlite_hv *hv, int timeout_ms)
 	struct xlite_hv_xen *x = xen_of(hv);
 	int rc;
 
-	if (x->watch_fd < 0) {
+	if (!x->watch_armed) {
 		rc = xlite_hvx_watch_open(hv, "@releaseDomain", "xlite-release");
 		if (rc < 0)
 			return rc;
