@@ -151,9 +151,9 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 }
 
 /* Milliseconds to a tenth, as the text says them. */
-static void ms_member(XliteJson *b, const char *key, double ms)
+static double tenths(double ms)
 {
-	xlite_json_member_double(b, key, (double)(int64_t)(ms * 10 + 0.5) / 10);
+	return (double)(int64_t)(ms * 10 + 0.5) / 10;
 }
 
 static void report(const struct create_args *a, const struct xlite_plan *plan,
@@ -161,23 +161,24 @@ static void report(const struct create_args *a, const struct xlite_plan *plan,
 {
 	if (a->json) {
 		g_autoptr(XliteJson) b = xlite_json_new();
+		const struct xlite_json_member head[] = {
+			XLITE_JSON_STR("name", plan->name), XLITE_JSON_INT("domid", res->domid),
+			XLITE_JSON_STR("uuid", plan->uuid), XLITE_JSON_BOOL("paused", a->paused),
+			XLITE_JSON_INT("xenstore_requests", res->xs_requests),
+			XLITE_JSON_BOOL("kernel_cache_hit", res->kcache_hit),
+		};
+		const struct xlite_json_member ms[] = {
+			XLITE_JSON_DOUBLE("domain", tenths(res->ms_domain)),
+			XLITE_JSON_DOUBLE("devices", tenths(res->ms_devices)),
+			XLITE_JSON_DOUBLE("build", tenths(res->ms_build)),
+			XLITE_JSON_DOUBLE("xenstore", tenths(res->ms_xenstore)),
+			XLITE_JSON_DOUBLE("total", tenths(res->ms_total)),
+			XLITE_JSON_DOUBLE("monitor", tenths(ms_monitor)),
+		};
 
 		xlite_json_begin_object(b);
-		xlite_json_member_str(b, "name", plan->name);
-		xlite_json_member_int(b, "domid", res->domid);
-		xlite_json_member_str(b, "uuid", plan->uuid);
-		xlite_json_member_bool(b, "paused", a->paused);
-		xlite_json_member_int(b, "xenstore_requests", (int64_t)res->xs_requests);
-		xlite_json_member_bool(b, "kernel_cache_hit", res->kcache_hit);
-		xlite_json_set_member_name(b, "ms");
-		xlite_json_begin_object(b);
-		ms_member(b, "domain", res->ms_domain);
-		ms_member(b, "devices", res->ms_devices);
-		ms_member(b, "build", res->ms_build);
-		ms_member(b, "xenstore", res->ms_xenstore);
-		ms_member(b, "total", res->ms_total);
-		ms_member(b, "monitor", ms_monitor);
-		xlite_json_end_object(b);
+		xlite_json_members(b, head, G_N_ELEMENTS(head));
+		xlite_json_member_object(b, "ms", ms, G_N_ELEMENTS(ms));
 		xlite_json_end_object(b);
 		xlite_json_print(stdout, b, true);
 		return;

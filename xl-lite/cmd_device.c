@@ -264,13 +264,15 @@ out:
 static void device_json(XliteJson *b, const struct xlite_cli_device_kind *k, uint32_t domid,
 			const struct xlite_device_info *d)
 {
+	const struct xlite_json_member ids[] = {
+		XLITE_JSON_INT("domid", domid), XLITE_JSON_INT("devid", d->devid),
+		XLITE_JSON_INT("backend_id", d->backend_id),
+		XLITE_JSON_INT("frontend_state", d->fe_state),
+		XLITE_JSON_INT("backend_state", d->be_state), XLITE_JSON_INT("evtchn", d->evtchn),
+	};
+
 	xlite_json_begin_object(b);
-	xlite_json_member_int(b, "domid", domid);
-	xlite_json_member_int(b, "devid", d->devid);
-	xlite_json_member_int(b, "backend_id", d->backend_id);
-	xlite_json_member_int(b, "frontend_state", d->fe_state);
-	xlite_json_member_int(b, "backend_state", d->be_state);
-	xlite_json_member_int(b, "evtchn", d->evtchn);
+	xlite_json_members(b, ids, G_N_ELEMENTS(ids));
 	k->json(b, d);
 	xlite_json_member_str(b, "backend", d->backend);
 	xlite_json_end_object(b);

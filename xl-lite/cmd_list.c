@@ -42,23 +42,23 @@ static void print_text(const struct xlite_dominfo *d, const char *name)
 static void add_json(XliteJson *b, const struct xlite_dominfo *d, const char *name)
 {
 	char st[7], uuid[XLITE_UUID_STRLEN];
+	/* st and uuid by address: filled below, before they are read. */
+	const struct xlite_json_member m[] = {
+		XLITE_JSON_STR("name", name), XLITE_JSON_INT("domid", d->domid),
+		XLITE_JSON_STR("uuid", uuid),
+		XLITE_JSON_INT("mem_mb", (d->tot_kib + d->outstanding_kib) / 1024),
+		XLITE_JSON_INT("max_mem_mb", d->max_kib / 1024),
+		XLITE_JSON_INT("vcpus", d->vcpus_online), XLITE_JSON_STR("state", st),
+		XLITE_JSON_BOOL("running", d->running), XLITE_JSON_BOOL("blocked", d->blocked),
+		XLITE_JSON_BOOL("paused", d->paused), XLITE_JSON_BOOL("shutdown", d->shutdown),
+		XLITE_JSON_BOOL("dying", d->dying),
+		XLITE_JSON_DOUBLE("cpu_time", (double)(d->cpu_time_ns / 1000000) / 1e3),
+	};
 
 	state_letters(d, st);
 	xlite_uuid_format(d->uuid, uuid);
 	xlite_json_begin_object(b);
-	xlite_json_member_str(b, "name", name);
-	xlite_json_member_int(b, "domid", d->domid);
-	xlite_json_member_str(b, "uuid", uuid);
-	xlite_json_member_int(b, "mem_mb", (int64_t)((d->tot_kib + d->outstanding_kib) / 1024));
-	xlite_json_member_int(b, "max_mem_mb", (int64_t)(d->max_kib / 1024));
-	xlite_json_member_int(b, "vcpus", d->vcpus_online);
-	xlite_json_member_str(b, "state", st);
-	xlite_json_member_bool(b, "running", d->running);
-	xlite_json_member_bool(b, "blocked", d->blocked);
-	xlite_json_member_bool(b, "paused", d->paused);
-	xlite_json_member_bool(b, "shutdown", d->shutdown);
-	xlite_json_member_bool(b, "dying", d->dying);
-	xlite_json_member_double(b, "cpu_time", (double)(d->cpu_time_ns / 1000000) / 1e3);
+	xlite_json_members(b, m, G_N_ELEMENTS(m));
 	xlite_json_end_object(b);
 }
 

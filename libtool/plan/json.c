@@ -85,32 +85,29 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 {
 	g_autoptr(XliteJson) b = xlite_json_new();
 
+	const struct xlite_json_member head[] = {
+		XLITE_JSON_STR("name", p->name), XLITE_JSON_STR("uuid", p->uuid),
+		XLITE_JSON_STR("os_type", p->os_type), XLITE_JSON_STR("kernel", p->kernel),
+		XLITE_JSON_STR("initrd", p->initrd), XLITE_JSON_STR("cmdline", p->cmdline),
+	};
+	const struct xlite_json_member memory[] = {
+		XLITE_JSON_INT("max_kib", p->memory_kib), XLITE_JSON_INT("target_kib", p->current_kib),
+		XLITE_JSON_INT("min_kib", p->min_kib), XLITE_JSON_INT("maxmem_kib", p->maxmem_kib),
+		XLITE_JSON_INT("max_pages", p->max_pages),
+		XLITE_JSON_INT("target_pages", p->target_pages),
+	};
+	const struct xlite_json_member vcpus[] = {
+		XLITE_JSON_INT("max", p->max_vcpus), XLITE_JSON_INT("current", p->cur_vcpus),
+	};
+	const struct xlite_json_member sched[] = {
+		XLITE_JSON_INT("weight", p->weight), XLITE_JSON_INT("cap", p->cap),
+	};
+
 	xlite_json_begin_object(b);
-	xlite_json_member_str(b, "name", p->name);
-	xlite_json_member_str(b, "uuid", p->uuid);
-	xlite_json_member_str(b, "os_type", p->os_type);
-	xlite_json_member_str(b, "kernel", p->kernel);
-	xlite_json_member_str(b, "initrd", p->initrd);
-	xlite_json_member_str(b, "cmdline", p->cmdline);
-	xlite_json_set_member_name(b, "memory");
-	xlite_json_begin_object(b);
-	xlite_json_member_int(b, "max_kib", (int64_t)p->memory_kib);
-	xlite_json_member_int(b, "target_kib", (int64_t)p->current_kib);
-	xlite_json_member_int(b, "min_kib", (int64_t)p->min_kib);
-	xlite_json_member_int(b, "maxmem_kib", (int64_t)p->maxmem_kib);
-	xlite_json_member_int(b, "max_pages", (int64_t)p->max_pages);
-	xlite_json_member_int(b, "target_pages", (int64_t)p->target_pages);
-	xlite_json_end_object(b);
-	xlite_json_set_member_name(b, "vcpus");
-	xlite_json_begin_object(b);
-	xlite_json_member_int(b, "max", p->max_vcpus);
-	xlite_json_member_int(b, "current", p->cur_vcpus);
-	xlite_json_end_object(b);
-	xlite_json_set_member_name(b, "sched");
-	xlite_json_begin_object(b);
-	xlite_json_member_int(b, "weight", p->weight);
-	xlite_json_member_int(b, "cap", p->cap);
-	xlite_json_end_object(b);
+	xlite_json_members(b, head, G_N_ELEMENTS(head));
+	xlite_json_member_object(b, "memory", memory, G_N_ELEMENTS(memory));
+	xlite_json_member_object(b, "vcpus", vcpus, G_N_ELEMENTS(vcpus));
+	xlite_json_member_object(b, "sched", sched, G_N_ELEMENTS(sched));
 	xlite_json_member_str(b, "on_poweroff", xlite_action_name(p->on_poweroff));
 	xlite_json_member_str(b, "on_reboot", xlite_action_name(p->on_reboot));
 	xlite_json_member_str(b, "on_crash", xlite_action_name(p->on_crash));

@@ -241,6 +241,38 @@ void xlite_json_member_double(XliteJson *b, const char *key, double v)
 	xlite_json_add_double(b, v);
 }
 
+void xlite_json_members(XliteJson *b, const struct xlite_json_member *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		xlite_json_set_member_name(b, m[i].key);
+		switch (m[i].type) {
+		case XLITE_JSON_T_STR:
+			xlite_json_add_str(b, m[i].s);
+			break;
+		case XLITE_JSON_T_INT:
+			xlite_json_add_int(b, m[i].i);
+			break;
+		case XLITE_JSON_T_BOOL:
+			xlite_json_add_bool(b, m[i].i != 0);
+			break;
+		case XLITE_JSON_T_DOUBLE:
+			xlite_json_add_double(b, m[i].d);
+			break;
+		}
+	}
+}
+
+void xlite_json_member_object(XliteJson *b, const char *key, const struct xlite_json_member *m,
+			      size_t n)
+{
+	xlite_json_set_member_name(b, key);
+	xlite_json_begin_object(b);
+	xlite_json_members(b, m, n);
+	xlite_json_end_object(b);
+}
+
 /* Scalars only (or empty): one line in the pretty layout. */
 static bool is_flat(const struct node *n)
 {

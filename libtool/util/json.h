@@ -50,6 +50,25 @@ void xlite_json_member_int(XliteJson *b, const char *key, int64_t v);
 void xlite_json_member_bool(XliteJson *b, const char *key, bool v);
 void xlite_json_member_double(XliteJson *b, const char *key, double v);
 
+/* Members from a table, in its order: a document's flat parts read as one
+ * list, as a printf format did. */
+enum xlite_json_type { XLITE_JSON_T_STR, XLITE_JSON_T_INT, XLITE_JSON_T_BOOL, XLITE_JSON_T_DOUBLE };
+struct xlite_json_member {
+	const char *key;
+	enum xlite_json_type type;
+	const char *s;
+	int64_t i;		/* INT, BOOL */
+	double d;
+};
+#define XLITE_JSON_STR(k, v) { (k), XLITE_JSON_T_STR, (v), 0, 0 }
+#define XLITE_JSON_INT(k, v) { (k), XLITE_JSON_T_INT, NULL, (int64_t)(v), 0 }
+#define XLITE_JSON_BOOL(k, v) { (k), XLITE_JSON_T_BOOL, NULL, !!(v), 0 }
+#define XLITE_JSON_DOUBLE(k, v) { (k), XLITE_JSON_T_DOUBLE, NULL, 0, (v) }
+void xlite_json_members(XliteJson *b, const struct xlite_json_member *m, size_t n);
+/* "key": {the table's members}. */
+void xlite_json_member_object(XliteJson *b, const char *key, const struct xlite_json_member *m,
+			      size_t n);
+
 /* The document (every container ended), with a final newline. */
 char *xlite_json_to_string(const XliteJson *b, bool pretty);
 /* The same written to f; 0 or -EIO. */

@@ -71,36 +71,41 @@ static void test_pretty_puts_scalar_containers_on_one_line(void)
 static void test_root_array_of_flat_objects(void)
 {
 	g_autoptr(XliteJson) b = xlite_json_new();
+	const struct xlite_json_member dom0[] = {
+		XLITE_JSON_STR("name", "Domain-0"), XLITE_JSON_INT("domid", 0),
+	};
+	const struct xlite_json_member guest[] = {
+		XLITE_JSON_STR("name", "g"), XLITE_JSON_INT("domid", 7),
+		XLITE_JSON_BOOL("paused", 5), XLITE_JSON_DOUBLE("t", 1.5),
+	};
 	g_autofree char *s = NULL;
 
 	xlite_json_begin_array(b);
 	xlite_json_begin_object(b);
-	xlite_json_member_str(b, "name", "Domain-0");
-	xlite_json_member_int(b, "domid", 0);
+	xlite_json_members(b, dom0, G_N_ELEMENTS(dom0));
 	xlite_json_end_object(b);
 	xlite_json_begin_object(b);
-	xlite_json_member_str(b, "name", "g");
-	xlite_json_member_int(b, "domid", 7);
+	xlite_json_members(b, guest, G_N_ELEMENTS(guest));
 	xlite_json_end_object(b);
 	xlite_json_end_array(b);
 	s = xlite_json_to_string(b, true);
-	g_assert_cmpstr(s, ==,
-		"[\n"
-		"  {\"name\": \"Domain-0\", \"domid\": 0},\n"
-		"  {\"name\": \"g\", \"domid\": 7}\n"
-		"]\n");
+	g_assert_cmpstr(s, ==, "[\n"
+			"  {\"name\": \"Domain-0\", \"domid\": 0},\n"
+			"  {\"name\": \"g\", \"domid\": 7, \"paused\": true, \"t\": 1.5}\n"
+			"]\n");
 }
 
+/* Doubles in the fewest digits that read back the same; JSON has no NaN. */
 static void test_doubles_read_back_and_nan_is_null(void)
 {
+	static const double d[] = { 1.0 / 3, 12.0, NAN, -INFINITY };
 	g_autoptr(XliteJson) b = xlite_json_new();
 	g_autofree char *s = NULL;
+	size_t i;
 
 	xlite_json_begin_array(b);
-	xlite_json_add_double(b, 1.0 / 3);
-	xlite_json_add_double(b, 12.0);
-	xlite_json_add_double(b, NAN);
-	xlite_json_add_double(b, -INFINITY);
+	for (i = 0; i < G_N_ELEMENTS(d); i++)
+		xlite_json_add_double(b, d[i]);
 	xlite_json_end_array(b);
 	s = xlite_json_to_string(b, false);
 	g_assert_cmpstr(s, ==, "[0.3333333333333333,12,null,null]\n");
