@@ -241,6 +241,8 @@ unsigned int xsc_batch_len(const struct xsc_batch *batch);
 /* perms may be NULL (n 0): the directory inherits its parent's. */
 int xsc_batch_mkdir(struct xsc_batch *batch, const char *path,
 		    const struct xs_permissions *perms, unsigned int n);
+/* The same with PERMS as xenstore-chmod takes them ("n0,r5"), or NULL. */
+int xsc_batch_mkdir_str(struct xsc_batch *batch, const char *path, const char *perms);
 int xsc_batch_write(struct xsc_batch *batch, const char *path, const char *value);
 int xsc_batch_write_len(struct xsc_batch *batch, const char *path,
 			const void *value, size_t len);

@@ -97,9 +97,9 @@ static int f_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *
 	       CALL(hv, bridge_attach, bridge, ifname, timeout_ms);
 }
 
-static int f_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n)
+static int f_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch)
 {
-	return trip(hv, "xs_apply") ? -faulty_of(hv)->err : CALL(hv, xs_apply, ops, n);
+	return trip(hv, "xs_apply") ? -faulty_of(hv)->err : CALL(hv, xs_apply, batch);
 }
 
 static int f_xs_write(struct xlite_hv *hv, const char *path, const char *value)

@@ -29,7 +29,7 @@ struct xlite_hv_xen {
 /* hv_xen_xs.c: the xenstore ops. */
 int xlite_hvx_xs_open(struct xlite_hv *hv);
 void xlite_hvx_xs_close(struct xlite_hv_xen *x);
-int xlite_hvx_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n);
+int xlite_hvx_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch);
 int xlite_hvx_xs_read(struct xlite_hv *hv, const char *path, char **value);
 int xlite_hvx_xs_write(struct xlite_hv *hv, const char *path, const char *value);
 int xlite_hvx_xs_rm(struct xlite_hv *hv, const char *path);
