@@ -24,8 +24,8 @@ void xlite_device_ops_init(struct xlite_device_ops *o);
 void xlite_device_ops_dispose(struct xlite_device_ops *o);
 void xlite_device_ops_mkdir(struct xlite_device_ops *o, const char *path,
 			    const char *perms);
-void xlite_device_ops_write(struct xlite_device_ops *o, const char *path,
-			    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* (o, path, fmt, ...): the value printf-formatted. */
+#define xlite_device_ops_write(o, path, ...) xsc_batch_writef(&(o)->batch, (path), __VA_ARGS__)
 int xlite_device_ops_apply(struct xlite_hv *hv, struct xlite_device_ops *o);
 
 /* "/local/domain/D/device/TYPE/ID" and "/local/domain/0/backend/TYPE/D/ID". */

@@ -26,18 +26,6 @@ void xlite_device_ops_mkdir(struct xlite_device_ops *o, const char *path, const 
 	xsc_batch_mkdir_str(&o->batch, path, perms);
 }
 
-void xlite_device_ops_write(struct xlite_device_ops *o, const char *path,
-			    const char *fmt, ...)
-{
-	g_autofree char *value = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	value = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	xsc_batch_write(&o->batch, path, value);
-}
-
 int xlite_device_ops_apply(struct xlite_hv *hv, struct xlite_device_ops *o)
 {
 	return hv->ops->xs_apply(hv, &o->batch);
