@@ -200,10 +200,10 @@ static void gather_vifs(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
 	if (hv->ops->xs_directory(hv, base, &devs) < 0)
 		return;
 	for (i = 0; devs[i]; i++) {
-		const char *d = devs[i];
+		uint64_t devid;
 
-		if (*d && strlen(d) <= 5 && strspn(d, "0123456789") == strlen(d))
-			xlite_domain_leftovers_add_vif(l, (unsigned int)strtoul(d, NULL, 10));
+		if (strlen(devs[i]) <= 5 && xlite_number_parse(devs[i], 0, UINT32_MAX, &devid) == 0)
+			xlite_domain_leftovers_add_vif(l, (unsigned int)devid);
 	}
 	g_strfreev(devs);
 }
