@@ -1,7 +1,23 @@
 # libtool/: libxlite, the toolstack library (static).
-# This file: the library, with util/ (helpers), parse/ (domain XML parser)
-# and plan/ (pure planner); hv/local.mk, apply/local.mk and device/local.mk
-# append their folders' sources and tests.
+# This file: util/ (its own library: the helpers every program of the tree
+# may link, xlite-xenstore included), and libxlite with parse/ (domain XML
+# parser) and plan/ (pure planner); hv/local.mk, apply/local.mk and
+# device/local.mk append their folders' sources and tests.
+noinst_LIBRARIES += libtool/util/libxliteutil.a
+libtool_util_libxliteutil_a_SOURCES = \
+	libtool/util/mac.h libtool/util/mac.c \
+	libtool/util/fail.h libtool/util/fail.c \
+	libtool/util/hostconf.h libtool/util/hostconf.c \
+	libtool/util/json.h libtool/util/json.c \
+	libtool/util/number.h libtool/util/number.c
+libtool_util_libxliteutil_a_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+# What a program using libtool/util/ links after it.
+XLITE_UTIL_LIBS = libtool/util/libxliteutil.a $(GLIB_LIBS)
+check_PROGRAMS += tests/unit/test-util-json
+TESTS += tests/unit/test-util-json
+tests_unit_test_util_json_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+tests_unit_test_util_json_LDADD = $(XLITE_UTIL_LIBS)
+
 noinst_LIBRARIES += libtool/libxlite.a
 libtool_libxlite_a_SOURCES = \
 	libtool/parse/config.h libtool/parse/config.c \
@@ -9,9 +25,6 @@ libtool_libxlite_a_SOURCES = \
 	libtool/parse/devices.c libtool/parse/finish.c libtool/parse/schema.c \
 	libtool/parse/units.c libtool/parse/uuid.c libtool/parse/vdev.c \
 	libtool/parse/check.c \
-	libtool/util/mac.h libtool/util/mac.c \
-	libtool/util/fail.h libtool/util/fail.c \
-	libtool/util/hostconf.h libtool/util/hostconf.c \
 	libtool/plan/plan.h libtool/plan/plan-int.h libtool/plan/plan.c libtool/plan/xs.c \
 	libtool/plan/domain.c libtool/plan/devices.c libtool/plan/text.c \
 	libtool/plan/json.c libtool/plan/expand.c
@@ -29,7 +42,7 @@ libtool/parse/domain-rng.c: libtool/parse/domain.rng libtool/parse/rng2c.awk
 	mv $@.tmp $@
 
 # What a program using only the parser and planner links.
-XLITE_CONFIG_LIBS = libtool/libxlite.a $(LIBXML_LIBS) $(GLIB_LIBS)
+XLITE_CONFIG_LIBS = libtool/libxlite.a $(LIBXML_LIBS) $(XLITE_UTIL_LIBS)
 
 # Tests of the parser, planner and host-device helpers (no Xen needed).
 XLITE_CONFIG_TEST_LDADD = $(XLITE_CONFIG_LIBS) -lpthread

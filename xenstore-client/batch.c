@@ -97,6 +97,21 @@ int xsc_batch_mkdir(struct xsc_batch *batch, const char *path,
 	return add_op(batch, XSC_OP_MKDIR, path, NULL, 0, perms, n);
 }
 
+int xsc_batch_mkdir_str(struct xsc_batch *batch, const char *path, const char *perms)
+{
+	g_autofree struct xs_permissions *p = NULL;
+	struct xsc_err err = { "" };
+	unsigned int n = 0;
+	int rc;
+
+	if (perms) {
+		rc = xsc_perms_parse(perms, &p, &n, &err);
+		if (rc < 0)
+			return sticky(batch, rc, &err);
+	}
+	return xsc_batch_mkdir(batch, path, p, n);
+}
+
 int xsc_batch_write_len(struct xsc_batch *batch, const char *path,
 			const void *value, size_t len)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xenstore-client/cli.h"
+#include "libtool/util/number.h"
 
 struct watch_state {
 	GMainLoop *loop;
@@ -47,14 +48,11 @@ static gboolean on_timeout(gpointer opaque)
 /* A positive decimal number, or -1. */
 static long parse_count(const char *s)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > 1000000000L)
+	if (xlite_number_parse(s, 1, 1000000000, &v) < 0)
 		return -1;
-	return v;
+	return (long)v;
 }
 
 int xscli_cmd_watch(const struct xscli_cmd *cmd, int argc, char **argv)

@@ -1,107 +1,47 @@
 /* Pure formatting of subtrees: JSON, and xenstore-ls's text layout. */
 #include <string.h>
 
+#include "libtool/util/json.h"
 #include "xenstore-client/xsc.h"
 
-void xsc_json_escape(GString *out, const char *s, size_t len)
-{
-	size_t i = 0, step;
-	unsigned char c;
-	gunichar u;
-
-	g_string_append_c(out, '"');
-	while (i < len) {
-		c = (unsigned char)s[i];
-		if (c >= 0x80) {
-			u = g_utf8_get_char_validated(s + i, (gssize)(len - i));
-			if (u == (gunichar)-1 || u == (gunichar)-2) {
-				/* Not UTF-8: keep the byte, as a Latin-1 code point. */
-				g_string_append_printf(out, "\\u%04x", c);
-				i++;
-				continue;
-			}
-			step = (size_t)g_utf8_skip[c];
-			g_string_append_len(out, s + i, (gssize)step);
-			i += step;
-			continue;
-		}
-		switch (c) {
-		case '"': g_string_append(out, "\\\""); break;
-		case '\\': g_string_append(out, "\\\\"); break;
-		case '\b': g_string_append(out, "\\b"); break;
-		case '\f': g_string_append(out, "\\f"); break;
-		case '\n': g_string_append(out, "\\n"); break;
-		case '\r': g_string_append(out, "\\r"); break;
-		case '\t': g_string_append(out, "\\t"); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				g_string_append_printf(out, "\\u%04x", c);
-			else
-				g_string_append_c(out, (char)c);
-		}
-		i++;
-	}
-	g_string_append_c(out, '"');
-}
-
-static void indent(GString *out, unsigned int level)
+static void json_node(XliteJson *b, const struct xsc_node *node, bool is_root,
+		      unsigned int flags)
 {
 	unsigned int i;
 
-	for (i = 0; i < level; i++)
-		g_string_append(out, "  ");
-}
-
-static void json_node(const struct xsc_node *node, bool is_root, unsigned int flags,
-		      GString *out, unsigned int level)
-{
-	unsigned int i;
-	char *p;
-
-	indent(out, level);
-	g_string_append(out, "{\n");
-	indent(out, level + 1);
-	g_string_append(out, is_root ? "\"path\": " : "\"name\": ");
-	xsc_json_escape(out, node->name, strlen(node->name));
-	g_string_append(out, ",\n");
-	indent(out, level + 1);
-	g_string_append(out, "\"value\": ");
+	xlite_json_begin_object(b);
+	xlite_json_member_str(b, is_root ? "path" : "name", node->name);
+	xlite_json_set_member_name(b, "value");
 	if (node->value)
-		xsc_json_escape(out, node->value, node->value_len);
+		xlite_json_add_bytes(b, node->value, node->value_len);
 	else
-		g_string_append(out, "null");
-	g_string_append(out, ",\n");
+		xlite_json_add_null(b);
 	if (flags & XSC_TREE_PERMS) {
-		indent(out, level + 1);
-		g_string_append(out, "\"perms\": [");
+		xlite_json_set_member_name(b, "perms");
+		xlite_json_begin_array(b);
 		for (i = 0; node->perms && i < node->n_perms; i++) {
-			p = xsc_perms_format(&node->perms[i], 1, "");
-			g_string_append(out, i ? ", " : "");
-			xsc_json_escape(out, p ? p : "?", p ? strlen(p) : 1);
-			g_free(p);
+			g_autofree char *p = xsc_perms_format(&node->perms[i], 1, "");
+
+			xlite_json_add_str(b, p ? p : "?");
 		}
-		g_string_append(out, "],\n");
+		xlite_json_end_array(b);
 	}
-	indent(out, level + 1);
-	if (node->children->len == 0) {
-		g_string_append(out, "\"children\": []\n");
-	} else {
-		g_string_append(out, "\"children\": [\n");
-		for (i = 0; i < node->children->len; i++) {
-			json_node(g_ptr_array_index(node->children, i), false, flags, out, level + 2);
-			g_string_append(out, i + 1 < node->children->len ? ",\n" : "\n");
-		}
-		indent(out, level + 1);
-		g_string_append(out, "]\n");
-	}
-	indent(out, level);
-	g_string_append(out, "}");
+	xlite_json_set_member_name(b, "children");
+	xlite_json_begin_array(b);
+	for (i = 0; i < node->children->len; i++)
+		json_node(b, g_ptr_array_index(node->children, i), false, flags);
+	xlite_json_end_array(b);
+	xlite_json_end_object(b);
 }
 
 void xsc_tree_format_json(const struct xsc_node *root, unsigned int flags, GString *out)
 {
-	json_node(root, true, flags, out, 0);
-	g_string_append_c(out, '\n');
+	g_autoptr(XliteJson) b = xlite_json_new();
+	g_autofree char *s = NULL;
+
+	json_node(b, root, true, flags);
+	s = xlite_json_to_string(b, true);
+	g_string_append(out, s);
 }
 
 /* A negative precision prints the whole string, as xenstore-ls does on very

@@ -14,12 +14,13 @@ xenstore_client_libxsclient_a_SOURCES = \
 	xenstore-client/quote.c \
 	xenstore-client/wire.c \
 	xenstore-client/wire-conn.c \
+	xenstore-client/wire-watch.c \
 	xenstore-client/batch.c \
 	xenstore-client/batch-commit.c \
 	xenstore-client/retry.c
 xenstore_client_libxsclient_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
 # What a program linking libxsclient.a needs after it.
-XSC_LIBS = xenstore-client/libxsclient.a $(XENSTORE_LIBS) $(GLIB_LIBS)
+XSC_LIBS = xenstore-client/libxsclient.a $(XENSTORE_LIBS) $(XLITE_UTIL_LIBS)
 
 bin_PROGRAMS += xlite-xenstore
 xlite_xenstore_SOURCES = \

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "libtool/util/number.h"
 #include "xenstore-client/xsc.h"
 
 /* Domain ids from DOMID_FIRST_RESERVED (0x7FF0) on are not real domains. */
@@ -11,8 +12,9 @@ static const char perm_letters[4] = { 'n', 'r', 'w', 'b' };
 
 int xsc_perm_parse(const char *s, struct xs_permissions *perm, struct xsc_err *err)
 {
-	unsigned int bits, id = 0;
-	const char *p;
+	unsigned int bits;
+	uint64_t id;
+	int rc;
 
 	switch (s[0]) {
 	case 'n': bits = XS_PERM_NONE; break;
@@ -27,18 +29,16 @@ int xsc_perm_parse(const char *s, struct xs_permissions *perm, struct xsc_err *e
 		xsc_err_set(err, "invalid permission '%.32s': no domain id after '%c'", s, s[0]);
 		return -EINVAL;
 	}
-	for (p = s + 1; *p; p++) {
-		if (*p < '0' || *p > '9') {
-			xsc_err_set(err, "invalid permission '%.32s': domain id must be decimal", s);
-			return -EINVAL;
-		}
-		id = id * 10 + (unsigned int)(*p - '0');
-		if (id >= XSC_DOMID_LIMIT) {
-			xsc_err_set(err, "invalid permission '%.32s': domain id out of range", s);
-			return -ERANGE;
-		}
+	rc = xlite_number_parse(s + 1, 0, XSC_DOMID_LIMIT - 1, &id);
+	if (rc == -ERANGE) {
+		xsc_err_set(err, "invalid permission '%.32s': domain id out of range", s);
+		return rc;
 	}
-	perm->id = id;
+	if (rc < 0) {
+		xsc_err_set(err, "invalid permission '%.32s': domain id must be decimal", s);
+		return rc;
+	}
+	perm->id = (unsigned int)id;
 	perm->perms = bits;
 	return 0;
 }

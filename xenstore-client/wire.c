@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xenstore-client/xsc-wire.h"
+#include "libtool/util/number.h"
 
 const char *xsc_wire_type_name(uint32_t type)
 {
@@ -228,8 +229,8 @@ int xsc_wire_check_ack(const struct xsd_sockmsg *hdr, const uint8_t *body,
 int xsc_wire_parse_txn_id(const struct xsd_sockmsg *hdr, const uint8_t *body,
 			  uint32_t want_req_id, uint32_t *tx_id, struct xsc_err *err)
 {
-	uint64_t id = 0;
-	uint32_t i;
+	const char *digits = (const char *)body;
+	uint64_t id;
 
 	if (hdr->req_id != want_req_id) {
 		xsc_err_set(err, "xenstored replied to request %u, expected %u",
@@ -246,14 +247,7 @@ int xsc_wire_parse_txn_id(const struct xsd_sockmsg *hdr, const uint8_t *body,
 	/* Digits, then a NUL as the last byte. */
 	if (hdr->len < 2 || body[hdr->len - 1] != '\0')
 		goto bad;
-	for (i = 0; i + 1 < hdr->len; i++) {
-		if (body[i] < '0' || body[i] > '9')
-			goto bad;
-		id = id * 10 + (uint64_t)(body[i] - '0');
-		if (id > UINT32_MAX)
-			goto bad;
-	}
-	if (id == 0)
+	if (strlen(digits) + 1 != hdr->len || xlite_number_parse(digits, 1, UINT32_MAX, &id) < 0)
 		goto bad;
 	*tx_id = (uint32_t)id;
 	return 0;

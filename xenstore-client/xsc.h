@@ -160,6 +160,16 @@ typedef gboolean (*xsc_watch_cb)(struct xsc_ctx *ctx, const char *path,
 GSource *xsc_watch_source_new(struct xsc_ctx *ctx, xsc_watch_cb cb, void *opaque,
 			      GDestroyNotify destroy);
 
+/* The same on ctx's raw connection (wire-watch.c), without libxenstore and
+ * its reader thread, for a process that only waits: ctx needs no
+ * xsc_open(), only xsc_close() at the end. 0 once xenstored has set the
+ * watch. */
+int xsc_wire_watch(struct xsc_ctx *ctx, const char *path, const char *token);
+/* Waits up to timeout_ms for the raw watch to fire, then reads every event
+ * pending: 1 when one or more came, 0 when none did, < 0 when the
+ * connection failed (message in ctx). */
+int xsc_wire_watch_wait(struct xsc_ctx *ctx, int timeout_ms);
+
 /* ---- subtree dump ----------------------------------------------------- */
 
 /* An in-memory xenstore subtree; formatting it is pure (testable). */
@@ -186,7 +196,9 @@ enum {
 int xsc_tree_read(struct xsc_ctx *ctx, const char *path, unsigned int flags,
 		  struct xsc_node **root);
 /* JSON: {"path":P,"value":V,"perms":["n0","r5"],"children":[{"name":N,...}]}
- * ("perms" only with XSC_TREE_PERMS); ends with a newline. */
+ * ("perms" only with XSC_TREE_PERMS), laid out by libtool/util/json.c;
+ * ends with a newline. Values that are not UTF-8 keep each byte as the
+ * code point of its number. */
 void xsc_tree_format_json(const struct xsc_node *root, unsigned int flags, GString *out);
 /* xenstore-ls format: the children of root, `name = "value"`, one space of
  * indent per level; with XSC_TREE_PERMS a "  (n0,r5)" column like `-p`. */
@@ -196,8 +208,6 @@ void xsc_tree_format_ls(const struct xsc_node *root, unsigned int flags, GString
 void xsc_value_quote(GString *out, const char *s, size_t len);
 /* The inverse, as xenstore-write reads its VALUE arguments. */
 void xsc_value_unquote(GString *out, const char *s);
-/* Appends s as a quoted JSON string; invalid UTF-8 bytes become \u00XX. */
-void xsc_json_escape(GString *out, const char *s, size_t len);
 
 /* ---- batches: many changes, one transaction, pipelined ---------------- */
 
@@ -231,6 +241,8 @@ unsigned int xsc_batch_len(const struct xsc_batch *batch);
 /* perms may be NULL (n 0): the directory inherits its parent's. */
 int xsc_batch_mkdir(struct xsc_batch *batch, const char *path,
 		    const struct xs_permissions *perms, unsigned int n);
+/* The same with PERMS as xenstore-chmod takes them ("n0,r5"), or NULL. */
+int xsc_batch_mkdir_str(struct xsc_batch *batch, const char *path, const char *perms);
 int xsc_batch_write(struct xsc_batch *batch, const char *path, const char *value);
 int xsc_batch_write_len(struct xsc_batch *batch, const char *path,
 			const void *value, size_t len);

@@ -30,10 +30,10 @@ static int disk_from_words(int argc, char **argv, struct xlite_config *cfg, char
 	/* No phy:/file: prefix: what the target is decides. */
 	if (!type_given && stat(disk.source, &st) == 0 && S_ISBLK(st.st_mode))
 		disk.type = XLITE_DISK_BLOCK;
-	cfg->disks = calloc(1, sizeof(disk));
+	cfg->disks = g_malloc0_n(1, sizeof(disk));
 	if (!cfg->disks) {
-		free(disk.source);
-		free(disk.target);
+		g_free(disk.source);
+		g_free(disk.target);
 		*err = g_strdup(g_strerror(ENOMEM));
 		return -ENOMEM;
 	}
@@ -82,13 +82,12 @@ static void disk_row(GString *out, uint32_t domid, const struct xlite_device_inf
 			       d->readonly ? "r" : "w", d->params ? d->params : "-");
 }
 
-static void disk_json(GString *out, const struct xlite_device_info *d)
+static void disk_json(XliteJson *b, const struct xlite_device_info *d)
 {
-	g_string_append_printf(out, "\"ring_ref\":%d,", d->ring_ref);
-	xlite_cli_json_str(out, "vdev", d->target[0] ? d->target : NULL);
-	g_string_append_printf(out, ",\"mode\":\"%s\",", d->readonly ? "r" : "w");
-	xlite_cli_json_str(out, "params", d->params);
-	g_string_append_c(out, ',');
+	xlite_json_member_int(b, "ring_ref", d->ring_ref);
+	xlite_json_member_str(b, "vdev", d->target[0] ? d->target : NULL);
+	xlite_json_member_str(b, "mode", d->readonly ? "r" : "w");
+	xlite_json_member_str(b, "params", d->params);
 }
 
 static const struct xlite_cli_device_kind disk_kind = {

@@ -19,7 +19,7 @@
 #include "libtool/apply/monitor.h"
 #include "libtool/plan/plan.h"
 #include "libtool/util/hostconf.h"
-#include "xenstore-client/xsc.h"
+#include "libtool/util/json.h"
 #include "xl-lite/xlite.h"
 
 #define MONITOR_LOG_DIR "/var/log/xen"
@@ -150,24 +150,37 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 	return 0;
 }
 
+/* Milliseconds to a tenth, as the text says them. */
+static double tenths(double ms)
+{
+	return (double)(int64_t)(ms * 10 + 0.5) / 10;
+}
+
 static void report(const struct create_args *a, const struct xlite_plan *plan,
 		   const struct xlite_apply_result *res, double ms_monitor)
 {
 	if (a->json) {
-		GString *s = g_string_new("{\"name\": ");
+		g_autoptr(XliteJson) b = xlite_json_new();
+		const struct xlite_json_member head[] = {
+			XLITE_JSON_STR("name", plan->name), XLITE_JSON_INT("domid", res->domid),
+			XLITE_JSON_STR("uuid", plan->uuid), XLITE_JSON_BOOL("paused", a->paused),
+			XLITE_JSON_INT("xenstore_requests", res->xs_requests),
+			XLITE_JSON_BOOL("kernel_cache_hit", res->kcache_hit),
+		};
+		const struct xlite_json_member ms[] = {
+			XLITE_JSON_DOUBLE("domain", tenths(res->ms_domain)),
+			XLITE_JSON_DOUBLE("devices", tenths(res->ms_devices)),
+			XLITE_JSON_DOUBLE("build", tenths(res->ms_build)),
+			XLITE_JSON_DOUBLE("xenstore", tenths(res->ms_xenstore)),
+			XLITE_JSON_DOUBLE("total", tenths(res->ms_total)),
+			XLITE_JSON_DOUBLE("monitor", tenths(ms_monitor)),
+		};
 
-		xsc_json_escape(s, plan->name, strlen(plan->name));
-		g_string_append_printf(s, ", \"domid\": %u, \"uuid\": \"%s\", \"paused\": %s"
-				       ", \"xenstore_requests\": %lu, \"kernel_cache_hit\": %s"
-				       ", \"ms\": {\"domain\": %.1f, \"devices\": %.1f"
-				       ", \"build\": %.1f, \"xenstore\": %.1f, \"total\": %.1f"
-				       ", \"monitor\": %.1f}}\n",
-				       res->domid, plan->uuid, a->paused ? "true" : "false",
-				       res->xs_requests, res->kcache_hit ? "true" : "false",
-				       res->ms_domain, res->ms_devices, res->ms_build,
-				       res->ms_xenstore, res->ms_total, ms_monitor);
-		fputs(s->str, stdout);
-		g_string_free(s, TRUE);
+		xlite_json_begin_object(b);
+		xlite_json_members(b, head, G_N_ELEMENTS(head));
+		xlite_json_member_object(b, "ms", ms, G_N_ELEMENTS(ms));
+		xlite_json_end_object(b);
+		xlite_json_print(stdout, b, true);
 		return;
 	}
 	if (!a->quiet)
@@ -283,7 +296,7 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		rc = xlite_cmd_console(cli, 2, cargv);
 	}
 out:
-	free(out);
+	g_free(out);
 	g_free(err);
 	xlite_apply_result_dispose(&res);
 	xlite_hv_dispose(&hv);

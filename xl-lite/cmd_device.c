@@ -15,9 +15,9 @@
 #include "libtool/device/device.h"
 #include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
-#include "xenstore-client/xsc.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
+#include "libtool/util/number.h"
 
 /* "usage: xlite KIND-VERB ..." */
 static int device_usage(const struct xlite_cli_device_kind *k, const char *verb)
@@ -88,7 +88,7 @@ static int device_from_args(const struct xlite_cli_device_kind *k, int argc, cha
 		rc = k->from_words(argc, argv, cfg, &err);
 	if (rc < 0)
 		xlite_err("%s", err);
-	free(err);
+	g_free(err);
 	g_free(text);
 	g_free(name);
 	return rc;
@@ -196,8 +196,7 @@ static int detach_options(const struct xlite_cli_device_kind *k, int argc, char 
 		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long timeout_s = XLITE_DEVICE_TIMEOUT_MS / 1000;
-	char *end;
+	uint64_t timeout_s = XLITE_DEVICE_TIMEOUT_MS / 1000;
 	int c;
 
 	*force = false;
@@ -208,8 +207,7 @@ static int detach_options(const struct xlite_cli_device_kind *k, int argc, char 
 			*force = true;
 			break;
 		case 't':
-			timeout_s = strtol(optarg, &end, 10);
-			if (*end || timeout_s < 1 || timeout_s > 3600)
+			if (xlite_number_parse(optarg, 1, 3600, &timeout_s) < 0)
 				return device_usage(k, "detach");
 			break;
 		default:
@@ -262,26 +260,22 @@ out:
 	return rc;
 }
 
-void xlite_cli_json_str(GString *out, const char *key, const char *val)
-{
-	g_string_append_printf(out, "\"%s\":", key);
-	if (val)
-		xsc_json_escape(out, val, strlen(val));
-	else
-		g_string_append(out, "null");
-}
-
 /* One device as a JSON object: the shared members around the kind's. */
-static void device_json(GString *out, const struct xlite_cli_device_kind *k, uint32_t domid,
+static void device_json(XliteJson *b, const struct xlite_cli_device_kind *k, uint32_t domid,
 			const struct xlite_device_info *d)
 {
-	g_string_append_printf(out, "{\"domid\":%u,\"devid\":%u,\"backend_id\":%u,"
-			       "\"frontend_state\":%d,\"backend_state\":%d,\"evtchn\":%d,",
-			       domid, d->devid, d->backend_id, d->fe_state, d->be_state,
-			       d->evtchn);
-	k->json(out, d);
-	xlite_cli_json_str(out, "backend", d->backend);
-	g_string_append_c(out, '}');
+	const struct xlite_json_member ids[] = {
+		XLITE_JSON_INT("domid", domid), XLITE_JSON_INT("devid", d->devid),
+		XLITE_JSON_INT("backend_id", d->backend_id),
+		XLITE_JSON_INT("frontend_state", d->fe_state),
+		XLITE_JSON_INT("backend_state", d->be_state), XLITE_JSON_INT("evtchn", d->evtchn),
+	};
+
+	xlite_json_begin_object(b);
+	xlite_json_members(b, ids, G_N_ELEMENTS(ids));
+	k->json(b, d);
+	xlite_json_member_str(b, "backend", d->backend);
+	xlite_json_end_object(b);
 }
 
 int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
@@ -292,8 +286,8 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xlite_hv hv = { 0 };
+	g_autoptr(XliteJson) json = xlite_json_new();
 	GString *out;
-	bool first = true;
 	int c, i, rc = XLITE_EXIT_OK;
 
 	optind = 1;
@@ -306,7 +300,8 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 		return device_usage(k, "list");
 	if (xlite_cli_hv_open(&hv, 0) < 0)
 		return XLITE_EXIT_FAIL;
-	out = g_string_new(cli->json ? "[" : k->header);
+	out = g_string_new(cli->json ? NULL : k->header);
+	xlite_json_begin_array(json);
 	for (i = optind; i < argc; i++) {
 		struct xlite_device_info *infos = NULL;
 		size_t n = 0, j;
@@ -322,19 +317,18 @@ int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_k
 			continue;
 		}
 		for (j = 0; j < n; j++) {
-			if (cli->json && !first)
-				g_string_append_c(out, ',');
 			if (cli->json)
-				device_json(out, k, domid, &infos[j]);
+				device_json(json, k, domid, &infos[j]);
 			else
 				k->row(out, domid, &infos[j]);
-			first = false;
 		}
 		xlite_device_infos_free(infos, n);
 	}
+	xlite_json_end_array(json);
 	if (cli->json)
-		g_string_append(out, "]\n");
-	fputs(out->str, stdout);
+		xlite_json_print(stdout, json, false);
+	else
+		fputs(out->str, stdout);
 	g_string_free(out, TRUE);
 	xlite_hv_dispose(&hv);
 	return rc;

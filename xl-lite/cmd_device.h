@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "libtool/device/device.h"
+#include "libtool/util/json.h"
 #include "xl-lite/xlite.h"
 
 struct xlite_hv;
@@ -38,11 +39,11 @@ struct xlite_cli_device_kind {
 	int (*devid_find)(struct xlite_hv *hv, uint32_t domid, const char *dev,
 			  unsigned int *devid);
 
-	/* list: the text header line, one text row, and the JSON fields
-	 * between the shared ones (evtchn, then backend), each ending in ','. */
+	/* list: the text header line, one text row, and the JSON members
+	 * between the shared ones (evtchn, then backend). */
 	const char *header;
 	void (*row)(GString *out, uint32_t domid, const struct xlite_device_info *d);
-	void (*json)(GString *out, const struct xlite_device_info *d);
+	void (*json)(XliteJson *b, const struct xlite_device_info *d);
 };
 
 /* The commands, as cmdtable.c's functions but for kind K:
@@ -55,8 +56,5 @@ int xlite_cli_device_detach(struct xlite_cli *cli, const struct xlite_cli_device
 			    int argc, char **argv);
 int xlite_cli_device_list(struct xlite_cli *cli, const struct xlite_cli_device_kind *k,
 			  int argc, char **argv);
-
-/* A JSON string member "KEY":VAL (null when VAL is NULL). */
-void xlite_cli_json_str(GString *out, const char *key, const char *val);
 
 #endif

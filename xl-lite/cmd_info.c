@@ -10,30 +10,25 @@
 #include <glib.h>
 
 #include "libtool/hv/hv.h"
-#include "xenstore-client/xsc.h"
+#include "libtool/util/json.h"
 #include "xl-lite/xlite.h"
 
+/* Each fact twice: a "key : value" line and a JSON member. */
 struct info_out {
 	GString *text;
-	GString *json;
+	XliteJson *json;
 };
 
-static void put(struct info_out *o, const char *key, const char *value, bool number)
+static void put(struct info_out *o, const char *key, const char *value)
 {
 	g_string_append_printf(o->text, "%-23s: %s\n", key, value);
-	g_string_append(o->json, o->json->len > 1 ? ",\n  " : "\n  ");
-	xsc_json_escape(o->json, key, strlen(key));
-	g_string_append(o->json, ": ");
-	if (number)
-		g_string_append(o->json, value);
-	else
-		xsc_json_escape(o->json, value, strlen(value));
+	xlite_json_member_str(o->json, key, value);
 }
 
-static void putf(struct info_out *o, const char *key, bool number, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void putf(struct info_out *o, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void putf(struct info_out *o, const char *key, bool number, const char *fmt, ...)
+static void putf(struct info_out *o, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	char *v;
@@ -41,8 +36,14 @@ static void putf(struct info_out *o, const char *key, bool number, const char *f
 	va_start(ap, fmt);
 	v = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	put(o, key, g_strchug(v), number);
+	put(o, key, g_strchug(v));
 	g_free(v);
+}
+
+static void put_num(struct info_out *o, const char *key, uint64_t value)
+{
+	g_string_append_printf(o->text, "%-23s: %" PRIu64 "\n", key, value);
+	xlite_json_member_int(o->json, key, (int64_t)value);
 }
 
 static void put_host(struct info_out *o)
@@ -51,10 +52,10 @@ static void put_host(struct info_out *o)
 
 	if (uname(&u) < 0)
 		return;
-	put(o, "host", u.nodename, false);
-	put(o, "release", u.release, false);
-	put(o, "version", u.version, false);
-	put(o, "machine", u.machine, false);
+	put(o, "host", u.nodename);
+	put(o, "release", u.release);
+	put(o, "version", u.version);
+	put(o, "machine", u.machine);
 }
 
 static void put_phys(struct info_out *o, const struct xlite_physinfo *p)
@@ -62,16 +63,18 @@ static void put_phys(struct info_out *o, const struct xlite_physinfo *p)
 	uint64_t per_mb = (1u << 20) / (p->xen_pagesize ? p->xen_pagesize : 4096);
 	const uint32_t *c = p->hw_cap;
 
-	putf(o, "nr_cpus", true, "%u", p->nr_cpus);
-	putf(o, "max_cpu_id", true, "%u", p->max_cpu_id);
-	putf(o, "nr_nodes", true, "%u", p->nr_nodes);
-	putf(o, "cores_per_socket", true, "%u", p->cores_per_socket);
-	putf(o, "threads_per_core", true, "%u", p->threads_per_core);
-	putf(o, "cpu_mhz", true, "%u.%03u", p->cpu_khz / 1000, p->cpu_khz % 1000);
-	putf(o, "hw_caps", false, "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
+	put_num(o, "nr_cpus", p->nr_cpus);
+	put_num(o, "max_cpu_id", p->max_cpu_id);
+	put_num(o, "nr_nodes", p->nr_nodes);
+	put_num(o, "cores_per_socket", p->cores_per_socket);
+	put_num(o, "threads_per_core", p->threads_per_core);
+	g_string_append_printf(o->text, "%-23s: %u.%03u\n", "cpu_mhz", p->cpu_khz / 1000,
+			       p->cpu_khz % 1000);
+	xlite_json_member_double(o->json, "cpu_mhz", p->cpu_khz / 1000.0);
+	putf(o, "hw_caps", "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
 	     c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
 	/* Each capability with a leading space, as xl; putf strips the first. */
-	putf(o, "virt_caps", false, "%s%s%s%s%s%s%s%s%s%s%s",
+	putf(o, "virt_caps", "%s%s%s%s%s%s%s%s%s%s%s",
 	     p->cap_pv ? " pv" : "", p->cap_hvm ? " hvm" : "",
 	     p->cap_hvm && p->cap_hvm_directio ? " hvm_directio" : "",
 	     p->cap_pv && p->cap_hvm_directio ? " pv_directio" : "",
@@ -79,24 +82,24 @@ static void put_phys(struct info_out *o, const struct xlite_physinfo *p)
 	     p->cap_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
 	     p->cap_vmtrace ? " vmtrace" : "", p->cap_vpmu ? " vpmu" : "",
 	     p->cap_gnttab_v1 ? " gnttab-v1" : "", p->cap_gnttab_v2 ? " gnttab-v2" : "");
-	putf(o, "total_memory", true, "%" PRIu64, p->total_pages / per_mb);
-	putf(o, "free_memory", true, "%" PRIu64,
-	     (p->free_pages - MIN(p->outstanding_pages, p->free_pages)) / per_mb);
-	putf(o, "outstanding_claims", true, "%" PRIu64, p->outstanding_pages / per_mb);
+	put_num(o, "total_memory", p->total_pages / per_mb);
+	put_num(o, "free_memory",
+		(p->free_pages - MIN(p->outstanding_pages, p->free_pages)) / per_mb);
+	put_num(o, "outstanding_claims", p->outstanding_pages / per_mb);
 }
 
 static void put_xen(struct info_out *o, const struct xlite_physinfo *p)
 {
-	putf(o, "xen_major", true, "%u", p->xen_major);
-	putf(o, "xen_minor", true, "%u", p->xen_minor);
-	put(o, "xen_extra", p->xen_extra, false);
-	putf(o, "xen_version", false, "%u.%u%s", p->xen_major, p->xen_minor, p->xen_extra);
-	put(o, "xen_caps", p->xen_caps, false);
-	put(o, "xen_scheduler", p->xen_scheduler[0] ? p->xen_scheduler : "unknown", false);
-	putf(o, "xen_pagesize", true, "%u", p->xen_pagesize);
-	putf(o, "platform_params", false, "virt_start=0x%" PRIx64, p->virt_start);
-	put(o, "xen_changeset", p->xen_changeset, false);
-	put(o, "xen_commandline", p->xen_commandline, false);
+	put_num(o, "xen_major", p->xen_major);
+	put_num(o, "xen_minor", p->xen_minor);
+	put(o, "xen_extra", p->xen_extra);
+	putf(o, "xen_version", "%u.%u%s", p->xen_major, p->xen_minor, p->xen_extra);
+	put(o, "xen_caps", p->xen_caps);
+	put(o, "xen_scheduler", p->xen_scheduler[0] ? p->xen_scheduler : "unknown");
+	put_num(o, "xen_pagesize", p->xen_pagesize);
+	putf(o, "platform_params", "virt_start=0x%" PRIx64, p->virt_start);
+	put(o, "xen_changeset", p->xen_changeset);
+	put(o, "xen_commandline", p->xen_commandline);
 }
 
 int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
@@ -109,7 +112,7 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_hv hv = { 0 };
 	struct xlite_physinfo pi;
 	struct xlite_dominfo dom0;
-	struct info_out o = { g_string_new(""), g_string_new("{") };
+	struct info_out o = { g_string_new(""), xlite_json_new() };
 	int c, rc = XLITE_EXIT_FAIL;
 
 	optind = 1;
@@ -133,18 +136,21 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 		xlite_err("%s", xlite_hv_error(&hv));
 		goto out;
 	}
+	xlite_json_begin_object(o.json);
 	put_host(&o);
 	put_phys(&o, &pi);
 	if (hv.ops->domain_info(&hv, 0, &dom0) == 0)
-		putf(&o, "dom0_memory", true, "%" PRIu64, dom0.tot_kib / 1024);
+		put_num(&o, "dom0_memory", dom0.tot_kib / 1024);
 	put_xen(&o, &pi);
-	fputs(cli->json ? o.json->str : o.text->str, stdout);
+	xlite_json_end_object(o.json);
 	if (cli->json)
-		fputs("\n}\n", stdout);
+		xlite_json_print(stdout, o.json, true);
+	else
+		fputs(o.text->str, stdout);
 	rc = XLITE_EXIT_OK;
 out:
 	xlite_hv_dispose(&hv);
 	g_string_free(o.text, TRUE);
-	g_string_free(o.json, TRUE);
+	xlite_json_free(o.json);
 	return rc;
 }

@@ -11,7 +11,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
-#include "xenstore-client/xsc.h"
+#include "libtool/util/json.h"
 #include "xl-lite/xlite.h"
 
 /* r b p s c d, as xl: the fifth letter is the shutdown reason. */
@@ -39,26 +39,27 @@ static void print_text(const struct xlite_dominfo *d, const char *name)
 	       st, (double)d->cpu_time_ns / 1e9);
 }
 
-static void append_json(GString *out, const struct xlite_dominfo *d, const char *name)
+static void add_json(XliteJson *b, const struct xlite_dominfo *d, const char *name)
 {
 	char st[7], uuid[XLITE_UUID_STRLEN];
+	/* st and uuid by address: filled below, before they are read. */
+	const struct xlite_json_member m[] = {
+		XLITE_JSON_STR("name", name), XLITE_JSON_INT("domid", d->domid),
+		XLITE_JSON_STR("uuid", uuid),
+		XLITE_JSON_INT("mem_mb", (d->tot_kib + d->outstanding_kib) / 1024),
+		XLITE_JSON_INT("max_mem_mb", d->max_kib / 1024),
+		XLITE_JSON_INT("vcpus", d->vcpus_online), XLITE_JSON_STR("state", st),
+		XLITE_JSON_BOOL("running", d->running), XLITE_JSON_BOOL("blocked", d->blocked),
+		XLITE_JSON_BOOL("paused", d->paused), XLITE_JSON_BOOL("shutdown", d->shutdown),
+		XLITE_JSON_BOOL("dying", d->dying),
+		XLITE_JSON_DOUBLE("cpu_time", (double)(d->cpu_time_ns / 1000000) / 1e3),
+	};
 
 	state_letters(d, st);
 	xlite_uuid_format(d->uuid, uuid);
-	g_string_append_printf(out, "%s\n  {\"name\": ", out->len > 1 ? "," : "");
-	if (name)
-		xsc_json_escape(out, name, strlen(name));
-	else
-		g_string_append(out, "null");
-	g_string_append_printf(out, ", \"domid\": %u, \"uuid\": \"%s\", \"mem_mb\": %" PRIu64
-			       ", \"max_mem_mb\": %" PRIu64 ", \"vcpus\": %u, \"state\": \"%s\""
-			       ", \"running\": %s, \"blocked\": %s, \"paused\": %s"
-			       ", \"shutdown\": %s, \"dying\": %s, \"cpu_time\": %.3f}",
-			       d->domid, uuid, (d->tot_kib + d->outstanding_kib) / 1024,
-			       d->max_kib / 1024, d->vcpus_online, st,
-			       d->running ? "true" : "false", d->blocked ? "true" : "false",
-			       d->paused ? "true" : "false", d->shutdown ? "true" : "false",
-			       d->dying ? "true" : "false", (double)d->cpu_time_ns / 1e9);
+	xlite_json_begin_object(b);
+	xlite_json_members(b, m, G_N_ELEMENTS(m));
+	xlite_json_end_object(b);
 }
 
 /* The domains named on the command line, in that order; all or nothing. */
@@ -94,7 +95,7 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_hv hv = { 0 };
 	struct xlite_dominfo *doms = NULL;
 	size_t n = 0, i;
-	GString *json = g_string_new("[");
+	g_autoptr(XliteJson) json = xlite_json_new();
 	int c, rc = XLITE_EXIT_FAIL;
 
 	optind = 1;
@@ -117,23 +118,26 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 		xlite_err("%s", xlite_hv_error(&hv));
 		goto out;
 	}
-	if (!cli->json)
+	if (cli->json)
+		xlite_json_begin_array(json);
+	else
 		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
 	for (i = 0; i < n; i++) {
 		char *name = xlite_domain_name(&hv, doms[i].domid);
 
 		if (cli->json)
-			append_json(json, &doms[i], name);
+			add_json(json, &doms[i], name);
 		else
 			print_text(&doms[i], name);
 		g_free(name);
 	}
-	if (cli->json)
-		printf("%s\n]\n", json->str);
+	if (cli->json) {
+		xlite_json_end_array(json);
+		xlite_json_print(stdout, json, true);
+	}
 	rc = XLITE_EXIT_OK;
 out:
 	g_free(doms);
-	g_string_free(json, TRUE);
 	xlite_hv_dispose(&hv);
 	return rc;
 }

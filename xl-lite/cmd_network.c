@@ -14,6 +14,7 @@
 #include "libtool/util/mac.h"
 #include "xl-lite/cmd_device.h"
 #include "xl-lite/xlite.h"
+#include "libtool/util/number.h"
 
 /* xl's KEY=VALUE words (none: bridge xenbr0) into CFG's one nic. */
 static int nic_from_words(int argc, char **argv, struct xlite_config *cfg, char **err)
@@ -25,9 +26,9 @@ static int nic_from_words(int argc, char **argv, struct xlite_config *cfg, char 
 	rc = xlite_nic_spec_parse((const char *const *)argv, (size_t)argc, &nic, err);
 	if (rc < 0)
 		return rc;
-	cfg->nics = calloc(1, sizeof(nic));
+	cfg->nics = g_malloc0_n(1, sizeof(nic));
 	if (!cfg->nics) {
-		free(nic.bridge);
+		g_free(nic.bridge);
 		*err = g_strdup(g_strerror(ENOMEM));
 		return -ENOMEM;
 	}
@@ -69,13 +70,11 @@ static int vif_of(struct xlite_hv *hv, uint32_t domid, const char *spec, unsigne
 	struct xlite_device_info *infos = NULL;
 	uint8_t want[6], have[6];
 	size_t n = 0, i;
-	char *end;
-	unsigned long v;
+	uint64_t v;
 	int rc;
 
 	if (xlite_mac_parse(spec, want) < 0) {
-		v = strtoul(spec, &end, 10);
-		if (!*spec || *end || v >= XLITE_MAX_NICS * 64u) {
+		if (xlite_number_parse(spec, 0, XLITE_MAX_NICS * 64u - 1, &v) < 0) {
 			xlite_err("'%s' is not an interface: expected its index or MAC address", spec);
 			return -EINVAL;
 		}
@@ -111,14 +110,12 @@ static void nic_row(GString *out, uint32_t domid, const struct xlite_device_info
 			       d->evtchn, rings, d->backend, d->params ? d->params : "-");
 }
 
-static void nic_json(GString *out, const struct xlite_device_info *d)
+static void nic_json(XliteJson *b, const struct xlite_device_info *d)
 {
-	g_string_append_printf(out, "\"tx_ring_ref\":%d,\"rx_ring_ref\":%d,", d->tx_ring_ref,
-			       d->ring_ref);
-	xlite_cli_json_str(out, "mac", d->mac[0] ? d->mac : NULL);
-	g_string_append_c(out, ',');
-	xlite_cli_json_str(out, "bridge", d->params);
-	g_string_append_c(out, ',');
+	xlite_json_member_int(b, "tx_ring_ref", d->tx_ring_ref);
+	xlite_json_member_int(b, "rx_ring_ref", d->ring_ref);
+	xlite_json_member_str(b, "mac", d->mac[0] ? d->mac : NULL);
+	xlite_json_member_str(b, "bridge", d->params);
 }
 
 static const struct xlite_cli_device_kind nic_kind = {

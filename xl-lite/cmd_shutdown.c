@@ -16,6 +16,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/hv/hv.h"
 #include "xl-lite/xlite.h"
+#include "libtool/util/number.h"
 
 static int request(const char *cmd, const char *req, int argc, char **argv)
 {
@@ -26,10 +27,11 @@ static int request(const char *cmd, const char *req, int argc, char **argv)
 	};
 	struct xlite_hv hv = { 0 };
 	bool wait = false;
+	uint64_t secs;
 	long timeout_s = -1;
 	uint32_t domid;
 	struct xlite_release held;
-	char *end, *err = NULL, *name = NULL, *lock_err = NULL;
+	char *err = NULL, *name = NULL, *lock_err = NULL;
 	int c, lock_fd = -1, rc = XLITE_EXIT_FAIL;
 
 	xlite_release_init(&held);
@@ -40,12 +42,12 @@ static int request(const char *cmd, const char *req, int argc, char **argv)
 			wait = true;
 			break;
 		case 't':
-			timeout_s = strtol(optarg, &end, 10);
-			if (*end || end == optarg || timeout_s < 0 || timeout_s > 86400) {
+			if (xlite_number_parse(optarg, 0, 86400, &secs) < 0) {
 				xlite_err("--timeout takes seconds (0-86400), not '%s'", optarg);
 				rc = XLITE_EXIT_USAGE;
 				goto out;
 			}
+			timeout_s = (long)secs;
 			wait = true;
 			break;
 		default:

@@ -4,29 +4,13 @@
 #include <string.h>
 
 #include "libtool/parse/config.h"
+#include "libtool/util/json.h"
 #include "xl-lite/xlite.h"
 
 struct validate_out {
 	bool json;
-	FILE *f;		/* JSON: the warnings of the current file */
-	unsigned int n_warn;
+	GPtrArray *warnings;	/* JSON: the warnings of the current file */
 };
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void on_warning(const char *msg, void *opaque)
 {
@@ -36,14 +20,14 @@ static void on_warning(const char *msg, void *opaque)
 		xlite_warn("%s", msg);
 		return;
 	}
-	fputs(o->n_warn++ ? ", " : "", o->f);
-	json_str(o->f, msg);
+	g_ptr_array_add(o->warnings, g_strdup(msg));
 }
 
 int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv)
 {
 	const struct xlite_cmd *cmd = xlite_cmd_find("validate");
 	struct validate_out o = { .json = false };
+	g_autoptr(XliteJson) json = xlite_json_new();
 	int i, first = 1, status = XLITE_EXIT_OK;
 
 	for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
@@ -57,45 +41,41 @@ int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv)
 	}
 	if (first >= argc)
 		return xlite_usage(cmd);
-	if (o.json)
-		fputs("[\n", stdout);
+	xlite_json_begin_array(json);
 	for (i = first; i < argc; i++) {
 		struct xlite_config cfg;
-		char *err = NULL, *warnings = NULL;
-		size_t wlen = 0;
+		g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+		char *err = NULL;
+		unsigned int j;
 		int rc;
 
 		xlite_config_init(&cfg);
-		o.n_warn = 0;
-		o.f = o.json ? open_memstream(&warnings, &wlen) : NULL;
-		if (o.json && !o.f) {
-			xlite_err("out of memory");
-			return XLITE_EXIT_FAIL;
-		}
+		o.warnings = warnings;
 		rc = xlite_config_parse_file(&cfg, argv[i], on_warning, &o, &err);
 		if (rc < 0)
 			status = XLITE_EXIT_USAGE;
 		if (o.json) {
-			fclose(o.f);
-			printf("  {\"file\": ");
-			json_str(stdout, argv[i]);
-			printf(", \"ok\": %s, \"error\": ", rc < 0 ? "false" : "true");
-			if (rc < 0)
-				json_str(stdout, err ? err : "invalid");
-			else
-				fputs("null", stdout);
-			printf(", \"warnings\": [%s]}%s\n", warnings ? warnings : "",
-			       i + 1 < argc ? "," : "");
-			free(warnings);
+			xlite_json_begin_object(json);
+			xlite_json_member_str(json, "file", argv[i]);
+			xlite_json_member_bool(json, "ok", rc >= 0);
+			xlite_json_member_str(json, "error",
+					      rc < 0 ? (err ? err : "invalid") : NULL);
+			xlite_json_set_member_name(json, "warnings");
+			xlite_json_begin_array(json);
+			for (j = 0; j < warnings->len; j++)
+				xlite_json_add_str(json, g_ptr_array_index(warnings, j));
+			xlite_json_end_array(json);
+			xlite_json_end_object(json);
 		} else if (rc < 0) {
 			xlite_err("%s", err ? err : argv[i]);
 		} else {
 			printf("%s: ok\n", argv[i]);
 		}
-		free(err);
+		g_free(err);
 		xlite_config_dispose(&cfg);
 	}
+	xlite_json_end_array(json);
 	if (o.json)
-		fputs("]\n", stdout);
+		xlite_json_print(stdout, json, true);
 	return status;
 }

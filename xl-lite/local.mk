@@ -12,7 +12,7 @@ if XLITE_STATIC_CLI
 # themselves from constructors nothing references).
 xlite_SOURCES += xl-lite/static-stubs.c
 xlite_LDFLAGS = -static -Wl,--whole-archive,-lxenguest,--no-whole-archive
-xlite_LDADD = libtool/libxlite.a xenstore-client/libxsclient.a \
+xlite_LDADD = libtool/libxlite.a xenstore-client/libxsclient.a libtool/util/libxliteutil.a \
 	$(XLITE_STATIC_LIBS) -lm -lpthread
 else
 xlite_LDADD = $(XLITE_XEN_LIBS)

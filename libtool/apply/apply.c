@@ -18,7 +18,7 @@ struct apply {
 	GHashTable *vars;		/* placeholder name -> value */
 	uint32_t domid;			/* XLITE_DOMID_INVALID until created */
 	GPtrArray *xs_roots;		/* subtrees the transaction may have written */
-	GArray *ops;			/* of struct xlite_xs_op, expanded (owned) */
+	struct xsc_batch batch;		/* the plan's ops, expanded */
 	struct xlite_devices devs;	/* loop devices, disk numbers */
 	int lock_fd;
 	char *err;
@@ -253,37 +253,9 @@ static void add_root(struct apply *a, const char *path)
 	g_ptr_array_add(a->xs_roots, g_strdup(path));
 }
 
-static int expand_op(struct apply *a, const struct xlite_xs_op *in)
-{
-	struct xlite_xs_op op;
-
-	memset(&op, 0, sizeof(op));
-	op.kind = in->kind;
-	op.path = xlite_expand(in->path, lookup_var, a);
-	op.value = in->value ? xlite_expand(in->value, lookup_var, a) : NULL;
-	op.perms = in->perms ? xlite_expand(in->perms, lookup_var, a) : NULL;
-	if (!op.path || (in->value && !op.value) || (in->perms && !op.perms)) {
-		a->err = g_strdup_printf("plan node %s uses an unknown placeholder", in->path);
-		g_free(op.path);
-		g_free(op.value);
-		g_free(op.perms);
-		return -EINVAL;
-	}
-	g_array_append_val(a->ops, op);
-	return 0;
-}
-
 static int expand_list(struct apply *a, const struct xlite_xs_ops *ops)
 {
-	size_t i;
-	int rc;
-
-	for (i = 0; i < ops->n; i++) {
-		rc = expand_op(a, &ops->ops[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return xlite_xs_ops_expand(&a->batch, ops, lookup_var, a, &a->err);
 }
 
 static void add_parent_root(struct apply *a, const char *tmpl)
@@ -328,8 +300,8 @@ static int collect_roots(struct apply *a)
 		}
 	}
 	g_free(p);
-	for (i = 0; i < a->ops->len; i++) {
-		const struct xlite_xs_op *op = &g_array_index(a->ops, struct xlite_xs_op, i);
+	for (i = 0; i < a->batch.ops->len; i++) {
+		const struct xsc_op *op = &g_array_index(a->batch.ops, struct xsc_op, i);
 		guint j;
 		bool ok = false;
 
@@ -360,21 +332,19 @@ static int write_xenstore(struct apply *a)
 	/* The loop devices, for destroy and hotplug to release (and nothing
 	 * else). Inherits n0,rD: the guest may read it, never change it. */
 	if (a->res->loops->len > 0) {
-		GString *list = g_string_new("");
-		struct xlite_xs_op op = { XLITE_XS_WRITE, NULL, NULL, NULL };
+		g_autoptr(GString) list = g_string_new("");
+		g_autofree char *path = NULL;
 
 		for (i = 0; i < a->res->loops->len; i++)
 			g_string_append_printf(list, "%s%s", i ? " " : "",
 					       (char *)a->res->loops->pdata[i]);
-		op.path = g_strdup_printf("/local/domain/%u/" XLITE_XS_DIR "/loops", a->domid);
-		op.value = g_string_free(list, FALSE);
-		g_array_append_val(a->ops, op);
+		path = g_strdup_printf("/local/domain/%u/" XLITE_XS_DIR "/loops", a->domid);
+		xsc_batch_write(&a->batch, path, list->str);
 	}
 	rc = collect_roots(a);
 	if (rc < 0)
 		return rc;
-	rc = hv->ops->xs_apply(hv, (const struct xlite_xs_op *)(void *)a->ops->data,
-			       a->ops->len);
+	rc = hv->ops->xs_apply(hv, &a->batch);
 	if (rc < 0)
 		return step_fail(a, rc, "writing the domain's xenstore nodes");
 	return 0;
@@ -520,15 +490,6 @@ void xlite_apply_result_dispose(struct xlite_apply_result *r)
 	r->loops = NULL;
 }
 
-static void clear_op(gpointer p)
-{
-	struct xlite_xs_op *op = p;
-
-	g_free(op->path);
-	g_free(op->value);
-	g_free(op->perms);
-}
-
 int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 		const struct xlite_apply_opts *opts, struct xlite_apply_result *res,
 		char **err)
@@ -548,8 +509,7 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 	xlite_devices_init(&a.devs);
 	a.vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	a.xs_roots = g_ptr_array_new_with_free_func(g_free);
-	a.ops = g_array_new(FALSE, TRUE, sizeof(struct xlite_xs_op));
-	g_array_set_clear_func(a.ops, clear_op);
+	xsc_batch_init(&a.batch);
 	a.t0 = g_get_monotonic_time();
 	xs_before = hv->ops->xs_requests(hv);
 
@@ -611,7 +571,7 @@ out:
 	xlite_name_unlock(&a.lock_fd);
 	g_free(a.err);
 	xlite_devices_dispose(&a.devs);
-	g_array_free(a.ops, TRUE);
+	xsc_batch_dispose(&a.batch);
 	g_ptr_array_free(a.xs_roots, TRUE);
 	g_hash_table_destroy(a.vars);
 	return rc;

@@ -9,6 +9,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/apply/domain.h"
 #include "libtool/device/device.h"
+#include "libtool/util/number.h"
 
 char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid)
 {
@@ -89,13 +90,10 @@ int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t
 
 bool xlite_domid_parse(const char *s, uint32_t *domid)
 {
-	unsigned long v;
-	char *end;
+	uint64_t v;
 
-	if (!*s || strlen(s) > 5 || strspn(s, "0123456789") != strlen(s))
-		return false;
-	v = strtoul(s, &end, 10);
-	if (v >= XLITE_DOMID_INVALID)
+	/* Longer is a name, as xl takes it. */
+	if (strlen(s) > 5 || xlite_number_parse(s, 0, XLITE_DOMID_INVALID - 1, &v) < 0)
 		return false;
 	*domid = (uint32_t)v;
 	return true;
@@ -202,10 +200,10 @@ static void gather_vifs(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
 	if (hv->ops->xs_directory(hv, base, &devs) < 0)
 		return;
 	for (i = 0; devs[i]; i++) {
-		const char *d = devs[i];
+		uint64_t devid;
 
-		if (*d && strlen(d) <= 5 && strspn(d, "0123456789") == strlen(d))
-			xlite_domain_leftovers_add_vif(l, (unsigned int)strtoul(d, NULL, 10));
+		if (strlen(devs[i]) <= 5 && xlite_number_parse(devs[i], 0, UINT32_MAX, &devid) == 0)
+			xlite_domain_leftovers_add_vif(l, (unsigned int)devid);
 	}
 	g_strfreev(devs);
 }

@@ -13,6 +13,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <glib.h>
+
 #include "libtool/device/bridge.h"
 #include "libtool/util/fail.h"
 
@@ -183,7 +185,7 @@ int xlite_bridge_check(const char *bridge, char **err)
 	idx = ifindex_of(bridge, err);
 	if (idx < 0) {
 		if (idx == -ENODEV) {
-			free(*err);
+			g_free(*err);
 			return xlite_fail(err, -ENODEV, "bridge '%s' does not exist", bridge);
 		}
 		return idx;
@@ -260,7 +262,7 @@ int xlite_link_master(const char *ifname, char **bridge, char **err)
 		return -ENOENT;
 	if (!if_indextoname(f.master, name))
 		return xlite_fail(err, -errno, "master of '%s': %s", ifname, strerror(errno));
-	*bridge = strdup(name);
+	*bridge = g_strdup(name);
 	return *bridge ? 0 : -ENOMEM;
 }
 

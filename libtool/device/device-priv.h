@@ -15,18 +15,18 @@ enum {
 	XLITE_XB_CLOSED = 6,
 };
 
-/* A list of xenstore ops with owned strings, for hv->ops->xs_apply. */
+/* A list of xenstore ops for hv->ops->xs_apply: libxsclient's batch. */
 struct xlite_device_ops {
-	GArray *ops;			/* of struct xlite_xs_op */
+	struct xsc_batch batch;
 };
 
 void xlite_device_ops_init(struct xlite_device_ops *o);
 void xlite_device_ops_dispose(struct xlite_device_ops *o);
 void xlite_device_ops_mkdir(struct xlite_device_ops *o, const char *path,
 			    const char *perms);
-void xlite_device_ops_write(struct xlite_device_ops *o, const char *path,
-			    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int xlite_device_ops_apply(struct xlite_hv *hv, const struct xlite_device_ops *o);
+/* (o, path, fmt, ...): the value printf-formatted. */
+#define xlite_device_ops_write(o, path, ...) xsc_batch_writef(&(o)->batch, (path), __VA_ARGS__)
+int xlite_device_ops_apply(struct xlite_hv *hv, struct xlite_device_ops *o);
 
 /* "/local/domain/D/device/TYPE/ID" and "/local/domain/0/backend/TYPE/D/ID". */
 char *xlite_device_frontend(uint32_t domid, enum xlite_device_kind kind, unsigned int devid);

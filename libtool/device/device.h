@@ -202,14 +202,14 @@ int xlite_device_list(struct xlite_hv *hv, uint32_t domid,
  * ACCESS" / "file:TARGET,VDEV,ACCESS", and keys target= (takes the rest of
  * the string), vdev=, access=r|ro|w|rw, format=raw, devtype=disk,
  * backendtype=phy, from one or more argv words joined by ','. Fills DISK
- * (strings malloc'd: free() them, as xlite_config_dispose does); *TYPE_GIVEN
+ * (strings g_free()d, as xlite_config_dispose does); *TYPE_GIVEN
  * says whether a phy:/file: prefix fixed DISK->type (else the caller picks
  * by what the target is). 0 or -EINVAL with *err (g_free). Pure. */
 int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 			  struct xlite_disk *disk, bool *type_given, char **err);
 
 /* xl's network-attach words: bridge=BR (default "xenbr0"), mac=MAC,
- * type=vif; others are refused with a reason. Fills NIC (bridge malloc'd).
+ * type=vif; others are refused with a reason. Fills NIC (bridge g_free()d).
  * 0 or -EINVAL with *err. Pure. */
 int xlite_nic_spec_parse(const char *const *words, size_t n_words,
 			 struct xlite_nic *nic, char **err);

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "libtool/device/device.h"
+#include "libtool/util/number.h"
 
 const char *xlite_device_kind_name(enum xlite_device_kind kind)
 {
@@ -182,18 +183,13 @@ int xlite_disk_host_release(struct xlite_hv *hv, struct xlite_disk_host *h)
 
 int xlite_device_vbd_id(const char *spec, unsigned int *devid)
 {
-	unsigned long v;
-	char *end;
+	uint64_t v;
 
 	if (!spec || !*spec)
 		return -EINVAL;
 	if (g_str_has_prefix(spec, "xvd"))
 		return xlite_vdev_parse(spec, devid);
-	if (strspn(spec, "0123456789") != strlen(spec) || strlen(spec) > 10)
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(spec, &end, 10);
-	if (errno || *end || v == 0 || v >= (1ul << 29))
+	if (xlite_number_parse(spec, 1, (1ul << 29) - 1, &v) < 0)
 		return -EINVAL;
 	*devid = (unsigned int)v;
 	return 0;

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "libtool/device/device.h"
+#include "libtool/util/number.h"
 
 #define MAX_FAULTS 4
 
@@ -96,9 +97,9 @@ static int f_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *
 	       CALL(hv, bridge_attach, bridge, ifname, timeout_ms);
 }
 
-static int f_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n)
+static int f_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch)
 {
-	return trip(hv, "xs_apply") ? -faulty_of(hv)->err : CALL(hv, xs_apply, ops, n);
+	return trip(hv, "xs_apply") ? -faulty_of(hv)->err : CALL(hv, xs_apply, batch);
 }
 
 static int f_xs_write(struct xlite_hv *hv, const char *path, const char *value)
@@ -154,12 +155,12 @@ static const char *const wrappable[] = {
 /* Strict decimal in [1, MAX]. */
 static bool number(const char *s, unsigned long max, unsigned long *out)
 {
-	char *end;
+	uint64_t v;
 
-	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
+	if (xlite_number_parse(s, 1, max, &v) < 0)
 		return false;
-	*out = strtoul(s, &end, 10);
-	return *out >= 1 && *out <= max;
+	*out = (unsigned long)v;
+	return true;
 }
 
 /* ONE, "OP[:N[:ERRNO]]", into T. */

@@ -129,7 +129,7 @@ int xlite_loop_attach(const char *backing, bool readonly, char **loop_path,
 		ioctl(lfd, LOOP_CLR_FD, 0);
 		goto out;
 	}
-	*loop_path = strdup(path);
+	*loop_path = g_strdup(path);
 	if (!*loop_path) {
 		ioctl(lfd, LOOP_CLR_FD, 0);
 		rc = -ENOMEM;
@@ -227,7 +227,7 @@ int xlite_loop_find_by_backing(const char *backing, char **loop_path)
 		    info.lo_device == (__u64)want.st_dev &&
 		    info.lo_inode == (__u64)want.st_ino) {
 			close(lfd);
-			*loop_path = strdup(path);
+			*loop_path = g_strdup(path);
 			rc = *loop_path ? 0 : -ENOMEM;
 			break;
 		}

@@ -9,52 +9,26 @@
 #include "libtool/device/device-priv.h"
 #include "libtool/util/mac.h"
 #include "libtool/plan/plan-int.h"
-
-static void clear_op(gpointer p)
-{
-	struct xlite_xs_op *op = p;
-
-	g_free(op->path);
-	g_free(op->value);
-	g_free(op->perms);
-}
+#include "libtool/util/number.h"
 
 void xlite_device_ops_init(struct xlite_device_ops *o)
 {
-	o->ops = g_array_new(FALSE, TRUE, sizeof(struct xlite_xs_op));
-	g_array_set_clear_func(o->ops, clear_op);
+	xsc_batch_init(&o->batch);
 }
 
 void xlite_device_ops_dispose(struct xlite_device_ops *o)
 {
-	if (o->ops)
-		g_array_free(o->ops, TRUE);
-	o->ops = NULL;
+	xsc_batch_dispose(&o->batch);
 }
 
 void xlite_device_ops_mkdir(struct xlite_device_ops *o, const char *path, const char *perms)
 {
-	struct xlite_xs_op op = { XLITE_XS_MKDIR, g_strdup(path), NULL, g_strdup(perms) };
-
-	g_array_append_val(o->ops, op);
+	xsc_batch_mkdir_str(&o->batch, path, perms);
 }
 
-void xlite_device_ops_write(struct xlite_device_ops *o, const char *path,
-			    const char *fmt, ...)
+int xlite_device_ops_apply(struct xlite_hv *hv, struct xlite_device_ops *o)
 {
-	struct xlite_xs_op op = { XLITE_XS_WRITE, g_strdup(path), NULL, NULL };
-	va_list ap;
-
-	va_start(ap, fmt);
-	op.value = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_array_append_val(o->ops, op);
-}
-
-int xlite_device_ops_apply(struct xlite_hv *hv, const struct xlite_device_ops *o)
-{
-	return hv->ops->xs_apply(hv, (const struct xlite_xs_op *)(const void *)o->ops->data,
-				 o->ops->len);
+	return hv->ops->xs_apply(hv, &o->batch);
 }
 
 char *xlite_device_frontend(uint32_t domid, enum xlite_device_kind kind, unsigned int devid)
@@ -73,30 +47,10 @@ char *xlite_device_backend(uint32_t domid, enum xlite_device_kind kind, unsigned
 static int expand_into(struct xlite_hv *hv, struct xlite_device_ops *o,
 		       const struct xlite_xs_ops *planned, struct xlite_plan_vars *vars)
 {
-	size_t i;
-	int rc = 0;
+	g_autofree char *err = NULL;
+	int rc = xlite_xs_ops_expand(&o->batch, planned, xlite_plan_vars_lookup, vars, &err);
 
-	for (i = 0; rc == 0 && i < planned->n; i++) {
-		const struct xlite_xs_op *in = &planned->ops[i];
-		struct xlite_xs_op op = { in->kind, NULL, NULL, NULL };
-		char *err = NULL;
-
-		rc = xlite_expand_err(in->path, xlite_plan_vars_lookup, vars, &op.path, &err);
-		if (rc == 0 && in->value)
-			rc = xlite_expand_err(in->value, xlite_plan_vars_lookup, vars, &op.value,
-					      &err);
-		if (rc == 0 && in->perms)
-			rc = xlite_expand_err(in->perms, xlite_plan_vars_lookup, vars, &op.perms,
-					      &err);
-		if (rc < 0) {
-			xlite_hv_fail(hv, rc, "node %s: %s", in->path, err ? err : g_strerror(-rc));
-			clear_op(&op);
-		} else {
-			g_array_append_val(o->ops, op);
-		}
-		g_free(err);
-	}
-	return rc;
+	return rc < 0 ? xlite_hv_fail(hv, rc, "%s", err) : 0;
 }
 
 int xlite_device_disk_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uint32_t domid,
@@ -173,19 +127,11 @@ bool xlite_device_is_loop(const char *dev)
 
 bool xlite_device_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	unsigned long v = 0;
-	size_t i, n;
+	uint64_t v;
 
-	if (!s)
+	if (xlite_number_parse(s, 0, max, &v) < 0)
 		return false;
-	n = strlen(s);
-	if (n == 0 || n > 10 || strspn(s, "0123456789") != n)
-		return false;
-	for (i = 0; i < n; i++)
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	if (v > max)
-		return false;
-	*out = v;
+	*out = (unsigned long)v;
 	return true;
 }
 

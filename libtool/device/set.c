@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "libtool/device/device.h"
+#include "libtool/util/number.h"
 
 void xlite_devices_init(struct xlite_devices *devs)
 {
@@ -97,18 +98,18 @@ out:
 
 const char *xlite_devices_lookup(const struct xlite_devices *devs, const char *name)
 {
-	const char *p;
-	unsigned long idx;
-	char *end;
+	const char *p, *end;
+	g_autofree char *digits = NULL;
+	uint64_t idx;
 
 	if (!g_str_has_prefix(name, "disk."))
 		return NULL;
 	p = name + 5;
-	if (*p < '0' || *p > '9')
+	end = strchr(p, '.');
+	if (!end || devs->n_disks == 0)
 		return NULL;
-	errno = 0;
-	idx = strtoul(p, &end, 10);
-	if (errno || idx >= devs->n_disks || *end != '.')
+	digits = g_strndup(p, (gsize)(end - p));
+	if (xlite_number_parse(digits, 0, devs->n_disks - 1, &idx) < 0)
 		return NULL;
 	if (strcmp(end, ".physdev") == 0)
 		return devs->disks[idx].physdev[0] ? devs->disks[idx].physdev : NULL;

@@ -66,7 +66,7 @@ static int set_target(struct spec *s, const char *v)
 				 "(or phy:/file:)", v);
 	if (v[0] != '/')
 		return spec_fail(s, "target '%s' is not an absolute path", v);
-	s->disk->source = strdup(v);
+	s->disk->source = g_strdup(v);
 	return s->disk->source ? 0 : -ENOMEM;
 }
 
@@ -88,7 +88,7 @@ static int set_vdev(struct spec *s, const char *v)
 
 	if (s->disk->target)
 		return spec_fail(s, "the vdev is given twice");
-	dev = strdup(v);
+	dev = g_strdup(v);
 	if (!dev)
 		return -ENOMEM;
 	/* Deprecated "xvdb:disk" / "hdc:cdrom". */
@@ -98,13 +98,13 @@ static int set_vdev(struct spec *s, const char *v)
 		if (strcmp(colon + 1, "disk") != 0) {
 			spec_fail(s, "device type '%s' is not supported, expected disk",
 				  colon + 1);
-			free(dev);
+			g_free(dev);
 			return -EINVAL;
 		}
 	}
 	if (xlite_vdev_parse(dev, &s->disk->vdev) < 0) {
 		spec_fail(s, "vdev '%s' is not a Xen PV disk name, expected xvda, xvdb, ...", dev);
-		free(dev);
+		g_free(dev);
 		return -EINVAL;
 	}
 	s->disk->target = dev;
@@ -233,8 +233,8 @@ int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 	if (rc == 0 && !disk->target)
 		rc = spec_fail(&s, "no vdev, expected one such as xvdb: /path/disk.img,,xvdb");
 	if (rc < 0) {
-		free(disk->source);
-		free(disk->target);
+		g_free(disk->source);
+		g_free(disk->target);
 		memset(disk, 0, sizeof(*disk));
 		*err = s.err ? s.err : g_strdup(g_strerror(-rc));
 		s.err = NULL;
@@ -303,7 +303,7 @@ int xlite_nic_spec_parse(const char *const *words, size_t n_words,
 		}
 	}
 	if (rc == 0) {
-		nic->bridge = strdup(bridge);
+		nic->bridge = g_strdup(bridge);
 		if (!nic->bridge)
 			rc = -ENOMEM;
 	}

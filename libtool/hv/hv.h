@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "libtool/plan/plan.h"
+#include "xenstore-client/xsc.h"
 
 #define XLITE_HV_ERR_MAX 2048	/* a failure and its rollback's, a line each */
 #define XLITE_DOMID_INVALID 0x7ff4u	/* DOMID_INVALID */
@@ -113,8 +114,9 @@ struct xlite_hv_ops {
 	int (*physinfo)(struct xlite_hv *hv, struct xlite_physinfo *info);
 
 	/* ---- xenstore ---- */
-	/* OPS (placeholders already expanded) in ONE transaction, all or nothing. */
-	int (*xs_apply)(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n);
+	/* BATCH (libxsclient's list of xenstore operations: a plan's ops with
+	 * their placeholders expanded) in ONE transaction, all or nothing. */
+	int (*xs_apply)(struct xlite_hv *hv, struct xsc_batch *batch);
 	/* -ENOENT when absent; *value is g_free()d by the caller. */
 	int (*xs_read)(struct xlite_hv *hv, const char *path, char **value);
 	int (*xs_write)(struct xlite_hv *hv, const char *path, const char *value);
@@ -175,6 +177,12 @@ int xlite_hv_fail(struct xlite_hv *hv, int errnum, const char *fmt, ...)
 const char *xlite_hv_error(const struct xlite_hv *hv);
 /* Releases what the implementation holds; safe on a zeroed struct. */
 void xlite_hv_dispose(struct xlite_hv *hv);
+
+/* Appends a plan's OPS to BATCH (for xs_apply) with their placeholders
+ * filled by LOOKUP; < 0 and *err ("node PATH: why") at the first that
+ * cannot be. */
+int xlite_xs_ops_expand(struct xsc_batch *batch, const struct xlite_xs_ops *ops,
+			xlite_lookup_fn *lookup, void *opaque, char **err);
 
 /* The real hypervisor. -ENOENT with "Xen is not reachable: ..." when
  * /dev/xen/privcmd is missing (not in dom0). Dispose even on failure. */

@@ -90,14 +90,13 @@ int xlite_hvx_netdev_exists(struct xlite_hv *hv, const char *ifname, char **mast
 
 	*master = NULL;
 	if (rc == -ENODEV) {
-		free(err);
+		g_free(err);
 		return 0;
 	}
 	if (rc == -ENOENT)
 		return 1;
 	if (rc < 0)
 		return take_err(hv, rc, err);
-	*master = g_strdup(br);
-	free(br);
+	*master = g_steal_pointer(&br);
 	return 1;
 }

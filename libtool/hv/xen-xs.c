@@ -96,47 +96,15 @@ static int commit(struct xlite_hv *hv, struct xsc_batch *batch)
 	return rc;
 }
 
-int xlite_hvx_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n)
+int xlite_hvx_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch)
 {
-	struct xsc_batch batch;
-	size_t i;
 	int rc = need_xs(hv);
 
 	if (rc < 0)
 		return rc;
-	xsc_batch_init(&batch);
-	for (i = 0; i < n; i++) {
-		switch (ops[i].kind) {
-		case XLITE_XS_MKDIR: {
-			struct xs_permissions *perms = NULL;
-			unsigned int np = 0;
-			struct xsc_err err = { "" };
-
-			if (ops[i].perms) {
-				rc = xsc_perms_parse(ops[i].perms, &perms, &np, &err);
-				if (rc < 0) {
-					xlite_hv_fail(hv, rc, "%s: permissions '%s': %s",
-						      ops[i].path, ops[i].perms, err.msg);
-					goto out;
-				}
-			}
-			xsc_batch_mkdir(&batch, ops[i].path, perms, np);
-			g_free(perms);
-			break;
-		}
-		case XLITE_XS_WRITE:
-			xsc_batch_write(&batch, ops[i].path, ops[i].value ? ops[i].value : "");
-			break;
-		}
-	}
-	if (batch.status < 0) {
-		rc = xlite_hv_fail(hv, batch.status, "%s", batch.err.msg);
-		goto out;
-	}
-	rc = commit(hv, &batch);
-out:
-	xsc_batch_dispose(&batch);
-	return rc;
+	if (batch->status < 0)
+		return xlite_hv_fail(hv, batch->status, "%s", batch->err.msg);
+	return commit(hv, batch);
 }
 
 int xlite_hvx_xs_read(struct xlite_hv *hv, const char *path, char **value)
@@ -209,7 +177,7 @@ int xlite_hvx_wait_release(struct xlite_hv *hv, int timeout_ms)
 	struct xlite_hv_xen *x = xen_of(hv);
 	int rc;
 
-	if (x->watch_fd < 0) {
+	if (!x->watch_armed) {
 		rc = xlite_hvx_watch_open(hv, "@releaseDomain", "xlite-release");
 		if (rc < 0)
 			return rc;

@@ -396,7 +396,7 @@ int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)
 	x->log.base.destroy = xtl_destroy;
 	x->log.verbose = dbg && *dbg;
 	x->xs.wire_fd = -1;
-	x->watch_fd = -1;
+	x->watch = (struct xsc_ctx)XSC_CTX_INIT;
 	hv->ops = &xen_ops;
 	hv->priv = x;
 

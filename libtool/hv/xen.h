@@ -22,13 +22,14 @@ struct xlite_hv_xen {
 	struct xsc_ctx xs;
 	bool xs_open;
 	unsigned long xs_extra;		/* requests sent outside xsc (introduce) */
-	int watch_fd;			/* @releaseDomain (hv_xen_watch.c), -1 until armed */
+	struct xsc_ctx watch;		/* @releaseDomain (xen-watch.c): a raw connection */
+	bool watch_armed;
 };
 
 /* hv_xen_xs.c: the xenstore ops. */
 int xlite_hvx_xs_open(struct xlite_hv *hv);
 void xlite_hvx_xs_close(struct xlite_hv_xen *x);
-int xlite_hvx_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n);
+int xlite_hvx_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch);
 int xlite_hvx_xs_read(struct xlite_hv *hv, const char *path, char **value);
 int xlite_hvx_xs_write(struct xlite_hv *hv, const char *path, const char *value);
 int xlite_hvx_xs_rm(struct xlite_hv *hv, const char *path);
@@ -38,7 +39,7 @@ int xlite_hvx_xs_introduce(struct xlite_hv *hv, uint32_t domid, uint64_t store_m
 int xlite_hvx_wait_release(struct xlite_hv *hv, int timeout_ms);
 unsigned long xlite_hvx_xs_requests(struct xlite_hv *hv);
 
-/* hv_xen_watch.c: a watch on a wire-protocol connection of its own. */
+/* xen-watch.c: a watch on a raw xenstore connection of its own. */
 int xlite_hvx_watch_open(struct xlite_hv *hv, const char *path, const char *token);
 /* 0 when the watch fired (all pending events read), -ETIMEDOUT, or < 0. */
 int xlite_hvx_watch_wait(struct xlite_hv *hv, int timeout_ms);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "libtool/parse/config.h"
 
 static int fail(char **err, int rc, const struct xlite_config *cfg, int line,
@@ -18,17 +20,13 @@ static int fail(char **err, int rc, const struct xlite_config *cfg, int line,
 static int fail(char **err, int rc, const struct xlite_config *cfg, int line,
 		const char *fmt, ...)
 {
-	char *msg = NULL;
+	g_autofree char *msg = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (!msg || asprintf(err, "%s:%d: %s", cfg->file ? cfg->file : "<config>",
-			     line, msg) < 0)
-		*err = NULL;
-	free(msg);
+	*err = g_strdup_printf("%s:%d: %s", cfg->file ? cfg->file : "<config>", line, msg);
 	return rc;
 }
 

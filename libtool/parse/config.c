@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "libtool/parse/config.h"
 
 void xlite_config_init(struct xlite_config *cfg)
@@ -20,19 +22,19 @@ void xlite_config_dispose(struct xlite_config *cfg)
 	size_t i;
 
 	for (i = 0; i < cfg->n_disks; i++) {
-		free(cfg->disks[i].source);
-		free(cfg->disks[i].target);
+		g_free(cfg->disks[i].source);
+		g_free(cfg->disks[i].target);
 	}
-	free(cfg->disks);
+	g_free(cfg->disks);
 	for (i = 0; i < cfg->n_nics; i++)
-		free(cfg->nics[i].bridge);
-	free(cfg->nics);
-	free(cfg->file);
-	free(cfg->name);
-	free(cfg->os_type);
-	free(cfg->kernel);
-	free(cfg->initrd);
-	free(cfg->cmdline);
+		g_free(cfg->nics[i].bridge);
+	g_free(cfg->nics);
+	g_free(cfg->file);
+	g_free(cfg->name);
+	g_free(cfg->os_type);
+	g_free(cfg->kernel);
+	g_free(cfg->initrd);
+	g_free(cfg->cmdline);
 	xlite_config_init(cfg);
 }
 

@@ -24,7 +24,7 @@ static int parse_driver(struct xlite_parse *p, xmlNode *node)
 		rc = xlite_parse_error(p, node,
 			"disk format '%s' is not supported, expected type='raw' (blkback serves raw images)",
 			type);
-	free(type);
+	g_free(type);
 	return rc;
 }
 
@@ -52,8 +52,8 @@ static int parse_source(struct xlite_parse *p, xmlNode *node)
 		d->source = s;
 		s = NULL;
 	}
-	free(s);
-	free(o);
+	g_free(s);
+	g_free(o);
 	return rc;
 }
 
@@ -79,8 +79,8 @@ static int parse_target(struct xlite_parse *p, xmlNode *node)
 		d->target = dev;
 		dev = NULL;
 	}
-	free(dev);
-	free(bus);
+	g_free(dev);
+	g_free(bus);
 	return rc;
 }
 
@@ -151,7 +151,7 @@ static int parse_disk(struct xlite_parse *p, xmlNode *node)
 				       XLITE_MAX_DISKS, XLITE_MAX_DISKS);
 		goto out;
 	}
-	grown = realloc(cfg->disks, (cfg->n_disks + 1) * sizeof(*grown));
+	grown = g_realloc(cfg->disks, (cfg->n_disks + 1) * sizeof(*grown));
 	if (!grown) {
 		rc = -ENOMEM;
 		goto out;
@@ -184,8 +184,8 @@ static int parse_disk(struct xlite_parse *p, xmlNode *node)
 		}
 	}
 out:
-	free(type);
-	free(device);
+	g_free(type);
+	g_free(device);
 	return rc;
 }
 
@@ -204,7 +204,7 @@ static int parse_if_source(struct xlite_parse *p, xmlNode *node)
 	if (why) {
 		rc = xlite_parse_error(p, node,
 			"invalid bridge name '%s': %s; expected a Linux interface name", b, why);
-		free(b);
+		g_free(b);
 	} else {
 		p->nic->bridge = b;
 	}
@@ -229,7 +229,7 @@ static int parse_mac(struct xlite_parse *p, xmlNode *node)
 		rc = xlite_parse_error(p, node, "invalid MAC address '%s': %s", a, why);
 	else
 		p->nic->mac_given = true;
-	free(a);
+	g_free(a);
 	return rc;
 }
 
@@ -242,7 +242,7 @@ static int parse_model(struct xlite_parse *p, xmlNode *node)
 	if (type && strcmp(type, "netfront") != 0)
 		xlite_parse_warn(p, node,
 			"NIC model '%s' ignored: PV guests use netfront", type);
-	free(type);
+	g_free(type);
 	return 0;
 }
 
@@ -283,7 +283,7 @@ static int parse_interface(struct xlite_parse *p, xmlNode *node)
 				       XLITE_MAX_NICS, XLITE_MAX_NICS);
 		goto out;
 	}
-	grown = realloc(cfg->nics, (cfg->n_nics + 1) * sizeof(*grown));
+	grown = g_realloc(cfg->nics, (cfg->n_nics + 1) * sizeof(*grown));
 	if (!grown) {
 		rc = -ENOMEM;
 		goto out;
@@ -301,7 +301,7 @@ static int parse_interface(struct xlite_parse *p, xmlNode *node)
 		rc = xlite_parse_error(p, node,
 			"<interface type='bridge'> has no <source>, expected <source bridge='br0'/>");
 out:
-	free(type);
+	g_free(type);
 	return rc;
 }
 
@@ -316,8 +316,8 @@ static int parse_console_target(struct xlite_parse *p, xmlNode *node)
 		xlite_parse_warn(p, node,
 			"console target type '%s' port '%s' ignored: a PV guest has one xen console, port 0",
 			type ? type : "xen", port ? port : "0");
-	free(type);
-	free(port);
+	g_free(type);
+	g_free(port);
 	return 0;
 }
 
@@ -335,14 +335,14 @@ static int parse_console(struct xlite_parse *p, xmlNode *node)
 	if (p->have_console) {
 		xlite_parse_warn(p, node,
 			"second <console> ignored: a PV guest has one console");
-		free(type);
+		g_free(type);
 		return 0;
 	}
 	p->have_console = true;
 	if (type && strcmp(type, "pty") != 0)
 		xlite_parse_warn(p, node,
 			"console type '%s' ignored: xenconsoled gives the console a pty", type);
-	free(type);
+	g_free(type);
 	rc = xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
 	return rc;
 }
@@ -356,7 +356,7 @@ static int parse_memballoon(struct xlite_parse *p, xmlNode *node)
 	if (model && strcmp(model, "xen") != 0 && strcmp(model, "none") != 0)
 		xlite_parse_warn(p, node,
 			"memballoon model '%s' ignored: PV guests balloon through xenstore", model);
-	free(model);
+	g_free(model);
 	return 0;
 }
 

@@ -44,7 +44,7 @@ static int parse_uint_elem(struct xlite_parse *p, xmlNode *node, unsigned int mi
 
 	if (rc == 0)
 		rc = parse_uint(p, node, "", s, min, max, expected, out);
-	free(s);
+	g_free(s);
 	return rc;
 }
 
@@ -62,7 +62,7 @@ static int parse_name(struct xlite_parse *p, xmlNode *node)
 		rc = xlite_parse_error(p, node,
 			"invalid domain name '%s': %s; expected 1-64 characters of A-Z a-z 0-9 _ . -, not all digits",
 			s, why);
-		free(s);
+		g_free(s);
 		return rc;
 	}
 	p->cfg->name = s;
@@ -82,7 +82,7 @@ static int parse_uuid(struct xlite_parse *p, xmlNode *node)
 			"invalid uuid '%s', expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex digits)", s);
 	else
 		p->cfg->uuid_given = true;
-	free(s);
+	g_free(s);
 	return rc;
 }
 
@@ -109,8 +109,8 @@ int xlite_parse_memory_elem(struct xlite_parse *p, xmlNode *node, uint64_t *kib)
 			"<%s> holds '%s', expected a whole number (of %s)",
 			(const char *)node->name, s, unit ? unit : "KiB");
 out:
-	free(unit);
-	free(s);
+	g_free(unit);
+	g_free(s);
 	return rc;
 }
 
@@ -144,8 +144,8 @@ static int parse_maxmem(struct xlite_parse *p, xmlNode *node)
 	if (rc == 0)
 		xlite_parse_warn(p, node,
 			"<maxMemory> ignored: PV guests have no memory hotplug; <memory> is the maximum");
-	free(unit);
-	free(s);
+	g_free(unit);
+	g_free(s);
 	return rc;
 }
 
@@ -203,10 +203,10 @@ static int parse_vcpu(struct xlite_parse *p, xmlNode *node)
 		xlite_parse_warn(p, node, "vcpu cpuset '%s' ignored: vCPU pinning is not supported yet",
 				 cpuset);
 out:
-	free(cur);
-	free(placement);
-	free(cpuset);
-	free(s);
+	g_free(cur);
+	g_free(placement);
+	g_free(cpuset);
+	g_free(s);
 	return rc;
 }
 
@@ -264,7 +264,7 @@ static int parse_lifecycle(struct xlite_parse *p, xmlNode *node)
 	} else {
 		p->cfg->on_crash = a;
 	}
-	free(s);
+	g_free(s);
 	return rc;
 }
 
@@ -277,7 +277,7 @@ static int parse_clock(struct xlite_parse *p, xmlNode *node)
 	if (offset && strcmp(offset, "utc") != 0)
 		xlite_parse_warn(p, node,
 			"<clock offset='%s'> ignored: PV guests keep UTC from Xen", offset);
-	free(offset);
+	g_free(offset);
 	return 0;
 }
 
@@ -338,6 +338,6 @@ int xlite_parse_domain(struct xlite_parse *p, xmlNode *root)
 			type);
 	else
 		rc = parse_domain_children(p, root);
-	free(type);
+	g_free(type);
 	return rc;
 }

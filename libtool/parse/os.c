@@ -46,9 +46,9 @@ static int parse_type(struct xlite_parse *p, xmlNode *node)
 	p->cfg->os_type = s;
 	s = NULL;
 out:
-	free(arch);
-	free(machine);
-	free(s);
+	g_free(arch);
+	g_free(machine);
+	g_free(s);
 	return rc;
 }
 
@@ -63,7 +63,7 @@ static int parse_path(struct xlite_parse *p, xmlNode *node, char **out)
 	if (s[0] != '/') {
 		rc = xlite_parse_error(p, node, "<%s> '%s' is not an absolute path, expected /...",
 				       (const char *)node->name, s);
-		free(s);
+		g_free(s);
 		return rc;
 	}
 	*out = s;
@@ -94,7 +94,7 @@ static int parse_cmdline(struct xlite_parse *p, xmlNode *node)
 		rc = xlite_parse_error(p, node,
 			"<cmdline> is %zu characters long, expected at most %d (Xen's limit)",
 			strlen(s), XLITE_CMDLINE_MAX);
-		free(s);
+		g_free(s);
 		return rc;
 	}
 	p->cfg->cmdline = s;

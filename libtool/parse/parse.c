@@ -12,8 +12,11 @@
 
 #include <libxml/parser.h>
 
+#include <glib.h>
+
 #include "libtool/parse/config.h"
 #include "libtool/parse/parse.h"
+#include "libtool/util/fail.h"
 
 int xlite_parse_line(const xmlNode *node)
 {
@@ -24,17 +27,13 @@ int xlite_parse_line(const xmlNode *node)
 
 static int vrecord(struct xlite_parse *p, int line, const char *fmt, va_list ap)
 {
-	char *msg = NULL, *full = NULL;
+	g_autofree char *msg = NULL;
 
 	if (p->err)	/* the first error is the one that explains */
 		return -EINVAL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		return -ENOMEM;
-	if (asprintf(&full, "%s:%d: %s", p->file, line, msg) < 0)
-		full = NULL;
-	free(msg);
-	p->err = full;
-	return full ? -EINVAL : -ENOMEM;
+	msg = g_strdup_vprintf(fmt, ap);
+	p->err = g_strdup_printf("%s:%d: %s", p->file, line, msg);
+	return -EINVAL;
 }
 
 int xlite_parse_error_at(struct xlite_parse *p, int line, const char *fmt, ...)
@@ -63,22 +62,16 @@ int xlite_parse_error(struct xlite_parse *p, const xmlNode *node,
 void xlite_parse_warn(struct xlite_parse *p, const xmlNode *node,
 		      const char *fmt, ...)
 {
-	char *msg = NULL, *full = NULL;
+	g_autofree char *msg = NULL, *full = NULL;
 	va_list ap;
-	int rc;
 
 	if (!p->warn)
 		return;
 	va_start(ap, fmt);
-	rc = vasprintf(&msg, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (rc < 0)
-		return;
-	if (asprintf(&full, "%s:%d: %s", p->file, xlite_parse_line(node), msg) >= 0) {
-		p->warn(full, p->opaque);
-		free(full);
-	}
-	free(msg);
+	full = g_strdup_printf("%s:%d: %s", p->file, xlite_parse_line(node), msg);
+	p->warn(full, p->opaque);
 }
 
 static const char *qname(const xmlNode *node, char *buf, size_t len)
@@ -197,7 +190,7 @@ char *xlite_parse_attr(const xmlNode *node, const char *name)
 
 	if (!v)
 		return NULL;
-	s = strdup((const char *)v);
+	s = g_strdup((const char *)v);
 	xmlFree(v);
 	return s;
 }
@@ -215,10 +208,8 @@ int xlite_parse_text(struct xlite_parse *p, xmlNode *node, bool trim,
 				"<%s> inside <%s>, expected only text",
 				(const char *)c->name, (const char *)node->name);
 	v = xmlNodeGetContent(node);
-	s = strdup(v ? (const char *)v : "");
+	s = g_strdup(v ? (const char *)v : "");
 	xmlFree(v);
-	if (!s)
-		return -ENOMEM;
 	if (trim) {
 		for (start = s; *start == ' ' || *start == '\t' ||
 		     *start == '\n' || *start == '\r'; start++)
@@ -313,19 +304,17 @@ int xlite_config_parse_memory(struct xlite_config *cfg, const char *xml,
 
 	xlite_config_dispose(cfg);
 	*err = NULL;
-	cfg->file = strdup(name ? name : "<memory>");
-	if (!cfg->file)
-		return -ENOMEM;
+	cfg->file = g_strdup(name ? name : "<memory>");
 	p.file = cfg->file;
 	rc = parse_doc(&p, xml, len);
 	if (rc < 0) {
 		*err = p.err;
 		if (!*err && rc == -ENOMEM)
-			*err = strdup("out of memory");
+			*err = g_strdup("out of memory");
 		xlite_config_dispose(cfg);
 		return rc;
 	}
-	free(p.err);
+	g_free(p.err);
 	return 0;
 }
 
@@ -349,11 +338,7 @@ static int read_file(const char *file, char **data, size_t *len, char **err)
 		rc = -EISDIR;
 		goto fail;
 	}
-	buf = malloc(XLITE_XML_MAX_BYTES + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		goto fail;
-	}
+	buf = g_malloc(XLITE_XML_MAX_BYTES + 1);
 	for (;;) {
 		ssize_t n = read(fd, buf + got, XLITE_XML_MAX_BYTES + 1 - got);
 
@@ -367,10 +352,8 @@ static int read_file(const char *file, char **data, size_t *len, char **err)
 			break;
 		got += (size_t)n;
 		if (got > XLITE_XML_MAX_BYTES) {
-			if (asprintf(err, "%s: larger than %d bytes, expected a domain XML",
-				     file, XLITE_XML_MAX_BYTES) < 0)
-				*err = NULL;
-			rc = -EINVAL;
+			rc = xlite_fail(err, -EINVAL, "%s: larger than %d bytes, expected a domain XML",
+					file, XLITE_XML_MAX_BYTES);
 			goto out;
 		}
 	}
@@ -379,12 +362,11 @@ static int read_file(const char *file, char **data, size_t *len, char **err)
 	*len = got;
 	return 0;
 fail:
-	if (asprintf(err, "%s: cannot read: %s", file, strerror(-rc)) < 0)
-		*err = NULL;
+	xlite_fail(err, rc, "%s: cannot read: %s", file, strerror(-rc));
 out:
 	if (fd >= 0)
 		close(fd);
-	free(buf);
+	g_free(buf);
 	return rc;
 }
 
@@ -401,6 +383,6 @@ int xlite_config_parse_file(struct xlite_config *cfg, const char *file,
 	if (rc < 0)
 		return rc;
 	rc = xlite_config_parse_memory(cfg, data, len, file, warn, opaque, err);
-	free(data);
+	g_free(data);
 	return rc;
 }

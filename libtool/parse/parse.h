@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
 #include <libxml/tree.h>
 
 #include "libtool/parse/config.h"
@@ -59,9 +60,9 @@ int xlite_parse_children(struct xlite_parse *p, xmlNode *node,
 /* Warn about each attribute of NODE not in KNOWN (NULL-terminated). */
 void xlite_parse_attrs(struct xlite_parse *p, xmlNode *node,
 		       const char *const *known);
-/* Attribute value (malloc'd) or NULL when absent. */
+/* Attribute value (g_free it) or NULL when absent. */
 char *xlite_parse_attr(const xmlNode *node, const char *name);
-/* Text content of a text-only element (malloc'd); an error when NODE holds
+/* Text content of a text-only element (g_free it); an error when NODE holds
  * elements. TRIM strips surrounding white space. */
 int xlite_parse_text(struct xlite_parse *p, xmlNode *node, bool trim,
 		     char **out);

@@ -4,33 +4,21 @@
 #include <string.h>
 #include <strings.h>
 
+#include <glib.h>
+
 #include "libtool/parse/config.h"
 #include "libtool/parse/parse.h"
+#include "libtool/util/number.h"
 
+/* XML text: the number may stand between blanks. */
 int xlite_parse_u64(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	const char *p;
+	g_autofree char *t = NULL;
 
 	if (!s)
 		return -EINVAL;
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	for (p = s; *p >= '0' && *p <= '9'; p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	t = g_strstrip(g_strdup(s));
+	return xlite_number_parse(t, 0, UINT64_MAX, out);
 }
 
 /* As libvirt's virScaleInteger: "b"/"byte"/"bytes", else a letter

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "libtool/parse/config.h"
+#include "libtool/util/number.h"
 
 #define XVD_MAJOR 202
 
@@ -10,6 +11,7 @@ int xlite_vdev_parse(const char *target, unsigned int *vdev)
 {
 	const char *p;
 	unsigned int disk, part = 0;
+	uint64_t n;
 	size_t letters = 0;
 
 	if (strncmp(target, "xvd", 3) != 0)
@@ -26,16 +28,9 @@ int xlite_vdev_parse(const char *target, unsigned int *vdev)
 	p += letters;
 	if (*p) {
 		/* partition 1..255, no leading zero */
-		if (*p < '1' || *p > '9')
+		if (*p < '1' || *p > '9' || xlite_number_parse(p, 1, 255, &n) < 0)
 			return -EINVAL;
-		while (*p >= '0' && *p <= '9') {
-			part = part * 10 + (unsigned int)(*p - '0');
-			if (part > 255)
-				return -EINVAL;
-			p++;
-		}
-		if (*p)
-			return -EINVAL;
+		part = (unsigned int)n;
 	}
 	if (disk < 16 && part < 16)
 		*vdev = (XVD_MAJOR << 8) | (disk << 4) | part;

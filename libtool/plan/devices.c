@@ -40,11 +40,9 @@ int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 {
 	struct xlite_ops_builder b = { .ops = &d->nodes, .rc = 0 };
 	char *fe = d->frontend, *be = d->backend;
-	char *target = xlite_expand_escape(d->disk.target);
+	g_autofree char *target = xlite_expand_escape(d->disk.target);
 	char vdev[16], path[40], physdev[40];
 
-	if (!target)
-		return -ENOMEM;
 	snprintf(vdev, sizeof(vdev), "%u", d->disk.vdev);
 	snprintf(path, sizeof(path), "${disk.%zu.path}", index);
 	snprintf(physdev, sizeof(physdev), "${disk.%zu.physdev}", index);
@@ -63,7 +61,6 @@ int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 	xlite_ops_write(&b, path, "%s/params", be);
 	xlite_ops_write(&b, "1", "%s/state", be);
 	xlite_ops_write(&b, physdev, "%s/physical-device", be);
-	free(target);
 	return b.rc;
 }
 
@@ -71,11 +68,9 @@ int xlite_plan_nic_nodes(struct xlite_plan_nic *n)
 {
 	struct xlite_ops_builder b = { .ops = &n->nodes, .rc = 0 };
 	char *fe = n->frontend, *be = n->backend;
-	char *bridge = xlite_expand_escape(n->nic.bridge);
+	g_autofree char *bridge = xlite_expand_escape(n->nic.bridge);
 	char handle[16];
 
-	if (!bridge)
-		return -ENOMEM;
 	snprintf(handle, sizeof(handle), "%u", n->devid);
 	frontend_head(&b, fe, be);
 	xlite_ops_write(&b, handle, "%s/handle", fe);
@@ -90,6 +85,5 @@ int xlite_plan_nic_nodes(struct xlite_plan_nic *n)
 	xlite_ops_write(&b, bridge, "%s/bridge", be);
 	xlite_ops_write(&b, "vif", "%s/type", be);
 	xlite_ops_write(&b, "1", "%s/state", be);
-	free(bridge);
 	return b.rc;
 }

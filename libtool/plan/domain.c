@@ -26,18 +26,14 @@
 int xlite_plan_domain_nodes(struct xlite_plan *plan)
 {
 	struct xlite_ops_builder b = { .ops = &plan->domain_nodes, .rc = 0 };
-	char *name = xlite_expand_escape(plan->name);
-	char *ostype = xlite_expand_escape(plan->os_type);
+	g_autofree char *name = xlite_expand_escape(plan->name);
+	g_autofree char *ostype = xlite_expand_escape(plan->os_type);
 	char max[24], target[24], min[24];
 	unsigned int i;
 
 	snprintf(max, sizeof(max), "%llu", (unsigned long long)plan->memory_kib);
 	snprintf(target, sizeof(target), "%llu", (unsigned long long)plan->current_kib);
 	snprintf(min, sizeof(min), "%llu", (unsigned long long)plan->min_kib);
-	if (!name || !ostype) {
-		b.rc = -ENOMEM;
-		goto out;
-	}
 	xlite_ops_mkdir(&b, "n0,r${domid}", DOM);
 	xlite_ops_write(&b, name, DOM "/name");
 	xlite_ops_write(&b, "${domid}", DOM "/domid");
@@ -68,8 +64,5 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	xlite_ops_write(&b, xlite_action_name(plan->on_poweroff), VM "/on_poweroff");
 	xlite_ops_write(&b, xlite_action_name(plan->on_reboot), VM "/on_reboot");
 	xlite_ops_write(&b, xlite_action_name(plan->on_crash), VM "/on_crash");
-out:
-	free(name);
-	free(ostype);
 	return b.rc;
 }

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "libtool/plan/plan.h"
+#include "libtool/util/fail.h"
+#include "libtool/util/number.h"
 
 static bool name_char(char c)
 {
@@ -16,64 +20,49 @@ static bool name_char(char c)
 int xlite_expand_err(const char *s, xlite_lookup_fn *lookup, void *opaque,
 		     char **out, char **err)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	g_autoptr(GString) buf = g_string_new(NULL);
 	int rc = 0;
 
 	*out = NULL;
 	*err = NULL;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
 	while (*s && rc == 0) {
 		const char *end, *val;
 		char name[64];
 		size_t n;
 
 		if (*s != '$') {
-			fputc(*s++, f);
+			g_string_append_c(buf, *s++);
 			continue;
 		}
 		if (s[1] == '$') {
-			fputc('$', f);
+			g_string_append_c(buf, '$');
 			s += 2;
 			continue;
 		}
 		if (s[1] != '{') {
-			rc = -EINVAL;
-			if (asprintf(err, "'$' not followed by '{' or '$' in \"%s\"", s) < 0)
-				*err = NULL;
+			rc = xlite_fail(err, -EINVAL, "'$' not followed by '{' or '$' in \"%s\"", s);
 			break;
 		}
 		for (end = s + 2; name_char(*end); end++)
 			;
 		n = (size_t)(end - (s + 2));
 		if (*end != '}' || n == 0 || n >= sizeof(name)) {
-			rc = -EINVAL;
-			if (asprintf(err, "malformed placeholder at \"%s\"", s) < 0)
-				*err = NULL;
+			rc = xlite_fail(err, -EINVAL, "malformed placeholder at \"%s\"", s);
 			break;
 		}
 		memcpy(name, s + 2, n);
 		name[n] = '\0';
 		val = lookup(name, opaque);
 		if (!val) {
-			rc = -ENOENT;
-			if (asprintf(err, "unknown placeholder ${%s}", name) < 0)
-				*err = NULL;
+			rc = xlite_fail(err, -ENOENT, "unknown placeholder ${%s}", name);
 			break;
 		}
-		fputs(val, f);
+		g_string_append(buf, val);
 		s = end + 1;
 	}
-	if (fclose(f) != 0 && rc == 0)
-		rc = -ENOMEM;
-	if (rc < 0) {
-		free(buf);
+	if (rc < 0)
 		return rc;
-	}
-	*out = buf;
+	*out = g_string_free(g_steal_pointer(&buf), FALSE);
 	return 0;
 }
 
@@ -82,7 +71,7 @@ char *xlite_expand(const char *s, xlite_lookup_fn *lookup, void *opaque)
 	char *out = NULL, *err = NULL;
 	int rc = xlite_expand_err(s, lookup, opaque, &out, &err);
 
-	free(err);
+	g_free(err);
 	if (rc < 0) {
 		errno = -rc;
 		return NULL;
@@ -97,9 +86,7 @@ char *xlite_expand_escape(const char *s)
 
 	for (i = 0; s[i]; i++)
 		n += s[i] == '$' ? 2 : 1;
-	out = malloc(n + 1);
-	if (!out)
-		return NULL;
+	out = g_malloc(n + 1);
 	for (o = out, i = 0; s[i]; i++) {
 		*o++ = s[i];
 		if (s[i] == '$')
@@ -109,20 +96,20 @@ char *xlite_expand_escape(const char *s)
 	return out;
 }
 
-/* "disk.N.what" -> N; -1 when not of that form. */
+/* "disk.N.what" -> N (no leading zero); -1 when not of that form. */
 static long disk_index(const char *name, const char *what)
 {
-	const char *p = name + 5;
-	char *end;
-	long n;
+	const char *p = name + 5, *dot;
+	g_autofree char *digits = NULL;
+	uint64_t n;
 
-	if (strncmp(name, "disk.", 5) != 0 || *p < '0' || *p > '9')
+	if (strncmp(name, "disk.", 5) != 0 || !(dot = strchr(p, '.')) ||
+	    strcmp(dot + 1, what) != 0 || (dot - p > 1 && *p == '0'))
 		return -1;
-	n = strtol(p, &end, 10);
-	if (end == p || *end != '.' || strcmp(end + 1, what) != 0 || n < 0 ||
-	    (end - p > 1 && *p == '0'))
+	digits = g_strndup(p, (gsize)(dot - p));
+	if (xlite_number_parse(digits, 0, G_MAXINT32, &n) < 0)
 		return -1;
-	return n;
+	return (long)n;
 }
 
 const char *xlite_plan_vars_lookup(const char *name, void *opaque)

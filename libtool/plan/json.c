@@ -1,162 +1,120 @@
-/* The plan as JSON (`xlite create -n --json`), written by hand: the CLI
- * stays free of a JSON library. One xenstore op per line, so diffs of
- * golden files read well. */
-#include <stdio.h>
-#include <stdlib.h>
-
+/* The plan as JSON (`xlite create -n --json`), built and laid out by
+ * util/json.c: one xenstore op a line, so diffs of golden files read
+ * well. */
 #include "libtool/plan/plan.h"
+#include "libtool/util/json.h"
 
-static void jstr(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void jkey(FILE *f, const char *indent, const char *key)
-{
-	fprintf(f, "%s\"%s\": ", indent, key);
-}
-
-/* INDENT"KEY": "VAL" (or null), then AFTER. */
-static void jfield(FILE *f, const char *indent, const char *key, const char *val,
-		   const char *after)
-{
-	jkey(f, indent, key);
-	jstr(f, val);
-	fputs(after, f);
-}
-
-static void jops(FILE *f, const char *indent, const struct xlite_xs_ops *o)
+static void ops(XliteJson *b, const char *key, const struct xlite_xs_ops *o)
 {
 	size_t i;
 
-	fputs("[\n", f);
+	xlite_json_set_member_name(b, key);
+	xlite_json_begin_array(b);
 	for (i = 0; i < o->n; i++) {
 		const struct xlite_xs_op *op = &o->ops[i];
 
-		fprintf(f, "%s  {\"op\": ", indent);
+		xlite_json_begin_object(b);
 		switch (op->kind) {
 		case XLITE_XS_MKDIR:
-			fputs("\"mkdir\", \"path\": ", f);
-			jstr(f, op->path);
-			fputs(", \"perms\": ", f);
-			jstr(f, op->perms);
+			xlite_json_member_str(b, "op", "mkdir");
+			xlite_json_member_str(b, "path", op->path);
+			xlite_json_member_str(b, "perms", op->perms);
 			break;
 		case XLITE_XS_WRITE:
-			fputs("\"write\", \"path\": ", f);
-			jstr(f, op->path);
-			fputs(", \"value\": ", f);
-			jstr(f, op->value);
+			xlite_json_member_str(b, "op", "write");
+			xlite_json_member_str(b, "path", op->path);
+			xlite_json_member_str(b, "value", op->value);
 			break;
 		}
-		fprintf(f, "}%s\n", i + 1 < o->n ? "," : "");
+		xlite_json_end_object(b);
 	}
-	fprintf(f, "%s]", indent);
+	xlite_json_end_array(b);
 }
 
-static void disks(FILE *f, const struct xlite_plan *p)
+static void disks(XliteJson *b, const struct xlite_plan *p)
 {
 	size_t i;
 
-	fputs("  \"disks\": [", f);
+	xlite_json_set_member_name(b, "disks");
+	xlite_json_begin_array(b);
 	for (i = 0; i < p->n_disks; i++) {
 		const struct xlite_plan_disk *d = &p->disks[i];
 
-		fprintf(f, "%s\n    {\n", i ? "," : "");
-		fprintf(f, "      \"index\": %zu,\n", i);
-		jfield(f, "      ", "target", d->disk.target, ",\n");
-		fprintf(f, "      \"vdev\": %u,\n", d->disk.vdev);
-		fprintf(f, "      \"type\": \"%s\",\n",
-			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
-		jfield(f, "      ", "source", d->disk.source, ",\n");
-		fprintf(f, "      \"readonly\": %s,\n", d->disk.readonly ? "true" : "false");
-		fprintf(f, "      \"shareable\": %s,\n", d->disk.shareable ? "true" : "false");
-		fprintf(f, "      \"needs_loop\": %s,\n", d->needs_loop ? "true" : "false");
-		jfield(f, "      ", "frontend", d->frontend, ",\n");
-		jfield(f, "      ", "backend", d->backend, ",\n");
-		jkey(f, "      ", "xenstore");
-		jops(f, "      ", &d->nodes);
-		fputs("\n    }", f);
+		xlite_json_begin_object(b);
+		xlite_json_member_int(b, "index", (int64_t)i);
+		xlite_json_member_str(b, "target", d->disk.target);
+		xlite_json_member_int(b, "vdev", d->disk.vdev);
+		xlite_json_member_str(b, "type", d->disk.type == XLITE_DISK_FILE ? "file" : "block");
+		xlite_json_member_str(b, "source", d->disk.source);
+		xlite_json_member_bool(b, "readonly", d->disk.readonly);
+		xlite_json_member_bool(b, "shareable", d->disk.shareable);
+		xlite_json_member_bool(b, "needs_loop", d->needs_loop);
+		xlite_json_member_str(b, "frontend", d->frontend);
+		xlite_json_member_str(b, "backend", d->backend);
+		ops(b, "xenstore", &d->nodes);
+		xlite_json_end_object(b);
 	}
-	fputs(p->n_disks ? "\n  ],\n" : "],\n", f);
+	xlite_json_end_array(b);
 }
 
-static void nics(FILE *f, const struct xlite_plan *p)
+static void nics(XliteJson *b, const struct xlite_plan *p)
 {
 	size_t i;
 
-	fputs("  \"nics\": [", f);
+	xlite_json_set_member_name(b, "nics");
+	xlite_json_begin_array(b);
 	for (i = 0; i < p->n_nics; i++) {
 		const struct xlite_plan_nic *n = &p->nics[i];
 
-		fprintf(f, "%s\n    {\n", i ? "," : "");
-		fprintf(f, "      \"devid\": %u,\n", n->devid);
-		fprintf(f, "      \"mac\": \"%s\",\n", n->mac);
-		fprintf(f, "      \"mac_generated\": %s,\n", n->nic.mac_given ? "false" : "true");
-		jfield(f, "      ", "bridge", n->nic.bridge, ",\n");
-		jfield(f, "      ", "vif", n->vif, ",\n");
-		jfield(f, "      ", "frontend", n->frontend, ",\n");
-		jfield(f, "      ", "backend", n->backend, ",\n");
-		jkey(f, "      ", "xenstore");
-		jops(f, "      ", &n->nodes);
-		fputs(",\n", f);
-		jfield(f, "      ", "hotplug_status", n->hotplug_status, "\n    }");
+		xlite_json_begin_object(b);
+		xlite_json_member_int(b, "devid", n->devid);
+		xlite_json_member_str(b, "mac", n->mac);
+		xlite_json_member_bool(b, "mac_generated", !n->nic.mac_given);
+		xlite_json_member_str(b, "bridge", n->nic.bridge);
+		xlite_json_member_str(b, "vif", n->vif);
+		xlite_json_member_str(b, "frontend", n->frontend);
+		xlite_json_member_str(b, "backend", n->backend);
+		ops(b, "xenstore", &n->nodes);
+		xlite_json_member_str(b, "hotplug_status", n->hotplug_status);
+		xlite_json_end_object(b);
 	}
-	fputs(p->n_nics ? "\n  ],\n" : "],\n", f);
+	xlite_json_end_array(b);
 }
 
 char *xlite_plan_to_json(const struct xlite_plan *p)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	g_autoptr(XliteJson) b = xlite_json_new();
 
-	if (!f)
-		return NULL;
-	fputs("{\n", f);
-	jfield(f, "  ", "name", p->name, ",\n");
-	fprintf(f, "  \"uuid\": \"%s\",\n", p->uuid);
-	jfield(f, "  ", "os_type", p->os_type, ",\n");
-	jfield(f, "  ", "kernel", p->kernel, ",\n");
-	jfield(f, "  ", "initrd", p->initrd, ",\n");
-	jfield(f, "  ", "cmdline", p->cmdline, ",\n");
-	fprintf(f, "  \"memory\": {\"max_kib\": %llu, \"target_kib\": %llu, \"min_kib\": %llu, "
-		"\"maxmem_kib\": %llu, \"max_pages\": %llu, \"target_pages\": %llu},\n",
-		(unsigned long long)p->memory_kib, (unsigned long long)p->current_kib,
-		(unsigned long long)p->min_kib, (unsigned long long)p->maxmem_kib,
-		(unsigned long long)p->max_pages, (unsigned long long)p->target_pages);
-	fprintf(f, "  \"vcpus\": {\"max\": %u, \"current\": %u},\n", p->max_vcpus, p->cur_vcpus);
-	fprintf(f, "  \"sched\": {\"weight\": %u, \"cap\": %u},\n", p->weight, p->cap);
-	fprintf(f, "  \"on_poweroff\": \"%s\",\n  \"on_reboot\": \"%s\",\n  \"on_crash\": \"%s\",\n",
-		xlite_action_name(p->on_poweroff), xlite_action_name(p->on_reboot),
-		xlite_action_name(p->on_crash));
-	jkey(f, "  ", "xenstore");
-	jops(f, "  ", &p->domain_nodes);
-	fputs(",\n", f);
-	disks(f, p);
-	nics(f, p);
-	fprintf(f, "  \"xenstore_requests\": %u\n}\n", p->xs_requests);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	const struct xlite_json_member head[] = {
+		XLITE_JSON_STR("name", p->name), XLITE_JSON_STR("uuid", p->uuid),
+		XLITE_JSON_STR("os_type", p->os_type), XLITE_JSON_STR("kernel", p->kernel),
+		XLITE_JSON_STR("initrd", p->initrd), XLITE_JSON_STR("cmdline", p->cmdline),
+	};
+	const struct xlite_json_member memory[] = {
+		XLITE_JSON_INT("max_kib", p->memory_kib), XLITE_JSON_INT("target_kib", p->current_kib),
+		XLITE_JSON_INT("min_kib", p->min_kib), XLITE_JSON_INT("maxmem_kib", p->maxmem_kib),
+		XLITE_JSON_INT("max_pages", p->max_pages),
+		XLITE_JSON_INT("target_pages", p->target_pages),
+	};
+	const struct xlite_json_member vcpus[] = {
+		XLITE_JSON_INT("max", p->max_vcpus), XLITE_JSON_INT("current", p->cur_vcpus),
+	};
+	const struct xlite_json_member sched[] = {
+		XLITE_JSON_INT("weight", p->weight), XLITE_JSON_INT("cap", p->cap),
+	};
+
+	xlite_json_begin_object(b);
+	xlite_json_members(b, head, G_N_ELEMENTS(head));
+	xlite_json_member_object(b, "memory", memory, G_N_ELEMENTS(memory));
+	xlite_json_member_object(b, "vcpus", vcpus, G_N_ELEMENTS(vcpus));
+	xlite_json_member_object(b, "sched", sched, G_N_ELEMENTS(sched));
+	xlite_json_member_str(b, "on_poweroff", xlite_action_name(p->on_poweroff));
+	xlite_json_member_str(b, "on_reboot", xlite_action_name(p->on_reboot));
+	xlite_json_member_str(b, "on_crash", xlite_action_name(p->on_crash));
+	ops(b, "xenstore", &p->domain_nodes);
+	disks(b, p);
+	nics(b, p);
+	xlite_json_member_int(b, "xenstore_requests", p->xs_requests);
+	xlite_json_end_object(b);
+	return xlite_json_to_string(b, true);
 }

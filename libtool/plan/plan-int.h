@@ -2,6 +2,8 @@
 #ifndef XLITE_PLAN_INT_H
 #define XLITE_PLAN_INT_H
 
+#include <glib.h>
+
 #include "libtool/plan/plan.h"
 
 /* Appends ops; the first failure sticks in RC and later calls do nothing,

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "libtool/util/fail.h"
 #include "libtool/util/mac.h"
 #include "libtool/plan/plan-int.h"
@@ -22,30 +24,30 @@ void xlite_plan_dispose(struct xlite_plan *plan)
 	for (i = 0; i < plan->n_disks; i++) {
 		struct xlite_plan_disk *d = &plan->disks[i];
 
-		free(d->disk.source);
-		free(d->disk.target);
-		free(d->backend);
-		free(d->frontend);
+		g_free(d->disk.source);
+		g_free(d->disk.target);
+		g_free(d->backend);
+		g_free(d->frontend);
 		xlite_ops_dispose(&d->nodes);
 	}
-	free(plan->disks);
+	g_free(plan->disks);
 	for (i = 0; i < plan->n_nics; i++) {
 		struct xlite_plan_nic *n = &plan->nics[i];
 
-		free(n->nic.bridge);
-		free(n->backend);
-		free(n->frontend);
-		free(n->vif);
-		free(n->hotplug_status);
+		g_free(n->nic.bridge);
+		g_free(n->backend);
+		g_free(n->frontend);
+		g_free(n->vif);
+		g_free(n->hotplug_status);
 		xlite_ops_dispose(&n->nodes);
 	}
-	free(plan->nics);
+	g_free(plan->nics);
 	xlite_ops_dispose(&plan->domain_nodes);
-	free(plan->name);
-	free(plan->os_type);
-	free(plan->kernel);
-	free(plan->initrd);
-	free(plan->cmdline);
+	g_free(plan->name);
+	g_free(plan->os_type);
+	g_free(plan->kernel);
+	g_free(plan->initrd);
+	g_free(plan->cmdline);
 	xlite_plan_init(plan);
 }
 
@@ -98,18 +100,6 @@ static uint64_t round_mib(uint64_t kib)
 	return (kib + 1023) / 1024 * 1024;
 }
 
-static char *dup_or_null(const char *s, int *rc)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*rc = -ENOMEM;
-	return d;
-}
-
 static int plan_disks(struct xlite_plan *plan, const struct xlite_config *cfg)
 {
 	size_t i;
@@ -117,24 +107,18 @@ static int plan_disks(struct xlite_plan *plan, const struct xlite_config *cfg)
 
 	if (!cfg->n_disks)
 		return 0;
-	plan->disks = calloc(cfg->n_disks, sizeof(*plan->disks));
-	if (!plan->disks)
-		return -ENOMEM;
+	plan->disks = g_new0(struct xlite_plan_disk, cfg->n_disks);
 	for (i = 0; i < cfg->n_disks && rc == 0; i++) {
 		struct xlite_plan_disk *d = &plan->disks[i];
 
 		plan->n_disks++;
 		d->disk = cfg->disks[i];
-		d->disk.source = dup_or_null(cfg->disks[i].source, &rc);
-		d->disk.target = dup_or_null(cfg->disks[i].target, &rc);
+		d->disk.source = g_strdup(cfg->disks[i].source);
+		d->disk.target = g_strdup(cfg->disks[i].target);
 		d->needs_loop = d->disk.type == XLITE_DISK_FILE;
-		if (asprintf(&d->frontend, "/local/domain/${domid}/device/vbd/%u", d->disk.vdev) < 0 ||
-		    asprintf(&d->backend, "/local/domain/0/backend/vbd/${domid}/%u", d->disk.vdev) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (rc == 0)
-			rc = xlite_plan_disk_nodes(d, i);
+		d->frontend = g_strdup_printf("/local/domain/${domid}/device/vbd/%u", d->disk.vdev);
+		d->backend = g_strdup_printf("/local/domain/0/backend/vbd/${domid}/%u", d->disk.vdev);
+		rc = xlite_plan_disk_nodes(d, i);
 	}
 	return rc;
 }
@@ -146,26 +130,20 @@ static int plan_nics(struct xlite_plan *plan, const struct xlite_config *cfg)
 
 	if (!cfg->n_nics)
 		return 0;
-	plan->nics = calloc(cfg->n_nics, sizeof(*plan->nics));
-	if (!plan->nics)
-		return -ENOMEM;
+	plan->nics = g_new0(struct xlite_plan_nic, cfg->n_nics);
 	for (i = 0; i < cfg->n_nics && rc == 0; i++) {
 		struct xlite_plan_nic *n = &plan->nics[i];
 
 		plan->n_nics++;
 		n->nic = cfg->nics[i];
-		n->nic.bridge = dup_or_null(cfg->nics[i].bridge, &rc);
+		n->nic.bridge = g_strdup(cfg->nics[i].bridge);
 		n->devid = (unsigned int)i;
 		xlite_mac_format(n->nic.mac, n->mac);
-		if (asprintf(&n->frontend, "/local/domain/${domid}/device/vif/%u", n->devid) < 0 ||
-		    asprintf(&n->backend, "/local/domain/0/backend/vif/${domid}/%u", n->devid) < 0 ||
-		    asprintf(&n->vif, "vif${domid}.%u", n->devid) < 0 ||
-		    asprintf(&n->hotplug_status, "%s/hotplug-status", n->backend) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (rc == 0)
-			rc = xlite_plan_nic_nodes(n);
+		n->frontend = g_strdup_printf("/local/domain/${domid}/device/vif/%u", n->devid);
+		n->backend = g_strdup_printf("/local/domain/0/backend/vif/${domid}/%u", n->devid);
+		n->vif = g_strdup_printf("vif${domid}.%u", n->devid);
+		n->hotplug_status = g_strdup_printf("%s/hotplug-status", n->backend);
+		rc = xlite_plan_nic_nodes(n);
 	}
 	return rc;
 }
@@ -181,13 +159,11 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 	rc = check_config(cfg, err);
 	if (rc < 0)
 		return rc;
-	plan->name = dup_or_null(cfg->name, &rc);
-	plan->os_type = dup_or_null(cfg->os_type, &rc);
-	plan->kernel = dup_or_null(cfg->kernel, &rc);
-	plan->initrd = dup_or_null(cfg->initrd, &rc);
-	plan->cmdline = dup_or_null(cfg->cmdline, &rc);
-	if (rc < 0)
-		goto out;
+	plan->name = g_strdup(cfg->name);
+	plan->os_type = g_strdup(cfg->os_type);
+	plan->kernel = g_strdup(cfg->kernel);
+	plan->initrd = g_strdup(cfg->initrd);
+	plan->cmdline = g_strdup(cfg->cmdline);
 	xlite_uuid_format(cfg->uuid, plan->uuid);
 	plan->memory_kib = round_mib(cfg->memory_kib);
 	plan->current_kib = round_mib(cfg->current_kib);
@@ -220,7 +196,7 @@ out:
 	if (rc < 0) {
 		xlite_plan_dispose(plan);
 		if (!*err)
-			*err = strdup(strerror(-rc));
+			*err = g_strdup(strerror(-rc));
 	}
 	return rc;
 }

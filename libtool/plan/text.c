@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <glib.h>
+
 #include "libtool/plan/plan.h"
 
 static void quoted(FILE *f, const char *s)
@@ -57,7 +59,7 @@ static void mem(FILE *f, const char *what, uint64_t kib)
 
 char *xlite_plan_to_text(const struct xlite_plan *p)
 {
-	char *buf = NULL;
+	char *buf = NULL, *out;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&buf, &len);
 
@@ -119,8 +121,10 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 	}
 	fprintf(f, "xenstore requests %u\n", p->xs_requests);
 	if (fclose(f) != 0) {
-		free(buf);
+		free(buf);	/* open_memstream's, libc's own */
 		return NULL;
 	}
-	return buf;
+	out = g_strndup(buf, len);
+	free(buf);
+	return out;
 }

@@ -13,11 +13,7 @@ static struct xlite_xs_op *grow(struct xlite_ops_builder *b)
 
 	if (b->rc < 0)
 		return NULL;
-	ops = realloc(b->ops->ops, (b->ops->n + 1) * sizeof(*ops));
-	if (!ops) {
-		b->rc = -ENOMEM;
-		return NULL;
-	}
+	ops = g_renew(struct xlite_xs_op, b->ops->ops, b->ops->n + 1);
 	b->ops->ops = ops;
 	memset(&ops[b->ops->n], 0, sizeof(ops[0]));
 	return &ops[b->ops->n];
@@ -26,9 +22,9 @@ static struct xlite_xs_op *grow(struct xlite_ops_builder *b)
 static void commit(struct xlite_ops_builder *b, struct xlite_xs_op *op)
 {
 	if (!op->path || (op->kind == XLITE_XS_WRITE && !op->value)) {
-		free(op->path);
-		free(op->perms);
-		free(op->value);
+		g_free(op->path);
+		g_free(op->perms);
+		g_free(op->value);
 		b->rc = -ENOMEM;
 		return;
 	}
@@ -45,13 +41,12 @@ void xlite_ops_mkdir(struct xlite_ops_builder *b, const char *perms,
 		return;
 	op->kind = XLITE_XS_MKDIR;
 	va_start(ap, fmt);
-	if (vasprintf(&op->path, fmt, ap) < 0)
-		op->path = NULL;
+	op->path = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	/* No PERMS: the directory inherits its parent's. */
-	op->perms = perms ? strdup(perms) : NULL;
+	op->perms = perms ? g_strdup(perms) : NULL;
 	if (perms && !op->perms) {
-		free(op->path);
+		g_free(op->path);
 		op->path = NULL;	/* commit() sees the failure */
 	}
 	commit(b, op);
@@ -67,10 +62,9 @@ void xlite_ops_write(struct xlite_ops_builder *b, const char *value,
 		return;
 	op->kind = XLITE_XS_WRITE;
 	va_start(ap, fmt);
-	if (vasprintf(&op->path, fmt, ap) < 0)
-		op->path = NULL;
+	op->path = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	op->value = strdup(value);
+	op->value = g_strdup(value);
 	commit(b, op);
 }
 
@@ -79,11 +73,11 @@ void xlite_ops_dispose(struct xlite_xs_ops *ops)
 	size_t i;
 
 	for (i = 0; i < ops->n; i++) {
-		free(ops->ops[i].path);
-		free(ops->ops[i].value);
-		free(ops->ops[i].perms);
+		g_free(ops->ops[i].path);
+		g_free(ops->ops[i].value);
+		g_free(ops->ops[i].perms);
 	}
-	free(ops->ops);
+	g_free(ops->ops);
 	ops->ops = NULL;
 	ops->n = 0;
 }

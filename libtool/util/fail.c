@@ -1,6 +1,7 @@
 /* One error message for the caller: see fail.h. */
 #include <stdarg.h>
-#include <stdio.h>
+
+#include <glib.h>
 
 #include "libtool/util/fail.h"
 
@@ -9,8 +10,7 @@ int xlite_fail(char **err, int rc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
+	*err = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "libtool/util/fail.h"
 #include "libtool/util/hostconf.h"
+#include "libtool/util/number.h"
 
 void xlite_hostconf_init(struct xlite_hostconf *hc)
 {
@@ -19,8 +20,8 @@ int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
 	static const char units[] = "KMGT";
 	g_autofree char *digits = NULL;
 	const char *unit, *u;
-	guint64 v;
-	uint64_t scale = 1;
+	uint64_t v, scale = 1;
+	int rc;
 
 	if (!s)
 		return -EINVAL;
@@ -35,8 +36,9 @@ int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
 			scale *= 1024;
 	}
 	digits = g_strndup(s, (gsize)(unit - s));
-	if (!g_ascii_string_to_unsigned(digits, 10, 0, G_MAXUINT64, &v, NULL))
-		return -ERANGE;
+	rc = xlite_number_parse(digits, 0, UINT64_MAX, &v);
+	if (rc < 0)
+		return rc;
 	if (v > UINT64_MAX / scale)
 		return -ERANGE;
 	*bytes = v * scale;

@@ -403,30 +403,37 @@ static int fake_physinfo(struct xlite_hv *hv, struct xlite_physinfo *info)
 
 /* ---- xenstore --------------------------------------------------------- */
 
-static int fake_xs_apply(struct xlite_hv *hv, const struct xlite_xs_op *ops, size_t n)
+static int fake_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
-	size_t i;
+	const struct xsc_op *ops = (const struct xsc_op *)(const void *)batch->ops->data;
+	size_t i, n = batch->ops->len;
 	int rc = fake_enter(hv, "xs_apply");
 
 	if (rc)
 		return rc;
+	if (batch->status < 0)
+		return xlite_hv_fail(hv, batch->status, "xs_apply: %s", batch->err.msg);
 	/* Check everything first: the transaction is all or nothing. */
 	for (i = 0; i < n; i++)
 		if (!path_ok(ops[i].path) ||
-		    (ops[i].kind == XLITE_XS_WRITE && (!ops[i].value || strstr(ops[i].value, "${"))))
+		    (ops[i].kind != XSC_OP_MKDIR && ops[i].kind != XSC_OP_WRITE) ||
+		    (ops[i].kind == XSC_OP_WRITE && (!ops[i].value || strstr(ops[i].value, "${"))))
 			return xlite_hv_fail(hv, -EINVAL, "xs_apply: bad op %zu (%s)", i,
 					     ops[i].path ? ops[i].path : "(null)");
 	for (i = 0; i < n; i++) {
 		switch (ops[i].kind) {
-		case XLITE_XS_MKDIR:
+		case XSC_OP_MKDIR:
 			xs_put(f, ops[i].path, NULL);
-			f->xs_requests += ops[i].perms ? 2 : 1;
+			f->xs_requests += ops[i].n_perms ? 2 : 1;
 			break;
-		case XLITE_XS_WRITE:
+		case XSC_OP_WRITE:
 			xs_put(f, ops[i].path, ops[i].value);
 			f->xs_requests++;
 			break;
+		case XSC_OP_RM:
+		case XSC_OP_SET_PERMS:
+			break;	/* refused above */
 		}
 	}
 	f->xs_requests += 2;	/* transaction start and end */
@@ -802,7 +809,7 @@ LOCKED(int, domain_destroy, (struct xlite_hv *hv, uint32_t d), (hv, d))
 LOCKED(int, domain_info, (struct xlite_hv *hv, uint32_t d, struct xlite_dominfo *i), (hv, d, i))
 LOCKED(int, domain_list, (struct xlite_hv *hv, struct xlite_dominfo **i, size_t *n), (hv, i, n))
 LOCKED(int, physinfo, (struct xlite_hv *hv, struct xlite_physinfo *i), (hv, i))
-LOCKED(int, xs_apply, (struct xlite_hv *hv, const struct xlite_xs_op *o, size_t n), (hv, o, n))
+LOCKED(int, xs_apply, (struct xlite_hv *hv, struct xsc_batch *b), (hv, b))
 LOCKED(int, xs_read, (struct xlite_hv *hv, const char *p, char **v), (hv, p, v))
 LOCKED(int, xs_write, (struct xlite_hv *hv, const char *p, const char *v), (hv, p, v))
 LOCKED(int, xs_rm, (struct xlite_hv *hv, const char *p), (hv, p))

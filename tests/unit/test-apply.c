@@ -496,7 +496,8 @@ static void test_uuid_of_a_domain_without_nodes_is_refused(struct fx *f, gconstp
 static void test_destroy_leaves_the_vm_entry_another_domain_has(struct fx *f, gconstpointer unused)
 {
 	struct xlite_hv_create c = { .max_vcpus = 1 };
-	struct xlite_xs_op op = { XLITE_XS_WRITE, NULL, (char *)"/vm/" UUID, NULL };
+	struct xsc_batch batch;
+	g_autofree char *path = NULL;
 	char *err = NULL;
 	uint32_t first, twin;
 
@@ -505,9 +506,11 @@ static void test_destroy_leaves_the_vm_entry_another_domain_has(struct fx *f, gc
 	first = f->res.domid;
 	g_assert_cmpint(xlite_uuid_parse(UUID, c.uuid), ==, 0);
 	g_assert_cmpint(f->host.hv.ops->domain_create(&f->host.hv, &c, &twin), ==, 0);
-	op.path = g_strdup_printf("/local/domain/%u/vm", twin);
-	g_assert_cmpint(f->host.hv.ops->xs_apply(&f->host.hv, &op, 1), ==, 0);
-	g_free(op.path);
+	path = g_strdup_printf("/local/domain/%u/vm", twin);
+	xsc_batch_init(&batch);
+	xsc_batch_write(&batch, path, "/vm/" UUID);
+	g_assert_cmpint(f->host.hv.ops->xs_apply(&f->host.hv, &batch), ==, 0);
+	xsc_batch_dispose(&batch);
 
 	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, twin, &err), ==, 0);
 	g_assert_cmpstr(vm_name(f), ==, "guest");

@@ -176,7 +176,7 @@ static void test_shareable_writers_share(struct fx *f, gconstpointer u)
 static void test_xl_domain_holding_the_file_counts(struct fx *f, gconstpointer u)
 {
 	struct xlite_hv_create c = { .max_vcpus = 1 };
-	struct xlite_xs_op ops[4];
+	struct xsc_batch batch;
 	char be[96], p[4][128];
 	uint32_t xl_dom;
 	unsigned int i;
@@ -188,11 +188,13 @@ static void test_xl_domain_holding_the_file_counts(struct fx *f, gconstpointer u
 	snprintf(p[1], sizeof(p[1]), "%s/params", be);
 	snprintf(p[2], sizeof(p[2]), "%s/mode", be);
 	snprintf(p[3], sizeof(p[3]), "%s/type", be);
-	ops[0] = (struct xlite_xs_op){ XLITE_XS_WRITE, p[0], (char *)"xlguest", NULL };
-	ops[1] = (struct xlite_xs_op){ XLITE_XS_WRITE, p[1], f->host.disk, NULL };
-	ops[2] = (struct xlite_xs_op){ XLITE_XS_WRITE, p[2], (char *)"w", NULL };
-	ops[3] = (struct xlite_xs_op){ XLITE_XS_WRITE, p[3], (char *)"phy", NULL };
-	g_assert_cmpint(f->host.hv.ops->xs_apply(&f->host.hv, ops, 4), ==, 0);
+	xsc_batch_init(&batch);
+	xsc_batch_write(&batch, p[0], "xlguest");
+	xsc_batch_write(&batch, p[1], f->host.disk);
+	xsc_batch_write(&batch, p[2], "w");
+	xsc_batch_write(&batch, p[3], "phy");
+	g_assert_cmpint(f->host.hv.ops->xs_apply(&f->host.hv, &batch), ==, 0);
+	xsc_batch_dispose(&batch);
 	g_assert_cmpint(second_asks(f, ""), ==, -EBUSY);
 	g_assert_nonnull(strstr(f->err, "by domain xlguest ("));
 	/* A backend directory of a domain that is gone is a leftover, not a use. */

@@ -154,23 +154,27 @@ static void test_disk_nodes_frontend_dir_first_with_guest_perms(struct fx *f, gc
 	struct xlite_disk d = disk_of(f->img, "xvdb", false);
 	struct xlite_disk_host h = { g_strdup("/dev/loop3"), "7:3", true };
 	struct xlite_device_ops o;
-	const struct xlite_xs_op *ops;
+	const struct xsc_op *ops;
+	g_autofree char *fe_perms = NULL, *be_perms = NULL;
 	guint i, be_mkdir = 0;
 
 	(void)u;
 	xlite_device_ops_init(&o);
 	g_assert_cmpint(xlite_device_disk_nodes(&f->hv, &o, 7, &d, &h), ==, 0);
-	ops = (const struct xlite_xs_op *)(const void *)o.ops->data;
-	g_assert_cmpint(ops[0].kind, ==, XLITE_XS_MKDIR);
+	g_assert_cmpint(o.batch.status, ==, 0);
+	ops = (const struct xsc_op *)(const void *)o.batch.ops->data;
+	g_assert_cmpint(ops[0].kind, ==, XSC_OP_MKDIR);
 	g_assert_cmpstr(ops[0].path, ==, "/local/domain/7/device/vbd/51728");
-	g_assert_cmpstr(ops[0].perms, ==, "n7,r0");
-	for (i = 1; i < o.ops->len; i++) {
+	fe_perms = xsc_perms_format(ops[0].perms, ops[0].n_perms, ",");
+	g_assert_cmpstr(fe_perms, ==, "n7,r0");
+	for (i = 1; i < o.batch.ops->len; i++) {
 		g_assert_null(strstr(ops[i].path, "${"));
-		if (ops[i].kind == XLITE_XS_MKDIR) {
+		if (ops[i].kind == XSC_OP_MKDIR) {
 			g_assert_cmpuint(be_mkdir, ==, 0);
 			be_mkdir = i;
 			g_assert_cmpstr(ops[i].path, ==, "/local/domain/0/backend/vbd/7/51728");
-			g_assert_cmpstr(ops[i].perms, ==, "n0,r7");
+			be_perms = xsc_perms_format(ops[i].perms, ops[i].n_perms, ",");
+			g_assert_cmpstr(be_perms, ==, "n0,r7");
 		} else if (!be_mkdir) {
 			g_assert_true(g_str_has_prefix(ops[i].path, "/local/domain/7/device/vbd/51728/"));
 		} else {

@@ -1,10 +1,12 @@
 /* Domain XML parser: what it accepts, what it fills in, and how it says no. */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "libtool/parse/config.h"
+#include "libtool/util/number.h"
 #include "tests/unit/test-parse-helpers.h"
 
 static void test_minimal_domain_gets_defaults(void)
@@ -166,6 +168,49 @@ static void test_memory_units_follow_libvirt(void)
 		g_assert_cmpint(rc, ==, cases[i].rc);
 		if (rc == 0)
 			g_assert_cmpuint(kib, ==, cases[i].kib);
+	}
+}
+
+/* The one number parser: digits only, within bounds, else -EINVAL (not a
+ * number) or -ERANGE (a number out of bounds). */
+static void test_number_parse_is_strict(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t min, max;
+		int rc;
+		uint64_t v;
+	} cases[] = {
+		{ "0", 0, 10, 0, 0 },
+		{ "10", 0, 10, 0, 10 },
+		{ "007", 0, 10, 0, 7 },
+		{ "18446744073709551615", 0, UINT64_MAX, 0, UINT64_MAX },
+		{ "11", 0, 10, -ERANGE, 0 },
+		{ "0", 1, 10, -ERANGE, 0 },
+		{ "18446744073709551616", 0, UINT64_MAX, -ERANGE, 0 },
+		{ "99999999999999999999999", 0, UINT64_MAX, -ERANGE, 0 },
+		{ "", 0, 10, -EINVAL, 0 },
+		{ NULL, 0, 10, -EINVAL, 0 },
+		{ "-1", 0, 10, -EINVAL, 0 },
+		{ "-0", 0, 10, -EINVAL, 0 },
+		{ "+1", 0, 10, -EINVAL, 0 },
+		{ " 1", 0, 10, -EINVAL, 0 },
+		{ "1 ", 0, 10, -EINVAL, 0 },
+		{ "1x", 0, 10, -EINVAL, 0 },
+		{ "1.0", 0, 10, -EINVAL, 0 },
+		{ "0x1", 0, 10, -EINVAL, 0 },
+		{ "one", 0, 10, -EINVAL, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		uint64_t v = 12345;
+		int rc = xlite_number_parse(cases[i].s, cases[i].min, cases[i].max, &v);
+
+		g_test_message("'%s' in [%" PRIu64 ", %" PRIu64 "]", cases[i].s ? cases[i].s : "(null)",
+			       cases[i].min, cases[i].max);
+		g_assert_cmpint(rc, ==, cases[i].rc);
+		g_assert_cmpuint(v, ==, rc == 0 ? cases[i].v : 12345);
 	}
 }
 
@@ -343,6 +388,11 @@ static const struct error_case error_cases[] = {
 	{ "zero vcpus", NULL, "  <vcpu>0</vcpu>\n", NULL, 8, "<vcpu> '0', expected a number from 1 to 512" },
 	{ "too many vcpus", NULL, "  <vcpu>513</vcpu>\n", NULL, 8, "from 1 to 512" },
 	{ "vcpus in words", NULL, "  <vcpu>two</vcpu>\n", NULL, 8, "<vcpu> 'two'" },
+	{ "vcpus with a sign", NULL, "  <vcpu>+2</vcpu>\n", NULL, 8, "<vcpu> '+2', expected a" },
+	{ "vcpus negative", NULL, "  <vcpu>-1</vcpu>\n", NULL, 8, "<vcpu> '-1', expected a" },
+	{ "vcpus and junk", NULL, "  <vcpu>2x</vcpu>\n", NULL, 8, "<vcpu> '2x', expected a" },
+	{ "vcpus beyond 64 bits", NULL, "  <vcpu>18446744073709551617</vcpu>\n", NULL, 8,
+	  "<vcpu> '18446744073709551617', expected a number from 1 to 512" },
 	{ "current above vcpus", NULL, "  <vcpu current='3'>2</vcpu>\n", NULL, 8,
 	  "<vcpu current='3'> is more than the 2 vCPUs given" },
 	{ "zero current vcpus", NULL, "  <vcpu current='0'>2</vcpu>\n", NULL, 8,
@@ -693,6 +743,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/parse/full-domain-is-read", test_full_domain_is_read);
 	g_test_add_func("/parse/units/follow-libvirt", test_memory_units_follow_libvirt);
 	g_test_add_func("/parse/units/unit-attribute-is-applied", test_memory_unit_attribute_is_applied);
+	g_test_add_func("/parse/numbers/strict", test_number_parse_is_strict);
 	g_test_add_func("/parse/names", test_domain_names);
 	g_test_add_func("/parse/uuid/text-forms", test_uuid_text_forms);
 	g_test_add_func("/parse/uuid/generated-ones-differ", test_generated_uuids_differ);

@@ -1,14 +1,24 @@
 /* Formatting subtrees: JSON escaping, the JSON dump, xenstore-ls layout. */
 #include <string.h>
 
+#include "libtool/util/json.h"
 #include "xenstore-client/xsc.h"
 
+/* A value as the JSON dump writes it (libtool/util/json.c), alone in a
+ * compact array. */
 static char *escape(const char *s, size_t len)
 {
-	GString *out = g_string_new(NULL);
+	g_autoptr(XliteJson) b = xlite_json_new();
+	g_autofree char *out = NULL;
+	size_t n;
 
-	xsc_json_escape(out, s, len);
-	return g_string_free(out, FALSE);
+	xlite_json_begin_array(b);
+	xlite_json_add_bytes(b, s, len);
+	xlite_json_end_array(b);
+	out = xlite_json_to_string(b, false);
+	n = strlen(out);
+	g_assert_true(g_str_has_prefix(out, "[") && g_str_has_suffix(out, "]\n"));
+	return g_strndup(out + 1, n - 3);
 }
 
 static void test_json_escape_quotes_and_controls(void)
