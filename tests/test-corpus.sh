@@ -29,6 +29,17 @@ expect() {
 	esac
 }
 
+# tap STATUS OK-TEXT FAIL-TEXT: test $i passed if STATUS is 0; on failure the
+# tool's output follows as TAP comments.
+tap() {
+	if [ "$1" -eq 0 ]; then
+		echo "ok $i - $2"
+	else
+		echo "not ok $i - $3"
+		echo "$out" | sed 's/^/# /'
+	fi
+}
+
 files=$(cd "$corpus" && ls *.xml 2>/dev/null)
 n=0
 for f in $files; do n=$((n + 1)); done
@@ -44,27 +55,16 @@ for f in $files; do
 	want=$(expect "$f")
 	case "$want" in
 	ok)
-		if [ $rc -eq 0 ] && grep -q "^$corpus/$f: ok\$" "$tmp"; then
-			echo "ok $i - $f is accepted"
-		else
-			echo "not ok $i - $f is accepted (exit $rc)"
-			echo "$out" | sed 's/^/# /'
-		fi ;;
+		[ $rc -eq 0 ] && grep -q "^$corpus/$f: ok\$" "$tmp"
+		tap $? "$f is accepted" "$f is accepted (exit $rc)" ;;
 	reject:*)
 		pat=${want#reject:}
-		if [ $rc -eq 2 ] && grep -Eq "^xlite: $corpus/$f:[0-9]+: .*$pat" "$tmp"; then
-			echo "ok $i - $f is rejected: $pat"
-		else
-			echo "not ok $i - $f is rejected with a message matching '$pat' (exit $rc)"
-			echo "$out" | sed 's/^/# /'
-		fi ;;
+		[ $rc -eq 2 ] && grep -Eq "^xlite: $corpus/$f:[0-9]+: .*$pat" "$tmp"
+		tap $? "$f is rejected: $pat" \
+			"$f is rejected with a message matching '$pat' (exit $rc)" ;;
 	*)
 		# not listed in the README: accepted, or rejected with FILE:LINE:
-		if [ $rc -eq 0 ] || { [ $rc -eq 2 ] && grep -Eq "^xlite: $corpus/$f:[0-9]+: " "$tmp"; }; then
-			echo "ok $i - $f is accepted or rejected with its line"
-		else
-			echo "not ok $i - $f (exit $rc)"
-			echo "$out" | sed 's/^/# /'
-		fi ;;
+		[ $rc -eq 0 ] || { [ $rc -eq 2 ] && grep -Eq "^xlite: $corpus/$f:[0-9]+: " "$tmp"; }
+		tap $? "$f is accepted or rejected with its line" "$f (exit $rc)" ;;
 	esac
 done

@@ -21,6 +21,6 @@ tests_unit_test_apply_monitor_CFLAGS = $(XEN_TEST_CFLAGS)
 tests_unit_test_apply_monitor_LDADD = $(XLITE_FAKE_LIBS)
 check_PROGRAMS += tests/unit/test-apply-kcache
 TESTS += tests/unit/test-apply-kcache
-tests_unit_test_apply_kcache_SOURCES = tests/unit/test-apply-kcache.c
+tests_unit_test_apply_kcache_SOURCES = tests/unit/test-apply-kcache.c tests/unit/test-tmpdir.h
 tests_unit_test_apply_kcache_CFLAGS = $(XEN_TEST_CFLAGS)
 tests_unit_test_apply_kcache_LDADD = $(XLITE_FAKE_LIBS)

@@ -146,11 +146,16 @@ static void f_close(struct xlite_hv *hv)
 		hv->ops->close(hv);
 }
 
-static const char *const wrappable[] = {
-	"loop_attach", "loop_detach", "blockdev_stat", "bridge_check", "bridge_attach",
-	"xs_apply", "xs_write", "xs_introduce", "build_pv", "domain_unpause",
-	"xs_rm", "domain_destroy",
-};
+/* The ops that can fail on demand: one list for their names (XLITE_FAULT's
+ * OP) and for installing their f_ wrappers. */
+#define WRAPPABLE(X)							\
+	X(loop_attach) X(loop_detach) X(blockdev_stat) X(bridge_check)	\
+	X(bridge_attach) X(xs_apply) X(xs_write) X(xs_introduce)	\
+	X(build_pv) X(domain_unpause) X(xs_rm) X(domain_destroy)
+
+#define OP_NAME(op) #op,
+static const char *const wrappable[] = { WRAPPABLE(OP_NAME) };
+#undef OP_NAME
 
 /* Strict decimal in [1, MAX]. */
 static bool number(const char *s, unsigned long max, unsigned long *out)
@@ -219,18 +224,9 @@ int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec)
 	f->orig = hv->ops;
 	memcpy(f->faults, faults, sizeof(faults));
 	f->n = n;
-	f->ops.loop_attach = f_loop_attach;
-	f->ops.loop_detach = f_loop_detach;
-	f->ops.blockdev_stat = f_blockdev_stat;
-	f->ops.bridge_check = f_bridge_check;
-	f->ops.bridge_attach = f_bridge_attach;
-	f->ops.xs_apply = f_xs_apply;
-	f->ops.xs_write = f_xs_write;
-	f->ops.xs_introduce = f_xs_introduce;
-	f->ops.build_pv = f_build_pv;
-	f->ops.domain_unpause = f_domain_unpause;
-	f->ops.xs_rm = f_xs_rm;
-	f->ops.domain_destroy = f_domain_destroy;
+#define INSTALL_WRAPPER(op) f->ops.op = f_##op;
+	WRAPPABLE(INSTALL_WRAPPER)
+#undef INSTALL_WRAPPER
 	f->ops.close = f_close;
 	hv->ops = &f->ops;
 out:

@@ -25,27 +25,24 @@ EXTRA_DIST += libtool/device/fault.c
 # Unit tests of the device layer (the fake hypervisor plays Xen).
 DEVICE_TEST_LIBS = $(XLITE_FAKE_LIBS)
 DEVICE_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
-check_PROGRAMS += tests/unit/test-device-spec tests/unit/test-device-disk \
+# Per-target flags must be spelled out per program (automake cannot share
+# them); sources default to the program's name with .c appended.
+device_tests = tests/unit/test-device-spec tests/unit/test-device-disk \
 	tests/unit/test-device-hotplug tests/unit/test-device-fault \
 	tests/unit/test-device-create tests/unit/test-device-held
-TESTS += tests/unit/test-device-spec tests/unit/test-device-disk \
-	tests/unit/test-device-hotplug tests/unit/test-device-fault \
-	tests/unit/test-device-create tests/unit/test-device-held
-tests_unit_test_device_spec_SOURCES = tests/unit/test-device-spec.c
+check_PROGRAMS += $(device_tests)
+TESTS += $(device_tests)
 tests_unit_test_device_spec_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_spec_LDADD = $(DEVICE_TEST_LIBS)
-tests_unit_test_device_disk_SOURCES = tests/unit/test-device-disk.c
+tests_unit_test_device_disk_SOURCES = tests/unit/test-device-disk.c tests/unit/test-tmpdir.h
 tests_unit_test_device_disk_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_disk_LDADD = $(DEVICE_TEST_LIBS)
-tests_unit_test_device_hotplug_SOURCES = tests/unit/test-device-hotplug.c
 tests_unit_test_device_hotplug_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_hotplug_LDADD = $(DEVICE_TEST_LIBS)
 tests_unit_test_device_fault_SOURCES = tests/unit/test-device-fault.c libtool/device/fault.c
 tests_unit_test_device_fault_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_fault_LDADD = $(DEVICE_TEST_LIBS)
-tests_unit_test_device_create_SOURCES = tests/unit/test-device-create.c
 tests_unit_test_device_create_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_create_LDADD = $(DEVICE_TEST_LIBS)
-tests_unit_test_device_held_SOURCES = tests/unit/test-device-held.c
 tests_unit_test_device_held_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_held_LDADD = $(DEVICE_TEST_LIBS)

@@ -1,6 +1,7 @@
 /* pv-drivers core: the frontend's xenbus handshake, a pure transition
- * function. Every backend state is named in every phase (-Wswitch-enum),
- * as FreeBSD's xbd_backend_changed does. */
+ * function. Every backend state is named (-Wswitch-enum), as FreeBSD's
+ * xbd_backend_changed does: once in backend_news(), which folds the states
+ * that mean nothing to a frontend; every phase then names every outcome. */
 #include "pv-drivers/core/xenbus_fsm.h"
 
 void pvd_xb_fsm_init(struct pvd_xb_fsm *f, XenbusState connect_as)
@@ -72,109 +73,139 @@ static unsigned int give_up(struct pvd_xb_fsm *f, int err)
 	return 0;
 }
 
-static unsigned int resetting(struct pvd_xb_fsm *f, XenbusState b)
+/* What a backend state tells the frontend. Initialised, Reconfiguring and
+ * Reconfigured mean the same in every phase (nothing: Initialised is a
+ * frontend's step, reconfiguration is not part of this protocol), so the
+ * phases below handle them once, as BE_NOTHING. */
+enum be_news {
+	BE_UNKNOWN,		/* Unknown: no state (node gone or unwritten) */
+	BE_INITIALISING,	/* Initialising: (re)starting */
+	BE_READY,		/* InitWait: ready for our ring */
+	BE_CONNECTED,		/* Connected */
+	BE_CLOSING,		/* Closing */
+	BE_CLOSED,		/* Closed */
+	BE_NOTHING,		/* Initialised, Reconfiguring, Reconfigured */
+};
+
+/* The one switch that names every XenbusState (-Wswitch-enum). */
+static enum be_news backend_news(XenbusState b)
 {
 	switch (b) {
+	case XenbusStateUnknown:
+		return BE_UNKNOWN;
+	case XenbusStateInitialising:
+		return BE_INITIALISING;
+	case XenbusStateInitWait:
+		return BE_READY;
+	case XenbusStateConnected:
+		return BE_CONNECTED;
 	case XenbusStateClosing:
+		return BE_CLOSING;
+	case XenbusStateClosed:
+		return BE_CLOSED;
+	case XenbusStateInitialised:
+	case XenbusStateReconfiguring:
+	case XenbusStateReconfigured:
+		return BE_NOTHING;
+	}
+	return BE_NOTHING;
+}
+
+static unsigned int resetting(struct pvd_xb_fsm *f, enum be_news b)
+{
+	switch (b) {
+	case BE_CLOSING:
 		/* It heard our Closing; Closed makes it unmap the old ring. */
 		return f->front == XenbusStateClosed ? 0 :
 			set_front(f, XenbusStateClosed);
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
-	case XenbusStateInitialising:
+	case BE_CLOSED:
+	case BE_UNKNOWN:
+	case BE_INITIALISING:
 		/* The old connection is gone: start again. */
 		f->phase = PVD_XB_WAIT_INITWAIT;
 		return set_front(f, XenbusStateInitialising);
-	case XenbusStateInitWait:
+	case BE_READY:
 		return publish(f);
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-	case XenbusStateReconfiguring:
-	case XenbusStateReconfigured:
+	case BE_CONNECTED:
+	case BE_NOTHING:
 		return 0;
 	}
 	return 0;
 }
 
-static unsigned int wait_initwait(struct pvd_xb_fsm *f, XenbusState b)
+static unsigned int wait_initwait(struct pvd_xb_fsm *f, enum be_news b)
 {
 	switch (b) {
-	case XenbusStateInitWait:
+	case BE_READY:
 		return publish(f);
-	case XenbusStateConnected:
+	case BE_CONNECTED:
 		/* Connected to a frontend that died without closing. */
 		f->phase = PVD_XB_RESETTING;
 		return set_front(f, XenbusStateClosing);
-	case XenbusStateClosing:
+	case BE_CLOSING:
 		f->phase = PVD_XB_RESETTING;
 		return set_front(f, XenbusStateClosed);
-	case XenbusStateUnknown:
-	case XenbusStateInitialising:
-	case XenbusStateInitialised:
-	case XenbusStateClosed:		/* our Initialising will wake it */
-	case XenbusStateReconfiguring:
-	case XenbusStateReconfigured:
+	case BE_CLOSED:		/* our Initialising will wake it */
+	case BE_UNKNOWN:
+	case BE_INITIALISING:
+	case BE_NOTHING:
 		return 0;
 	}
 	return 0;
 }
 
-static unsigned int wait_connect(struct pvd_xb_fsm *f, XenbusState b)
+static unsigned int wait_connect(struct pvd_xb_fsm *f, enum be_news b)
 {
 	unsigned int a;
 
 	switch (b) {
-	case XenbusStateConnected:
+	case BE_CONNECTED:
 		f->phase = PVD_XB_CONNECTED;
 		a = PVD_XB_ACT_READ_BACKEND;
 		if (f->front != XenbusStateConnected)
 			a |= set_front(f, XenbusStateConnected);
 		return a;
-	case XenbusStateClosing:
+	case BE_CLOSING:
 		/* It refused our ring (xenbus_dev_fatal). */
 		return closed_by_backend(f, -ECONNREFUSED);
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
+	case BE_CLOSED:
+	case BE_UNKNOWN:
 		fail(f, -ECONNREFUSED);
 		return finish_close(f);
-	case XenbusStateInitialising:
-	case XenbusStateInitWait:
-	case XenbusStateInitialised:
-	case XenbusStateReconfiguring:
-	case XenbusStateReconfigured:
+	case BE_INITIALISING:
+	case BE_READY:
+	case BE_NOTHING:
 		return 0;
 	}
 	return 0;
 }
 
-static unsigned int connected(struct pvd_xb_fsm *f, XenbusState b)
+static unsigned int connected(struct pvd_xb_fsm *f, enum be_news b)
 {
 	switch (b) {
-	case XenbusStateConnected:
-	case XenbusStateInitialised:
-	case XenbusStateReconfiguring:
-	case XenbusStateReconfigured:
+	case BE_CONNECTED:
+	case BE_NOTHING:
 		return 0;
-	case XenbusStateClosing:
+	case BE_CLOSING:
 		/* Unplug or backend error. */
 		return closed_by_backend(f, -ECONNRESET);
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
-	case XenbusStateInitialising:
-	case XenbusStateInitWait:
+	case BE_CLOSED:
+	case BE_UNKNOWN:
+	case BE_INITIALISING:
+	case BE_READY:
 		fail(f, -ECONNRESET);
 		return finish_close(f);
 	}
 	return 0;
 }
 
-static unsigned int closing(struct pvd_xb_fsm *f, XenbusState b)
+static unsigned int closing(struct pvd_xb_fsm *f, enum be_news b)
 {
 	switch (b) {
-	case XenbusStateClosing:
+	case BE_CLOSING:
 		return f->front == XenbusStateClosing ?
 			set_front(f, XenbusStateClosed) : 0;
-	case XenbusStateClosed:
+	case BE_CLOSED:
 		if (f->detaching && f->error == 0) {
 			/* It has let go: release, and hand the device back. */
 			f->published = false;
@@ -183,22 +214,22 @@ static unsigned int closing(struct pvd_xb_fsm *f, XenbusState b)
 				set_front(f, XenbusStateInitialising);
 		}
 		return finish_close(f);
-	case XenbusStateUnknown:
-	case XenbusStateInitialising:
-	case XenbusStateInitWait:
+	case BE_UNKNOWN:
+	case BE_INITIALISING:
+	case BE_READY:
 		return finish_close(f);
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-	case XenbusStateReconfiguring:
-	case XenbusStateReconfigured:
+	case BE_CONNECTED:
+	case BE_NOTHING:
 		return 0;
 	}
 	return 0;
 }
 
-static unsigned int on_backend(struct pvd_xb_fsm *f, XenbusState b)
+static unsigned int on_backend(struct pvd_xb_fsm *f, XenbusState state)
 {
-	f->backend = b;
+	enum be_news b = backend_news(state);
+
+	f->backend = state;
 	switch (f->phase) {
 	case PVD_XB_DETACHED:
 		return 0;

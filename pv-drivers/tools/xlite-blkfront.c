@@ -13,6 +13,7 @@
 #include "pv-drivers/core/blkfront.h"
 #include "pv-drivers/core/vbd.h"
 #include "pv-drivers/platform/linux-user/linux.h"
+#include "pv-drivers/tools/tool.h"
 
 #define CHUNK_SECTORS 8192u	/* 4 MiB per call: the ring stays full */
 
@@ -282,11 +283,8 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return pvd_tool_help_or_usage_error(usage, opt);
 		}
 	}
 	if (argc - optind < 2) {

@@ -11,6 +11,7 @@
 #include "pv-drivers/core/agent.h"
 #include "pv-drivers/platform/linux-user/linux.h"
 #include "pv-drivers/platform/linux-user/meminfo.h"
+#include "pv-drivers/tools/tool.h"
 
 static void usage(FILE *f)
 {
@@ -64,11 +65,8 @@ int main(int argc, char **argv)
 			meminfo = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return pvd_tool_help_or_usage_error(usage, opt);
 		}
 	}
 	if (optind != argc) {

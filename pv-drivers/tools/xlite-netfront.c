@@ -17,6 +17,7 @@
 #include "pv-drivers/core/netfront.h"
 #include "pv-drivers/platform/linux-user/linux.h"
 #include "pv-drivers/platform/linux-user/tap.h"
+#include "pv-drivers/tools/tool.h"
 
 #define TAP_BUF 65536u
 
@@ -182,11 +183,8 @@ int main(int argc, char **argv)
 			bg = true;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return pvd_tool_help_or_usage_error(usage, opt);
 		}
 	}
 	if (argc - optind != 1) {

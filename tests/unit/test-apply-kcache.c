@@ -11,6 +11,7 @@
 
 #include "libtool/apply/kcache.h"
 #include "libtool/util/hostconf.h"
+#include "tests/unit/test-tmpdir.h"
 
 struct fx {
 	char *dir;
@@ -34,20 +35,8 @@ static void fx_setup(struct fx *f, gconstpointer unused)
 
 static void fx_teardown(struct fx *f, gconstpointer unused)
 {
-	GDir *d = g_dir_open(f->dir, 0, NULL);
-	const char *name;
-
 	(void)unused;
-	while (d && (name = g_dir_read_name(d))) {
-		char *p = g_build_filename(f->dir, name, NULL);
-
-		g_unlink(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(f->dir);
-	g_free(f->dir);
+	test_tmpdir_remove(f->dir);
 	g_free(f->elf);
 }
 

@@ -14,6 +14,7 @@
 
 #include "libtool/device/device.h"
 #include "tests/unit/hv-fake.h"
+#include "tests/unit/test-tmpdir.h"
 
 struct fx {
 	struct xlite_hv_fake fake;
@@ -32,24 +33,8 @@ static void fx_setup(struct fx *f, gconstpointer unused)
 
 static void fx_teardown(struct fx *f, gconstpointer unused)
 {
-	GDir *d = g_dir_open(f->dir, 0, NULL);
-	const char *n;
-
 	(void)unused;
-	while (d && (n = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(f->dir, n, NULL);
-
-		chmod(p, 0700);
-		if (g_file_test(p, G_FILE_TEST_IS_DIR))
-			g_rmdir(p);
-		else
-			g_unlink(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(f->dir);
-	g_free(f->dir);
+	test_tmpdir_remove(f->dir);
 	xlite_hv_fake_dispose(&f->fake);
 }
 
