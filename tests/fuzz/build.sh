@@ -42,8 +42,12 @@ build fuzz-domain-xml "$TOP/tests/fuzz/fuzz-domain-xml.c" \
 	$(pc --cflags --libs libxml-2.0 glib-2.0 json-glib-1.0)
 
 # (b) xenstore wire replies to a pipelined batch, and the decoders.
-build fuzz-xs-wire "$TOP/tests/fuzz/fuzz-xs-wire.c" \
-	"$TOP"/xenstore-client/{err,path,perms,quote,wire,wire-conn,batch,batch-commit,ctx,watch,tree,format,retry}.c \
+# libxsclient is every xenstore-client/*.c but the CLI's (cli-*.c).
+XSC=()
+for f in "$TOP"/xenstore-client/*.c; do
+	case $f in */cli-*) ;; *) XSC+=("$f") ;; esac
+done
+build fuzz-xs-wire "$TOP/tests/fuzz/fuzz-xs-wire.c" "${XSC[@]}" "$TOP"/libtool/util/*.c \
 	$(pc --cflags --libs glib-2.0 xenstore)
 
 # (c) pv-drivers: block and net rings, and the xenbus handshake.
