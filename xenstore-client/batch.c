@@ -245,8 +245,8 @@ static int parse_quoted(const char *s, GString *out, struct xsc_err *err)
 		case 't': g_string_append_c(out, '\t'); break;
 		case 'r': g_string_append_c(out, '\r'); break;
 		case 'x':
-			hi = xsc_hex_digit(s[1]);
-			lo = hi < 0 ? -1 : xsc_hex_digit(s[2]);
+			hi = g_ascii_xdigit_value(s[1]);
+			lo = hi < 0 ? -1 : g_ascii_xdigit_value(s[2]);
 			if (lo < 0) {
 				xsc_err_set(err, "\\x must be followed by two hex digits");
 				return -EINVAL;

@@ -27,17 +27,6 @@ void xsc_value_quote(GString *out, const char *s, size_t len)
 	}
 }
 
-int xsc_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void xsc_value_unquote(GString *out, const char *s)
 {
 	unsigned int v, n;
@@ -59,7 +48,7 @@ void xsc_value_unquote(GString *out, const char *s)
 			break;
 		case 'x':
 			s++;
-			for (v = 0, n = 0; n < 2 && (d = xsc_hex_digit(*s)) >= 0; n++, s++)
+			for (v = 0, n = 0; n < 2 && (d = g_ascii_xdigit_value(*s)) >= 0; n++, s++)
 				v = v * 16 + (unsigned int)d;
 			if (n)
 				g_string_append_c(out, (char)v);

@@ -8,8 +8,6 @@
 int xsc_fail(struct xsc_ctx *ctx, int rc, const char *what, const char *path);
 /* Negative errno from errno after a failed libxenstore call (never 0). */
 int xsc_errno(void);
-/* The value of hex digit C (either case), or -1 (quote.c). */
-int xsc_hex_digit(char c);
 
 /* Name of a batch op kind as written in the text form ("mkdir"...). */
 const char *xsc_op_kind_name(enum xsc_op_kind kind);

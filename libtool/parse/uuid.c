@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <glib.h>
+
 #include "libtool/parse/config.h"
 #include "libtool/util/mac.h"
 
@@ -30,8 +32,8 @@ int xlite_uuid_parse(const char *s, uint8_t uuid[16])
 			d++;
 			continue;
 		}
-		hi = xlite_hex_digit(s[pos]);
-		lo = pos + 1 < len ? xlite_hex_digit(s[pos + 1]) : -1;
+		hi = g_ascii_xdigit_value(s[pos]);
+		lo = pos + 1 < len ? g_ascii_xdigit_value(s[pos + 1]) : -1;
 		if (hi < 0 || lo < 0 || n >= 16)
 			return -EINVAL;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);

@@ -2,25 +2,16 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "libtool/util/mac.h"
+#include <glib.h>
 
-int xlite_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "libtool/util/mac.h"
 
 int xlite_mac_parse(const char *s, uint8_t mac[6])
 {
 	unsigned int i;
 
 	for (i = 0; i < 6; i++) {
-		int hi = xlite_hex_digit(s[0]), lo = hi < 0 ? -1 : xlite_hex_digit(s[1]);
+		int hi = g_ascii_xdigit_value(s[0]), lo = hi < 0 ? -1 : g_ascii_xdigit_value(s[1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

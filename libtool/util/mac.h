@@ -6,8 +6,6 @@
 
 #define XLITE_MAC_STRLEN 18	/* "00:16:3e:xx:xx:xx" + NUL */
 
-/* The value of hex digit C (either case), or -1 (also for UUIDs). */
-int xlite_hex_digit(char c);
 /* "xx:xx:xx:xx:xx:xx", hex digits in either case. 0 or -EINVAL. */
 int xlite_mac_parse(const char *s, uint8_t mac[6]);
 void xlite_mac_format(const uint8_t mac[6], char out[XLITE_MAC_STRLEN]);
