@@ -8,7 +8,7 @@ libtool_libxlite_a_SOURCES = \
 	libtool/parse/parse.h libtool/parse/parse.c libtool/parse/domain.c libtool/parse/os.c \
 	libtool/parse/devices.c libtool/parse/finish.c libtool/parse/schema.c \
 	libtool/parse/units.c libtool/parse/uuid.c libtool/parse/vdev.c \
-	libtool/parse/check.c \
+	libtool/parse/check.c libtool/parse/cpuset.c \
 	libtool/util/mac.h libtool/util/mac.c \
 	libtool/util/fail.h libtool/util/fail.c \
 	libtool/util/hostconf.h libtool/util/hostconf.c \

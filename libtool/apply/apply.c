@@ -144,6 +144,37 @@ static int check_memory(struct apply *a)
 	return 0;
 }
 
+/* Hard affinity as libxl sets it before the build: the <vcpu cpuset>
+ * pin for every vCPU without its own <vcpupin>, then those. */
+static int pin_vcpus(struct apply *a)
+{
+	const struct xlite_plan *p = a->plan;
+	const struct xlite_vcpupin *all = p->n_pins && p->pins[0].all ? &p->pins[0] : NULL;
+	unsigned int v;
+	size_t i;
+	int rc;
+
+	for (v = 0; all && v < p->max_vcpus; v++) {
+		bool own = false;
+
+		for (i = 0; i < p->n_pins; i++)
+			own = own || (!p->pins[i].all && p->pins[i].vcpu == v);
+		if (own)
+			continue;
+		rc = a->hv->ops->vcpu_affinity(a->hv, a->domid, v, &all->cpus);
+		if (rc < 0)
+			return step_fail(a, rc, "pinning the vcpus");
+	}
+	for (i = 0; i < p->n_pins; i++) {
+		if (p->pins[i].all)
+			continue;
+		rc = a->hv->ops->vcpu_affinity(a->hv, a->domid, p->pins[i].vcpu, &p->pins[i].cpus);
+		if (rc < 0)
+			return step_fail(a, rc, "pinning the vcpus");
+	}
+	return 0;
+}
+
 static int make_domain(struct apply *a)
 {
 	const struct xlite_plan *p = a->plan;
@@ -171,6 +202,9 @@ static int make_domain(struct apply *a)
 	rc = hv->ops->domain_max_vcpus(hv, a->domid, p->max_vcpus);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the vcpu count");
+	rc = pin_vcpus(a);
+	if (rc < 0)
+		return rc;
 	rc = hv->ops->domain_setmaxmem(hv, a->domid, p->maxmem_kib);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the memory limit");

@@ -27,6 +27,7 @@ void xlite_config_dispose(struct xlite_config *cfg)
 	for (i = 0; i < cfg->n_nics; i++)
 		free(cfg->nics[i].bridge);
 	free(cfg->nics);
+	free(cfg->pins);
 	free(cfg->file);
 	free(cfg->name);
 	free(cfg->os_type);

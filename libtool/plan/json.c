@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <glib.h>
+
 #include "libtool/plan/plan.h"
 
 static void jstr(FILE *f, const char *s)
@@ -126,7 +128,7 @@ static void nics(FILE *f, const struct xlite_plan *p)
 char *xlite_plan_to_json(const struct xlite_plan *p)
 {
 	char *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, i;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
@@ -139,12 +141,25 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 	jfield(f, "  ", "initrd", p->initrd, ",\n");
 	jfield(f, "  ", "cmdline", p->cmdline, ",\n");
 	fprintf(f, "  \"memory\": {\"max_kib\": %llu, \"target_kib\": %llu, \"min_kib\": %llu, "
-		"\"maxmem_kib\": %llu, \"max_pages\": %llu, \"target_pages\": %llu},\n",
+		"\"min_given\": %s, \"maxmem_kib\": %llu, \"max_pages\": %llu, \"target_pages\": %llu},\n",
 		(unsigned long long)p->memory_kib, (unsigned long long)p->current_kib,
-		(unsigned long long)p->min_kib, (unsigned long long)p->maxmem_kib,
+		(unsigned long long)p->min_kib, p->min_given ? "true" : "false",
+		(unsigned long long)p->maxmem_kib,
 		(unsigned long long)p->max_pages, (unsigned long long)p->target_pages);
 	fprintf(f, "  \"vcpus\": {\"max\": %u, \"current\": %u},\n", p->max_vcpus, p->cur_vcpus);
 	fprintf(f, "  \"sched\": {\"weight\": %u, \"cap\": %u},\n", p->weight, p->cap);
+	fputs("  \"vcpupin\": [", f);
+	for (i = 0; i < p->n_pins; i++) {
+		char *cpus = xlite_cpuset_format(&p->pins[i].cpus, 0);
+
+		if (p->pins[i].all)
+			fprintf(f, "%s{\"vcpu\": \"all\", \"cpus\": \"%s\"}", i ? ", " : "", cpus);
+		else
+			fprintf(f, "%s{\"vcpu\": %u, \"cpus\": \"%s\"}", i ? ", " : "",
+				p->pins[i].vcpu, cpus);
+		g_free(cpus);
+	}
+	fputs("],\n", f);
 	fprintf(f, "  \"on_poweroff\": \"%s\",\n  \"on_reboot\": \"%s\",\n  \"on_crash\": \"%s\",\n",
 		xlite_action_name(p->on_poweroff), xlite_action_name(p->on_reboot),
 		xlite_action_name(p->on_crash));
