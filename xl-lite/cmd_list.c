@@ -11,6 +11,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
+#include "libtool/memory/memory.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
 
@@ -29,14 +30,33 @@ static void state_letters(const struct xlite_dominfo *d, char out[7])
 	out[6] = '\0';
 }
 
-static void print_text(const struct xlite_dominfo *d, const char *name)
+static void print_text(const struct xlite_dominfo *d, const char *name,
+		       const struct xlite_mem_dom *m)
 {
 	char st[7];
 
 	state_letters(d, st);
-	printf("%-40s %5u %5lu %5u     %s  %8.1f\n", name ? name : "(null)", d->domid,
+	printf("%-40s %5u %5lu %5u     %s  %8.1f", name ? name : "(null)", d->domid,
 	       (unsigned long)((d->tot_kib + d->outstanding_kib) / 1024), d->vcpus_online,
 	       st, (double)d->cpu_time_ns / 1e9);
+	if (m)	/* -l: the memory figures, MiB */
+		printf(" %6llu %6llu %6llu %6llu", (unsigned long long)m->min_kib / 1024,
+		       (unsigned long long)m->target_kib / 1024,
+		       (unsigned long long)m->actual_kib / 1024, (unsigned long long)m->max_kib / 1024);
+	putchar('\n');
+}
+
+/* The memory object of a domain's JSON (issue 10's figures, KiB). */
+static void append_json_memory(GString *out, const struct xlite_mem_dom *m)
+{
+	if (!m) {
+		g_string_append(out, ", \"memory\": null}");
+		return;
+	}
+	g_string_append_printf(out, ", \"memory\": {\"min_kib\": %" PRIu64 ", \"target_kib\": %"
+			       PRIu64 ", \"actual_kib\": %" PRIu64 ", \"max_kib\": %" PRIu64
+			       ", \"min_guaranteed\": %s}}", m->min_kib, m->target_kib,
+			       m->actual_kib, m->max_kib, m->min_known ? "true" : "false");
 }
 
 static void append_json(GString *out, const struct xlite_dominfo *d, const char *name)
@@ -53,7 +73,7 @@ static void append_json(GString *out, const struct xlite_dominfo *d, const char 
 	g_string_append_printf(out, ", \"domid\": %u, \"uuid\": \"%s\", \"mem_mb\": %" PRIu64
 			       ", \"max_mem_mb\": %" PRIu64 ", \"vcpus\": %u, \"state\": \"%s\""
 			       ", \"running\": %s, \"blocked\": %s, \"paused\": %s"
-			       ", \"shutdown\": %s, \"dying\": %s, \"cpu_time\": %.3f}",
+			       ", \"shutdown\": %s, \"dying\": %s, \"cpu_time\": %.3f",
 			       d->domid, uuid, (d->tot_kib + d->outstanding_kib) / 1024,
 			       d->max_kib / 1024, d->vcpus_online, st,
 			       d->running ? "true" : "false", d->blocked ? "true" : "false",
@@ -88,6 +108,7 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "long", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,13 +116,17 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_dominfo *doms = NULL;
 	size_t n = 0, i;
 	GString *json = g_string_new("[");
+	bool mem_long = false;
 	int c, rc = XLITE_EXIT_FAIL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jlh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			cli->json = true;
+			break;
+		case 'l':
+			mem_long = true;
 			break;
 		default:
 			rc = xlite_usage(xlite_cmd_find("list"));
@@ -118,14 +143,24 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (!cli->json)
-		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
+		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)%s\n",
+		       mem_long ? "    Min Target Actual    Max" : "");
 	for (i = 0; i < n; i++) {
 		char *name = xlite_domain_name(&hv, doms[i].domid);
+		struct xlite_mem_dom m;
+		char *merr = NULL;
+		bool have_mem = (cli->json || mem_long) &&
+				xlite_mem_dom_read(&hv, doms[i].domid, &m, &merr) == 0;
 
-		if (cli->json)
+		if (merr)
+			xlite_warn("domain %u: %s", doms[i].domid, merr);
+		g_free(merr);
+		if (cli->json) {
 			append_json(json, &doms[i], name);
-		else
-			print_text(&doms[i], name);
+			append_json_memory(json, have_mem ? &m : NULL);
+		} else {
+			print_text(&doms[i], name, mem_long && have_mem ? &m : NULL);
+		}
 		g_free(name);
 	}
 	if (cli->json)

@@ -62,4 +62,13 @@ int xlite_cmd_network_attach(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_network_detach(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_network_list(struct xlite_cli *cli, int argc, char **argv);
 
+/* Resources (cmd_mem.c, cmd_vcpu.c, cmd_sched.c): issue 10. */
+int xlite_cmd_mem_set(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_mem_max(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_mem_min(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_vcpu_set(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_vcpu_pin(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_vcpu_list(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_sched_credit2(struct xlite_cli *cli, int argc, char **argv);
+
 #endif
