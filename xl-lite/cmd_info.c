@@ -9,7 +9,9 @@
 
 #include <glib.h>
 
+#include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
+#include "libtool/memory/host.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
 
@@ -99,6 +101,62 @@ static void put_xen(struct info_out *o, const struct xlite_physinfo *p)
 	put(o, "xen_commandline", p->xen_commandline, false);
 }
 
+/* Issue 10's figures: dom0's reserve, the guests' sums, over-allocation
+ * (the sum of maximums over what guests can have) and contention (what the
+ * balancer's wants exceed, and who is short). Needs xenstore: left out,
+ * with a warning, when it cannot be read. */
+static void put_memory(struct info_out *o)
+{
+	struct xlite_hv hv = { 0 };
+	struct xlite_memconf mc;
+	struct xlite_mem_host h;
+	struct xlite_bal_host bh = { 0 };
+	struct xlite_bal_summary sum;
+	struct xlite_bal_out *out = NULL;
+	GString *shorts = g_string_new("");
+	char *err = NULL;
+	size_t i;
+
+	xlite_memconf_init(&mc);
+	xlite_mem_host_init(&h);
+	if (xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, &err) < 0 ||
+	    xlite_hv_xen_open(&hv, 0) < 0 ||
+	    xlite_mem_host_read(&hv, &mc, &h, &err) < 0) {
+		xlite_warn("no memory figures: %s", err ? err : xlite_hv_error(&hv));
+		goto out;
+	}
+	bh.capacity = h.capacity_kib;
+	bh.headroom = mc.headroom_kib;
+	out = g_new0(struct xlite_bal_out, h.n ? h.n : 1);
+	xlite_balance(&bh, h.doms, h.n, out, &sum);
+	for (i = 0; i < h.n; i++) {
+		if (out[i].target < out[i].want) {
+			g_autofree char *name = xlite_domain_name(&hv, h.doms[i].domid);
+
+			g_string_append_printf(shorts, "%s%s", shorts->len ? "," : "",
+					       name ? name : "?");
+		}
+	}
+	putf(o, "dom0_reserve", true, "%" PRIu64, h.dom0_reserve_kib / 1024);
+	putf(o, "guest_capacity", true, "%" PRIu64, h.capacity_kib / 1024);
+	putf(o, "guests", true, "%zu", h.n);
+	putf(o, "guests_min", true, "%" PRIu64, h.sum_min / 1024);
+	putf(o, "guests_target", true, "%" PRIu64, h.sum_target / 1024);
+	putf(o, "guests_actual", true, "%" PRIu64, h.sum_actual / 1024);
+	putf(o, "guests_max", true, "%" PRIu64, h.sum_max / 1024);
+	putf(o, "overallocation", true, "%.2f",
+	     h.capacity_kib ? (double)h.sum_max / (double)h.capacity_kib : 0.0);
+	putf(o, "memory_wanted", true, "%" PRIu64, sum.wanted / 1024);
+	putf(o, "memory_contention", true, "%" PRIu64, sum.shortfall / 1024);
+	put(o, "memory_short", shorts->str, false);
+out:
+	g_free(out);
+	g_free(err);
+	g_string_free(shorts, TRUE);
+	xlite_mem_host_dispose(&h);
+	xlite_hv_dispose(&hv);
+}
+
 int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -138,6 +196,7 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 	if (hv.ops->domain_info(&hv, 0, &dom0) == 0)
 		putf(&o, "dom0_memory", true, "%" PRIu64, dom0.tot_kib / 1024);
 	put_xen(&o, &pi);
+	put_memory(&o);
 	fputs(cli->json ? o.json->str : o.text->str, stdout);
 	if (cli->json)
 		fputs("\n}\n", stdout);

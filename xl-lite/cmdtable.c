@@ -107,6 +107,17 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "Without -w/-c, prints Name, ID, Weight, Cap for the domain (or all). WEIGHT\n"
 	  "1-65535 (default 256); CAP in percent of one CPU, 0 = none. The domain XML\n"
 	  "sets them at create with <cputune><shares> and <cap>." },
+	{ "balance", xlite_cmd_balance, "--once [-n] | --watch [--interval S]",
+	  "move memory to the guests that need it",
+	  "Each pass reads every guest's min, target, actual, max and the demand its\n"
+	  "xlite-guest-agent reports (data/meminfo_*), and sets targets: demand +\n"
+	  "headroom within [min, max]; when memory is short the guests most above\n"
+	  "their demand give first, never below their minimum; dom0 keeps its\n"
+	  "reserve; a guest without an agent (or whose reports stopped) keeps its\n"
+	  "target; other toolstacks' domains are left alone. Settings: [memory] in\n"
+	  "/etc/xlite/xlite.conf. --once prints each decision and its reason (-n:\n"
+	  "changes nothing); --watch loops in the foreground, logging each change and\n"
+	  "each contention." },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

@@ -70,5 +70,6 @@ int xlite_cmd_vcpu_set(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_vcpu_pin(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_vcpu_list(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_sched_credit2(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_balance(struct xlite_cli *cli, int argc, char **argv);	/* cmd_balance.c */
 
 #endif

@@ -9,6 +9,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/device/device.h"
 #include "libtool/apply/domain.h"
+#include "libtool/memory/host.h"
 
 struct apply {
 	struct xlite_hv *hv;
@@ -21,6 +22,7 @@ struct apply {
 	GArray *ops;			/* of struct xlite_xs_op, expanded (owned) */
 	struct xlite_devices devs;	/* loop devices, disk numbers */
 	int lock_fd;
+	GArray *mem_undo;		/* targets lowered to make room (issue 10) */
 	char *err;
 	gint64 t0;
 };
@@ -120,6 +122,15 @@ static int check_memory(struct apply *a)
 	struct xlite_physinfo pi;
 	uint64_t free_kib, total_kib;
 	int rc;
+
+	if (a->opts->memconf) {
+		rc = xlite_mem_make_room(a->hv, a->opts->memconf, a->plan->name,
+					 a->plan->min_kib, a->plan->current_kib,
+					 a->opts->room_timeout_ms ? a->opts->room_timeout_ms : 30000,
+					 &a->mem_undo, &a->err);
+		if (rc < 0)
+			return rc;
+	}
 
 	rc = a->hv->ops->physinfo(a->hv, &pi);
 	if (rc < 0)
@@ -637,12 +648,15 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 out:
 	if (rc < 0) {
 		rollback(&a);
+		xlite_mem_undo(hv, a.mem_undo);
 		*err = a.err ? a.err : g_strdup(xlite_hv_error(hv));
 		a.err = NULL;
 	}
 	res->xs_requests = hv->ops->xs_requests(hv) - xs_before;
 	res->ms_total = ms_since(a.t0);
 	xlite_name_unlock(&a.lock_fd);
+	if (a.mem_undo)
+		g_array_free(a.mem_undo, TRUE);
 	g_free(a.err);
 	xlite_devices_dispose(&a.devs);
 	g_array_free(a.ops, TRUE);

@@ -99,6 +99,8 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 			out[i].reason = XLITE_BAL_NO_AGENT;
 		} else {
 			out[i].want = clamp(sat_add(d->demand, host->headroom), d->min, max);
+			if (making_room && out[i].want > target)	/* a create grows nobody */
+				out[i].want = target;
 			lo[i] = d->min;
 			mid[i] = clamp(d->demand, d->min, out[i].want);
 		}

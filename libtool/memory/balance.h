@@ -30,6 +30,7 @@ struct xlite_bal_dom {
 	bool managed;		/* xlite's: has a guaranteed minimum */
 	bool has_demand;	/* a fresh, sane agent report */
 	uint64_t demand;	/* KiB the guest uses (MemTotal - MemAvailable) */
+	uint64_t demand_seq;	/* the report's sequence number (freshness) */
 };
 
 struct xlite_bal_host {

@@ -102,6 +102,15 @@ static int set_limit(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **e
 	return 0;
 }
 
+int xlite_mem_apply_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
+{
+	int rc = set_limit(hv, domid, kib, err);
+
+	if (rc < 0)
+		return rc;
+	return write_kib(hv, domid, "memory/target", kib, err);
+}
+
 int xlite_mem_set_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
 {
 	struct xlite_mem_dom d;

@@ -4,7 +4,8 @@ libtool_libxlite_a_SOURCES += \
 	libtool/memory/memory.h libtool/memory/size.c libtool/memory/domain.c \
 	libtool/memory/vcpu.c \
 	libtool/memory/conf.h libtool/memory/conf.c \
-	libtool/memory/balance.h libtool/memory/balance.c
+	libtool/memory/balance.h libtool/memory/balance.c \
+	libtool/memory/host.h libtool/memory/host.c
 
 check_PROGRAMS += tests/unit/test-memory
 TESTS += tests/unit/test-memory

@@ -57,6 +57,9 @@ int xlite_mem_check_order(const char *what, uint64_t min, uint64_t target, uint6
 int xlite_mem_set_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
 int xlite_mem_set_max(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
 int xlite_mem_set_min(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
+/* The target change alone, for callers that checked the bounds (the
+ * balancer): Xen's limit, then memory/target. */
+int xlite_mem_apply_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
 
 /* vCPUs brought online in a PV guest: cpu/N/availability "online" for N <
  * COUNT, "offline" for the others up to the domain's maximum (libxl's
