@@ -9,15 +9,32 @@
 #include "libtool/memory/memory.h"
 #include "xl-lite/xlite.h"
 
-typedef int mem_setter(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
-
-static int mem_op(const char *cmd, mem_setter *set, int argc, char **argv)
+int xlite_cli_domain_set(const char *cmd, const char *spec, xlite_domain_setter *set,
+			 uint64_t value)
 {
 	struct xlite_hv hv = { 0 };
 	uint32_t domid;
-	uint64_t kib;
 	char *err = NULL;
-	int rc;
+	int rc = XLITE_EXIT_FAIL;
+
+	if (xlite_cli_hv_open(&hv, 0) < 0)
+		goto out;
+	if (xlite_cli_resolve(&hv, spec, &domid) < 0)
+		goto out;
+	if (set(&hv, domid, value, &err) < 0) {
+		xlite_err("%s %s refused: %s", cmd, spec, err ? err : "out of memory");
+		goto out;
+	}
+	rc = XLITE_EXIT_OK;
+out:
+	g_free(err);
+	xlite_hv_dispose(&hv);
+	return rc;
+}
+
+static int mem_op(const char *cmd, xlite_domain_setter *set, int argc, char **argv)
+{
+	uint64_t kib;
 
 	optind = 1;
 	if (getopt(argc, argv, "+") != -1 || optind != argc - 2)
@@ -27,20 +44,7 @@ static int mem_op(const char *cmd, mem_setter *set, int argc, char **argv)
 			  "b, k, m, g or t (default m), from 1k to 16t", cmd, argv[optind + 1]);
 		return XLITE_EXIT_USAGE;
 	}
-	rc = XLITE_EXIT_FAIL;
-	if (xlite_cli_hv_open(&hv, 0) < 0)
-		goto out;
-	if (xlite_cli_resolve(&hv, argv[optind], &domid) < 0)
-		goto out;
-	if (set(&hv, domid, kib, &err) < 0) {
-		xlite_err("%s %s refused: %s", cmd, argv[optind], err ? err : "out of memory");
-		goto out;
-	}
-	rc = XLITE_EXIT_OK;
-out:
-	g_free(err);
-	xlite_hv_dispose(&hv);
-	return rc;
+	return xlite_cli_domain_set(cmd, argv[optind], set, kib);
 }
 
 int xlite_cmd_mem_set(struct xlite_cli *cli, int argc, char **argv)

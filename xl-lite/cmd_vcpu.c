@@ -13,13 +13,14 @@
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
 
+static int set_online(struct xlite_hv *hv, uint32_t domid, uint64_t n, char **err)
+{
+	return xlite_vcpu_set_online(hv, domid, (unsigned int)n, err);
+}
+
 int xlite_cmd_vcpu_set(struct xlite_cli *cli, int argc, char **argv)
 {
-	struct xlite_hv hv = { 0 };
-	uint32_t domid;
 	guint64 n;
-	char *err = NULL;
-	int rc;
 
 	(void)cli;
 	optind = 1;
@@ -30,20 +31,7 @@ int xlite_cmd_vcpu_set(struct xlite_cli *cli, int argc, char **argv)
 			  argv[optind + 1]);
 		return XLITE_EXIT_USAGE;
 	}
-	rc = XLITE_EXIT_FAIL;
-	if (xlite_cli_hv_open(&hv, 0) < 0)
-		goto out;
-	if (xlite_cli_resolve(&hv, argv[optind], &domid) < 0)
-		goto out;
-	if (xlite_vcpu_set_online(&hv, domid, (unsigned int)n, &err) < 0) {
-		xlite_err("vcpu-set %s refused: %s", argv[optind], err ? err : "out of memory");
-		goto out;
-	}
-	rc = XLITE_EXIT_OK;
-out:
-	g_free(err);
-	xlite_hv_dispose(&hv);
-	return rc;
+	return xlite_cli_domain_set("vcpu-set", argv[optind], set_online, n);
 }
 
 /* "all" (every host CPU) or a cpuset. */

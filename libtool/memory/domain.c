@@ -111,50 +111,48 @@ int xlite_mem_apply_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, ch
 	return write_kib(hv, domid, "memory/target", kib, err);
 }
 
-int xlite_mem_set_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
+enum figure { TARGET, MAX, MIN };
+
+/* Changes one of the three figures after checking the order with the
+ * other two as they are now. */
+static int set_figure(struct xlite_hv *hv, uint32_t domid, enum figure which, uint64_t kib,
+		      char **err)
 {
+	static const char *const names[] = { [TARGET] = "target", [MAX] = "max", [MIN] = "min" };
 	struct xlite_mem_dom d;
 	int rc;
 
 	rc = xlite_mem_dom_read(hv, domid, &d, err);
 	if (rc < 0)
 		return rc;
-	rc = xlite_mem_check_order("target", d.min_kib, kib, d.max_kib, err);
+	rc = xlite_mem_check_order(names[which], which == MIN ? kib : d.min_kib,
+				   which == TARGET ? kib : d.target_kib,
+				   which == MAX ? kib : d.max_kib, err);
 	if (rc < 0)
 		return rc;
-	rc = set_limit(hv, domid, kib, err);
-	if (rc < 0)
-		return rc;
-	return write_kib(hv, domid, "memory/target", kib, err);
+	switch (which) {
+	case TARGET:
+		return xlite_mem_apply_target(hv, domid, kib, err);
+	case MAX:
+		rc = write_kib(hv, domid, "memory/static-max", kib, err);
+		return rc < 0 ? rc : set_limit(hv, domid, kib, err);
+	case MIN:
+		return write_kib(hv, domid, "xlite/memory-min", kib, err);
+	}
+	return -EINVAL;
+}
+
+int xlite_mem_set_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
+{
+	return set_figure(hv, domid, TARGET, kib, err);
 }
 
 int xlite_mem_set_max(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
 {
-	struct xlite_mem_dom d;
-	int rc;
-
-	rc = xlite_mem_dom_read(hv, domid, &d, err);
-	if (rc < 0)
-		return rc;
-	rc = xlite_mem_check_order("max", d.min_kib, d.target_kib, kib, err);
-	if (rc < 0)
-		return rc;
-	rc = write_kib(hv, domid, "memory/static-max", kib, err);
-	if (rc < 0)
-		return rc;
-	return set_limit(hv, domid, kib, err);
+	return set_figure(hv, domid, MAX, kib, err);
 }
 
 int xlite_mem_set_min(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
 {
-	struct xlite_mem_dom d;
-	int rc;
-
-	rc = xlite_mem_dom_read(hv, domid, &d, err);
-	if (rc < 0)
-		return rc;
-	rc = xlite_mem_check_order("min", kib, d.target_kib, d.max_kib, err);
-	if (rc < 0)
-		return rc;
-	return write_kib(hv, domid, "xlite/memory-min", kib, err);
+	return set_figure(hv, domid, MIN, kib, err);
 }

@@ -6,7 +6,9 @@
 #     mem-set is seen by xlite list -l; mem-set below the minimum or above
 #     the maximum is refused with the figures, nothing changed; mem-min;
 #   - vcpu-set 2 -> 1 -> 2 is seen by the guest (/sys/.../cpu/online) and by
-#     xl vcpu-list; vcpu-pin both ways between xl and xlite;
+#     xl vcpu-list (Linux makes a vCPU set online present; the guest script
+#     then onlines it, as a distribution's udev rule does); vcpu-pin both
+#     ways between xl and xlite;
 #   - sched-credit2 weight and cap both ways between xl and xlite.
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +42,11 @@ cpus_are() { [ "$(gcpus)" = "$1" ]; }
 guest_xml "$W/g.xml" $N 512 "" current=256 vcpus=2/2 <<'EOF'
 old=
 while :; do
+	# What a udev rule does in a full distribution (Debian's
+	# 40-vm-hotadd.rules): a vCPU the host made present is brought online.
+	for c in /sys/devices/system/cpu/cpu[0-9]*/online; do
+		[ "$(cat $c)" = 0 ] && echo 1 >$c
+	done
 	cur="RES mem=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) cpus=$(cat /sys/devices/system/cpu/online)"
 	[ "$cur" != "$old" ] && echo "$cur"
 	old=$cur
