@@ -101,6 +101,21 @@ static void test_a_domain_reads_its_figures(void)
 	apply_host_dispose(&h);
 }
 
+typedef int setter_fn(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
+
+/* SET of KIB MiB is refused with a message holding NEEDLE (NULL: any). */
+static void expect_refusal(struct apply_host *h, setter_fn *set, uint32_t domid, uint64_t mib,
+			   const char *needle)
+{
+	char *err = NULL;
+
+	g_assert_cmpint(set(&h->hv, domid, mib * 1024, &err), ==, -ERANGE);
+	g_test_message("%s", err);
+	if (needle)
+		g_assert_nonnull(strstr(err, needle));
+	g_free(err);
+}
+
 static void test_mem_set_moves_target_and_xen_limit(void)
 {
 	struct apply_host h;
@@ -115,12 +130,8 @@ static void test_mem_set_moves_target_and_xen_limit(void)
 	/* libxl's enforce: Xen's limit follows the target, plus 1 MiB */
 	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 400 * 1024 + 1024);
 	/* below the minimum, above the maximum: refused, nothing changed */
-	g_assert_cmpint(xlite_mem_set_target(&h.hv, domid, 100 * 1024, &err), ==, -ERANGE);
-	g_assert_nonnull(strstr(err, "minimum 192 MiB above the target 100 MiB"));
-	g_clear_pointer(&err, g_free);
-	g_assert_cmpint(xlite_mem_set_target(&h.hv, domid, 513 * 1024, &err), ==, -ERANGE);
-	g_assert_nonnull(strstr(err, "above the maximum 512 MiB"));
-	g_clear_pointer(&err, g_free);
+	expect_refusal(&h, xlite_mem_set_target, domid, 100, "minimum 192 MiB above the target 100 MiB");
+	expect_refusal(&h, xlite_mem_set_target, domid, 513, "above the maximum 512 MiB");
 	t2 = node(&h, domid, "memory/target");
 	g_assert_cmpstr(t2, ==, "409600");
 	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 400 * 1024 + 1024);
@@ -135,11 +146,8 @@ static void test_mem_max_and_min_keep_the_order(void)
 	g_autofree char *max = NULL, *min = NULL;
 
 	start_guest(&h, &domid);
-	g_assert_cmpint(xlite_mem_set_max(&h.hv, domid, 200 * 1024, &err), ==, -ERANGE);
-	g_clear_pointer(&err, g_free);
-	g_assert_cmpint(xlite_mem_set_min(&h.hv, domid, 300 * 1024, &err), ==, -ERANGE);
-	g_assert_nonnull(strstr(err, "minimum 300 MiB above the target 256 MiB"));
-	g_clear_pointer(&err, g_free);
+	expect_refusal(&h, xlite_mem_set_max, domid, 200, "target 256 MiB above the maximum 200 MiB");
+	expect_refusal(&h, xlite_mem_set_min, domid, 300, "minimum 300 MiB above the target 256 MiB");
 	g_assert_cmpint(xlite_mem_set_max(&h.hv, domid, 384 * 1024, &err), ==, 0);
 	g_assert_cmpint(xlite_mem_set_min(&h.hv, domid, 128 * 1024, &err), ==, 0);
 	max = node(&h, domid, "memory/static-max");
