@@ -149,6 +149,25 @@ int xlite_mem_admit(const struct xlite_mem_host *h, const char *name, uint64_t n
 	return 0;
 }
 
+int xlite_mem_admit_min(const struct xlite_mem_host *h, uint32_t domid, const char *name,
+			uint64_t new_min, char **err)
+{
+	uint64_t others = h->sum_guaranteed;
+	char a[32], b[32], c[32], d[32], e[32];
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->doms[i].domid == domid)
+			others -= h->doms[i].managed ? h->doms[i].min : h->doms[i].target;
+	if (others + new_min <= h->capacity_kib)
+		return 0;
+	return xlite_fail(err, -ENOSPC,
+		"the guaranteed minimums would not fit: the other guests' %s + %s for '%s' = %s, "
+		"but guests can have %s (dom0's reserve %s)", xlite_mem_size_str(others, a),
+		xlite_mem_size_str(new_min, b), name, xlite_mem_size_str(others + new_min, c),
+		xlite_mem_size_str(h->capacity_kib, d), xlite_mem_size_str(h->dom0_reserve_kib, e));
+}
+
 void xlite_mem_undo(struct xlite_hv *hv, GArray *undo)
 {
 	guint i;

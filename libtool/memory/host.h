@@ -48,6 +48,12 @@ bool xlite_mem_read_demand(struct xlite_hv *hv, uint32_t domid, uint64_t max_kib
 int xlite_mem_admit(const struct xlite_mem_host *h, const char *name, uint64_t new_min,
 		    uint64_t new_target, struct xlite_bal_out *out, bool *squeeze, char **err);
 
+/* Pure: may DOMID's guaranteed minimum become NEW_MIN? 0, or -ENOSPC with
+ * *err giving the figures when the minimums would no longer fit beside
+ * dom0's reserve. */
+int xlite_mem_admit_min(const struct xlite_mem_host *h, uint32_t domid, const char *name,
+			uint64_t new_min, char **err);
+
 /* Admission for a create (I/O): reads the host, decides, lowers others'
  * targets when needed and waits up to TIMEOUT_MS for the memory to come
  * free. *UNDO (g_array of struct xlite_mem_undo, NULL when nothing was

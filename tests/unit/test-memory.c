@@ -246,6 +246,12 @@ static void test_admission_refuses_minimums_that_do_not_fit(void)
 	g_clear_pointer(&err, g_free);
 	g_assert_cmpint(xlite_mem_admit(&h, "ok", 628 * MIB, 100 * MIB, out, &squeeze, &err), ==, 0);
 	g_assert_false(squeeze);	/* 100 MiB are free: nobody squeezed */
+	/* raising guest 2's minimum from 192: 448 of the others + 820 fit, 821 not */
+	g_assert_cmpint(xlite_mem_admit_min(&h, 2, "g2", 820 * MIB, &err), ==, 0);
+	g_assert_cmpint(xlite_mem_admit_min(&h, 2, "g2", 821 * MIB, &err), ==, -ENOSPC);
+	g_assert_cmpstr(err, ==, "the guaranteed minimums would not fit: the other guests' 448 MiB + "
+			"821 MiB for 'g2' = 1269 MiB, but guests can have 1268 MiB (dom0's reserve 512 MiB)");
+	g_free(err);
 }
 
 static void test_admission_makes_room_from_the_most_above_demand(void)

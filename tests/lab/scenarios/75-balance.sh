@@ -82,6 +82,11 @@ if wait_for 240 sh -c "xenstore-read /local/domain/$D/data/meminfo_seq"; then
 else
 	fail "the guest's agent reports to data/"; glog | tail -5 | sed 's/^/#   /'
 fi
+check_status "mem-min beyond what guests can have is refused" 1 xlite mem-min $N $((CAP + 64))
+check_match "that refusal gives the figures" "guaranteed minimums would not fit: .*for '$N'" \
+	"$(cat "$LAB_TMP/out")"
+check_status "mem-set of dom0 below its reserve is refused" 1 xlite mem-set 0 256
+check_match "that refusal names the reserve" "below its reserve 512 MiB" "$(cat "$LAB_TMP/out")"
 check_match "balance --once -n says what it would do, and why" \
 	"^would set $N: 256 -> [0-9]+ MiB \\(shrinks toward its demand \\+ headroom; demand [0-9]+ MiB, min 192, max 1024\\)" \
 	"$(xlite balance --once -n)"
