@@ -11,6 +11,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
+#include "libtool/memory/host.h"
 #include "libtool/memory/memory.h"
 #include "xenstore-client/xsc.h"
 #include "xl-lite/xlite.h"
@@ -30,9 +31,16 @@ static void state_letters(const struct xlite_dominfo *d, char out[7])
 	out[6] = '\0';
 }
 
+/* A domain's memory figures and its agent's demand (-1: no report). */
+struct list_mem {
+	struct xlite_mem_dom m;
+	int64_t demand_kib;
+};
+
 static void print_text(const struct xlite_dominfo *d, const char *name,
-		       const struct xlite_mem_dom *m)
+		       const struct list_mem *lm)
 {
+	const struct xlite_mem_dom *m = lm ? &lm->m : NULL;
 	char st[7];
 
 	state_letters(d, st);
@@ -43,20 +51,30 @@ static void print_text(const struct xlite_dominfo *d, const char *name,
 		printf(" %6llu %6llu %6llu %6llu", (unsigned long long)m->min_kib / 1024,
 		       (unsigned long long)m->target_kib / 1024,
 		       (unsigned long long)m->actual_kib / 1024, (unsigned long long)m->max_kib / 1024);
+	if (lm && lm->demand_kib >= 0)
+		printf(" %6lld", (long long)lm->demand_kib / 1024);
+	else if (lm)
+		printf(" %6s", "-");
 	putchar('\n');
 }
 
 /* The memory object of a domain's JSON (issue 10's figures, KiB). */
-static void append_json_memory(GString *out, const struct xlite_mem_dom *m)
+static void append_json_memory(GString *out, const struct list_mem *lm)
 {
+	const struct xlite_mem_dom *m = lm ? &lm->m : NULL;
+
 	if (!m) {
 		g_string_append(out, ", \"memory\": null}");
 		return;
 	}
 	g_string_append_printf(out, ", \"memory\": {\"min_kib\": %" PRIu64 ", \"target_kib\": %"
 			       PRIu64 ", \"actual_kib\": %" PRIu64 ", \"max_kib\": %" PRIu64
-			       ", \"min_guaranteed\": %s}}", m->min_kib, m->target_kib,
+			       ", \"min_guaranteed\": %s, \"demand_kib\": ", m->min_kib, m->target_kib,
 			       m->actual_kib, m->max_kib, m->min_known ? "true" : "false");
+	if (lm->demand_kib >= 0)
+		g_string_append_printf(out, "%" PRId64 "}}", lm->demand_kib);
+	else
+		g_string_append(out, "null}}");
 }
 
 static void append_json(GString *out, const struct xlite_dominfo *d, const char *name)
@@ -144,22 +162,27 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 	}
 	if (!cli->json)
 		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)%s\n",
-		       mem_long ? "    Min Target Actual    Max" : "");
+		       mem_long ? "    Min Target Actual    Max Demand" : "");
 	for (i = 0; i < n; i++) {
 		char *name = xlite_domain_name(&hv, doms[i].domid);
-		struct xlite_mem_dom m;
+		struct list_mem lm = { .demand_kib = -1 };
 		char *merr = NULL;
 		bool have_mem = (cli->json || mem_long) &&
-				xlite_mem_dom_read(&hv, doms[i].domid, &m, &merr) == 0;
+				xlite_mem_dom_read(&hv, doms[i].domid, &lm.m, &merr) == 0;
+		uint64_t demand, seq;
+
+		if (have_mem && lm.m.min_known &&
+		    xlite_mem_read_demand(&hv, doms[i].domid, lm.m.max_kib, &demand, &seq))
+			lm.demand_kib = (int64_t)demand;
 
 		if (merr)
 			xlite_warn("domain %u: %s", doms[i].domid, merr);
 		g_free(merr);
 		if (cli->json) {
 			append_json(json, &doms[i], name);
-			append_json_memory(json, have_mem ? &m : NULL);
+			append_json_memory(json, have_mem ? &lm : NULL);
 		} else {
-			print_text(&doms[i], name, mem_long && have_mem ? &m : NULL);
+			print_text(&doms[i], name, mem_long && have_mem ? &lm : NULL);
 		}
 		g_free(name);
 	}

@@ -16,7 +16,8 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "Columns Name, ID, Mem (MB), VCPUs, State, Time(s), as xl list. State letters:\n"
 	  "r running, b blocked, p paused, s shut down, then the shutdown reason\n"
 	  "(r reboot, s suspend, c crash, w watchdog), d dying.\n"
-	  "-l adds the memory figures in MiB: Min (guaranteed), Target, Actual, Max;\n"
+	  "-l adds the memory figures in MiB: Min (guaranteed), Target, Actual, Max,\n"
+	  "Demand (what the guest agent reports in use, - without a report);\n"
 	  "--json has them in KiB under \"memory\".\n"
 	  "Exit 1 when a NAME|ID does not exist." },
 	{ "create", xlite_cmd_create, "[-n] [-p] [-c] [-v|-q] [--json] FILE.xml",

@@ -107,6 +107,7 @@ if wait_for 60 mem_ge 430000; then pass "its own MemTotal grew ($(gval mem) kB)"
 	fail "its own MemTotal grew (only $(gval mem) kB)"; fi
 check_match "each change is logged with its reason" \
 	"Z set $N: [0-9]+ -> [0-9]+ MiB \\(grows to its demand \\+ headroom" "$(cat "$W/balance.log")"
+check_match "list -l shows its demand" "^$N +$D .* 192 +[0-9]+ +[0-9]+ +1024 +[0-9]+\$" "$(xlite list -l $N)"
 check "dom0 asks the guest to free it" xenstore-write /local/domain/$D/data/fill 0
 if wait_for 120 target_le 300; then pass "the target falls back ($(target_mib) MiB)"; else
 	fail "the target falls back (still $(target_mib) MiB)"; fi
