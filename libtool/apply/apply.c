@@ -123,15 +123,6 @@ static int check_memory(struct apply *a)
 	uint64_t free_kib, total_kib;
 	int rc;
 
-	if (a->opts->memconf) {
-		rc = xlite_mem_make_room(a->hv, a->opts->memconf, a->plan->name,
-					 a->plan->min_kib, a->plan->current_kib,
-					 a->opts->room_timeout_ms ? a->opts->room_timeout_ms : 30000,
-					 &a->mem_undo, &a->err);
-		if (rc < 0)
-			return rc;
-	}
-
 	rc = a->hv->ops->physinfo(a->hv, &pi);
 	if (rc < 0)
 		return step_fail(a, rc, "reading host memory");
@@ -144,6 +135,19 @@ static int check_memory(struct apply *a)
 					 a->plan->name, a->plan->memory_kib / 1024,
 					 total_kib / 1024);
 		return -ENOMEM;
+	}
+	if (a->opts->memconf) {	/* admission, room made by lowering others */
+		rc = xlite_mem_make_room(a->hv, a->opts->memconf, a->plan->name,
+					 a->plan->min_kib, a->plan->current_kib,
+					 a->opts->room_timeout_ms ? a->opts->room_timeout_ms : 30000,
+					 &a->mem_undo, &a->err);
+		if (rc < 0)
+			return rc;
+		rc = a->hv->ops->physinfo(a->hv, &pi);
+		if (rc < 0)
+			return step_fail(a, rc, "reading host memory");
+		free_kib = (pi.free_pages - (pi.outstanding_pages < pi.free_pages ?
+					     pi.outstanding_pages : pi.free_pages)) * 4;
 	}
 	if (a->plan->current_kib > free_kib) {
 		a->err = g_strdup_printf("not enough free memory: domain '%s' needs "

@@ -122,7 +122,7 @@ int xlite_mem_admit(const struct xlite_mem_host *h, const char *name, uint64_t n
 	}
 	if (h->sum_guaranteed + new_min > h->capacity_kib)
 		return xlite_fail(err, -ENOSPC,
-			"'%s' refused: the guaranteed minimums would not fit: the %zu guests' %s + its %s "
+			"not enough free memory for '%s': the guaranteed minimums would not fit: the %zu guests' %s + its %s "
 			"= %s, but guests can have %s (host %s: dom0 %s with a reserve of %s, Xen %s)",
 			name, h->n, xlite_mem_size_str(h->sum_guaranteed, a),
 			xlite_mem_size_str(new_min, b),
@@ -140,7 +140,7 @@ int xlite_mem_admit(const struct xlite_mem_host *h, const char *name, uint64_t n
 	xlite_balance(&bh, h->doms, h->n, out, &sum);
 	if (!sum.fits || sum.granted + new_target > h->capacity_kib)
 		return xlite_fail(err, -ENOSPC,
-			"'%s' refused: its boot target %s is not free (%s free) and lowering the other "
+			"not enough free memory for '%s': its boot target %s is not free (%s free) and lowering the other "
 			"guests to their minimums would not make room (guests can have %s, they "
 			"would keep %s)",
 			name, xlite_mem_size_str(new_target, a), xlite_mem_size_str(room_now, b),
@@ -229,7 +229,7 @@ int xlite_mem_make_room(struct xlite_hv *hv, const struct xlite_memconf *mc, con
 			char a[32], b[32];
 
 			rc = xlite_fail(err, -ENOSPC,
-				"'%s' refused: the other guests were asked for memory but %s is still "
+				"not enough free memory for '%s': the other guests were asked for memory but %s is still "
 				"not free after %d s (%s free)", name, xlite_mem_size_str(new_target, a),
 				timeout_ms / 1000, xlite_mem_size_str(free_kib, b));
 			goto out;

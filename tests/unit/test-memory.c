@@ -240,7 +240,7 @@ static void test_admission_refuses_minimums_that_do_not_fit(void)
 	g_assert_cmpint(xlite_mem_admit(&h, "big", 629 * MIB, 629 * MIB, out, &squeeze, &err),
 			==, -ENOSPC);
 	g_test_message("%s", err);
-	g_assert_cmpstr(err, ==, "'big' refused: the guaranteed minimums would not fit: the 3 guests' "
+	g_assert_cmpstr(err, ==, "not enough free memory for 'big': the guaranteed minimums would not fit: the 3 guests' "
 			"640 MiB + its 629 MiB = 1269 MiB, but guests can have 1268 MiB (host 3072 MiB: "
 			"dom0 768 MiB with a reserve of 512 MiB, Xen 0 MiB)");
 	g_clear_pointer(&err, g_free);
