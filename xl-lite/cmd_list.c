@@ -172,7 +172,8 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 		uint64_t demand, seq;
 
 		if (have_mem && lm.m.min_known &&
-		    xlite_mem_read_demand(&hv, doms[i].domid, lm.m.max_kib, &demand, &seq))
+		    xlite_mem_read_demand(&hv, doms[i].domid, lm.m.actual_kib, lm.m.max_kib,
+					  &demand, &seq))
 			lm.demand_kib = (int64_t)demand;
 
 		if (merr)

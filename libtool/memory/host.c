@@ -34,8 +34,8 @@ static bool guest_number(struct xlite_hv *hv, uint32_t domid, const char *node,
 	return g_ascii_string_to_unsigned(v, 10, 0, max, out, NULL);
 }
 
-bool xlite_mem_read_demand(struct xlite_hv *hv, uint32_t domid, uint64_t max_kib,
-			   uint64_t *demand_kib, uint64_t *seq)
+bool xlite_mem_read_demand(struct xlite_hv *hv, uint32_t domid, uint64_t actual_kib,
+			   uint64_t max_kib, uint64_t *demand_kib, uint64_t *seq)
 {
 	guint64 total, avail, s;
 
@@ -45,7 +45,7 @@ bool xlite_mem_read_demand(struct xlite_hv *hv, uint32_t domid, uint64_t max_kib
 		return false;
 	if (avail > total || total > 2 * max_kib)
 		return false;
-	*demand_kib = MIN(total - avail, max_kib);
+	*demand_kib = MIN(actual_kib > avail ? actual_kib - avail : 0, max_kib);
 	*seq = s;
 	return true;
 }
@@ -90,7 +90,8 @@ int xlite_mem_host_read(struct xlite_hv *hv, const struct xlite_memconf *mc,
 		d->actual = m.actual_kib;
 		d->managed = m.min_known;
 		d->has_demand = d->managed &&
-				xlite_mem_read_demand(hv, d->domid, d->max, &d->demand, &d->demand_seq);
+				xlite_mem_read_demand(hv, d->domid, d->actual, d->max, &d->demand,
+						      &d->demand_seq);
 		guests_actual += d->actual;
 		h->sum_min += d->min;
 		h->sum_target += d->target;

@@ -34,10 +34,13 @@ int xlite_mem_host_read(struct xlite_hv *hv, const struct xlite_memconf *mc,
 			struct xlite_mem_host *h, char **err);
 
 /* The agent's report (pv-drivers/core/agent.h) of DOMID as a demand in KiB:
- * MemTotal - MemAvailable, clamped to [0, MAX_KIB]. false when absent or
- * not sane (not plain numbers, available > total, total beyond 2 * max). */
-bool xlite_mem_read_demand(struct xlite_hv *hv, uint32_t domid, uint64_t max_kib,
-			   uint64_t *demand_kib, uint64_t *seq);
+ * what the domain holds (ACTUAL_KIB, from Xen) less the guest's
+ * MemAvailable, clamped to [0, MAX_KIB]: the guest's own MemTotal is ~56
+ * MiB short of its allocation (kernel, page tables), so demand + headroom
+ * as a target leaves the guest the headroom available. false when absent
+ * or not sane (not plain numbers, available > total, total beyond 2 * max). */
+bool xlite_mem_read_demand(struct xlite_hv *hv, uint32_t domid, uint64_t actual_kib,
+			   uint64_t max_kib, uint64_t *demand_kib, uint64_t *seq);
 
 /* Pure: may a new domain with guaranteed minimum NEW_MIN and boot target
  * NEW_TARGET start on H? 0 when it may: OUT (H->n entries) holds the

@@ -367,14 +367,16 @@ static void test_conf_memory_group(void)
 static void test_guest_reports_are_parsed_strictly(void)
 {
 	static const struct { const char *total, *avail, *seq; bool ok; uint64_t demand; } cases[] = {
-		{ "400000", "100000", "7", true, 300000 },
+		{ "400000", "100000", "7", true, 350000 },	/* holds 450000 */
 		{ "400000", "500000", "7", false, 0 },		/* available > total */
 		{ "99999999999", "1", "7", false, 0 },		/* beyond twice the max */
 		{ "400000x", "1", "7", false, 0 },
 		{ "-1", "1", "7", false, 0 },
 		{ " 400000", "1", "7", false, 0 },
 		{ "400000", "100000", "", false, 0 },
-		{ "1048576", "0", "1", true, 524288 },		/* clamped to the max */
+		{ "1048576", "0", "1", true, 450000 },
+		{ "400000", "400000", "1", true, 50000 },
+		{ "1000", "1000", "1", true, 449000 },
 	};
 	struct apply_host h;
 	uint32_t domid;
@@ -391,7 +393,7 @@ static void test_guest_reports_are_parsed_strictly(void)
 		h.hv.ops->xs_write(&h.hv, a, cases[i].avail);
 		h.hv.ops->xs_write(&h.hv, q, cases[i].seq);
 		g_test_message("case %zu", i);
-		g_assert_cmpint(xlite_mem_read_demand(&h.hv, domid, 512 * MIB, &demand, &seq), ==,
+		g_assert_cmpint(xlite_mem_read_demand(&h.hv, domid, 450000, 512 * MIB, &demand, &seq), ==,
 				cases[i].ok);
 		if (cases[i].ok)
 			g_assert_cmpuint(demand, ==, cases[i].demand);
