@@ -130,7 +130,8 @@ static void put_memory(struct info_out *o)
 	out = g_new0(struct xlite_bal_out, h.n ? h.n : 1);
 	xlite_balance(&bh, h.doms, h.n, out, &sum);
 	for (i = 0; i < h.n; i++) {
-		if (out[i].target < out[i].want) {
+		if (out[i].target < out[i].want ||
+		    (!sum.fits && h.doms[i].managed && out[i].target <= h.doms[i].min)) {
 			g_autofree char *name = xlite_domain_name(&hv, h.doms[i].domid);
 
 			g_string_append_printf(shorts, "%s%s", shorts->len ? "," : "",

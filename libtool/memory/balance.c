@@ -191,7 +191,10 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 
 	for (i = 0; i < n; i++) {
 		sum->granted = sat_add(sum->granted, out[i].target);
-		if (out[i].target < out[i].want)
+		/* short: below its want, or held up only by its floor when the
+		 * floors themselves do not fit */
+		if (out[i].target < out[i].want ||
+		    (!sum->fits && doms[i].managed && out[i].target <= lo[i]))
 			sum->n_short++;
 		if (out[i].target != doms[i].target)
 			sum->n_changed++;

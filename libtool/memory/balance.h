@@ -62,7 +62,8 @@ struct xlite_bal_out {
 struct xlite_bal_summary {
 	uint64_t capacity, wanted, granted;	/* KiB: sum of wants, of new targets */
 	uint64_t shortfall;	/* wanted beyond what there is (contention) */
-	size_t n_short;		/* guests given less than they want */
+	size_t n_short;		/* guests given less than they want, or held
+				 * only by their floor when floors do not fit */
 	size_t n_changed;
 	bool fits;		/* minimums (and room) fit in capacity */
 };

@@ -82,6 +82,10 @@ static void test_case(gconstpointer data)
 		doms[i].demand = c->d[i].demand >= 0 ? (uint64_t)c->d[i].demand * M : 0;
 	}
 	xlite_balance(&host, doms, c->n, out, &sum);
+	if (strcmp(c->name, "short-never-below-min") == 0) {
+		g_assert_false(sum.fits);
+		g_assert_cmpuint(sum.n_short, ==, 3);	/* all held by their minimums */
+	}
 	for (i = 0; i < c->n; i++) {
 		g_test_message("dom %zu: %llu MiB (%s)", i, (unsigned long long)(out[i].target / M),
 			       xlite_bal_reason_str(out[i].reason));
