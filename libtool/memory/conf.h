@@ -9,18 +9,17 @@
  *   step-limit = 256M        most a target moves in one pass
  *   hysteresis = 16M         smaller changes are not made (no flapping)
  *
- * Sizes take a unit: K, M, G or T (powers of 1024).
- *
- * Another loader (libtool/util/hostconf.[ch], branch hooks) reads the
- * other groups of the same file; this one reads [memory] alone and
- * leaves the other groups to it. When both are merged, these keys become
- * rows of that loader's table. */
+ * Sizes as the rest of the file: bytes, or a number with K, M, G or T.
+ * The file is read by the host configuration's loader
+ * (libtool/util/hostconf.[ch]); this is the memory code's view of it. */
 #ifndef XLITE_MEMORY_CONF_H
 #define XLITE_MEMORY_CONF_H
 
 #include <stdint.h>
 
-#define XLITE_MEMCONF_FILE "/etc/xlite/xlite.conf"
+#include "libtool/util/hostconf.h"
+
+#define XLITE_MEMCONF_FILE XLITE_HOSTCONF_FILE
 
 struct xlite_memconf {
 	uint64_t dom0_reserve_kib;
@@ -31,9 +30,10 @@ struct xlite_memconf {
 };
 
 void xlite_memconf_init(struct xlite_memconf *mc);
-/* Reads FILE's [memory] group over MC. A missing file or group: 0, MC
- * unchanged. An unknown key in [memory] or a bad value: -EINVAL with *err
- * "FILE: [memory] KEY: 'VALUE' is not ..."; MC is then unchanged. */
+/* Reads FILE (every group, as xlite_hostconf_load) into MC: defaults for
+ * what it does not set. A missing file: 0. An unknown group or key, or a
+ * bad value: -EINVAL with *err "FILE: [memory] KEY: 'VALUE' is not ...";
+ * MC is then unchanged. */
 int xlite_memconf_load(struct xlite_memconf *mc, const char *file, char **err);
 
 #endif

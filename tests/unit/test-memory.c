@@ -350,11 +350,15 @@ static void test_conf_memory_group(void)
 	g_assert_cmpuint(mc.dom0_reserve_kib, ==, 1024 * MIB);
 	g_assert_cmpuint(mc.headroom_kib, ==, 32 * MIB);
 	g_assert_cmpuint(mc.interval_s, ==, 2);
-	g_assert_true(g_file_set_contents(file, "[memory]\ndom0-reserve = 512\n", -1, NULL));
+	g_assert_true(g_file_set_contents(file, "[memory]\ndom0-reserve = lots\n", -1, NULL));
 	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, -EINVAL);
-	g_assert_nonnull(strstr(err, "[memory] dom0-reserve: '512' is not a size with a unit"));
+	g_assert_nonnull(strstr(err, "[memory] dom0-reserve: 'lots' is not a size"));
 	g_clear_pointer(&err, g_free);
 	g_assert_cmpuint(mc.dom0_reserve_kib, ==, 1024 * MIB);	/* unchanged */
+	g_assert_true(g_file_set_contents(file, "[memory]\nbalancer-interval = 0\n", -1, NULL));
+	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "from 1 to 3600"));
+	g_clear_pointer(&err, g_free);
 	g_assert_true(g_file_set_contents(file, "[memory]\nreserve = 1G\n", -1, NULL));
 	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, -EINVAL);
 	g_assert_nonnull(strstr(err, "unknown key 'reserve'"));
