@@ -7,23 +7,24 @@
 #include <glib.h>
 
 #include "libtool/parse/config.h"
+#include "libtool/util/number.h"
 
-/* A CPU number of at most 4 digits; *S moves past it. */
+/* A CPU number below XLITE_MAX_PCPUS; *S moves past its digits. */
 static int cpu_number(const char **s, unsigned int *out)
 {
-	unsigned int v = 0, digits = 0;
+	const char *end = *s;
+	g_autofree char *digits = NULL;
+	uint64_t v;
+	int rc;
 
-	while (**s >= '0' && **s <= '9') {
-		if (++digits > 4)
-			return -ERANGE;
-		v = v * 10 + (unsigned int)(**s - '0');
-		(*s)++;
-	}
-	if (!digits)
-		return -EINVAL;
-	if (v >= XLITE_MAX_PCPUS)
-		return -ERANGE;
-	*out = v;
+	while (g_ascii_isdigit(*end))
+		end++;
+	digits = g_strndup(*s, (gsize)(end - *s));
+	rc = xlite_number_parse(digits, 0, XLITE_MAX_PCPUS - 1, &v);
+	if (rc < 0)
+		return rc;
+	*s = end;
+	*out = (unsigned int)v;
 	return 0;
 }
 
