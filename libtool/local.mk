@@ -24,7 +24,7 @@ libtool_libxlite_a_SOURCES = \
 	libtool/parse/parse.h libtool/parse/parse.c libtool/parse/domain.c libtool/parse/os.c \
 	libtool/parse/devices.c libtool/parse/finish.c libtool/parse/schema.c \
 	libtool/parse/units.c libtool/parse/uuid.c libtool/parse/vdev.c \
-	libtool/parse/check.c \
+	libtool/parse/check.c libtool/parse/cpuset.c \
 	libtool/plan/plan.h libtool/plan/plan-int.h libtool/plan/plan.c libtool/plan/xs.c \
 	libtool/plan/domain.c libtool/plan/devices.c libtool/plan/text.c \
 	libtool/plan/json.c libtool/plan/expand.c

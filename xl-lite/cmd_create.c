@@ -14,6 +14,7 @@
 
 #include "libtool/apply/apply.h"
 #include "libtool/apply/kcache.h"
+#include "libtool/memory/conf.h"
 #include "libtool/parse/config.h"
 #include "libtool/hv/hv.h"
 #include "libtool/apply/monitor.h"
@@ -237,6 +238,7 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_plan plan;
 	struct xlite_hv hv = { 0 };
 	struct xlite_apply_opts opts = { 0 };
+	struct xlite_memconf memconf;
 	struct xlite_apply_result res;
 	char *err = NULL, *out = NULL;
 	gint64 t_fork, t_start = 0, t_open = 0, t_opened = 0;
@@ -272,6 +274,12 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	t_opened = g_get_monotonic_time();
 	opts.paused = a.paused;
+	xlite_memconf_init(&memconf);
+	if (xlite_memconf_load(&memconf, XLITE_MEMCONF_FILE, &err) < 0) {
+		xlite_err("%s", err);
+		goto out;
+	}
+	opts.memconf = &memconf;
 	if (xlite_apply(&hv, &plan, &opts, &res, &err) < 0) {
 		xlite_err("cannot create domain '%s': %s", plan.name, err);
 		goto out;

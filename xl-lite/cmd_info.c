@@ -9,8 +9,10 @@
 
 #include <glib.h>
 
+#include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
 #include "libtool/util/json.h"
+#include "libtool/memory/host.h"
 #include "xl-lite/xlite.h"
 
 /* Each fact twice: a "key : value" line and a JSON member. */
@@ -102,6 +104,66 @@ static void put_xen(struct info_out *o, const struct xlite_physinfo *p)
 	put(o, "xen_commandline", p->xen_commandline);
 }
 
+/* Issue 10's figures: dom0's reserve, the guests' sums, over-allocation
+ * (the sum of maximums over what guests can have) and contention (what the
+ * balancer's wants exceed, and who is short). Needs xenstore: left out,
+ * with a warning, when it cannot be read. */
+static void put_memory(struct info_out *o)
+{
+	struct xlite_hv hv = { 0 };
+	struct xlite_memconf mc;
+	struct xlite_mem_host h;
+	struct xlite_bal_host bh = { 0 };
+	struct xlite_bal_summary sum;
+	struct xlite_bal_out *out = NULL;
+	GString *shorts = g_string_new("");
+	char *err = NULL;
+	double ratio;
+	size_t i;
+
+	xlite_memconf_init(&mc);
+	xlite_mem_host_init(&h);
+	if (xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, &err) < 0 ||
+	    xlite_hv_xen_open(&hv, 0) < 0 ||
+	    xlite_mem_host_read(&hv, &mc, &h, &err) < 0) {
+		xlite_warn("no memory figures: %s", err ? err : xlite_hv_error(&hv));
+		goto out;
+	}
+	bh.capacity = h.capacity_kib;
+	bh.headroom = mc.headroom_kib;
+	out = g_new0(struct xlite_bal_out, h.n ? h.n : 1);
+	xlite_balance(&bh, h.doms, h.n, out, &sum);
+	for (i = 0; i < h.n; i++) {
+		if (out[i].target < out[i].want ||
+		    (!sum.fits && h.doms[i].managed && out[i].target <= h.doms[i].min)) {
+			g_autofree char *name = xlite_domain_name(&hv, h.doms[i].domid);
+
+			g_string_append_printf(shorts, "%s%s", shorts->len ? "," : "",
+					       name ? name : "?");
+		}
+	}
+	put_num(o, "dom0_reserve", h.dom0_reserve_kib / 1024);
+	put_num(o, "guest_capacity", h.capacity_kib / 1024);
+	put_num(o, "guests", h.n);
+	put_num(o, "guests_min", h.sum_min / 1024);
+	put_num(o, "guests_target", h.sum_target / 1024);
+	put_num(o, "guests_actual", h.sum_actual / 1024);
+	put_num(o, "guests_max", h.sum_max / 1024);
+	ratio = h.capacity_kib ? (double)h.sum_max / (double)h.capacity_kib : 0.0;
+	g_string_append_printf(o->text, "%-23s: %.2f\n", "overallocation", ratio);
+	/* the same two decimals in JSON */
+	xlite_json_member_double(o->json, "overallocation", (double)(int64_t)(ratio * 100 + 0.5) / 100);
+	put_num(o, "memory_wanted", sum.wanted / 1024);
+	put_num(o, "memory_contention", sum.shortfall / 1024);
+	put(o, "memory_short", shorts->str);
+out:
+	g_free(out);
+	g_free(err);
+	g_string_free(shorts, TRUE);
+	xlite_mem_host_dispose(&h);
+	xlite_hv_dispose(&hv);
+}
+
 int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -142,6 +204,7 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 	if (hv.ops->domain_info(&hv, 0, &dom0) == 0)
 		put_num(&o, "dom0_memory", dom0.tot_kib / 1024);
 	put_xen(&o, &pi);
+	put_memory(&o);
 	xlite_json_end_object(o.json);
 	if (cli->json)
 		xlite_json_print(stdout, o.json, true);

@@ -12,6 +12,8 @@
 #include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
 #include "libtool/util/json.h"
+#include "libtool/memory/host.h"
+#include "libtool/memory/memory.h"
 #include "xl-lite/xlite.h"
 
 /* r b p s c d, as xl: the fifth letter is the shutdown reason. */
@@ -29,16 +31,58 @@ static void state_letters(const struct xlite_dominfo *d, char out[7])
 	out[6] = '\0';
 }
 
-static void print_text(const struct xlite_dominfo *d, const char *name)
+/* A domain's memory figures and its agent's demand (-1: no report). */
+struct list_mem {
+	struct xlite_mem_dom m;
+	int64_t demand_kib;
+};
+
+static void print_text(const struct xlite_dominfo *d, const char *name,
+		       const struct list_mem *lm)
 {
+	const struct xlite_mem_dom *m = lm ? &lm->m : NULL;
 	char st[7];
 
 	state_letters(d, st);
-	printf("%-40s %5u %5lu %5u     %s  %8.1f\n", name ? name : "(null)", d->domid,
+	printf("%-40s %5u %5lu %5u     %s  %8.1f", name ? name : "(null)", d->domid,
 	       (unsigned long)((d->tot_kib + d->outstanding_kib) / 1024), d->vcpus_online,
 	       st, (double)d->cpu_time_ns / 1e9);
+	if (m)	/* -l: the memory figures, MiB */
+		printf(" %6llu %6llu %6llu %6llu", (unsigned long long)m->min_kib / 1024,
+		       (unsigned long long)m->target_kib / 1024,
+		       (unsigned long long)m->actual_kib / 1024, (unsigned long long)m->max_kib / 1024);
+	if (lm && lm->demand_kib >= 0)
+		printf(" %6lld", (long long)lm->demand_kib / 1024);
+	else if (lm)
+		printf(" %6s", "-");
+	putchar('\n');
 }
 
+/* The memory object of a domain's JSON (issue 10's figures, KiB). */
+static void add_json_memory(XliteJson *b, const struct list_mem *lm)
+{
+	const struct xlite_mem_dom *m = lm ? &lm->m : NULL;
+
+	xlite_json_set_member_name(b, "memory");
+	if (!m) {
+		xlite_json_add_null(b);
+		return;
+	}
+	xlite_json_begin_object(b);
+	xlite_json_member_int(b, "min_kib", (int64_t)m->min_kib);
+	xlite_json_member_int(b, "target_kib", (int64_t)m->target_kib);
+	xlite_json_member_int(b, "actual_kib", (int64_t)m->actual_kib);
+	xlite_json_member_int(b, "max_kib", (int64_t)m->max_kib);
+	xlite_json_member_bool(b, "min_guaranteed", m->min_known);
+	xlite_json_set_member_name(b, "demand_kib");
+	if (lm->demand_kib >= 0)
+		xlite_json_add_int(b, lm->demand_kib);
+	else
+		xlite_json_add_null(b);
+	xlite_json_end_object(b);
+}
+
+/* The domain's object, left open for its memory member. */
 static void add_json(XliteJson *b, const struct xlite_dominfo *d, const char *name)
 {
 	char st[7], uuid[XLITE_UUID_STRLEN];
@@ -59,7 +103,6 @@ static void add_json(XliteJson *b, const struct xlite_dominfo *d, const char *na
 	xlite_uuid_format(d->uuid, uuid);
 	xlite_json_begin_object(b);
 	xlite_json_members(b, m, G_N_ELEMENTS(m));
-	xlite_json_end_object(b);
 }
 
 /* The domains named on the command line, in that order; all or nothing. */
@@ -89,6 +132,7 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "long", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,13 +140,17 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_dominfo *doms = NULL;
 	size_t n = 0, i;
 	g_autoptr(XliteJson) json = xlite_json_new();
+	bool mem_long = false;
 	int c, rc = XLITE_EXIT_FAIL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jlh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			cli->json = true;
+			break;
+		case 'l':
+			mem_long = true;
 			break;
 		default:
 			rc = xlite_usage(xlite_cmd_find("list"));
@@ -121,14 +169,31 @@ int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv)
 	if (cli->json)
 		xlite_json_begin_array(json);
 	else
-		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
+		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)%s\n",
+		       mem_long ? "    Min Target Actual    Max Demand" : "");
 	for (i = 0; i < n; i++) {
 		char *name = xlite_domain_name(&hv, doms[i].domid);
+		struct list_mem lm = { .demand_kib = -1 };
+		char *merr = NULL;
+		bool have_mem = (cli->json || mem_long) &&
+				xlite_mem_dom_read(&hv, doms[i].domid, &lm.m, &merr) == 0;
+		uint64_t demand, seq;
 
-		if (cli->json)
+		if (have_mem && lm.m.min_known &&
+		    xlite_mem_read_demand(&hv, doms[i].domid, lm.m.actual_kib, lm.m.max_kib,
+					  &demand, &seq))
+			lm.demand_kib = (int64_t)demand;
+
+		if (merr)
+			xlite_warn("domain %u: %s", doms[i].domid, merr);
+		g_free(merr);
+		if (cli->json) {
 			add_json(json, &doms[i], name);
-		else
-			print_text(&doms[i], name);
+			add_json_memory(json, have_mem ? &lm : NULL);
+			xlite_json_end_object(json);
+		} else {
+			print_text(&doms[i], name, mem_long && have_mem ? &lm : NULL);
+		}
 		g_free(name);
 	}
 	if (cli->json) {

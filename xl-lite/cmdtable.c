@@ -12,10 +12,13 @@ const struct xlite_cmd xlite_cmds[] = {
 	{ "info", xlite_cmd_info, "[--json]", "show the host and hypervisor, as xl info",
 	  "Prints xl info's facts under xl's names (xen_version, total_memory in MB,\n"
 	  "nr_cpus, ...) plus dom0_memory, as \"key : value\" lines or one JSON object." },
-	{ "list", xlite_cmd_list, "[--json] [NAME|ID...]", "list domains, as xl list",
+	{ "list", xlite_cmd_list, "[-l] [--json] [NAME|ID...]", "list domains, as xl list",
 	  "Columns Name, ID, Mem (MB), VCPUs, State, Time(s), as xl list. State letters:\n"
 	  "r running, b blocked, p paused, s shut down, then the shutdown reason\n"
 	  "(r reboot, s suspend, c crash, w watchdog), d dying.\n"
+	  "-l adds the memory figures in MiB: Min (guaranteed), Target, Actual, Max,\n"
+	  "Demand (what the guest agent reports in use, - without a report);\n"
+	  "--json has them in KiB under \"memory\".\n"
 	  "Exit 1 when a NAME|ID does not exist." },
 	{ "create", xlite_cmd_create, "[-n] [-p] [-c] [-v|-q] [--json] FILE.xml",
 	  "create a domain from domain XML",
@@ -78,6 +81,44 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "list a domain's virtual network interfaces",
 	  "xl's columns (Idx BE Mac handle state evt-ch tx-/rx-ring-ref BE-path), then\n"
 	  "the bridge." },
+	/* Resources (issue 10): memory, vCPUs, scheduler. */
+	{ "mem-set", xlite_cmd_mem_set, "NAME|ID SIZE", "set a domain's balloon target",
+	  "SIZE as xl: 512 (MiB), 512m, 1g, 2048k. Refused (exit 1, nothing changed)\n"
+	  "unless min <= target <= max; the message names the rule and the figures.\n"
+	  "As libxl: Xen's limit becomes the target + 1 MiB, then memory/target is\n"
+	  "written; the guest's balloon driver follows." },
+	{ "mem-max", xlite_cmd_mem_max, "NAME|ID SIZE", "set a domain's maximum memory",
+	  "Writes memory/static-max and Xen's limit (SIZE + 1 MiB), as xl mem-max;\n"
+	  "refused unless min <= target <= max. A PV guest cannot grow beyond the\n"
+	  "memory map it booted with." },
+	{ "mem-min", xlite_cmd_mem_min, "NAME|ID SIZE", "set a domain's guaranteed minimum",
+	  "The minimum (<memtune><min_guarantee>) is what the balancer never takes\n"
+	  "away; kept in /local/domain/D/xlite/memory-min. Refused unless\n"
+	  "min <= target <= max." },
+	{ "vcpu-set", xlite_cmd_vcpu_set, "NAME|ID N", "set the number of online vCPUs",
+	  "Writes cpu/I/availability online for I < N and offline up to the domain's\n"
+	  "maximum (<vcpu>); the guest brings its CPUs up and down." },
+	{ "vcpu-pin", xlite_cmd_vcpu_pin, "NAME|ID VCPU|all CPUS", "pin vCPUs to physical CPUs",
+	  "Sets the hard affinity of VCPU (or every vCPU) to CPUS: all, or a set such\n"
+	  "as 0-3,^2,6 (xl's and libvirt's syntax)." },
+	{ "vcpu-list", xlite_cmd_vcpu_list, "[--json] [NAME|ID...]", "list vCPUs, as xl vcpu-list",
+	  "Columns Name, ID, VCPU, CPU, State, Time(s), Affinity (Hard / Soft)." },
+	{ "sched-credit2", xlite_cmd_sched_credit2, "[-d NAME|ID [-w WEIGHT] [-c CAP]]",
+	  "show or set credit2 weight and cap",
+	  "Without -w/-c, prints Name, ID, Weight, Cap for the domain (or all). WEIGHT\n"
+	  "1-65535 (default 256); CAP in percent of one CPU, 0 = none. The domain XML\n"
+	  "sets them at create with <cputune><shares> and <cap>." },
+	{ "balance", xlite_cmd_balance, "--once [-n] | --watch [--interval S]",
+	  "move memory to the guests that need it",
+	  "Each pass reads every guest's min, target, actual, max and the demand its\n"
+	  "xlite-guest-agent reports (data/meminfo_*), and sets targets: demand +\n"
+	  "headroom within [min, max]; when memory is short the guests most above\n"
+	  "their demand give first, never below their minimum; dom0 keeps its\n"
+	  "reserve; a guest without an agent (or whose reports stopped) keeps its\n"
+	  "target; other toolstacks' domains are left alone. Settings: [memory] in\n"
+	  "/etc/xlite/xlite.conf. --once prints each decision and its reason (-n:\n"
+	  "changes nothing); --watch loops in the foreground, logging each change and\n"
+	  "each contention." },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

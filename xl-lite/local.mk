@@ -20,6 +20,9 @@ endif
 # Devices (engineer dev): block-*/network-* hotplug and listing.
 xlite_SOURCES += xl-lite/cmd_device.c xl-lite/cmd_block.c xl-lite/cmd_network.c \
 	xl-lite/cmd_device.h
+# Resources (issue 10): memory, vCPUs, scheduler.
+xlite_SOURCES += xl-lite/cmd_mem.c xl-lite/cmd_vcpu.c xl-lite/cmd_sched.c \
+	xl-lite/cmd_balance.c
 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1

@@ -62,4 +62,20 @@ int xlite_cmd_network_attach(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_network_detach(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_network_list(struct xlite_cli *cli, int argc, char **argv);
 
+/* Resources (cmd_mem.c, cmd_vcpu.c, cmd_sched.c): issue 10. A setter of
+ * one domain's value: opens Xen, resolves SPEC, runs SET; a refusal prints
+ * "CMD SPEC refused: why". Returns the exit status. */
+typedef int xlite_domain_setter(struct xlite_hv *hv, uint32_t domid, uint64_t value,
+				char **err);
+int xlite_cli_domain_set(const char *cmd, const char *spec, xlite_domain_setter *set,
+			 uint64_t value);
+int xlite_cmd_mem_set(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_mem_max(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_mem_min(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_vcpu_set(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_vcpu_pin(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_vcpu_list(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_sched_credit2(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_balance(struct xlite_cli *cli, int argc, char **argv);	/* cmd_balance.c */
+
 #endif

@@ -9,6 +9,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/device/device.h"
 #include "libtool/apply/domain.h"
+#include "libtool/memory/host.h"
 
 struct apply {
 	struct xlite_hv *hv;
@@ -21,6 +22,7 @@ struct apply {
 	struct xsc_batch batch;		/* the plan's ops, expanded */
 	struct xlite_devices devs;	/* loop devices, disk numbers */
 	int lock_fd;
+	GArray *mem_undo;		/* targets lowered to make room (issue 10) */
 	char *err;
 	gint64 t0;
 };
@@ -134,12 +136,56 @@ static int check_memory(struct apply *a)
 					 total_kib / 1024);
 		return -ENOMEM;
 	}
+	if (a->opts->memconf) {	/* admission, room made by lowering others */
+		rc = xlite_mem_make_room(a->hv, a->opts->memconf, a->plan->name,
+					 a->plan->min_kib, a->plan->current_kib,
+					 a->opts->room_timeout_ms ? a->opts->room_timeout_ms : 30000,
+					 &a->mem_undo, &a->err);
+		if (rc < 0)
+			return rc;
+		rc = a->hv->ops->physinfo(a->hv, &pi);
+		if (rc < 0)
+			return step_fail(a, rc, "reading host memory");
+		free_kib = (pi.free_pages - (pi.outstanding_pages < pi.free_pages ?
+					     pi.outstanding_pages : pi.free_pages)) * 4;
+	}
 	if (a->plan->current_kib > free_kib) {
 		a->err = g_strdup_printf("not enough free memory: domain '%s' needs "
 					 "%" PRIu64 " MiB at boot, the host has %" PRIu64
 					 " MiB free", a->plan->name,
 					 a->plan->current_kib / 1024, free_kib / 1024);
 		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Hard affinity as libxl sets it before the build: the <vcpu cpuset>
+ * pin for every vCPU without its own <vcpupin>, then those. */
+static int pin_vcpus(struct apply *a)
+{
+	const struct xlite_plan *p = a->plan;
+	const struct xlite_vcpupin *all = p->n_pins && p->pins[0].all ? &p->pins[0] : NULL;
+	unsigned int v;
+	size_t i;
+	int rc;
+
+	for (v = 0; all && v < p->max_vcpus; v++) {
+		bool own = false;
+
+		for (i = 0; i < p->n_pins; i++)
+			own = own || (!p->pins[i].all && p->pins[i].vcpu == v);
+		if (own)
+			continue;
+		rc = a->hv->ops->vcpu_affinity(a->hv, a->domid, v, &all->cpus);
+		if (rc < 0)
+			return step_fail(a, rc, "pinning the vcpus");
+	}
+	for (i = 0; i < p->n_pins; i++) {
+		if (p->pins[i].all)
+			continue;
+		rc = a->hv->ops->vcpu_affinity(a->hv, a->domid, p->pins[i].vcpu, &p->pins[i].cpus);
+		if (rc < 0)
+			return step_fail(a, rc, "pinning the vcpus");
 	}
 	return 0;
 }
@@ -171,6 +217,9 @@ static int make_domain(struct apply *a)
 	rc = hv->ops->domain_max_vcpus(hv, a->domid, p->max_vcpus);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the vcpu count");
+	rc = pin_vcpus(a);
+	if (rc < 0)
+		return rc;
 	rc = hv->ops->domain_setmaxmem(hv, a->domid, p->maxmem_kib);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the memory limit");
@@ -563,12 +612,15 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 out:
 	if (rc < 0) {
 		rollback(&a);
+		xlite_mem_undo(hv, a.mem_undo);
 		*err = a.err ? a.err : g_strdup(xlite_hv_error(hv));
 		a.err = NULL;
 	}
 	res->xs_requests = hv->ops->xs_requests(hv) - xs_before;
 	res->ms_total = ms_since(a.t0);
 	xlite_name_unlock(&a.lock_fd);
+	if (a.mem_undo)
+		g_array_free(a.mem_undo, TRUE);
 	g_free(a.err);
 	xlite_devices_dispose(&a.devs);
 	xsc_batch_dispose(&a.batch);

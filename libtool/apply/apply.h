@@ -27,6 +27,8 @@
 #define XLITE_LOCK_DIR "/run/xlite"
 #define XLITE_KCACHE_DIR "/var/cache/xlite/kernels"
 
+struct xlite_memconf;
+
 struct xlite_apply_opts {
 	bool paused;			/* leave the domain paused (create -p) */
 	const char *lock_dir;		/* NULL: XLITE_LOCK_DIR */
@@ -34,6 +36,10 @@ struct xlite_apply_opts {
 	uint64_t kcache_max;		/* its bound in bytes (xlite.conf's max-size) */
 	int vif_timeout_ms;		/* wait for vifD.N; 0: 10 s */
 	bool lock_held;			/* the caller holds the name lock already */
+	/* Admission (issue 10): minimums beside dom0's reserve, room made by
+	 * lowering other guests; NULL: only the free-memory check. */
+	const struct xlite_memconf *memconf;
+	int room_timeout_ms;		/* wait for the room; 0: 30 s */
 };
 
 struct xlite_apply_result {

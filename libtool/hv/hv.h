@@ -64,6 +64,14 @@ struct xlite_physinfo {
 	uint64_t total_pages, free_pages, outstanding_pages;	/* 4 KiB pages */
 };
 
+/* One vCPU (xc_vcpu_getinfo, xc_vcpu_getaffinity). */
+struct xlite_vcpuinfo {
+	bool online, blocked, running;
+	unsigned int cpu;		/* physical CPU it runs on (when online) */
+	uint64_t cpu_time_ns;
+	struct xlite_cpuset hard, soft;	/* affinity */
+};
+
 /* What xc_domain_create needs for a PV domain. */
 struct xlite_hv_create {
 	uint8_t uuid[16];
@@ -162,6 +170,17 @@ struct xlite_hv_ops {
 	 * NULL; g_free), 0 once it is gone (netback removes vifD.N some time
 	 * after the domain or its backend directory went). */
 	int (*netdev_exists)(struct xlite_hv *hv, const char *ifname, char **master);
+
+	/* ---- resources (issue 10), appended ---- */
+	/* Hard affinity of VCPU (xc_vcpu_setaffinity). */
+	int (*vcpu_affinity)(struct xlite_hv *hv, uint32_t domid, unsigned int vcpu,
+			     const struct xlite_cpuset *cpus);
+	/* -ENOENT when VCPU is beyond the domain's max_vcpu_id. */
+	int (*vcpu_info)(struct xlite_hv *hv, uint32_t domid, unsigned int vcpu,
+			 struct xlite_vcpuinfo *info);
+	/* The credit/credit2 weight and cap in force (sched_credit sets them). */
+	int (*sched_get)(struct xlite_hv *hv, uint32_t domid, unsigned int *weight,
+			 unsigned int *cap);
 };
 
 struct xlite_hv {

@@ -371,6 +371,9 @@ static const struct xlite_hv_ops xen_ops = {
 	.close = xen_close,
 	.loop_backing = xlite_hvx_loop_backing,
 	.netdev_exists = xlite_hvx_netdev_exists,
+	.vcpu_affinity = xlite_hvx_vcpu_affinity,
+	.vcpu_info = xlite_hvx_vcpu_info,
+	.sched_get = xlite_hvx_sched_get,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

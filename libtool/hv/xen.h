@@ -45,6 +45,14 @@ int xlite_hvx_watch_open(struct xlite_hv *hv, const char *path, const char *toke
 int xlite_hvx_watch_wait(struct xlite_hv *hv, int timeout_ms);
 void xlite_hvx_watch_close(struct xlite_hv_xen *x);
 
+/* xen-res.c: vCPU affinity and state, scheduler parameters. */
+int xlite_hvx_vcpu_affinity(struct xlite_hv *hv, uint32_t domid, unsigned int vcpu,
+			    const struct xlite_cpuset *cpus);
+int xlite_hvx_vcpu_info(struct xlite_hv *hv, uint32_t domid, unsigned int vcpu,
+			struct xlite_vcpuinfo *info);
+int xlite_hvx_sched_get(struct xlite_hv *hv, uint32_t domid, unsigned int *weight,
+			unsigned int *cap);
+
 /* hv_xen_dev.c: loop devices, block devices, bridges. */
 int xlite_hvx_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
 			  char **dev, unsigned int *major, unsigned int *minor);

@@ -29,6 +29,7 @@ void xlite_config_dispose(struct xlite_config *cfg)
 	for (i = 0; i < cfg->n_nics; i++)
 		g_free(cfg->nics[i].bridge);
 	g_free(cfg->nics);
+	g_free(cfg->pins);
 	g_free(cfg->file);
 	g_free(cfg->name);
 	g_free(cfg->os_type);

@@ -14,6 +14,8 @@
 #define XLITE_MAX_NICS 32
 #define XLITE_CMDLINE_MAX 1023			/* Xen's MAX_GUEST_CMDLINE - 1 */
 #define XLITE_WEIGHT_MAX 65535			/* credit scheduler weight range 1..65535 */
+#define XLITE_MAX_PCPUS 1024			/* physical CPUs a cpuset can name */
+#define XLITE_MAX_VCPUPINS 64			/* <vcpupin> elements */
 
 enum xlite_action {
 	XLITE_ACTION_DESTROY = 0,
@@ -47,6 +49,19 @@ struct xlite_nic {
 	int line;
 };
 
+/* Physical CPUs, bit N of map[N / 8] (Xen's cpumap layout). */
+struct xlite_cpuset {
+	uint8_t map[XLITE_MAX_PCPUS / 8];
+};
+
+/* <vcpupin vcpu='N' cpuset='...'/>, or <vcpu cpuset='...'> for every vCPU. */
+struct xlite_vcpupin {
+	unsigned int vcpu;
+	bool all;		/* from <vcpu cpuset=...>: every vCPU without its own pin */
+	struct xlite_cpuset cpus;
+	int line;
+};
+
 struct xlite_config {
 	char *file;		/* XML file name, for messages */
 	char *name;
@@ -59,6 +74,8 @@ struct xlite_config {
 	unsigned int cur_vcpus;	/* <vcpu current=...>, = max_vcpus when absent */
 	unsigned int weight;	/* credit scheduler weight (<cputune><shares>), 0 = default */
 	unsigned int cap;	/* <cputune><cap> (xlite extension): percent of one CPU, 0 = no cap */
+	struct xlite_vcpupin *pins;	/* the <vcpu cpuset> one (all) first, then by vcpu */
+	size_t n_pins;
 	char *os_type;		/* "linux" or "xen" */
 	char *kernel;		/* never NULL after a successful parse */
 	char *initrd;		/* NULL when absent */
@@ -115,6 +132,16 @@ int xlite_vdev_parse(const char *target, unsigned int *vdev);
  * xB = powers of 1000, others powers of 1024), rounded up to KiB.
  * 0, -EINVAL (not a number, unknown unit) or -ERANGE (overflow). */
 int xlite_memory_to_kib(const char *value, const char *unit, uint64_t *kib);
+
+/* CPU sets: "0-3,^2,6" (libvirt's and xl's syntax; numbers below
+ * XLITE_MAX_PCPUS; an exclusion ^N removes N from what came before).
+ * 0, -EINVAL (malformed, or no CPU left) or -ERANGE. */
+int xlite_cpuset_parse(const char *s, struct xlite_cpuset *set);
+bool xlite_cpuset_has(const struct xlite_cpuset *set, unsigned int cpu);
+unsigned int xlite_cpuset_count(const struct xlite_cpuset *set);
+/* "0-3,6"; "all" when every CPU below NR_CPUS (> 0) is in; "none" when
+ * empty. g_free() the result. */
+char *xlite_cpuset_format(const struct xlite_cpuset *set, unsigned int nr_cpus);
 
 /* Names: [A-Za-z0-9_.-], 1..XLITE_NAME_MAX, not all digits, not starting
  * with '-'. NULL when fine, else a static reason. */

@@ -171,6 +171,40 @@ static int parse_memtune(struct xlite_parse *p, xmlNode *node)
 	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
 }
 
+/* A pin at the end of the config's list; the pin itself is filled by the caller. */
+static struct xlite_vcpupin *add_pin(struct xlite_parse *p, xmlNode *node)
+{
+	struct xlite_config *cfg = p->cfg;
+	struct xlite_vcpupin *pins;
+
+	if (cfg->n_pins >= XLITE_MAX_VCPUPINS) {
+		xlite_parse_error(p, node, "more than %d vCPU pins, expected at most %d",
+				  XLITE_MAX_VCPUPINS, XLITE_MAX_VCPUPINS);
+		return NULL;
+	}
+	pins = g_renew(struct xlite_vcpupin, cfg->pins, cfg->n_pins + 1);
+	cfg->pins = pins;
+	memset(&pins[cfg->n_pins], 0, sizeof(pins[0]));
+	pins[cfg->n_pins].line = xlite_parse_line(node);
+	return &pins[cfg->n_pins++];
+}
+
+static int parse_cpuset(struct xlite_parse *p, xmlNode *node, const char *s,
+			struct xlite_cpuset *set)
+{
+	int rc = xlite_cpuset_parse(s, set);
+
+	if (rc == -ERANGE)
+		return xlite_parse_error(p, node,
+			"<%s cpuset='%s'> names a CPU of %d or more, expected CPU numbers below %d",
+			(const char *)node->name, s, XLITE_MAX_PCPUS, XLITE_MAX_PCPUS);
+	if (rc < 0)
+		return xlite_parse_error(p, node,
+			"<%s cpuset='%s'>, expected CPU numbers and ranges such as 0-3,^2,6",
+			(const char *)node->name, s);
+	return 0;
+}
+
 static int parse_vcpu(struct xlite_parse *p, xmlNode *node)
 {
 	static const char *const known[] = { "current", "placement", "cpuset", NULL };
@@ -199,9 +233,13 @@ static int parse_vcpu(struct xlite_parse *p, xmlNode *node)
 	if (placement && strcmp(placement, "static") != 0)
 		xlite_parse_warn(p, node, "vcpu placement '%s' ignored: Xen places vCPUs",
 				 placement);
-	if (cpuset)
-		xlite_parse_warn(p, node, "vcpu cpuset '%s' ignored: vCPU pinning is not supported yet",
-				 cpuset);
+	if (cpuset) {
+		struct xlite_vcpupin *pin = add_pin(p, node);
+
+		rc = pin ? parse_cpuset(p, node, cpuset, &pin->cpus) : -EINVAL;
+		if (pin)
+			pin->all = true;
+	}
 out:
 	g_free(cur);
 	g_free(placement);
@@ -226,12 +264,42 @@ static int parse_cap(struct xlite_parse *p, xmlNode *node)
 		"a percentage of one CPU (0 = no cap, 100 = one full CPU)", &p->cfg->cap);
 }
 
+/* <vcpupin vcpu='N' cpuset='0-1'/>; N is checked against <vcpu> at the end. */
+static int parse_vcpupin(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "vcpu", "cpuset", NULL };
+	char *vcpu = xlite_parse_attr(node, "vcpu");
+	char *cpuset = xlite_parse_attr(node, "cpuset");
+	struct xlite_vcpupin *pin;
+	int rc;
+
+	xlite_parse_attrs(p, node, known);
+	if (!vcpu || !cpuset) {
+		rc = xlite_parse_error(p, node,
+			"<vcpupin> needs vcpu='N' and cpuset='CPUS', e.g. <vcpupin vcpu='0' cpuset='1-2'/>");
+		goto out;
+	}
+	pin = add_pin(p, node);
+	if (!pin) {
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = parse_uint(p, node, " vcpu=...", vcpu, 0, XLITE_MAX_VCPUS - 1,
+			"a vCPU number from 0", &pin->vcpu);
+	if (rc == 0)
+		rc = parse_cpuset(p, node, cpuset, &pin->cpus);
+out:
+	g_free(vcpu);
+	g_free(cpuset);
+	return rc;
+}
+
 static int parse_cputune(struct xlite_parse *p, xmlNode *node)
 {
 	static const struct xlite_elem_rule rules[] = {
 		{ "shares", XLITE_ELEM_PARSE, parse_shares, true, NULL },
 		{ "cap", XLITE_ELEM_PARSE, parse_cap, true, NULL },
-		{ "vcpupin", XLITE_ELEM_IGNORED, NULL, false, "vCPU pinning is not supported yet" },
+		{ "vcpupin", XLITE_ELEM_PARSE, parse_vcpupin, false, NULL },
 		{ "emulatorpin", XLITE_ELEM_IGNORED, NULL, false, "PV guests have no emulator" },
 		{ "period", XLITE_ELEM_IGNORED, NULL, false,
 		  "the credit scheduler has no period; use <cap> (percent of one CPU)" },

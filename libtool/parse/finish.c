@@ -1,5 +1,6 @@
 /* Checks that span elements, defaults, and generated values. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libtool/parse/config.h"
@@ -53,6 +54,38 @@ static int check_vcpus(struct xlite_parse *p)
 	return 0;
 }
 
+static int pin_order(const void *a, const void *b)
+{
+	const struct xlite_vcpupin *x = a, *y = b;
+
+	if (x->all != y->all)
+		return x->all ? -1 : 1;
+	return x->vcpu < y->vcpu ? -1 : x->vcpu > y->vcpu;
+}
+
+/* The <vcpu cpuset> pin first, then one per vCPU in order, each naming a
+ * vCPU the domain has. */
+static int check_pins(struct xlite_parse *p)
+{
+	struct xlite_config *cfg = p->cfg;
+	size_t i;
+
+	for (i = 0; i < cfg->n_pins; i++)
+		if (!cfg->pins[i].all && cfg->pins[i].vcpu >= cfg->max_vcpus)
+			return xlite_parse_error_at(p, cfg->pins[i].line,
+				"<vcpupin vcpu='%u'> names a vCPU the domain does not have, expected 0 to %u",
+				cfg->pins[i].vcpu, cfg->max_vcpus - 1);
+	if (cfg->n_pins > 1)
+		qsort(cfg->pins, cfg->n_pins, sizeof(cfg->pins[0]), pin_order);
+	for (i = 1; i < cfg->n_pins; i++)
+		if (!cfg->pins[i].all && cfg->pins[i].vcpu == cfg->pins[i - 1].vcpu &&
+		    !cfg->pins[i - 1].all)
+			return xlite_parse_error_at(p, cfg->pins[i].line,
+				"<vcpupin vcpu='%u'> pins vCPU %u a second time (line %d), expected one pin per vCPU",
+				cfg->pins[i].vcpu, cfg->pins[i].vcpu, cfg->pins[i - 1].line);
+	return 0;
+}
+
 static int finish_nics(struct xlite_parse *p)
 {
 	struct xlite_config *cfg = p->cfg;
@@ -88,6 +121,9 @@ int xlite_parse_finish(struct xlite_parse *p)
 	if (rc < 0)
 		return rc;
 	rc = check_vcpus(p);
+	if (rc < 0)
+		return rc;
+	rc = check_pins(p);
 	if (rc < 0)
 		return rc;
 	if (!p->os_line)

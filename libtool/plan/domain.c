@@ -40,8 +40,9 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	xlite_ops_write(&b, VM, DOM "/vm");
 	xlite_ops_write(&b, max, DOM "/memory/static-max");
 	xlite_ops_write(&b, target, DOM "/memory/target");
-	if (plan->min_kib)	/* xlite's own: the admission minimum */
-		xlite_ops_write(&b, min, DOM "/memory/min");
+	/* xlite's own: the guaranteed minimum (admission, balancer); read-only
+	 * to the guest like the rest of DOM. */
+	xlite_ops_write(&b, min, DOM "/xlite/memory-min");
 	for (i = 0; i < plan->max_vcpus; i++)
 		xlite_ops_write(&b, i < plan->cur_vcpus ? "online" : "offline",
 				DOM "/cpu/%u/availability", i);

@@ -81,6 +81,27 @@ static void nics(XliteJson *b, const struct xlite_plan *p)
 	xlite_json_end_array(b);
 }
 
+/* "vcpupin": [{"vcpu": N or "all", "cpus": "0-3"}, ...] */
+static void vcpupin(XliteJson *b, const struct xlite_plan *p)
+{
+	size_t i;
+
+	xlite_json_set_member_name(b, "vcpupin");
+	xlite_json_begin_array(b);
+	for (i = 0; i < p->n_pins; i++) {
+		g_autofree char *cpus = xlite_cpuset_format(&p->pins[i].cpus, 0);
+
+		xlite_json_begin_object(b);
+		if (p->pins[i].all)
+			xlite_json_member_str(b, "vcpu", "all");
+		else
+			xlite_json_member_int(b, "vcpu", p->pins[i].vcpu);
+		xlite_json_member_str(b, "cpus", cpus);
+		xlite_json_end_object(b);
+	}
+	xlite_json_end_array(b);
+}
+
 char *xlite_plan_to_json(const struct xlite_plan *p)
 {
 	g_autoptr(XliteJson) b = xlite_json_new();
@@ -92,7 +113,8 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 	};
 	const struct xlite_json_member memory[] = {
 		XLITE_JSON_INT("max_kib", p->memory_kib), XLITE_JSON_INT("target_kib", p->current_kib),
-		XLITE_JSON_INT("min_kib", p->min_kib), XLITE_JSON_INT("maxmem_kib", p->maxmem_kib),
+		XLITE_JSON_INT("min_kib", p->min_kib), XLITE_JSON_BOOL("min_given", p->min_given),
+		XLITE_JSON_INT("maxmem_kib", p->maxmem_kib),
 		XLITE_JSON_INT("max_pages", p->max_pages),
 		XLITE_JSON_INT("target_pages", p->target_pages),
 	};
@@ -108,6 +130,7 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 	xlite_json_member_object(b, "memory", memory, G_N_ELEMENTS(memory));
 	xlite_json_member_object(b, "vcpus", vcpus, G_N_ELEMENTS(vcpus));
 	xlite_json_member_object(b, "sched", sched, G_N_ELEMENTS(sched));
+	vcpupin(b, p);
 	xlite_json_member_str(b, "on_poweroff", xlite_action_name(p->on_poweroff));
 	xlite_json_member_str(b, "on_reboot", xlite_action_name(p->on_reboot));
 	xlite_json_member_str(b, "on_crash", xlite_action_name(p->on_crash));

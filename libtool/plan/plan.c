@@ -48,6 +48,7 @@ void xlite_plan_dispose(struct xlite_plan *plan)
 	g_free(plan->kernel);
 	g_free(plan->initrd);
 	g_free(plan->cmdline);
+	g_free(plan->pins);
 	xlite_plan_init(plan);
 }
 
@@ -73,6 +74,10 @@ static int check_config(const struct xlite_config *cfg, char **err)
 	    cfg->cur_vcpus < 1 || cfg->cur_vcpus > cfg->max_vcpus)
 		return xlite_fail(err, -EINVAL, "vcpus %u of %u out of range",
 				  cfg->cur_vcpus, cfg->max_vcpus);
+	for (i = 0; i < cfg->n_pins; i++)
+		if (!cfg->pins[i].all && cfg->pins[i].vcpu >= cfg->max_vcpus)
+			return xlite_fail(err, -EINVAL, "vcpu pin for vcpu %u of %u",
+					  cfg->pins[i].vcpu, cfg->max_vcpus);
 	if (!cfg->kernel || !cfg->os_type)
 		return xlite_fail(err, -EINVAL, "no kernel or os type");
 	if (cfg->n_disks > XLITE_MAX_DISKS || cfg->n_nics > XLITE_MAX_NICS)
@@ -167,7 +172,10 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 	xlite_uuid_format(cfg->uuid, plan->uuid);
 	plan->memory_kib = round_mib(cfg->memory_kib);
 	plan->current_kib = round_mib(cfg->current_kib);
-	plan->min_kib = round_mib(cfg->min_kib);
+	/* Without <min_guarantee> the boot target is the minimum: such a
+	 * domain is never squeezed (issue 10). */
+	plan->min_given = cfg->min_kib != 0;
+	plan->min_kib = round_mib(cfg->min_kib ? cfg->min_kib : cfg->current_kib);
 	plan->maxmem_kib = plan->memory_kib + MAXMEM_SLACK_KIB;
 	plan->max_pages = plan->memory_kib / 4;
 	plan->target_pages = plan->current_kib / 4;
@@ -175,6 +183,10 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 	plan->cur_vcpus = cfg->cur_vcpus;
 	plan->weight = cfg->weight;
 	plan->cap = cfg->cap;
+	if (cfg->n_pins) {
+		plan->pins = g_memdup2(cfg->pins, cfg->n_pins * sizeof(cfg->pins[0]));
+		plan->n_pins = cfg->n_pins;
+	}
 	plan->on_poweroff = cfg->on_poweroff;
 	plan->on_reboot = cfg->on_reboot;
 	plan->on_crash = cfg->on_crash;

@@ -74,6 +74,9 @@ struct xlite_plan {
 	uint64_t maxmem_kib;		/* xc_domain_setmaxmem: memory_kib + 1 MiB slack */
 	unsigned int max_vcpus, cur_vcpus;
 	unsigned int weight, cap;	/* 0 = scheduler default / no cap */
+	bool min_given;			/* <min_guarantee>; else min = current */
+	struct xlite_vcpupin *pins;	/* as the config's: the "all" one first */
+	size_t n_pins;
 	char *kernel, *initrd, *cmdline;	/* initrd, cmdline may be NULL */
 	enum xlite_action on_poweroff, on_reboot, on_crash;
 	struct xlite_xs_ops domain_nodes;	/* /local/domain/${domid}, /vm/${uuid} */

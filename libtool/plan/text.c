@@ -83,6 +83,8 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 	mem(f, "max", p->memory_kib);
 	mem(f, "target", p->current_kib);
 	mem(f, "min", p->min_kib);
+	if (!p->min_given)
+		fputs("memory min is the target (no <min_guarantee>): never squeezed\n", f);
 	fprintf(f, "maxmem %llu KiB\n", (unsigned long long)p->maxmem_kib);
 	fprintf(f, "vcpus %u online of %u\n", p->cur_vcpus, p->max_vcpus);
 	if (p->weight)
@@ -93,6 +95,15 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		fprintf(f, "sched cap %u%%\n", p->cap);
 	else
 		fputs("sched cap none\n", f);
+	for (i = 0; i < p->n_pins; i++) {
+		char *cpus = xlite_cpuset_format(&p->pins[i].cpus, 0);
+
+		if (p->pins[i].all)
+			fprintf(f, "vcpupin all cpus %s\n", cpus);
+		else
+			fprintf(f, "vcpupin %u cpus %s\n", p->pins[i].vcpu, cpus);
+		g_free(cpus);
+	}
 	fprintf(f, "on_poweroff %s\non_reboot %s\non_crash %s\n",
 		xlite_action_name(p->on_poweroff), xlite_action_name(p->on_reboot),
 		xlite_action_name(p->on_crash));

@@ -13,6 +13,11 @@ void xlite_hostconf_init(struct xlite_hostconf *hc)
 {
 	memset(hc, 0, sizeof(*hc));
 	hc->kcache_max = XLITE_HOSTCONF_KCACHE_MAX_DEFAULT;
+	hc->dom0_reserve = 512ull << 20;
+	hc->balancer_interval = 5;
+	hc->headroom = 64ull << 20;
+	hc->step_limit = 256ull << 20;
+	hc->hysteresis = 16ull << 20;
 }
 
 int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
@@ -50,6 +55,16 @@ static int set_size(void *field, const char *value)
 	return xlite_hostconf_parse_size(value, field);
 }
 
+static int set_seconds(void *field, const char *value)
+{
+	guint64 v;
+
+	if (!g_ascii_string_to_unsigned(value, 10, 1, 3600, &v, NULL))
+		return -EINVAL;
+	*(unsigned int *)field = (unsigned int)v;
+	return 0;
+}
+
 /* Every key the file may hold. */
 static const struct setting {
 	const char *group, *key;
@@ -58,6 +73,16 @@ static const struct setting {
 	const char *expected;	/* for the error message */
 } settings[] = {
 	{ "kernel-cache", "max-size", offsetof(struct xlite_hostconf, kcache_max), set_size,
+	  "a size: a number of bytes, or a number with K, M, G or T" },
+	{ "memory", "dom0-reserve", offsetof(struct xlite_hostconf, dom0_reserve), set_size,
+	  "a size: a number of bytes, or a number with K, M, G or T" },
+	{ "memory", "balancer-interval", offsetof(struct xlite_hostconf, balancer_interval),
+	  set_seconds, "a number of seconds from 1 to 3600" },
+	{ "memory", "headroom", offsetof(struct xlite_hostconf, headroom), set_size,
+	  "a size: a number of bytes, or a number with K, M, G or T" },
+	{ "memory", "step-limit", offsetof(struct xlite_hostconf, step_limit), set_size,
+	  "a size: a number of bytes, or a number with K, M, G or T" },
+	{ "memory", "hysteresis", offsetof(struct xlite_hostconf, hysteresis), set_size,
 	  "a size: a number of bytes, or a number with K, M, G or T" },
 };
 

@@ -18,6 +18,12 @@
 struct xlite_hostconf {
 	/* [kernel-cache] */
 	uint64_t kcache_max;	/* max-size, bytes; 0: no kernel cache */
+	/* [memory] (issue 10; libtool/memory/conf.h), bytes and seconds */
+	uint64_t dom0_reserve;		/* dom0-reserve, default 512M */
+	unsigned int balancer_interval;	/* balancer-interval, default 5 */
+	uint64_t headroom;		/* headroom, default 64M */
+	uint64_t step_limit;		/* step-limit, default 256M */
+	uint64_t hysteresis;		/* hysteresis, default 16M */
 };
 
 /* Every setting at its default. Owns nothing: no dispose needed yet. */

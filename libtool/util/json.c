@@ -274,13 +274,31 @@ void xlite_json_member_object(XliteJson *b, const char *key, const struct xlite_
 }
 
 /* Scalars only (or empty): one line in the pretty layout. */
-static bool is_flat(const struct node *n)
+static bool is_scalars(const struct node *n)
 {
 	guint i;
 
 	for (i = 0; i < n->items->len; i++)
 		if (((const struct node *)g_ptr_array_index(n->items, i))->kind != SCALAR)
 			return false;
+	return true;
+}
+
+/* One line in the pretty layout: an array of scalars only; an object of
+ * scalars and objects of scalars only (a domain of list --json with its
+ * "memory": {...} stays one line). */
+static bool is_flat(const struct node *n)
+{
+	guint i;
+
+	if (n->kind == ARRAY)
+		return is_scalars(n);
+	for (i = 0; i < n->items->len; i++) {
+		const struct node *item = g_ptr_array_index(n->items, i);
+
+		if (item->kind == ARRAY || (item->kind == OBJECT && !is_scalars(item)))
+			return false;
+	}
 	return true;
 }
 

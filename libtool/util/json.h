@@ -2,7 +2,9 @@
  * and the plan's JSON build a document here and print it compact (no
  * whitespace at all) or pretty (the root one member or element a line;
  * below it, a container of scalars only on one line, as {"op": "write",
- * "path": "..."}; other containers one item a line).
+ * "path": "..."}, and so an object whose members are scalars or such
+ * objects, as a domain of list --json with its "memory": {...}; other
+ * containers one item a line).
  *
  * GLib only, not json-glib: Debian ships json-glib as a shared library
  * only, and loading it (with GIO and what GIO links) made every command

@@ -242,6 +242,50 @@ static int fake_sched_credit(struct xlite_hv *hv, uint32_t domid,
 	return 0;
 }
 
+static int fake_vcpu_affinity(struct xlite_hv *hv, uint32_t domid, unsigned int vcpu,
+			      const struct xlite_cpuset *cpus)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "vcpu_affinity");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (vcpu >= G_N_ELEMENTS(d->affinity) || vcpu > d->info.max_vcpu_id)
+		return xlite_hv_fail(hv, -EINVAL, "vcpu %u out of range", vcpu);
+	d->affinity[vcpu] = *cpus;
+	return 0;
+}
+
+static int fake_vcpu_info(struct xlite_hv *hv, uint32_t domid, unsigned int vcpu,
+			  struct xlite_vcpuinfo *info)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "vcpu_info");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (vcpu > d->info.max_vcpu_id || vcpu >= G_N_ELEMENTS(d->affinity))
+		return xlite_hv_fail(hv, -ENOENT, "domain %u has no vcpu %u", domid, vcpu);
+	memset(info, 0, sizeof(*info));
+	info->online = true;
+	info->hard = d->affinity[vcpu];
+	memset(&info->soft, 0xff, sizeof(info->soft));
+	return 0;
+}
+
+static int fake_sched_get(struct xlite_hv *hv, uint32_t domid, unsigned int *weight,
+			  unsigned int *cap)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "sched_get");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	*weight = d->weight ? d->weight : 256;
+	*cap = d->cap;
+	return 0;
+}
+
 static int fake_domain_pause(struct xlite_hv *hv, uint32_t domid)
 {
 	struct xlite_hv_fake_dom *d;
@@ -749,6 +793,9 @@ static const struct xlite_hv_ops fake_ops = {
 	.close = fake_close,
 	.loop_backing = fake_loop_backing,
 	.netdev_exists = fake_netdev_exists,
+	.vcpu_affinity = fake_vcpu_affinity,
+	.vcpu_info = fake_vcpu_info,
+	.sched_get = fake_sched_get,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -830,6 +877,12 @@ LOCKED(int, loop_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d
 LOCKED(int, netdev_exists, (struct xlite_hv *hv, const char *i, char **m), (hv, i, m))
 LOCKED(int, loop_identity, (struct xlite_hv *hv, unsigned int ma, unsigned int mi, uint64_t *d,
 			    uint64_t *i), (hv, ma, mi, d, i))
+LOCKED(int, vcpu_affinity, (struct xlite_hv *hv, uint32_t d, unsigned int v,
+			    const struct xlite_cpuset *c), (hv, d, v, c))
+LOCKED(int, vcpu_info, (struct xlite_hv *hv, uint32_t d, unsigned int v,
+			struct xlite_vcpuinfo *i), (hv, d, v, i))
+LOCKED(int, sched_get, (struct xlite_hv *hv, uint32_t d, unsigned int *w, unsigned int *c),
+       (hv, d, w, c))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -864,6 +917,9 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.close = fake_close,
 	.loop_backing = locked_loop_backing,
 	.netdev_exists = locked_netdev_exists,
+	.vcpu_affinity = locked_vcpu_affinity,
+	.vcpu_info = locked_vcpu_info,
+	.sched_get = locked_sched_get,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)

@@ -15,6 +15,7 @@ struct xlite_hv_fake_dom {
 	bool built, introduced;
 	uint64_t maxmem_kib;
 	unsigned int weight, cap;
+	struct xlite_cpuset affinity[8];	/* hard affinity of vCPUs 0-7 */
 };
 
 struct xlite_hv_fake {

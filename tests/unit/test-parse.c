@@ -498,6 +498,20 @@ static const struct error_case error_cases[] = {
 	{ "passthrough", NULL, NULL, "    <hostdev mode='subsystem' type='pci'/>\n", 9,
 	  "<hostdev> is not supported: PCI/USB passthrough" },
 	{ "9pfs", NULL, NULL, "    <filesystem type='mount'/>\n", 9, "<filesystem> is not supported" },
+	{ "pin of a missing vcpu", NULL, "  <vcpu>2</vcpu>\n  <cputune>\n"
+	  "    <vcpupin vcpu='2' cpuset='0'/>\n  </cputune>\n", NULL, 10,
+	  "<vcpupin vcpu='2'> names a vCPU the domain does not have, expected 0 to 1" },
+	{ "vcpu pinned twice", NULL, "  <vcpu>2</vcpu>\n  <cputune>\n"
+	  "    <vcpupin vcpu='1' cpuset='0'/>\n    <vcpupin vcpu='1' cpuset='1'/>\n  </cputune>\n",
+	  NULL, 11, "pins vCPU 1 a second time (line 10)" },
+	{ "pin without cpuset", NULL, "  <cputune><vcpupin vcpu='0'/></cputune>\n", NULL, 8,
+	  "<vcpupin> needs vcpu='N' and cpuset='CPUS'" },
+	{ "bad cpuset", NULL, "  <cputune><vcpupin vcpu='0' cpuset='1-x'/></cputune>\n", NULL, 8,
+	  "<vcpupin cpuset='1-x'>, expected CPU numbers and ranges" },
+	{ "cpuset excluding all", NULL, "  <vcpu cpuset='1,^1'>1</vcpu>\n", NULL, 8,
+	  "<vcpu cpuset='1,^1'>, expected CPU numbers" },
+	{ "cpuset beyond limit", NULL, "  <vcpu cpuset='0-1024'>1</vcpu>\n", NULL, 8,
+	  "names a CPU of 1024 or more" },
 };
 
 static void test_error(gconstpointer data)
@@ -522,6 +536,71 @@ static void test_error(gconstpointer data)
 	g_assert_cmpuint(cfg.n_disks, ==, 0);
 	g_assert_cmpuint(cfg.n_nics, ==, 0);
 	g_free(err);
+	xlite_config_dispose(&cfg);
+}
+
+static void test_cpusets_parse_and_format(void)
+{
+	static const struct { const char *in, *out; } ok[] = {
+		{ "0", "0" }, { "0-3", "0-3" }, { "0-3,^2", "0-1,3" }, { "5,1,2", "1-2,5" },
+		{ "1023", "1023" }, { "0-7,^0,^7", "1-6" },
+	};
+	static const char *const bad[] = { "", ",", "1,", "-1", "3-1", "^1", "1-", "a", "1 ", "12345", "1024" };
+	struct xlite_cpuset set;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ok); i++) {
+		g_autofree char *s = NULL;
+
+		g_assert_cmpint(xlite_cpuset_parse(ok[i].in, &set), ==, 0);
+		s = xlite_cpuset_format(&set, 0);
+		g_assert_cmpstr(s, ==, ok[i].out);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_test_message("bad cpuset '%s'", bad[i]);
+		g_assert_cmpint(xlite_cpuset_parse(bad[i], &set), <, 0);
+	}
+	g_assert_cmpint(xlite_cpuset_parse("0-1", &set), ==, 0);
+	{
+		g_autofree char *all = xlite_cpuset_format(&set, 2);
+		g_autofree char *some = xlite_cpuset_format(&set, 4);
+
+		g_assert_cmpstr(all, ==, "all");
+		g_assert_cmpstr(some, ==, "0-1");
+	}
+	g_assert_cmpuint(xlite_cpuset_count(&set), ==, 2);
+}
+
+static void test_pins_and_min_are_read(void)
+{
+	g_autofree char *xml = domain_xml(
+		"  <currentMemory unit='MiB'>48</currentMemory>\n"
+		"  <memtune><min_guarantee unit='MiB'>32</min_guarantee></memtune>\n"
+		"  <cputune><vcpupin vcpu='3' cpuset='2'/><vcpupin vcpu='0' cpuset='1'/>"
+		"<shares>300</shares><cap>50</cap></cputune>\n"
+		"  <vcpu current='1' cpuset='0-3'>4</vcpu>\n", NULL);
+	struct xlite_config cfg;
+	char *err = NULL;
+
+	xlite_config_init(&cfg);
+	g_assert_cmpint(parse_text(&cfg, xml, NULL, &err), ==, 0);
+	g_assert_cmpuint(cfg.min_kib, ==, 32 * 1024);
+	g_assert_cmpuint(cfg.current_kib, ==, 48 * 1024);
+	g_assert_cmpuint(cfg.memory_kib, ==, 64 * 1024);
+	g_assert_cmpuint(cfg.weight, ==, 300);
+	g_assert_cmpuint(cfg.cap, ==, 50);
+	g_assert_cmpuint(cfg.max_vcpus, ==, 4);
+	g_assert_cmpuint(cfg.cur_vcpus, ==, 1);
+	/* sorted: the <vcpu cpuset> one first, then by vCPU */
+	g_assert_cmpuint(cfg.n_pins, ==, 3);
+	g_assert_true(cfg.pins[0].all);
+	g_assert_cmpuint(xlite_cpuset_count(&cfg.pins[0].cpus), ==, 4);
+	g_assert_false(cfg.pins[1].all);
+	g_assert_cmpuint(cfg.pins[1].vcpu, ==, 0);
+	g_assert_true(xlite_cpuset_has(&cfg.pins[1].cpus, 1));
+	g_assert_cmpuint(cfg.pins[2].vcpu, ==, 3);
+	g_assert_true(xlite_cpuset_has(&cfg.pins[2].cpus, 2));
+	g_assert_false(xlite_cpuset_has(&cfg.pins[2].cpus, 1));
 	xlite_config_dispose(&cfg);
 }
 
@@ -756,6 +835,8 @@ int main(int argc, char **argv)
 		g_test_add_data_func(path, &error_cases[i], test_error);
 	}
 	g_test_add_func("/parse/limits/device-counts", test_limits_on_device_counts);
+	g_test_add_func("/parse/cpusets/parse-and-format", test_cpusets_parse_and_format);
+	g_test_add_func("/parse/resources/pins-and-min-are-read", test_pins_and_min_are_read);
 	g_test_add_func("/parse/limits/cmdline", test_cmdline_limit);
 	g_test_add_func("/parse/warnings/unknown-things-are-named", test_unknown_things_are_warned_about);
 	g_test_add_func("/parse/warnings/may-go-nowhere", test_warnings_may_go_nowhere);

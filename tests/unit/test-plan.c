@@ -86,7 +86,8 @@ static void test_memory_in_pages_and_mib(void)
 	g_assert_cmpuint(plan.maxmem_kib, ==, 65536 + 1024);
 	g_assert_cmpstr(value_at(&plan.domain_nodes, "/local/domain/${domid}/memory/static-max"), ==, "65536");
 	g_assert_cmpstr(value_at(&plan.domain_nodes, "/local/domain/${domid}/memory/target"), ==, "40960");
-	g_assert_cmpstr(value_at(&plan.domain_nodes, "/local/domain/${domid}/memory/min"), ==, "1024");
+	g_assert_cmpstr(value_at(&plan.domain_nodes, "/local/domain/${domid}/xlite/memory-min"), ==, "1024");
+	g_assert_true(plan.min_given);
 	xlite_plan_dispose(&plan);
 }
 
@@ -174,7 +175,11 @@ static void test_nodes_xenconsoled_and_linux_read(void)
 	g_assert_cmpstr(value_at(ops, "/vm/${uuid}/uuid"), ==, "${uuid}");
 	g_assert_cmpstr(value_at(ops, "/vm/${uuid}/image/ostype"), ==, "linux");
 	g_assert_cmpstr(value_at(ops, "/vm/${uuid}/on_reboot"), ==, "restart");
-	g_assert_null(find_op(ops, "/local/domain/${domid}/memory/min", NULL));	/* none given */
+	/* No <min_guarantee>: the minimum is the boot target (never squeezed). */
+	g_assert_false(plan.min_given);
+	g_assert_cmpuint(plan.min_kib, ==, plan.current_kib);
+	g_assert_cmpstr(value_at(ops, "/local/domain/${domid}/xlite/memory-min"), ==,
+			value_at(ops, "/local/domain/${domid}/memory/target"));
 	xlite_plan_dispose(&plan);
 }
 
@@ -189,7 +194,7 @@ static void test_a_guest_costs_under_40_requests(void)
 
 	plan_from_xml(&plan, xml);
 	g_test_message("%u requests", plan.xs_requests);
-	g_assert_cmpuint(plan.xs_requests, ==, 31);
+	g_assert_cmpuint(plan.xs_requests, ==, 32);	/* + xlite/memory-min */
 	g_assert_cmpuint(plan.xs_requests + 3, <, 40);
 	xlite_plan_dispose(&plan);
 	plan_from_xml(&plan, xml2);
@@ -273,7 +278,7 @@ static void test_nic_nodes_and_bridge_step(void)
 	xlite_mac_format(mac, want);
 	g_assert_cmpstr(n->mac, ==, want);
 	/* 31 for the domain, 2 for the hotplug-status writes */
-	g_assert_cmpuint(plan.xs_requests, ==, 31 + 2 * (2 + 5 + 2 + 9) + 2);
+	g_assert_cmpuint(plan.xs_requests, ==, 32 + 2 * (2 + 5 + 2 + 9) + 2);
 	xlite_plan_dispose(&plan);
 }
 

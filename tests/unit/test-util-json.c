@@ -95,6 +95,43 @@ static void test_root_array_of_flat_objects(void)
 			"]\n");
 }
 
+/* An object holding an object of scalars stays one line; an object holding
+ * an array, or an array of objects, does not. */
+static void test_object_of_flat_objects_is_one_line(void)
+{
+	g_autoptr(XliteJson) b = xlite_json_new();
+	g_autofree char *s = NULL;
+
+	xlite_json_begin_array(b);
+	xlite_json_begin_object(b);
+	xlite_json_member_int(b, "domid", 1);
+	xlite_json_set_member_name(b, "memory");
+	xlite_json_begin_object(b);
+	xlite_json_member_int(b, "min_kib", 2);
+	xlite_json_set_member_name(b, "demand_kib");
+	xlite_json_add_null(b);
+	xlite_json_end_object(b);
+	xlite_json_end_object(b);
+	xlite_json_begin_object(b);
+	xlite_json_set_member_name(b, "ops");
+	xlite_json_begin_array(b);
+	xlite_json_begin_object(b);
+	xlite_json_member_int(b, "i", 3);
+	xlite_json_end_object(b);
+	xlite_json_end_array(b);
+	xlite_json_end_object(b);
+	xlite_json_end_array(b);
+	s = xlite_json_to_string(b, true);
+	g_assert_cmpstr(s, ==, "[\n"
+			"  {\"domid\": 1, \"memory\": {\"min_kib\": 2, \"demand_kib\": null}},\n"
+			"  {\n"
+			"    \"ops\": [\n"
+			"      {\"i\": 3}\n"
+			"    ]\n"
+			"  }\n"
+			"]\n");
+}
+
 /* Doubles in the fewest digits that read back the same; JSON has no NaN. */
 static void test_doubles_read_back_and_nan_is_null(void)
 {
@@ -130,6 +167,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/util/json/pretty-puts-scalar-containers-on-one-line",
 			test_pretty_puts_scalar_containers_on_one_line);
 	g_test_add_func("/util/json/root-array-of-flat-objects", test_root_array_of_flat_objects);
+	g_test_add_func("/util/json/object-of-flat-objects-is-one-line",
+			test_object_of_flat_objects_is_one_line);
 	g_test_add_func("/util/json/doubles-read-back-and-nan-is-null",
 			test_doubles_read_back_and_nan_is_null);
 	g_test_add_func("/util/json/keys-are-escaped", test_keys_are_escaped);

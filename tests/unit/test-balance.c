@@ -1,0 +1,310 @@
+/* The balancer's policy (libtool/memory/balance.c): table cases, then
+ * properties over random hosts (g_test_rand_*), then one pass over 1,000
+ * domains timed (a figure, not an assertion). */
+#include <string.h>
+
+#include <glib.h>
+
+#include "libtool/memory/balance.h"
+
+#define M 1024ULL	/* KiB in a MiB */
+
+struct dom_case {
+	uint64_t min, max, target;
+	int demand;		/* MiB; -1: no agent; -2: not xlite's */
+	uint64_t expect;	/* MiB */
+	enum xlite_bal_reason reason;
+};
+
+struct bal_case {
+	const char *name;
+	uint64_t capacity, room, headroom, step, hyst;	/* MiB */
+	struct dom_case d[4];
+	size_t n;
+	uint64_t shortfall;	/* MiB */
+};
+
+static const struct bal_case cases[] = {
+	{ "grows-by-the-step-limit", 2000, 0, 64, 256, 16,
+	  { { 192, 1024, 256, 500, 512, XLITE_BAL_GROW } }, 1, 0 },
+	{ "grows-to-demand-plus-headroom", 2000, 0, 64, 0, 16,
+	  { { 192, 1024, 256, 500, 564, XLITE_BAL_GROW } }, 1, 0 },
+	{ "never-above-max", 4000, 0, 64, 0, 0,
+	  { { 192, 1024, 256, 2000, 1024, XLITE_BAL_GROW } }, 1, 0 },
+	{ "idle-shrinks-to-min-not-below", 2000, 0, 64, 0, 0,
+	  { { 192, 1024, 512, 10, 192, XLITE_BAL_SHRINK } }, 1, 0 },
+	{ "no-agent-kept", 100, 0, 64, 0, 0,
+	  { { 192, 1024, 256, -1, 256, XLITE_BAL_NO_AGENT } }, 1, 156 },
+	{ "not-xlites-left-alone", 100, 0, 64, 0, 0,
+	  { { 0, 1024, 700, -2, 700, XLITE_BAL_UNMANAGED } }, 1, 600 },
+	{ "below-min-raised-at-once", 2000, 0, 64, 16, 64,
+	  { { 300, 1024, 100, -1, 300, XLITE_BAL_TO_MIN } }, 1, 0 },
+	{ "small-change-kept", 2000, 0, 64, 0, 16,
+	  { { 192, 1024, 256, 200, 256, XLITE_BAL_HYSTERESIS } }, 1, 0 },
+	/* wants 664 + 192 + 364 = 1220 in 1000: the excess above demand goes
+	 * first (64 + 64), then 92 from the most above its minimum */
+	{ "short-squeezes-most-above-demand-first", 1000, 0, 64, 0, 0,
+	  { { 192, 1024, 256, 600, 508, XLITE_BAL_GROW },
+	    { 192, 1024, 256, 100, 192, XLITE_BAL_SHRINK },
+	    { 192, 1024, 256, 300, 300, XLITE_BAL_GROW } }, 3, 220 },
+	{ "short-never-below-min", 600, 0, 64, 0, 0,
+	  { { 192, 1024, 256, 900, 192, XLITE_BAL_SQUEEZE },
+	    { 192, 1024, 256, 900, 192, XLITE_BAL_SQUEEZE },
+	    { 300, 1024, 300, 900, 300, XLITE_BAL_KEEP } }, 3, 2892 - 600 },
+	{ "growth-cut-to-fit", 900, 0, 64, 0, 0,
+	  { { 192, 1024, 256, 900, 644, XLITE_BAL_GROW },
+	    { 0, 1024, 256, -2, 256, XLITE_BAL_UNMANAGED } }, 2, 1220 - 900 },
+	/* room for a create: agentless guests go down to their minimum,
+	 * the most above it first */
+	{ "room-takes-from-agentless-down-to-min", 1000, 300, 64, 256, 16,
+	  { { 192, 1024, 400, -1, 300, XLITE_BAL_ROOM },
+	    { 300, 1024, 400, -1, 400, XLITE_BAL_NO_AGENT } }, 2, 100 },
+};
+
+static void test_case(gconstpointer data)
+{
+	const struct bal_case *c = data;
+	struct xlite_bal_host host = { c->capacity * M, c->room * M, c->headroom * M,
+				       c->step * M, c->hyst * M };
+	struct xlite_bal_dom doms[4];
+	struct xlite_bal_out out[4];
+	struct xlite_bal_summary sum;
+	size_t i;
+
+	memset(doms, 0, sizeof(doms));
+	for (i = 0; i < c->n; i++) {
+		doms[i].domid = (uint32_t)i + 1;
+		doms[i].min = c->d[i].min * M;
+		doms[i].max = c->d[i].max * M;
+		doms[i].target = doms[i].actual = c->d[i].target * M;
+		doms[i].managed = c->d[i].demand != -2;
+		doms[i].has_demand = c->d[i].demand >= 0;
+		doms[i].demand = c->d[i].demand >= 0 ? (uint64_t)c->d[i].demand * M : 0;
+	}
+	xlite_balance(&host, doms, c->n, out, &sum);
+	if (strcmp(c->name, "short-never-below-min") == 0) {
+		g_assert_false(sum.fits);
+		g_assert_cmpuint(sum.n_short, ==, 3);	/* all held by their minimums */
+	}
+	for (i = 0; i < c->n; i++) {
+		g_test_message("dom %zu: %llu MiB (%s)", i, (unsigned long long)(out[i].target / M),
+			       xlite_bal_reason_str(out[i].reason));
+		g_assert_cmpuint(out[i].target, ==, c->d[i].expect * M);
+		if (c->d[i].reason != XLITE_BAL_KEEP)
+			g_assert_cmpint(out[i].reason, ==, c->d[i].reason);
+	}
+	g_assert_cmpuint(sum.shortfall, ==, c->shortfall * M);
+}
+
+/* ---- properties over random hosts ---- */
+
+struct rhost {
+	struct xlite_bal_host host;
+	struct xlite_bal_dom doms[40];
+	size_t n;
+	bool sane;	/* the current targets fit in the capacity */
+};
+
+static uint64_t rmib(uint64_t lo, uint64_t hi)
+{
+	return (uint64_t)g_test_rand_int_range((gint32)lo, (gint32)hi + 1) * M;
+}
+
+static void random_host(struct rhost *r)
+{
+	uint64_t sum_target = 0, sum_min = 0;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->n = (size_t)g_test_rand_int_range(1, 41);
+	for (i = 0; i < r->n; i++) {
+		struct xlite_bal_dom *d = &r->doms[i];
+		int kind = g_test_rand_int_range(0, 10);
+
+		d->domid = (uint32_t)i + 1;
+		d->min = rmib(32, 512);
+		d->max = d->min + rmib(0, 4096);
+		d->target = d->actual = d->min + (d->max - d->min) / M * (uint64_t)g_test_rand_int_range(0, 101) / 100 * M;
+		d->managed = kind != 0;
+		if (!d->managed)
+			d->min = 0;
+		d->has_demand = d->managed && kind > 2;
+		d->demand = d->has_demand ? rmib(0, (uint32_t)(d->max / M) * 6 / 5) : 0;
+		sum_target += d->target;
+		sum_min += d->min;
+	}
+	r->sane = g_test_rand_bit();
+	r->host.capacity = r->sane ? sum_target + rmib(0, 4096) : sum_min + rmib(0, 8192);
+	r->host.headroom = rmib(0, 128);
+	r->host.step_limit = g_test_rand_bit() ? 0 : rmib(16, 512);
+	r->host.hysteresis = rmib(0, 32);
+	r->sane = r->sane || sum_target <= r->host.capacity;
+}
+
+static void check_invariants(const struct rhost *r, const struct xlite_bal_out *out,
+			     const struct xlite_bal_summary *sum)
+{
+	uint64_t total = 0, old = 0;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct xlite_bal_dom *d = &r->doms[i];
+		uint64_t t = out[i].target;
+
+		total += t;
+		old += d->target;
+		if (!d->managed) {
+			g_assert_cmpuint(t, ==, d->target);
+			continue;
+		}
+		g_assert_cmpuint(t, >=, d->min);
+		g_assert_cmpuint(t, <=, d->max);
+		if (!d->has_demand && r->host.room == 0)
+			g_assert_cmpuint(t, ==, d->target);	/* never grown nor squeezed */
+		if (r->host.step_limit && r->host.room == 0)
+			g_assert_cmpuint(t > d->target ? t - d->target : d->target - t, <=,
+					 r->host.step_limit);
+	}
+	g_assert_cmpuint(sum->granted, ==, total);
+	if (r->sane)	/* within what guests can have (dom0 keeps its reserve) */
+		g_assert_cmpuint(total, <=, r->host.capacity);
+	else
+		g_assert_cmpuint(total, <=, MAX(r->host.capacity, old));
+}
+
+static void test_random_hosts_keep_the_invariants(void)
+{
+	unsigned int round;
+
+	for (round = 0; round < 2000; round++) {
+		struct rhost r;
+		struct xlite_bal_out out[40];
+		struct xlite_bal_summary sum;
+
+		random_host(&r);
+		xlite_balance(&r.host, r.doms, r.n, out, &sum);
+		check_invariants(&r, out, &sum);
+		/* memory enough, no step limit nor hysteresis: every want is met */
+		r.host.step_limit = r.host.hysteresis = 0;
+		xlite_balance(&r.host, r.doms, r.n, out, &sum);
+		check_invariants(&r, out, &sum);
+		if (sum.wanted <= r.host.capacity) {
+			size_t i;
+
+			for (i = 0; i < r.n; i++)
+				g_assert_cmpuint(out[i].target, ==, out[i].want);
+			g_assert_cmpuint(sum.shortfall, ==, 0);
+		} else {
+			g_assert_cmpuint(sum.shortfall, ==, sum.wanted - r.host.capacity);
+		}
+	}
+}
+
+/* A steady input converges and never turns back: fed its own targets,
+ * each domain moves one way only, then stays. */
+static void test_steady_input_does_not_flap(void)
+{
+	unsigned int round;
+
+	for (round = 0; round < 300; round++) {
+		struct rhost r;
+		struct xlite_bal_out out[40];
+		struct xlite_bal_summary sum;
+		int dir[40] = { 0 };
+		unsigned int pass;
+		size_t i;
+
+		random_host(&r);
+		if (!r.sane)
+			continue;
+		for (pass = 0; pass < 600; pass++) {	/* 5 GiB in 16 MiB steps at worst */
+			xlite_balance(&r.host, r.doms, r.n, out, &sum);
+			check_invariants(&r, out, &sum);
+			if (sum.n_changed == 0)
+				break;
+			for (i = 0; i < r.n; i++) {
+				int d = out[i].target > r.doms[i].target ? 1 :
+					out[i].target < r.doms[i].target ? -1 : 0;
+
+				if (d && dir[i])
+					g_assert_cmpint(d, ==, dir[i]);
+				if (d)
+					dir[i] = d;
+				r.doms[i].target = r.doms[i].actual = out[i].target;
+			}
+		}
+		g_assert_cmpuint(sum.n_changed, ==, 0);
+	}
+}
+
+static void test_dom0_keeps_its_reserve(void)
+{
+	unsigned int round;
+
+	/* free 100, guests hold 900, dom0 has 400 of a 512 reserve: guests
+	 * may have 888 */
+	g_assert_cmpuint(xlite_bal_capacity(100 * M, 900 * M, 400 * M, 512 * M), ==, 888 * M);
+	g_assert_cmpuint(xlite_bal_capacity(100 * M, 900 * M, 768 * M, 512 * M), ==, 1000 * M);
+	g_assert_cmpuint(xlite_bal_capacity(0, 10 * M, 0, 512 * M), ==, 0);
+	for (round = 0; round < 1000; round++) {
+		uint64_t free_kib = rmib(0, 4096), guests = rmib(0, 8192);
+		uint64_t dom0 = rmib(64, 2048), reserve = rmib(0, 1024);
+		uint64_t cap = xlite_bal_capacity(free_kib, guests, dom0, reserve);
+
+		/* what is left for dom0 when guests take all they may */
+		g_assert_cmpuint(free_kib + guests + dom0 - cap, >=, MIN(reserve, free_kib + guests + dom0));
+	}
+}
+
+static void test_bench_1000_domains(void)
+{
+	struct xlite_bal_dom *doms = g_new0(struct xlite_bal_dom, 1000);
+	struct xlite_bal_out *out = g_new0(struct xlite_bal_out, 1000);
+	struct xlite_bal_host host = { 0 };
+	struct xlite_bal_summary sum;
+	gint64 t0, t1;
+	size_t i;
+	int k;
+
+	for (i = 0; i < 1000; i++) {
+		doms[i].domid = (uint32_t)i + 1;
+		doms[i].min = rmib(128, 256);
+		doms[i].max = rmib(512, 4096);
+		doms[i].target = doms[i].actual = doms[i].min + rmib(0, 256);
+		doms[i].managed = true;
+		doms[i].has_demand = i % 4 != 0;
+		doms[i].demand = rmib(64, 1024);
+		host.capacity += doms[i].target;
+	}
+	host.headroom = 64 * M;
+	host.step_limit = 256 * M;
+	host.hysteresis = 16 * M;
+	t0 = g_get_monotonic_time();
+	for (k = 0; k < 100; k++)
+		xlite_balance(&host, doms, 1000, out, &sum);
+	t1 = g_get_monotonic_time();
+	g_test_message("bench balance 1000 domains: %.1f us per pass (%zu changed, shortfall %llu MiB)",
+		       (double)(t1 - t0) / 100, sum.n_changed,
+		       (unsigned long long)(sum.shortfall / M));
+	g_assert_cmpuint(sum.granted, <=, host.capacity);
+	g_free(doms);
+	g_free(out);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	g_test_init(&argc, &argv, NULL);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *path = g_strdup_printf("/balance/case/%s", cases[i].name);
+
+		g_test_add_data_func(path, &cases[i], test_case);
+	}
+	g_test_add_func("/balance/random-hosts-keep-the-invariants",
+			test_random_hosts_keep_the_invariants);
+	g_test_add_func("/balance/steady-input-does-not-flap", test_steady_input_does_not_flap);
+	g_test_add_func("/balance/dom0-keeps-its-reserve", test_dom0_keeps_its_reserve);
+	g_test_add_func("/balance/bench-1000-domains", test_bench_1000_domains);
+	return g_test_run();
+}

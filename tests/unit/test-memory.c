@@ -1,0 +1,430 @@
+/* Memory and vCPUs of running domains (libtool/memory/): sizes in xl's
+ * syntax, min <= target <= max, the changes as libxl makes them, vCPU
+ * hotplug nodes; the fake hypervisor plays Xen. */
+#include <errno.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "libtool/memory/host.h"
+#include "libtool/memory/memory.h"
+#include "tests/unit/apply-fixture.h"
+
+static void test_sizes_take_xl_syntax(void)
+{
+	static const struct { const char *in; uint64_t kib; } ok[] = {
+		{ "512", 512 * 1024 }, { "512m", 512 * 1024 }, { "512M", 512 * 1024 },
+		{ "1g", 1024 * 1024 }, { "1G", 1024 * 1024 }, { "2048k", 2048 },
+		{ "1t", 1ULL << 30 }, { "1025b", 2 }, { "16t", 16ULL << 30 },
+	};
+	static const char *const bad[] = {
+		"", "m", "-1", "1.5g", "12x", "1gb", " 1", "1 ", "0", "0m", "17t",
+		"99999999999999999999", "18446744073709551615k",
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ok); i++) {
+		uint64_t kib = 0;
+
+		g_assert_cmpint(xlite_mem_size_parse(ok[i].in, &kib), ==, 0);
+		g_assert_cmpuint(kib, ==, ok[i].kib);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		uint64_t kib = 7;
+
+		g_test_message("bad size '%s'", bad[i]);
+		g_assert_cmpint(xlite_mem_size_parse(bad[i], &kib), <, 0);
+		g_assert_cmpuint(kib, ==, 7);
+	}
+}
+
+static void test_order_refusals_name_rule_and_figures(void)
+{
+	char *err = NULL;
+
+	g_assert_cmpint(xlite_mem_check_order("target", 192 * 1024, 256 * 1024, 512 * 1024, &err), ==, 0);
+	g_assert_cmpint(xlite_mem_check_order("target", 192 * 1024, 192 * 1024, 192 * 1024, &err), ==, 0);
+	g_assert_cmpint(xlite_mem_check_order("target", 192 * 1024, 100 * 1024, 512 * 1024, &err),
+			==, -ERANGE);
+	g_assert_cmpstr(err, ==, "min <= target <= max must hold: the target would leave the minimum "
+			"192 MiB above the target 100 MiB (max 512 MiB)");
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(xlite_mem_check_order("max", 0, 256 * 1024, 1000, &err), ==, -ERANGE);
+	g_assert_cmpstr(err, ==, "min <= target <= max must hold: the max would leave the target "
+			"256 MiB above the maximum 1000 KiB (min 0 MiB)");
+	g_free(err);
+}
+
+/* A running domain "g" of max 512 MiB, target 256, min 192, 4 vCPUs with
+ * 2 online, on the fake host. */
+static void start_guest(struct apply_host *h, uint32_t *domid)
+{
+	struct xlite_apply_result res;
+	char *err = NULL;
+
+	apply_host_init(h, "xlite-test-memory-XXXXXX");
+	apply_host_plan(h,
+		"<domain type='xen'><name>g</name>\n"
+		"<memory unit='MiB'>512</memory><currentMemory unit='MiB'>256</currentMemory>\n"
+		"<memtune><min_guarantee unit='MiB'>192</min_guarantee></memtune>\n"
+		"<vcpu current='2'>4</vcpu>\n"
+		"<os><type>linux</type><kernel>/k</kernel></os></domain>\n");
+	xlite_apply_result_init(&res);
+	if (xlite_apply(&h->hv, &h->plan, &h->opts, &res, &err) < 0)
+		g_error("apply: %s", err);
+	*domid = res.domid;
+	xlite_apply_result_dispose(&res);
+}
+
+static char *node(struct apply_host *h, uint32_t domid, const char *rel)
+{
+	g_autofree char *path = g_strdup_printf("/local/domain/%u/%s", domid, rel);
+
+	return g_strdup(g_tree_lookup(h->fake.xs, path));
+}
+
+static void test_a_domain_reads_its_figures(void)
+{
+	struct apply_host h;
+	struct xlite_mem_dom d;
+	uint32_t domid;
+	char *err = NULL;
+
+	start_guest(&h, &domid);
+	g_assert_cmpint(xlite_mem_dom_read(&h.hv, domid, &d, &err), ==, 0);
+	g_assert_true(d.min_known);
+	g_assert_cmpuint(d.min_kib, ==, 192 * 1024);
+	g_assert_cmpuint(d.target_kib, ==, 256 * 1024);
+	g_assert_cmpuint(d.max_kib, ==, 512 * 1024);
+	g_assert_cmpint(xlite_mem_dom_read(&h.hv, 999, &d, &err), ==, -ESRCH);
+	g_free(err);
+	apply_host_dispose(&h);
+}
+
+typedef int setter_fn(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
+
+/* SET of KIB MiB is refused with a message holding NEEDLE (NULL: any). */
+static void expect_refusal(struct apply_host *h, setter_fn *set, uint32_t domid, uint64_t mib,
+			   const char *needle)
+{
+	char *err = NULL;
+
+	g_assert_cmpint(set(&h->hv, domid, mib * 1024, &err), ==, -ERANGE);
+	g_test_message("%s", err);
+	if (needle)
+		g_assert_nonnull(strstr(err, needle));
+	g_free(err);
+}
+
+static void test_mem_set_moves_target_and_xen_limit(void)
+{
+	struct apply_host h;
+	uint32_t domid;
+	char *err = NULL;
+	g_autofree char *t1 = NULL, *t2 = NULL;
+
+	start_guest(&h, &domid);
+	g_assert_cmpint(xlite_mem_set_target(&h.hv, domid, 400 * 1024, &err), ==, 0);
+	t1 = node(&h, domid, "memory/target");
+	g_assert_cmpstr(t1, ==, "409600");
+	/* libxl's enforce: Xen's limit follows the target, plus 1 MiB */
+	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 400 * 1024 + 1024);
+	/* below the minimum, above the maximum: refused, nothing changed */
+	expect_refusal(&h, xlite_mem_set_target, domid, 100, "minimum 192 MiB above the target 100 MiB");
+	expect_refusal(&h, xlite_mem_set_target, domid, 513, "above the maximum 512 MiB");
+	t2 = node(&h, domid, "memory/target");
+	g_assert_cmpstr(t2, ==, "409600");
+	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 400 * 1024 + 1024);
+	apply_host_dispose(&h);
+}
+
+static void test_mem_max_and_min_keep_the_order(void)
+{
+	struct apply_host h;
+	uint32_t domid;
+	char *err = NULL;
+	g_autofree char *max = NULL, *min = NULL;
+
+	start_guest(&h, &domid);
+	expect_refusal(&h, xlite_mem_set_max, domid, 200, "target 256 MiB above the maximum 200 MiB");
+	expect_refusal(&h, xlite_mem_set_min, domid, 300, "minimum 300 MiB above the target 256 MiB");
+	g_assert_cmpint(xlite_mem_set_max(&h.hv, domid, 384 * 1024, &err), ==, 0);
+	g_assert_cmpint(xlite_mem_set_min(&h.hv, domid, 128 * 1024, &err), ==, 0);
+	max = node(&h, domid, "memory/static-max");
+	min = node(&h, domid, "xlite/memory-min");
+	g_assert_cmpstr(max, ==, "393216");
+	g_assert_cmpstr(min, ==, "131072");
+	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 384 * 1024 + 1024);
+	apply_host_dispose(&h);
+}
+
+/* Hostile or broken figures in xenstore are refused, not trusted. */
+static void test_garbage_figures_are_refused(void)
+{
+	struct apply_host h;
+	struct xlite_mem_dom d;
+	uint32_t domid;
+	char *err = NULL;
+	g_autofree char *path = NULL;
+
+	start_guest(&h, &domid);
+	path = g_strdup_printf("/local/domain/%u/memory/target", domid);
+	g_assert_cmpint(h.hv.ops->xs_write(&h.hv, path, "12abc"), ==, 0);
+	g_assert_cmpint(xlite_mem_dom_read(&h.hv, domid, &d, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "expected a number of KiB"));
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(h.hv.ops->xs_write(&h.hv, path, "99999999999999999999"), ==, 0);
+	g_assert_cmpint(xlite_mem_dom_read(&h.hv, domid, &d, &err), ==, -EINVAL);
+	g_free(err);
+	apply_host_dispose(&h);
+}
+
+static void test_vcpu_set_writes_availability(void)
+{
+	struct apply_host h;
+	uint32_t domid;
+	char *err = NULL;
+	unsigned int i;
+
+	start_guest(&h, &domid);
+	g_assert_cmpint(xlite_vcpu_set_online(&h.hv, domid, 3, &err), ==, 0);
+	for (i = 0; i < 4; i++) {
+		g_autofree char *rel = g_strdup_printf("cpu/%u/availability", i);
+		g_autofree char *v = node(&h, domid, rel);
+
+		g_assert_cmpstr(v, ==, i < 3 ? "online" : "offline");
+	}
+	g_assert_cmpint(xlite_vcpu_set_online(&h.hv, domid, 5, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "has 4 vCPUs at most"));
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(xlite_vcpu_set_online(&h.hv, domid, 0, &err), ==, -EINVAL);
+	g_free(err);
+	apply_host_dispose(&h);
+}
+
+#define MIB 1024ULL
+
+/* A host with two xlite guests and another toolstack's. */
+static void three_guests(struct xlite_mem_host *h, struct xlite_bal_dom *doms)
+{
+	static const struct xlite_bal_dom d[3] = {
+		{ 1, 192 * MIB, 1024 * MIB, 512 * MIB, 512 * MIB, true, true, 100 * MIB, 1 },
+		{ 2, 192 * MIB, 1024 * MIB, 400 * MIB, 400 * MIB, true, false, 0, 0 },
+		{ 3, 0, 256 * MIB, 256 * MIB, 256 * MIB, false, false, 0, 0 },
+	};
+
+	memcpy(doms, d, sizeof(d));
+	xlite_mem_host_init(h);
+	h->doms = doms;
+	h->n = 3;
+	h->total_kib = 3072 * MIB;
+	h->dom0_kib = 768 * MIB;
+	h->dom0_reserve_kib = 512 * MIB;
+	h->free_kib = 100 * MIB;
+	h->capacity_kib = xlite_bal_capacity(h->free_kib, (512 + 400 + 256) * MIB, h->dom0_kib,
+					     h->dom0_reserve_kib);
+	h->sum_target = (512 + 400 + 256) * MIB;
+	h->sum_guaranteed = (192 + 192 + 256) * MIB;
+}
+
+static void test_admission_refuses_minimums_that_do_not_fit(void)
+{
+	struct xlite_mem_host h;
+	struct xlite_bal_dom doms[3];
+	struct xlite_bal_out out[3];
+	bool squeeze;
+	char *err = NULL;
+
+	three_guests(&h, doms);
+	/* guests can have 1268 MiB; 640 are guaranteed: 629 more do not fit */
+	g_assert_cmpint(xlite_mem_admit(&h, "big", 629 * MIB, 629 * MIB, out, &squeeze, &err),
+			==, -ENOSPC);
+	g_test_message("%s", err);
+	g_assert_cmpstr(err, ==, "not enough free memory for 'big': the guaranteed minimums would not fit: the 3 guests' "
+			"640 MiB + its 629 MiB = 1269 MiB, but guests can have 1268 MiB (host 3072 MiB: "
+			"dom0 768 MiB with a reserve of 512 MiB, Xen 0 MiB)");
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(xlite_mem_admit(&h, "ok", 628 * MIB, 100 * MIB, out, &squeeze, &err), ==, 0);
+	g_assert_false(squeeze);	/* 100 MiB are free: nobody squeezed */
+	/* raising guest 2's minimum from 192: 448 of the others + 820 fit, 821 not */
+	g_assert_cmpint(xlite_mem_admit_min(&h, 2, "g2", 820 * MIB, &err), ==, 0);
+	g_assert_cmpint(xlite_mem_admit_min(&h, 2, "g2", 821 * MIB, &err), ==, -ENOSPC);
+	g_assert_cmpstr(err, ==, "the guaranteed minimums would not fit: the other guests' 448 MiB + "
+			"821 MiB for 'g2' = 1269 MiB, but guests can have 1268 MiB (dom0's reserve 512 MiB)");
+	g_free(err);
+}
+
+static void test_admission_makes_room_from_the_most_above_demand(void)
+{
+	struct xlite_mem_host h;
+	struct xlite_bal_dom doms[3];
+	struct xlite_bal_out out[3];
+	bool squeeze;
+	char *err = NULL;
+
+	three_guests(&h, doms);
+	/* 400 MiB to boot, 100 free: guest 1 (demand 100, at 512) gives first,
+	 * down to its demand + nothing more than needed; guest 2 (no agent)
+	 * only if that is not enough; guest 3 (not xlite's) never */
+	g_assert_cmpint(xlite_mem_admit(&h, "new", 192 * MIB, 400 * MIB, out, &squeeze, &err), ==, 0);
+	g_assert_true(squeeze);
+	g_assert_cmpuint(out[0].target + out[1].target, <=, (512 + 400 + 100 - 400) * MIB);
+	g_assert_cmpuint(out[0].target, >=, 192 * MIB);
+	g_assert_cmpuint(out[1].target, >=, 192 * MIB);
+	g_assert_cmpuint(out[2].target, ==, 256 * MIB);
+	g_assert_cmpuint(out[1].target, ==, 400 * MIB);	/* guest 1 alone was enough */
+	/* everything down to the minimums is not enough for 750 MiB */
+	g_assert_cmpint(xlite_mem_admit(&h, "huge", 192 * MIB, 750 * MIB, out, &squeeze, &err),
+			==, -ENOSPC);
+	g_assert_nonnull(strstr(err, "its boot target 750 MiB is not free"));
+	g_free(err);
+}
+
+/* On the fake host the balloons never give memory back: the create is
+ * refused after the wait, and the squeezed guest gets its target back. */
+static void test_room_not_freed_in_time_is_undone(void)
+{
+	struct apply_host h;
+	struct xlite_memconf mc;
+	struct xlite_apply_result res;
+	uint32_t a;
+	char *err = NULL;
+	g_autofree char *before = NULL, *after = NULL;
+
+	apply_host_init(&h, "xlite-test-room-XXXXXX");
+	xlite_memconf_init(&mc);
+	h.opts.memconf = &mc;
+	h.opts.room_timeout_ms = 300;
+	apply_host_plan(&h,
+		"<domain type='xen'><name>a</name>\n"
+		"<memory unit='MiB'>2048</memory><currentMemory unit='MiB'>1800</currentMemory>\n"
+		"<memtune><min_guarantee unit='MiB'>256</min_guarantee></memtune>\n"
+		"<os><type>linux</type><kernel>/k</kernel></os></domain>\n");
+	xlite_apply_result_init(&res);
+	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, 0);
+	a = res.domid;
+	xlite_apply_result_dispose(&res);
+	before = node(&h, a, "memory/target");
+	/* 3072 - 768 - 1800 = 504 MiB free; b needs 800 */
+	apply_host_plan(&h,
+		"<domain type='xen'><name>b</name>\n"
+		"<memory unit='MiB'>1024</memory><currentMemory unit='MiB'>800</currentMemory>\n"
+		"<memtune><min_guarantee unit='MiB'>256</min_guarantee></memtune>\n"
+		"<os><type>linux</type><kernel>/k</kernel></os></domain>\n");
+	xlite_apply_result_init(&res);
+	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, -ENOSPC);
+	g_test_message("%s", err);
+	g_assert_nonnull(strstr(err, "still not free after 0 s"));
+	g_clear_pointer(&err, g_free);
+	xlite_apply_result_dispose(&res);
+	after = node(&h, a, "memory/target");
+	g_assert_cmpstr(after, ==, before);
+	g_assert_cmpuint(h.fake.doms->len, ==, 2);	/* dom0 and a */
+	/* minimums that cannot fit: refused at once with the figures */
+	apply_host_plan(&h,
+		"<domain type='xen'><name>c</name>\n"
+		"<memory unit='MiB'>3000</memory>\n"
+		"<os><type>linux</type><kernel>/k</kernel></os></domain>\n");
+	xlite_apply_result_init(&res);
+	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, -ENOSPC);
+	g_assert_nonnull(strstr(err, "the guaranteed minimums would not fit"));
+	g_free(err);
+	xlite_apply_result_dispose(&res);
+	apply_host_dispose(&h);
+}
+
+static void test_conf_memory_group(void)
+{
+	struct xlite_memconf mc;
+	g_autofree char *dir = g_dir_make_tmp("xlite-test-conf-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "xlite.conf", NULL);
+	char *err = NULL;
+
+	xlite_memconf_init(&mc);
+	g_assert_cmpuint(mc.dom0_reserve_kib, ==, 512 * MIB);
+	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, 0);	/* no file: defaults */
+	g_assert_true(g_file_set_contents(file, "[kernel-cache]\nmax-size = 1G\n[memory]\n"
+					  "dom0-reserve = 1G\nheadroom = 32M\nbalancer-interval = 2\n",
+					  -1, NULL));
+	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, 0);
+	g_assert_cmpuint(mc.dom0_reserve_kib, ==, 1024 * MIB);
+	g_assert_cmpuint(mc.headroom_kib, ==, 32 * MIB);
+	g_assert_cmpuint(mc.interval_s, ==, 2);
+	g_assert_true(g_file_set_contents(file, "[memory]\ndom0-reserve = lots\n", -1, NULL));
+	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "[memory] dom0-reserve: 'lots' is not a size"));
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpuint(mc.dom0_reserve_kib, ==, 1024 * MIB);	/* unchanged */
+	g_assert_true(g_file_set_contents(file, "[memory]\nbalancer-interval = 0\n", -1, NULL));
+	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "from 1 to 3600"));
+	g_clear_pointer(&err, g_free);
+	g_assert_true(g_file_set_contents(file, "[memory]\nreserve = 1G\n", -1, NULL));
+	g_assert_cmpint(xlite_memconf_load(&mc, file, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "unknown key 'reserve'"));
+	g_free(err);
+	g_unlink(file);
+	g_rmdir(dir);
+}
+
+/* What a guest writes is hostile: only sane, plain numbers make a demand. */
+static void test_guest_reports_are_parsed_strictly(void)
+{
+	static const struct { const char *total, *avail, *seq; bool ok; uint64_t demand; } cases[] = {
+		{ "400000", "100000", "7", true, 350000 },	/* holds 450000 */
+		{ "400000", "500000", "7", false, 0 },		/* available > total */
+		{ "99999999999", "1", "7", false, 0 },		/* beyond twice the max */
+		{ "400000x", "1", "7", false, 0 },
+		{ "-1", "1", "7", false, 0 },
+		{ " 400000", "1", "7", false, 0 },
+		{ "400000", "100000", "", false, 0 },
+		{ "1048576", "0", "1", true, 450000 },
+		{ "400000", "400000", "1", true, 50000 },
+		{ "1000", "1000", "1", true, 449000 },
+	};
+	struct apply_host h;
+	uint32_t domid;
+	size_t i;
+
+	start_guest(&h, &domid);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *t = g_strdup_printf("/local/domain/%u/data/meminfo_total", domid);
+		g_autofree char *a = g_strdup_printf("/local/domain/%u/data/meminfo_available", domid);
+		g_autofree char *q = g_strdup_printf("/local/domain/%u/data/meminfo_seq", domid);
+		uint64_t demand = 0, seq = 0;
+
+		h.hv.ops->xs_write(&h.hv, t, cases[i].total);
+		h.hv.ops->xs_write(&h.hv, a, cases[i].avail);
+		h.hv.ops->xs_write(&h.hv, q, cases[i].seq);
+		g_test_message("case %zu", i);
+		g_assert_cmpint(xlite_mem_read_demand(&h.hv, domid, 450000, 512 * MIB, &demand, &seq), ==,
+				cases[i].ok);
+		if (cases[i].ok)
+			g_assert_cmpuint(demand, ==, cases[i].demand);
+	}
+	apply_host_dispose(&h);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/memory/sizes-take-xl-syntax", test_sizes_take_xl_syntax);
+	g_test_add_func("/memory/order-refusals-name-rule-and-figures",
+			test_order_refusals_name_rule_and_figures);
+	g_test_add_func("/memory/a-domain-reads-its-figures", test_a_domain_reads_its_figures);
+	g_test_add_func("/memory/mem-set-moves-target-and-xen-limit",
+			test_mem_set_moves_target_and_xen_limit);
+	g_test_add_func("/memory/mem-max-and-min-keep-the-order", test_mem_max_and_min_keep_the_order);
+	g_test_add_func("/memory/garbage-figures-are-refused", test_garbage_figures_are_refused);
+	g_test_add_func("/memory/vcpu-set-writes-availability", test_vcpu_set_writes_availability);
+	g_test_add_func("/memory/admission/refuses-minimums-that-do-not-fit",
+			test_admission_refuses_minimums_that_do_not_fit);
+	g_test_add_func("/memory/admission/makes-room-from-the-most-above-demand",
+			test_admission_makes_room_from_the_most_above_demand);
+	g_test_add_func("/memory/admission/room-not-freed-in-time-is-undone",
+			test_room_not_freed_in_time_is_undone);
+	g_test_add_func("/memory/conf/memory-group", test_conf_memory_group);
+	g_test_add_func("/memory/guest-reports-are-parsed-strictly",
+			test_guest_reports_are_parsed_strictly);
+	return g_test_run();
+}
