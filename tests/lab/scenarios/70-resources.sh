@@ -86,16 +86,20 @@ M0=$(gmem)
 echo "# guest MemTotal at 256 MiB: $M0 kB, online CPUs $(gcpus)"
 check_eq "the guest has both vCPUs online" 0-1 "$(gcpus)"
 
+# The guest's balloon follows a mem-set: WHAT its MemTotal does, the test
+# (mem_above|mem_below) and its bound in kB; then xl list's MiB, within
+# XLCMP XLBOUND, matching RE (SHOWN in the check's name).
+balloon_follows() {
+	if wait_for 60 "$2" "$3"; then pass "the guest's MemTotal $1 ($(gmem) kB)"
+	else fail "the guest's MemTotal $1 (still $(gmem) kB)"; fi
+	wait_for 20 sh -c "[ \$(xl list $N | awk 'NR == 2 { print \$3 }') $4 $5 ]"
+	check_match "xl list shows ~$6 MiB" "$7" "$(xl_mem)"
+}
+
 # ---- memory -------------------------------------------------------------------
 check "mem-set $N 400m" xlite mem-set $N 400m
 check_eq "memory/target is 400 MiB" 409600 "$(xs memory/target)"
-if wait_for 60 mem_above $((M0 + 120000)); then
-	pass "the guest's MemTotal grows by 144 MiB worth ($(gmem) kB)"
-else
-	fail "the guest's MemTotal grows by 144 MiB worth (still $(gmem) kB)"
-fi
-wait_for 20 sh -c "[ \$(xl list $N | awk 'NR == 2 { print \$3 }') -ge 395 ]"
-check_match "xl list shows ~400 MiB" '^(39[5-9]|40[0-5])$' "$(xl_mem)"
+balloon_follows "grows by 144 MiB worth" mem_above $((M0 + 120000)) -ge 395 400 '^(39[5-9]|40[0-5])$'
 check_status "mem-set below the minimum is refused (exit 1)" 1 xlite mem-set $N 100
 check_match "the refusal names the rule and the figures" \
 	'min <= target <= max must hold: .*minimum 192 MiB above the target 100 MiB' "$(cat "$LAB_TMP/out")"
@@ -108,13 +112,7 @@ check "mem-min $N 300" xlite mem-min $N 300
 check_status "mem-set under the new minimum is refused" 1 xlite mem-set $N 256
 check "mem-min back to 192" xlite mem-min $N 192
 check "mem-set $N 300" xlite mem-set $N 300
-if wait_for 60 mem_below $((M0 + 120000)); then
-	pass "the guest's MemTotal shrinks again ($(gmem) kB)"
-else
-	fail "the guest's MemTotal shrinks again (still $(gmem) kB)"
-fi
-wait_for 20 sh -c "[ \$(xl list $N | awk 'NR == 2 { print \$3 }') -le 305 ]"
-check_match "xl list shows ~300 MiB" '^(29[5-9]|30[0-5])$' "$(xl_mem)"
+balloon_follows "shrinks again" mem_below $((M0 + 120000)) -le 305 300 '^(29[5-9]|30[0-5])$'
 # xl's mem-set needs libxl's own record of the domain (xl refuses xlite's
 # domains: "unable to retrieve domain configuration"): xl's own guest.
 cat >"$W/xl-tiny.cfg" <<EOF
