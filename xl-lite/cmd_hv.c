@@ -45,6 +45,13 @@ int xlite_cli_hv_open(struct xlite_hv *hv, unsigned int flags)
 	return rc;
 }
 
+int xlite_cli_hv_result(struct xlite_hv *hv, int rc)
+{
+	if (rc < 0)
+		xlite_err("%s", xlite_hv_error(hv));
+	return rc;
+}
+
 int xlite_cli_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid)
 {
 	char *err = NULL;

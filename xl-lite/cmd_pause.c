@@ -21,10 +21,9 @@ static int pause_op(const char *cmd, bool pause, int argc, char **argv)
 		xlite_err("refusing to %s Domain-0", cmd);
 		goto out;
 	}
-	if ((pause ? hv.ops->domain_pause : hv.ops->domain_unpause)(&hv, domid) < 0) {
-		xlite_err("%s", xlite_hv_error(&hv));
+	if (xlite_cli_hv_result(&hv, (pause ? hv.ops->domain_pause
+					 : hv.ops->domain_unpause)(&hv, domid)) < 0)
 		goto out;
-	}
 	rc = XLITE_EXIT_OK;
 out:
 	xlite_hv_dispose(&hv);

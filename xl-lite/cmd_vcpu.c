@@ -100,10 +100,8 @@ int xlite_cmd_vcpu_pin(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (v = all_vcpus ? 0 : (unsigned int)vcpu; v <= (all_vcpus ? info.max_vcpu_id : vcpu); v++) {
-		if (hv.ops->vcpu_affinity(&hv, domid, v, &set) < 0) {
-			xlite_err("%s", xlite_hv_error(&hv));
+		if (xlite_cli_hv_result(&hv, hv.ops->vcpu_affinity(&hv, domid, v, &set)) < 0)
 			goto out;
-		}
 	}
 	rc = XLITE_EXIT_OK;
 out:

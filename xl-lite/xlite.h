@@ -43,6 +43,8 @@ int xlite_cmd_validate(struct xlite_cli *cli, int argc, char **argv);	/* cmd_val
  * return < 0; resolve NAME|ID, or print "domain 'X' does not exist". */
 struct xlite_hv;
 int xlite_cli_hv_open(struct xlite_hv *hv, unsigned int flags);
+/* RC, after printing HV's error when RC < 0 (a failed hypervisor op). */
+int xlite_cli_hv_result(struct xlite_hv *hv, int rc);
 int xlite_cli_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid);
 int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_list(struct xlite_cli *cli, int argc, char **argv);

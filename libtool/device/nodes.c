@@ -53,6 +53,20 @@ static int expand_into(struct xlite_hv *hv, struct xlite_device_ops *o,
 	return rc < 0 ? xlite_hv_fail(hv, rc, "%s", err) : 0;
 }
 
+/* The end of a device's node planning: PLANNED expanded into O when RC is
+ * 0, then what the device's plan held freed; RC or the expansion's error. */
+static int finish_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, int rc,
+			struct xlite_xs_ops *planned, struct xlite_plan_vars *vars,
+			char *frontend, char *backend)
+{
+	if (rc == 0)
+		rc = expand_into(hv, o, planned, vars);
+	xlite_ops_dispose(planned);
+	g_free(frontend);
+	g_free(backend);
+	return rc;
+}
+
 int xlite_device_disk_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uint32_t domid,
 			    const struct xlite_disk *d, const struct xlite_disk_host *h)
 {
@@ -78,12 +92,8 @@ int xlite_device_disk_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uin
 	vars.n_disks = 1;
 	vars.disk_path = path;
 	vars.disk_physdev = physdev;
-	rc = expand_into(hv, o, &pd.nodes, &vars);
 out:
-	xlite_ops_dispose(&pd.nodes);
-	g_free(pd.frontend);
-	g_free(pd.backend);
-	return rc;
+	return finish_nodes(hv, o, rc, &pd.nodes, &vars, pd.frontend, pd.backend);
 }
 
 int xlite_device_nic_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uint32_t domid,
@@ -107,12 +117,8 @@ int xlite_device_nic_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uint
 		goto out;
 	}
 	vars.domid = domid;
-	rc = expand_into(hv, o, &pn.nodes, &vars);
 out:
-	xlite_ops_dispose(&pn.nodes);
-	g_free(pn.frontend);
-	g_free(pn.backend);
-	return rc;
+	return finish_nodes(hv, o, rc, &pn.nodes, &vars, pn.frontend, pn.backend);
 }
 
 bool xlite_device_is_loop(const char *dev)

@@ -76,6 +76,24 @@ static void start_guest(struct apply_host *h, uint32_t *domid)
 	xlite_apply_result_dispose(&res);
 }
 
+/* A test on one running guest g (max 512, target 256, min 192 MiB). */
+struct guest_fx {
+	struct apply_host h;
+	uint32_t domid;
+};
+
+static void guest_setup(struct guest_fx *g, gconstpointer unused)
+{
+	(void)unused;
+	start_guest(&g->h, &g->domid);
+}
+
+static void guest_teardown(struct guest_fx *g, gconstpointer unused)
+{
+	(void)unused;
+	apply_host_dispose(&g->h);
+}
+
 static char *node(struct apply_host *h, uint32_t domid, const char *rel)
 {
 	g_autofree char *path = g_strdup_printf("/local/domain/%u/%s", domid, rel);
@@ -83,22 +101,19 @@ static char *node(struct apply_host *h, uint32_t domid, const char *rel)
 	return g_strdup(g_tree_lookup(h->fake.xs, path));
 }
 
-static void test_a_domain_reads_its_figures(void)
+static void test_a_domain_reads_its_figures(struct guest_fx *g, gconstpointer unused)
 {
-	struct apply_host h;
 	struct xlite_mem_dom d;
-	uint32_t domid;
 	char *err = NULL;
 
-	start_guest(&h, &domid);
-	g_assert_cmpint(xlite_mem_dom_read(&h.hv, domid, &d, &err), ==, 0);
+	(void)unused;
+	g_assert_cmpint(xlite_mem_dom_read(&g->h.hv, g->domid, &d, &err), ==, 0);
 	g_assert_true(d.min_known);
 	g_assert_cmpuint(d.min_kib, ==, 192 * 1024);
 	g_assert_cmpuint(d.target_kib, ==, 256 * 1024);
 	g_assert_cmpuint(d.max_kib, ==, 512 * 1024);
-	g_assert_cmpint(xlite_mem_dom_read(&h.hv, 999, &d, &err), ==, -ESRCH);
+	g_assert_cmpint(xlite_mem_dom_read(&g->h.hv, 999, &d, &err), ==, -ESRCH);
 	g_free(err);
-	apply_host_dispose(&h);
 }
 
 typedef int setter_fn(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
@@ -116,90 +131,78 @@ static void expect_refusal(struct apply_host *h, setter_fn *set, uint32_t domid,
 	g_free(err);
 }
 
-static void test_mem_set_moves_target_and_xen_limit(void)
+static void test_mem_set_moves_target_and_xen_limit(struct guest_fx *g, gconstpointer unused)
 {
-	struct apply_host h;
-	uint32_t domid;
 	char *err = NULL;
 	g_autofree char *t1 = NULL, *t2 = NULL;
 
-	start_guest(&h, &domid);
-	g_assert_cmpint(xlite_mem_set_target(&h.hv, domid, 400 * 1024, &err), ==, 0);
-	t1 = node(&h, domid, "memory/target");
+	(void)unused;
+	g_assert_cmpint(xlite_mem_set_target(&g->h.hv, g->domid, 400 * 1024, &err), ==, 0);
+	t1 = node(&g->h, g->domid, "memory/target");
 	g_assert_cmpstr(t1, ==, "409600");
 	/* libxl's enforce: Xen's limit follows the target, plus 1 MiB */
-	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 400 * 1024 + 1024);
+	g_assert_cmpuint(xlite_hv_fake_dom(&g->h.fake, g->domid)->maxmem_kib, ==, 400 * 1024 + 1024);
 	/* below the minimum, above the maximum: refused, nothing changed */
-	expect_refusal(&h, xlite_mem_set_target, domid, 100, "minimum 192 MiB above the target 100 MiB");
-	expect_refusal(&h, xlite_mem_set_target, domid, 513, "above the maximum 512 MiB");
-	t2 = node(&h, domid, "memory/target");
+	expect_refusal(&g->h, xlite_mem_set_target, g->domid, 100, "minimum 192 MiB above the target 100 MiB");
+	expect_refusal(&g->h, xlite_mem_set_target, g->domid, 513, "above the maximum 512 MiB");
+	t2 = node(&g->h, g->domid, "memory/target");
 	g_assert_cmpstr(t2, ==, "409600");
-	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 400 * 1024 + 1024);
-	apply_host_dispose(&h);
+	g_assert_cmpuint(xlite_hv_fake_dom(&g->h.fake, g->domid)->maxmem_kib, ==, 400 * 1024 + 1024);
 }
 
-static void test_mem_max_and_min_keep_the_order(void)
+static void test_mem_max_and_min_keep_the_order(struct guest_fx *g, gconstpointer unused)
 {
-	struct apply_host h;
-	uint32_t domid;
 	char *err = NULL;
 	g_autofree char *max = NULL, *min = NULL;
 
-	start_guest(&h, &domid);
-	expect_refusal(&h, xlite_mem_set_max, domid, 200, "target 256 MiB above the maximum 200 MiB");
-	expect_refusal(&h, xlite_mem_set_min, domid, 300, "minimum 300 MiB above the target 256 MiB");
-	g_assert_cmpint(xlite_mem_set_max(&h.hv, domid, 384 * 1024, &err), ==, 0);
-	g_assert_cmpint(xlite_mem_set_min(&h.hv, domid, 128 * 1024, &err), ==, 0);
-	max = node(&h, domid, "memory/static-max");
-	min = node(&h, domid, "xlite/memory-min");
+	(void)unused;
+	expect_refusal(&g->h, xlite_mem_set_max, g->domid, 200, "target 256 MiB above the maximum 200 MiB");
+	expect_refusal(&g->h, xlite_mem_set_min, g->domid, 300, "minimum 300 MiB above the target 256 MiB");
+	g_assert_cmpint(xlite_mem_set_max(&g->h.hv, g->domid, 384 * 1024, &err), ==, 0);
+	g_assert_cmpint(xlite_mem_set_min(&g->h.hv, g->domid, 128 * 1024, &err), ==, 0);
+	max = node(&g->h, g->domid, "memory/static-max");
+	min = node(&g->h, g->domid, "xlite/memory-min");
 	g_assert_cmpstr(max, ==, "393216");
 	g_assert_cmpstr(min, ==, "131072");
-	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, domid)->maxmem_kib, ==, 384 * 1024 + 1024);
-	apply_host_dispose(&h);
+	g_assert_cmpuint(xlite_hv_fake_dom(&g->h.fake, g->domid)->maxmem_kib, ==, 384 * 1024 + 1024);
 }
 
 /* Hostile or broken figures in xenstore are refused, not trusted. */
-static void test_garbage_figures_are_refused(void)
+static void test_garbage_figures_are_refused(struct guest_fx *g, gconstpointer unused)
 {
-	struct apply_host h;
 	struct xlite_mem_dom d;
-	uint32_t domid;
 	char *err = NULL;
 	g_autofree char *path = NULL;
 
-	start_guest(&h, &domid);
-	path = g_strdup_printf("/local/domain/%u/memory/target", domid);
-	g_assert_cmpint(h.hv.ops->xs_write(&h.hv, path, "12abc"), ==, 0);
-	g_assert_cmpint(xlite_mem_dom_read(&h.hv, domid, &d, &err), ==, -EINVAL);
+	(void)unused;
+	path = g_strdup_printf("/local/domain/%u/memory/target", g->domid);
+	g_assert_cmpint(g->h.hv.ops->xs_write(&g->h.hv, path, "12abc"), ==, 0);
+	g_assert_cmpint(xlite_mem_dom_read(&g->h.hv, g->domid, &d, &err), ==, -EINVAL);
 	g_assert_nonnull(strstr(err, "expected a number of KiB"));
 	g_clear_pointer(&err, g_free);
-	g_assert_cmpint(h.hv.ops->xs_write(&h.hv, path, "99999999999999999999"), ==, 0);
-	g_assert_cmpint(xlite_mem_dom_read(&h.hv, domid, &d, &err), ==, -EINVAL);
+	g_assert_cmpint(g->h.hv.ops->xs_write(&g->h.hv, path, "99999999999999999999"), ==, 0);
+	g_assert_cmpint(xlite_mem_dom_read(&g->h.hv, g->domid, &d, &err), ==, -EINVAL);
 	g_free(err);
-	apply_host_dispose(&h);
 }
 
-static void test_vcpu_set_writes_availability(void)
+static void test_vcpu_set_writes_availability(struct guest_fx *g, gconstpointer unused)
 {
-	struct apply_host h;
-	uint32_t domid;
 	char *err = NULL;
 	unsigned int i;
 
-	start_guest(&h, &domid);
-	g_assert_cmpint(xlite_vcpu_set_online(&h.hv, domid, 3, &err), ==, 0);
+	(void)unused;
+	g_assert_cmpint(xlite_vcpu_set_online(&g->h.hv, g->domid, 3, &err), ==, 0);
 	for (i = 0; i < 4; i++) {
 		g_autofree char *rel = g_strdup_printf("cpu/%u/availability", i);
-		g_autofree char *v = node(&h, domid, rel);
+		g_autofree char *v = node(&g->h, g->domid, rel);
 
 		g_assert_cmpstr(v, ==, i < 3 ? "online" : "offline");
 	}
-	g_assert_cmpint(xlite_vcpu_set_online(&h.hv, domid, 5, &err), ==, -EINVAL);
+	g_assert_cmpint(xlite_vcpu_set_online(&g->h.hv, g->domid, 5, &err), ==, -EINVAL);
 	g_assert_nonnull(strstr(err, "has 4 vCPUs at most"));
 	g_clear_pointer(&err, g_free);
-	g_assert_cmpint(xlite_vcpu_set_online(&h.hv, domid, 0, &err), ==, -EINVAL);
+	g_assert_cmpint(xlite_vcpu_set_online(&g->h.hv, g->domid, 0, &err), ==, -EINVAL);
 	g_free(err);
-	apply_host_dispose(&h);
 }
 
 #define MIB 1024ULL
@@ -227,57 +230,63 @@ static void three_guests(struct xlite_mem_host *h, struct xlite_bal_dom *doms)
 	h->sum_guaranteed = (192 + 192 + 256) * MIB;
 }
 
-static void test_admission_refuses_minimums_that_do_not_fit(void)
-{
+/* A test of admission on the three guests above. */
+struct three_fx {
 	struct xlite_mem_host h;
 	struct xlite_bal_dom doms[3];
 	struct xlite_bal_out out[3];
 	bool squeeze;
-	char *err = NULL;
+	char *err;
+};
 
-	three_guests(&h, doms);
-	/* guests can have 1268 MiB; 640 are guaranteed: 629 more do not fit */
-	g_assert_cmpint(xlite_mem_admit(&h, "big", 629 * MIB, 629 * MIB, out, &squeeze, &err),
-			==, -ENOSPC);
-	g_test_message("%s", err);
-	g_assert_cmpstr(err, ==, "not enough free memory for 'big': the guaranteed minimums would not fit: the 3 guests' "
-			"640 MiB + its 629 MiB = 1269 MiB, but guests can have 1268 MiB (host 3072 MiB: "
-			"dom0 768 MiB with a reserve of 512 MiB, Xen 0 MiB)");
-	g_clear_pointer(&err, g_free);
-	g_assert_cmpint(xlite_mem_admit(&h, "ok", 628 * MIB, 100 * MIB, out, &squeeze, &err), ==, 0);
-	g_assert_false(squeeze);	/* 100 MiB are free: nobody squeezed */
-	/* raising guest 2's minimum from 192: 448 of the others + 820 fit, 821 not */
-	g_assert_cmpint(xlite_mem_admit_min(&h, 2, "g2", 820 * MIB, &err), ==, 0);
-	g_assert_cmpint(xlite_mem_admit_min(&h, 2, "g2", 821 * MIB, &err), ==, -ENOSPC);
-	g_assert_cmpstr(err, ==, "the guaranteed minimums would not fit: the other guests' 448 MiB + "
-			"821 MiB for 'g2' = 1269 MiB, but guests can have 1268 MiB (dom0's reserve 512 MiB)");
-	g_free(err);
+static void three_setup(struct three_fx *f, gconstpointer unused)
+{
+	(void)unused;
+	three_guests(&f->h, f->doms);
+	f->err = NULL;
 }
 
-static void test_admission_makes_room_from_the_most_above_demand(void)
+static void test_admission_refuses_minimums_that_do_not_fit(struct three_fx *f,
+							    gconstpointer unused)
 {
-	struct xlite_mem_host h;
-	struct xlite_bal_dom doms[3];
-	struct xlite_bal_out out[3];
-	bool squeeze;
-	char *err = NULL;
+	(void)unused;
+	/* guests can have 1268 MiB; 640 are guaranteed: 629 more do not fit */
+	g_assert_cmpint(xlite_mem_admit(&f->h, "big", 629 * MIB, 629 * MIB, f->out, &f->squeeze, &f->err),
+			==, -ENOSPC);
+	g_test_message("%s", f->err);
+	g_assert_cmpstr(f->err, ==, "not enough free memory for 'big': the guaranteed minimums would not fit: the 3 guests' "
+			"640 MiB + its 629 MiB = 1269 MiB, but guests can have 1268 MiB (host 3072 MiB: "
+			"dom0 768 MiB with a reserve of 512 MiB, Xen 0 MiB)");
+	g_clear_pointer(&f->err, g_free);
+	g_assert_cmpint(xlite_mem_admit(&f->h, "ok", 628 * MIB, 100 * MIB, f->out, &f->squeeze, &f->err), ==, 0);
+	g_assert_false(f->squeeze);	/* 100 MiB are free: nobody squeezed */
+	/* raising guest 2's minimum from 192: 448 of the others + 820 fit, 821 not */
+	g_assert_cmpint(xlite_mem_admit_min(&f->h, 2, "g2", 820 * MIB, &f->err), ==, 0);
+	g_assert_cmpint(xlite_mem_admit_min(&f->h, 2, "g2", 821 * MIB, &f->err), ==, -ENOSPC);
+	g_assert_cmpstr(f->err, ==, "the guaranteed minimums would not fit: the other guests' 448 MiB + "
+			"821 MiB for 'g2' = 1269 MiB, but guests can have 1268 MiB (dom0's reserve 512 MiB)");
+	g_free(f->err);
+}
 
-	three_guests(&h, doms);
+static void test_admission_makes_room_from_the_most_above_demand(struct three_fx *f,
+								gconstpointer unused)
+{
+	(void)unused;
 	/* 400 MiB to boot, 100 free: guest 1 (demand 100, at 512) gives first,
 	 * down to its demand + nothing more than needed; guest 2 (no agent)
 	 * only if that is not enough; guest 3 (not xlite's) never */
-	g_assert_cmpint(xlite_mem_admit(&h, "new", 192 * MIB, 400 * MIB, out, &squeeze, &err), ==, 0);
-	g_assert_true(squeeze);
-	g_assert_cmpuint(out[0].target + out[1].target, <=, (512 + 400 + 100 - 400) * MIB);
-	g_assert_cmpuint(out[0].target, >=, 192 * MIB);
-	g_assert_cmpuint(out[1].target, >=, 192 * MIB);
-	g_assert_cmpuint(out[2].target, ==, 256 * MIB);
-	g_assert_cmpuint(out[1].target, ==, 400 * MIB);	/* guest 1 alone was enough */
+	g_assert_cmpint(xlite_mem_admit(&f->h, "new", 192 * MIB, 400 * MIB, f->out, &f->squeeze, &f->err), ==, 0);
+	g_assert_true(f->squeeze);
+	g_assert_cmpuint(f->out[0].target + f->out[1].target, <=, (512 + 400 + 100 - 400) * MIB);
+	g_assert_cmpuint(f->out[0].target, >=, 192 * MIB);
+	g_assert_cmpuint(f->out[1].target, >=, 192 * MIB);
+	g_assert_cmpuint(f->out[2].target, ==, 256 * MIB);
+	g_assert_cmpuint(f->out[1].target, ==, 400 * MIB);	/* guest 1 alone was enough */
 	/* everything down to the minimums is not enough for 750 MiB */
-	g_assert_cmpint(xlite_mem_admit(&h, "huge", 192 * MIB, 750 * MIB, out, &squeeze, &err),
+	g_assert_cmpint(xlite_mem_admit(&f->h, "huge", 192 * MIB, 750 * MIB, f->out, &f->squeeze, &f->err),
 			==, -ENOSPC);
-	g_assert_nonnull(strstr(err, "its boot target 750 MiB is not free"));
-	g_free(err);
+	g_assert_nonnull(strstr(f->err, "its boot target 750 MiB is not free"));
+	g_free(f->err);
 }
 
 /* On the fake host the balloons never give memory back: the create is
@@ -368,7 +377,7 @@ static void test_conf_memory_group(void)
 }
 
 /* What a guest writes is hostile: only sane, plain numbers make a demand. */
-static void test_guest_reports_are_parsed_strictly(void)
+static void test_guest_reports_are_parsed_strictly(struct guest_fx *g, gconstpointer unused)
 {
 	static const struct { const char *total, *avail, *seq; bool ok; uint64_t demand; } cases[] = {
 		{ "400000", "100000", "7", true, 350000 },	/* holds 450000 */
@@ -382,27 +391,24 @@ static void test_guest_reports_are_parsed_strictly(void)
 		{ "400000", "400000", "1", true, 50000 },
 		{ "1000", "1000", "1", true, 449000 },
 	};
-	struct apply_host h;
-	uint32_t domid;
 	size_t i;
 
-	start_guest(&h, &domid);
+	(void)unused;
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *t = g_strdup_printf("/local/domain/%u/data/meminfo_total", domid);
-		g_autofree char *a = g_strdup_printf("/local/domain/%u/data/meminfo_available", domid);
-		g_autofree char *q = g_strdup_printf("/local/domain/%u/data/meminfo_seq", domid);
+		g_autofree char *t = g_strdup_printf("/local/domain/%u/data/meminfo_total", g->domid);
+		g_autofree char *a = g_strdup_printf("/local/domain/%u/data/meminfo_available", g->domid);
+		g_autofree char *q = g_strdup_printf("/local/domain/%u/data/meminfo_seq", g->domid);
 		uint64_t demand = 0, seq = 0;
 
-		h.hv.ops->xs_write(&h.hv, t, cases[i].total);
-		h.hv.ops->xs_write(&h.hv, a, cases[i].avail);
-		h.hv.ops->xs_write(&h.hv, q, cases[i].seq);
+		g->h.hv.ops->xs_write(&g->h.hv, t, cases[i].total);
+		g->h.hv.ops->xs_write(&g->h.hv, a, cases[i].avail);
+		g->h.hv.ops->xs_write(&g->h.hv, q, cases[i].seq);
 		g_test_message("case %zu", i);
-		g_assert_cmpint(xlite_mem_read_demand(&h.hv, domid, 450000, 512 * MIB, &demand, &seq), ==,
+		g_assert_cmpint(xlite_mem_read_demand(&g->h.hv, g->domid, 450000, 512 * MIB, &demand, &seq), ==,
 				cases[i].ok);
 		if (cases[i].ok)
 			g_assert_cmpuint(demand, ==, cases[i].demand);
 	}
-	apply_host_dispose(&h);
 }
 
 int main(int argc, char **argv)
@@ -411,20 +417,18 @@ int main(int argc, char **argv)
 	g_test_add_func("/memory/sizes-take-xl-syntax", test_sizes_take_xl_syntax);
 	g_test_add_func("/memory/order-refusals-name-rule-and-figures",
 			test_order_refusals_name_rule_and_figures);
-	g_test_add_func("/memory/a-domain-reads-its-figures", test_a_domain_reads_its_figures);
-	g_test_add_func("/memory/mem-set-moves-target-and-xen-limit",
-			test_mem_set_moves_target_and_xen_limit);
-	g_test_add_func("/memory/mem-max-and-min-keep-the-order", test_mem_max_and_min_keep_the_order);
-	g_test_add_func("/memory/garbage-figures-are-refused", test_garbage_figures_are_refused);
-	g_test_add_func("/memory/vcpu-set-writes-availability", test_vcpu_set_writes_availability);
-	g_test_add_func("/memory/admission/refuses-minimums-that-do-not-fit",
-			test_admission_refuses_minimums_that_do_not_fit);
-	g_test_add_func("/memory/admission/makes-room-from-the-most-above-demand",
-			test_admission_makes_room_from_the_most_above_demand);
+	g_test_add("/memory/a-domain-reads-its-figures", struct guest_fx, NULL, guest_setup, test_a_domain_reads_its_figures, guest_teardown);
+	g_test_add("/memory/mem-set-moves-target-and-xen-limit", struct guest_fx, NULL, guest_setup, test_mem_set_moves_target_and_xen_limit, guest_teardown);
+	g_test_add("/memory/mem-max-and-min-keep-the-order", struct guest_fx, NULL, guest_setup, test_mem_max_and_min_keep_the_order, guest_teardown);
+	g_test_add("/memory/garbage-figures-are-refused", struct guest_fx, NULL, guest_setup, test_garbage_figures_are_refused, guest_teardown);
+	g_test_add("/memory/vcpu-set-writes-availability", struct guest_fx, NULL, guest_setup, test_vcpu_set_writes_availability, guest_teardown);
+	g_test_add("/memory/admission/refuses-minimums-that-do-not-fit", struct three_fx, NULL,
+		   three_setup, test_admission_refuses_minimums_that_do_not_fit, NULL);
+	g_test_add("/memory/admission/makes-room-from-the-most-above-demand", struct three_fx, NULL,
+		   three_setup, test_admission_makes_room_from_the_most_above_demand, NULL);
 	g_test_add_func("/memory/admission/room-not-freed-in-time-is-undone",
 			test_room_not_freed_in_time_is_undone);
 	g_test_add_func("/memory/conf/memory-group", test_conf_memory_group);
-	g_test_add_func("/memory/guest-reports-are-parsed-strictly",
-			test_guest_reports_are_parsed_strictly);
+	g_test_add("/memory/guest-reports-are-parsed-strictly", struct guest_fx, NULL, guest_setup, test_guest_reports_are_parsed_strictly, guest_teardown);
 	return g_test_run();
 }

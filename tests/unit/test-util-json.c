@@ -35,10 +35,17 @@ static XliteJson *sample(void)
 	return b;
 }
 
-static void test_compact_has_no_whitespace(void)
+/* The sample document, written compact or pretty. */
+static char *sample_text(bool pretty)
 {
 	g_autoptr(XliteJson) b = sample();
-	g_autofree char *s = xlite_json_to_string(b, false);
+
+	return xlite_json_to_string(b, pretty);
+}
+
+static void test_compact_has_no_whitespace(void)
+{
+	g_autofree char *s = sample_text(false);
 
 	g_assert_cmpstr(s, ==,
 		"{\"name\":\"a \\\"b\\\"\",\"n\":-3,\"ok\":true,\"none\":null,"
@@ -48,8 +55,7 @@ static void test_compact_has_no_whitespace(void)
 
 static void test_pretty_puts_scalar_containers_on_one_line(void)
 {
-	g_autoptr(XliteJson) b = sample();
-	g_autofree char *s = xlite_json_to_string(b, true);
+	g_autofree char *s = sample_text(true);
 
 	g_assert_cmpstr(s, ==,
 		"{\n"
