@@ -104,19 +104,6 @@ static int check_uuid_free(struct apply *a)
 	return -EEXIST;
 }
 
-/* Whether a live domain other than the half-made one has this create's
- * uuid (it won a race with this create): its /vm entry must stay. When
- * Xen cannot be asked, the entry stays too: stale is harmless. */
-static bool vm_taken_by_other(struct apply *a)
-{
-	uint8_t uuid[16];
-	uint32_t other;
-
-	if (xlite_uuid_parse(a->plan->uuid, uuid) < 0)
-		return false;
-	return xlite_domain_find_uuid(a->hv, uuid, a->domid, &other) != -ESRCH;
-}
-
 static int check_memory(struct apply *a)
 {
 	struct xlite_physinfo pi;
@@ -498,7 +485,8 @@ static void rollback(struct apply *a)
 		const char *root = a->xs_roots->pdata[i];
 
 		/* A create of the same uuid that won a race keeps its /vm. */
-		if (g_str_has_prefix(root, "/vm/") && vm_taken_by_other(a))
+		if (g_str_has_prefix(root, "/vm/") &&
+		    xlite_domain_vm_used_by_other(hv, root, a->domid))
 			continue;
 		rc = hv->ops->xs_rm(hv, root);
 		if (rc < 0) {

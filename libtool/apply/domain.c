@@ -208,12 +208,7 @@ static void gather_vifs(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
 	g_strfreev(devs);
 }
 
-/* Whether a live domain other than SELF has the uuid of VM_PATH ("/vm/UUID")
- * as its handle: xl and xlite both name a domain's /vm entry after it, so
- * that domain's entry is VM_PATH too and must stay. When Xen cannot be
- * asked, the entry stays as well: a stale /vm entry is harmless, a live
- * one removed is not. */
-static bool vm_used_by_other(struct xlite_hv *hv, const char *vm_path, uint32_t self)
+bool xlite_domain_vm_used_by_other(struct xlite_hv *hv, const char *vm_path, uint32_t self)
 {
 	uint8_t uuid[16];
 	uint32_t other;
@@ -276,7 +271,7 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", l->domid);
 	if (hv->ops->xs_read(hv, path, &val) == 0) {
-		if (vm_path_ok(val) && !vm_used_by_other(hv, val, l->domid))
+		if (vm_path_ok(val) && !xlite_domain_vm_used_by_other(hv, val, l->domid))
 			xlite_domain_leftovers_add_path(l, val);
 		g_free(val);
 	} else if (hv->ops->domain_info(hv, l->domid, &info) == 0) {
@@ -285,7 +280,7 @@ int xlite_domain_leftovers_gather(struct xlite_hv *hv, struct xlite_domain_lefto
 		xlite_uuid_format(info.uuid, uuid);
 		snprintf(path, sizeof(path), "/vm/%s", uuid);
 		if (strcmp(uuid, "00000000-0000-0000-0000-000000000000") != 0 &&
-		    !vm_used_by_other(hv, path, l->domid))
+		    !xlite_domain_vm_used_by_other(hv, path, l->domid))
 			xlite_domain_leftovers_add_path(l, path);
 	}
 

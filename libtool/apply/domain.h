@@ -30,6 +30,12 @@ int xlite_domain_find(struct xlite_hv *hv, const char *name, uint32_t *domid);
  * none. One domain list from Xen, no xenstore request. */
 int xlite_domain_find_uuid(struct xlite_hv *hv, const uint8_t uuid[16], uint32_t except,
 			   uint32_t *domid);
+/* Whether a live domain other than SELF has the uuid of VM_PATH ("/vm/UUID")
+ * as its handle: xl and xlite both name a domain's /vm entry after it, so
+ * that domain's entry is VM_PATH too and must stay. When Xen cannot be
+ * asked, the entry stays as well: a stale /vm entry is harmless, a live
+ * one removed is not. */
+bool xlite_domain_vm_used_by_other(struct xlite_hv *hv, const char *vm_path, uint32_t self);
 /* /local/domain/D/name; "Domain-0" for dom0 when unset; NULL when unset. */
 char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid);
 

@@ -805,8 +805,6 @@ static void fake_unlock(struct xlite_hv *hv)
 	struct xlite_hv_fake *f = fake_of(hv);
 
 	g_mutex_unlock(&f->mutex);
-	if (f->op_delay_us)
-		g_usleep(f->op_delay_us);
 }
 
 #define LOCKED(ret, name, params, args)				\

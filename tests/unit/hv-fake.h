@@ -35,7 +35,6 @@ struct xlite_hv_fake {
 	GPtrArray *log;			/* names of the ops called, in order */
 	bool kernel_bad;		/* build_pv fails as for a non-ELF kernel */
 	GMutex mutex;			/* xlite_hv_fake_attach_locked: one op at a time */
-	unsigned int op_delay_us;	/* ... and a pause after each, to interleave */
 	/* ... and threads that meet before domain_create (see hv-fake.c) */
 	unsigned int rendezvous_n, rendezvous_seen, rendezvous_ms;
 	GCond rendezvous;
@@ -61,8 +60,7 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake);
 void xlite_hv_fake_dispose(struct xlite_hv_fake *fake);
 /* Makes HV drive FAKE (FAKE must outlive HV's use). */
 void xlite_hv_fake_attach(struct xlite_hv *hv, struct xlite_hv_fake *fake);
-/* The same for threads: several HVs may share FAKE; each op runs alone,
- * then sleeps op_delay_us so threads interleave between ops. */
+/* The same for threads: several HVs may share FAKE; each op runs alone. */
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake);
 
 /* Everything outside the pristine host: domains other than dom0, xenstore

@@ -35,7 +35,7 @@ struct fake {
 	GByteArray *held;	/* FAKE_HOLD: replies not sent yet */
 	unsigned int n_held, max_held;
 	gint64 end_reply_us;	/* when the last commit was answered */
-	gint64 min_gap_us[16];	/* [i]: end reply i to start i + 1, at least */
+	gint64 min_gap_us[16];	/* [i]: end reply i sent to start i + 1 received */
 };
 
 static void send_bytes(struct fake *f, const GByteArray *m)
@@ -106,6 +106,9 @@ static bool serve(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *bo
 		return f->mode != FAKE_EOF_AFTER_START;
 	case XS_TRANSACTION_END:
 		f->n_end++;
+		/* Taken before the reply leaves: the client cannot start its
+		 * pause earlier, so the gap to the next START bounds it below. */
+		f->end_reply_us = g_get_monotonic_time();
 		if ((f->mode == FAKE_EAGAIN_ONCE && f->n_end == 1) || f->mode == FAKE_EAGAIN_ALWAYS ||
 		    (f->mode == FAKE_EAGAIN_TWELVE && f->n_end <= 12))
 			reply(f, XS_ERROR, h->req_id, "EAGAIN", 7);
@@ -113,7 +116,6 @@ static bool serve(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *bo
 			reply(f, XS_ERROR, h->req_id, "EIO", 4);
 		else
 			reply(f, XS_TRANSACTION_END, h->req_id, "OK", 3);
-		f->end_reply_us = g_get_monotonic_time();
 		return true;
 	default:
 		f->ops_in_burst++;
