@@ -1,168 +1,15 @@
 /* xlite info: the host and hypervisor facts `xl info` prints, under the
- * same names, as "key : value" lines or one JSON object. */
+ * same names, as "key : value" lines or one JSON object (built by
+ * libtool/report/, as xlited's /api/v1/host). */
 #include <getopt.h>
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/utsname.h>
 
 #include <glib.h>
 
-#include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
+#include "libtool/report/report.h"
 #include "libtool/util/json.h"
-#include "libtool/memory/host.h"
 #include "xl-lite/xlite.h"
-
-/* Each fact twice: a "key : value" line and a JSON member. */
-struct info_out {
-	GString *text;
-	XliteJson *json;
-};
-
-static void put(struct info_out *o, const char *key, const char *value)
-{
-	g_string_append_printf(o->text, "%-23s: %s\n", key, value);
-	xlite_json_member_str(o->json, key, value);
-}
-
-static void putf(struct info_out *o, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void putf(struct info_out *o, const char *key, const char *fmt, ...)
-{
-	va_list ap;
-	char *v;
-
-	va_start(ap, fmt);
-	v = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	put(o, key, g_strchug(v));
-	g_free(v);
-}
-
-static void put_num(struct info_out *o, const char *key, uint64_t value)
-{
-	g_string_append_printf(o->text, "%-23s: %" PRIu64 "\n", key, value);
-	xlite_json_member_int(o->json, key, (int64_t)value);
-}
-
-static void put_host(struct info_out *o)
-{
-	struct utsname u;
-
-	if (uname(&u) < 0)
-		return;
-	put(o, "host", u.nodename);
-	put(o, "release", u.release);
-	put(o, "version", u.version);
-	put(o, "machine", u.machine);
-}
-
-static void put_phys(struct info_out *o, const struct xlite_physinfo *p)
-{
-	uint64_t per_mb = (1u << 20) / (p->xen_pagesize ? p->xen_pagesize : 4096);
-	const uint32_t *c = p->hw_cap;
-
-	put_num(o, "nr_cpus", p->nr_cpus);
-	put_num(o, "max_cpu_id", p->max_cpu_id);
-	put_num(o, "nr_nodes", p->nr_nodes);
-	put_num(o, "cores_per_socket", p->cores_per_socket);
-	put_num(o, "threads_per_core", p->threads_per_core);
-	g_string_append_printf(o->text, "%-23s: %u.%03u\n", "cpu_mhz", p->cpu_khz / 1000,
-			       p->cpu_khz % 1000);
-	xlite_json_member_double(o->json, "cpu_mhz", p->cpu_khz / 1000.0);
-	putf(o, "hw_caps", "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
-	     c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
-	/* Each capability with a leading space, as xl; putf strips the first. */
-	putf(o, "virt_caps", "%s%s%s%s%s%s%s%s%s%s%s",
-	     p->cap_pv ? " pv" : "", p->cap_hvm ? " hvm" : "",
-	     p->cap_hvm && p->cap_hvm_directio ? " hvm_directio" : "",
-	     p->cap_pv && p->cap_hvm_directio ? " pv_directio" : "",
-	     p->cap_hap ? " hap" : "", p->cap_shadow ? " shadow" : "",
-	     p->cap_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
-	     p->cap_vmtrace ? " vmtrace" : "", p->cap_vpmu ? " vpmu" : "",
-	     p->cap_gnttab_v1 ? " gnttab-v1" : "", p->cap_gnttab_v2 ? " gnttab-v2" : "");
-	put_num(o, "total_memory", p->total_pages / per_mb);
-	put_num(o, "free_memory",
-		(p->free_pages - MIN(p->outstanding_pages, p->free_pages)) / per_mb);
-	put_num(o, "outstanding_claims", p->outstanding_pages / per_mb);
-}
-
-static void put_xen(struct info_out *o, const struct xlite_physinfo *p)
-{
-	put_num(o, "xen_major", p->xen_major);
-	put_num(o, "xen_minor", p->xen_minor);
-	put(o, "xen_extra", p->xen_extra);
-	putf(o, "xen_version", "%u.%u%s", p->xen_major, p->xen_minor, p->xen_extra);
-	put(o, "xen_caps", p->xen_caps);
-	put(o, "xen_scheduler", p->xen_scheduler[0] ? p->xen_scheduler : "unknown");
-	put_num(o, "xen_pagesize", p->xen_pagesize);
-	putf(o, "platform_params", "virt_start=0x%" PRIx64, p->virt_start);
-	put(o, "xen_changeset", p->xen_changeset);
-	put(o, "xen_commandline", p->xen_commandline);
-}
-
-/* Issue 10's figures: dom0's reserve, the guests' sums, over-allocation
- * (the sum of maximums over what guests can have) and contention (what the
- * balancer's wants exceed, and who is short). Needs xenstore: left out,
- * with a warning, when it cannot be read. */
-static void put_memory(struct info_out *o)
-{
-	struct xlite_hv hv = { 0 };
-	struct xlite_memconf mc;
-	struct xlite_mem_host h;
-	struct xlite_bal_host bh = { 0 };
-	struct xlite_bal_summary sum;
-	struct xlite_bal_out *out = NULL;
-	GString *shorts = g_string_new("");
-	char *err = NULL;
-	double ratio;
-	size_t i;
-
-	xlite_memconf_init(&mc);
-	xlite_mem_host_init(&h);
-	if (xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, &err) < 0 ||
-	    xlite_hv_xen_open(&hv, 0) < 0 ||
-	    xlite_mem_host_read(&hv, &mc, &h, &err) < 0) {
-		xlite_warn("no memory figures: %s", err ? err : xlite_hv_error(&hv));
-		goto out;
-	}
-	bh.capacity = h.capacity_kib;
-	bh.headroom = mc.headroom_kib;
-	out = g_new0(struct xlite_bal_out, h.n ? h.n : 1);
-	xlite_balance(&bh, h.doms, h.n, out, &sum);
-	for (i = 0; i < h.n; i++) {
-		if (out[i].target < out[i].want ||
-		    (!sum.fits && h.doms[i].managed && out[i].target <= h.doms[i].min)) {
-			g_autofree char *name = xlite_domain_name(&hv, h.doms[i].domid);
-
-			g_string_append_printf(shorts, "%s%s", shorts->len ? "," : "",
-					       name ? name : "?");
-		}
-	}
-	put_num(o, "dom0_reserve", h.dom0_reserve_kib / 1024);
-	put_num(o, "guest_capacity", h.capacity_kib / 1024);
-	put_num(o, "guests", h.n);
-	put_num(o, "guests_min", h.sum_min / 1024);
-	put_num(o, "guests_target", h.sum_target / 1024);
-	put_num(o, "guests_actual", h.sum_actual / 1024);
-	put_num(o, "guests_max", h.sum_max / 1024);
-	ratio = h.capacity_kib ? (double)h.sum_max / (double)h.capacity_kib : 0.0;
-	g_string_append_printf(o->text, "%-23s: %.2f\n", "overallocation", ratio);
-	/* the same two decimals in JSON */
-	xlite_json_member_double(o->json, "overallocation", (double)(int64_t)(ratio * 100 + 0.5) / 100);
-	put_num(o, "memory_wanted", sum.wanted / 1024);
-	put_num(o, "memory_contention", sum.shortfall / 1024);
-	put(o, "memory_short", shorts->str);
-out:
-	g_free(out);
-	g_free(err);
-	g_string_free(shorts, TRUE);
-	xlite_mem_host_dispose(&h);
-	xlite_hv_dispose(&hv);
-}
 
 int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 {
@@ -172,9 +19,9 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xlite_hv hv = { 0 };
-	struct xlite_physinfo pi;
-	struct xlite_dominfo dom0;
-	struct info_out o = { g_string_new(""), xlite_json_new() };
+	GString *text = g_string_new("");
+	XliteJson *json = xlite_json_new();
+	char *warn = NULL;
 	int c, rc = XLITE_EXIT_FAIL;
 
 	optind = 1;
@@ -194,26 +41,23 @@ int xlite_cmd_info(struct xlite_cli *cli, int argc, char **argv)
 	}
 	if (xlite_cli_hv_open(&hv, XLITE_HV_NO_XENSTORE) < 0)
 		goto out;
-	if (hv.ops->physinfo(&hv, &pi) < 0) {
+	xlite_json_begin_object(json);
+	if (xlite_report_host(&hv, text, json, &warn) < 0) {
 		xlite_err("%s", xlite_hv_error(&hv));
 		goto out;
 	}
-	xlite_json_begin_object(o.json);
-	put_host(&o);
-	put_phys(&o, &pi);
-	if (hv.ops->domain_info(&hv, 0, &dom0) == 0)
-		put_num(&o, "dom0_memory", dom0.tot_kib / 1024);
-	put_xen(&o, &pi);
-	put_memory(&o);
-	xlite_json_end_object(o.json);
+	if (warn)
+		xlite_warn("%s", warn);
+	xlite_json_end_object(json);
 	if (cli->json)
-		xlite_json_print(stdout, o.json, true);
+		xlite_json_print(stdout, json, true);
 	else
-		fputs(o.text->str, stdout);
+		fputs(text->str, stdout);
 	rc = XLITE_EXIT_OK;
 out:
+	g_free(warn);
 	xlite_hv_dispose(&hv);
-	g_string_free(o.text, TRUE);
-	xlite_json_free(o.json);
+	g_string_free(text, TRUE);
+	xlite_json_free(json);
 	return rc;
 }

@@ -51,31 +51,10 @@ static int mem_op(const char *cmd, xlite_domain_setter *set, int argc, char **ar
 	return xlite_cli_domain_set(cmd, argv[optind], set, kib);
 }
 
-/* dom0 never goes below its reserve ([memory] dom0-reserve). */
-static int set_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
-{
-	struct xlite_memconf mc;
-	char a[32], b[32];
-	int rc;
-
-	if (domid == 0) {
-		xlite_memconf_init(&mc);
-		rc = xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, err);
-		if (rc < 0)
-			return rc;
-		if (kib < mc.dom0_reserve_kib)
-			return xlite_fail(err, -ERANGE,
-					  "dom0's target %s would be below its reserve %s "
-					  "([memory] dom0-reserve in %s)", xlite_mem_size_str(kib, a),
-					  xlite_mem_size_str(mc.dom0_reserve_kib, b), XLITE_MEMCONF_FILE);
-	}
-	return xlite_mem_set_target(hv, domid, kib, err);
-}
-
 int xlite_cmd_mem_set(struct xlite_cli *cli, int argc, char **argv)
 {
 	(void)cli;
-	return mem_op("mem-set", set_target, argc, argv);
+	return mem_op("mem-set", xlite_mem_host_set_target, argc, argv);
 }
 
 int xlite_cmd_mem_max(struct xlite_cli *cli, int argc, char **argv)
@@ -84,27 +63,8 @@ int xlite_cmd_mem_max(struct xlite_cli *cli, int argc, char **argv)
 	return mem_op("mem-max", xlite_mem_set_max, argc, argv);
 }
 
-/* A raised minimum must still fit beside the others' and dom0's reserve. */
-static int set_min(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
-{
-	struct xlite_memconf mc;
-	struct xlite_mem_host h;
-	g_autofree char *name = xlite_domain_name(hv, domid);
-	int rc;
-
-	xlite_memconf_init(&mc);
-	xlite_mem_host_init(&h);
-	rc = xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, err);
-	if (rc == 0)
-		rc = xlite_mem_host_read(hv, &mc, &h, err);
-	if (rc == 0)
-		rc = xlite_mem_admit_min(&h, domid, name ? name : "?", kib, err);
-	xlite_mem_host_dispose(&h);
-	return rc < 0 ? rc : xlite_mem_set_min(hv, domid, kib, err);
-}
-
 int xlite_cmd_mem_min(struct xlite_cli *cli, int argc, char **argv)
 {
 	(void)cli;
-	return mem_op("mem-min", set_min, argc, argv);
+	return mem_op("mem-min", xlite_mem_host_set_min, argc, argv);
 }

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "libtool/memory/conf.h"
 #include "libtool/memory/host.h"
 #include "libtool/memory/memory.h"
 #include "libtool/parse/config.h"
@@ -249,4 +250,47 @@ out:
 	g_free(out);
 	xlite_mem_host_dispose(&h);
 	return rc;
+}
+
+/* dom0 never goes below its reserve ([memory] dom0-reserve). */
+int xlite_mem_host_set_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
+{
+	struct xlite_memconf mc;
+	char a[32], b[32];
+	int rc;
+
+	if (domid == 0) {
+		xlite_memconf_init(&mc);
+		rc = xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, err);
+		if (rc < 0)
+			return rc;
+		if (kib < mc.dom0_reserve_kib)
+			return xlite_fail(err, -ERANGE,
+					  "dom0's target %s would be below its reserve %s "
+					  "([memory] dom0-reserve in %s)", xlite_mem_size_str(kib, a),
+					  xlite_mem_size_str(mc.dom0_reserve_kib, b), XLITE_MEMCONF_FILE);
+	}
+	return xlite_mem_set_target(hv, domid, kib, err);
+}
+
+/* A raised minimum must still fit beside the others' and dom0's reserve. */
+int xlite_mem_host_set_min(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
+{
+	struct xlite_memconf mc;
+	struct xlite_mem_host h;
+	g_autofree char *path = g_strdup_printf("/local/domain/%u/name", domid);
+	g_autofree char *name = NULL;
+	int rc;
+
+	if (hv->ops->xs_read(hv, path, &name) < 0)
+		name = NULL;	/* only for the message */
+	xlite_memconf_init(&mc);
+	xlite_mem_host_init(&h);
+	rc = xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, err);
+	if (rc == 0)
+		rc = xlite_mem_host_read(hv, &mc, &h, err);
+	if (rc == 0)
+		rc = xlite_mem_admit_min(&h, domid, name ? name : "?", kib, err);
+	xlite_mem_host_dispose(&h);
+	return rc < 0 ? rc : xlite_mem_set_min(hv, domid, kib, err);
 }

@@ -71,4 +71,12 @@ int xlite_mem_make_room(struct xlite_hv *hv, const struct xlite_memconf *mc, con
 			GArray **undo, char **err);
 void xlite_mem_undo(struct xlite_hv *hv, GArray *undo);
 
+/* The changes an operator asks for (xlite mem-set/mem-min, xlited's PUT
+ * memory), with the host's checks before memory.h's: dom0's target never
+ * below its reserve ([memory] dom0-reserve in xlite.conf); a raised
+ * minimum must still fit beside the others' and dom0's reserve. 0, or
+ * -errno with *err saying why (nothing changed). */
+int xlite_mem_host_set_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
+int xlite_mem_host_set_min(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
+
 #endif

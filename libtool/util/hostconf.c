@@ -1,5 +1,7 @@
 /* The host's configuration file (see hostconf.h). */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -18,6 +20,9 @@ void xlite_hostconf_init(struct xlite_hostconf *hc)
 	hc->headroom = 64ull << 20;
 	hc->step_limit = 256ull << 20;
 	hc->hysteresis = 16ull << 20;
+	g_strlcpy(hc->listen, "127.0.0.1", sizeof(hc->listen));
+	hc->port = XLITE_HOSTCONF_PORT_DEFAULT;
+	g_strlcpy(hc->state_dir, XLITE_HOSTCONF_STATE_DIR, sizeof(hc->state_dir));
 }
 
 int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
@@ -55,13 +60,41 @@ static int set_size(void *field, const char *value)
 	return xlite_hostconf_parse_size(value, field);
 }
 
-static int set_seconds(void *field, const char *value)
+static int set_uint(void *field, const char *value, guint64 min, guint64 max)
 {
 	guint64 v;
 
-	if (!g_ascii_string_to_unsigned(value, 10, 1, 3600, &v, NULL))
+	if (!g_ascii_string_to_unsigned(value, 10, min, max, &v, NULL))
 		return -EINVAL;
 	*(unsigned int *)field = (unsigned int)v;
+	return 0;
+}
+
+static int set_seconds(void *field, const char *value)
+{
+	return set_uint(field, value, 1, 3600);
+}
+
+static int set_port(void *field, const char *value)
+{
+	return set_uint(field, value, 1, 65535);
+}
+
+static int set_address(void *field, const char *value)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, value, buf) != 1 && inet_pton(AF_INET6, value, buf) != 1)
+		return -EINVAL;
+	g_strlcpy(field, value, XLITE_HOSTCONF_ADDR_MAX);
+	return 0;
+}
+
+static int set_abs_path(void *field, const char *value)
+{
+	if (value[0] != '/' || strlen(value) >= XLITE_HOSTCONF_PATH_MAX)
+		return -EINVAL;
+	g_strlcpy(field, value, XLITE_HOSTCONF_PATH_MAX);
 	return 0;
 }
 
@@ -84,6 +117,12 @@ static const struct setting {
 	  "a size: a number of bytes, or a number with K, M, G or T" },
 	{ "memory", "hysteresis", offsetof(struct xlite_hostconf, hysteresis), set_size,
 	  "a size: a number of bytes, or a number with K, M, G or T" },
+	{ "daemon", "listen", offsetof(struct xlite_hostconf, listen), set_address,
+	  "an IPv4 or IPv6 address" },
+	{ "daemon", "port", offsetof(struct xlite_hostconf, port), set_port,
+	  "a port number from 1 to 65535" },
+	{ "daemon", "state-dir", offsetof(struct xlite_hostconf, state_dir), set_abs_path,
+	  "an absolute path (below 256 bytes)" },
 };
 
 static const struct setting *find_setting(const char *group, const char *key)

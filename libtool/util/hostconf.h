@@ -14,6 +14,14 @@
 #define XLITE_HOSTCONF_FILE XLITE_SYSCONFDIR "/xlite/xlite.conf"
 #endif
 #define XLITE_HOSTCONF_KCACHE_MAX_DEFAULT (512ull * 1024 * 1024)
+#define XLITE_HOSTCONF_PORT_DEFAULT 8443
+#define XLITE_HOSTCONF_ADDR_MAX 64
+#define XLITE_HOSTCONF_PATH_MAX 256
+#ifdef XLITE_LOCALSTATEDIR
+#define XLITE_HOSTCONF_STATE_DIR XLITE_LOCALSTATEDIR "/lib/xlite"
+#else
+#define XLITE_HOSTCONF_STATE_DIR "/var/lib/xlite"
+#endif
 
 struct xlite_hostconf {
 	/* [kernel-cache] */
@@ -24,6 +32,10 @@ struct xlite_hostconf {
 	uint64_t headroom;		/* headroom, default 64M */
 	uint64_t step_limit;		/* step-limit, default 256M */
 	uint64_t hysteresis;		/* hysteresis, default 16M */
+	/* [daemon] (xlited, issue 12) */
+	char listen[XLITE_HOSTCONF_ADDR_MAX];		/* listen, an IPv4 or IPv6 address, default 127.0.0.1 */
+	unsigned int port;		/* port, default 8443 */
+	char state_dir[XLITE_HOSTCONF_PATH_MAX];		/* state-dir, an absolute path, default /var/lib/xlite */
 };
 
 /* Every setting at its default. Owns nothing: no dispose needed yet. */

@@ -1,0 +1,45 @@
+/* What xlite says about the host and its domains, built once for every
+ * reader: `xlite info`/`xlite list` (text and --json) and xlited's API
+ * (/api/v1/host, /api/v1/domains) print the same documents. Reads only;
+ * nothing here prints. */
+#ifndef XLITE_REPORT_H
+#define XLITE_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "libtool/hv/hv.h"
+#include "libtool/memory/memory.h"
+#include "libtool/util/json.h"
+
+/* The host's facts as `xl info` names them, plus dom0_memory and issue
+ * 10's memory figures, as "key : value" lines appended to TEXT and the
+ * members of the JSON object JSON has open (both may not be NULL). HV
+ * needs domctls only. 0, or -errno with hv's error when the hypervisor
+ * cannot say. The memory figures need xenstore: when they cannot be
+ * read they are left out and *warn (g_free) says why. */
+int xlite_report_host(struct xlite_hv *hv, GString *text, XliteJson *json, char **warn);
+
+/* "r b p s c d" as xl list shows them: the fifth letter is the shutdown
+ * reason. */
+void xlite_report_state_letters(const struct xlite_dominfo *d, char out[7]);
+
+/* A domain's memory figures and its agent's demand (-1: no report). */
+struct xlite_report_mem {
+	struct xlite_mem_dom m;
+	int64_t demand_kib;
+};
+
+/* Reads DOMID's figures: true, or false (*err may then say why, g_free;
+ * NULL when the domain has none to read). */
+bool xlite_report_mem_read(struct xlite_hv *hv, uint32_t domid, struct xlite_report_mem *lm,
+			   char **err);
+
+/* One domain of `xlite list --json`: {"name", "domid", "uuid", ...,
+ * "memory": {...} or null when LM is NULL}. */
+void xlite_report_domain_json(XliteJson *b, const struct xlite_dominfo *d, const char *name,
+			      const struct xlite_report_mem *lm);
+
+#endif

@@ -1,0 +1,295 @@
+/* xlited's pure parts: the token comparison and the Authorization
+ * header, the route table (404 and 405 with Allow), error replies,
+ * events from two views of the domains, the metrics' format, and the
+ * [daemon] section of xlite.conf. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "libtool/hv/hv.h"
+#include "libtool/memory/memory.h"
+#include "libtool/util/hostconf.h"
+#include "xlited/xlited.h"
+
+static void test_token_equal(void)
+{
+	const char *tok = "0123456789abcdef0123456789abcdef";
+
+	g_assert_true(xlited_token_equal(tok, strlen(tok), tok));
+	g_assert_false(xlited_token_equal("0123456789abcdef0123456789abcdeF", 32, tok));
+	/* a prefix, a longer one, an empty one */
+	g_assert_false(xlited_token_equal(tok, 31, tok));
+	g_assert_false(xlited_token_equal("0123456789abcdef0123456789abcdef0", 33, tok));
+	g_assert_false(xlited_token_equal("", 0, tok));
+}
+
+static void test_bearer_header(void)
+{
+	size_t len = 0;
+	const char *p;
+
+	p = xlited_bearer("Bearer abc", &len);
+	g_assert_nonnull(p);
+	g_assert_cmpuint(len, ==, 3);
+	g_assert_cmpint(strncmp(p, "abc", len), ==, 0);
+	p = xlited_bearer("bearer   abc  ", &len);
+	g_assert_nonnull(p);
+	g_assert_cmpuint(len, ==, 3);
+	g_assert_null(xlited_bearer("Basic abc", &len));
+	g_assert_null(xlited_bearer("Bearer ", &len));
+	g_assert_null(xlited_bearer("Bearerabc", &len));
+	g_assert_null(xlited_bearer(NULL, &len));
+}
+
+static void test_routes(void)
+{
+	const struct xlited_route *rt;
+	unsigned int status = 0;
+	char *arg = NULL, *allow = NULL;
+
+	rt = xlited_route_find("GET", "/api/v1/domains", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_domains);
+	g_assert_null(arg);
+	rt = xlited_route_find("GET", "/api/v1/domains/web1", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_domain);
+	g_assert_cmpstr(arg, ==, "web1");
+	g_free(arg);
+	rt = xlited_route_find("POST", "/api/v1/domains/web1/destroy", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_destroy);
+	g_assert_cmpstr(arg, ==, "web1");
+	g_free(arg);
+	rt = xlited_route_find("PUT", "/api/v1/domains/7/memory", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_memory && rt->takes_body);
+	g_free(arg);
+	rt = xlited_route_find("GET", "/api/v1/events", &arg, &status, &allow);
+	g_assert_true(rt && rt->kind == XLITED_ROUTE_EVENTS);
+	/* the path exists, not with this method: 405 and what it takes */
+	rt = xlited_route_find("DELETE", "/api/v1/domains", &arg, &status, &allow);
+	g_assert_null(rt);
+	g_assert_cmpuint(status, ==, 405);
+	g_assert_cmpstr(allow, ==, "GET, POST");
+	g_free(allow);
+	rt = xlited_route_find("GET", "/api/v1/domains/web1/destroy", &arg, &status, &allow);
+	g_assert_null(rt);
+	g_assert_cmpuint(status, ==, 405);
+	g_assert_cmpstr(allow, ==, "POST");
+	g_free(allow);
+	/* no such path, an empty name, a path below a name */
+	g_assert_null(xlited_route_find("GET", "/api/v2/host", &arg, &status, &allow));
+	g_assert_cmpuint(status, ==, 404);
+	g_assert_null(allow);
+	g_assert_null(xlited_route_find("GET", "/api/v1/domains/", &arg, &status, &allow));
+	g_assert_cmpuint(status, ==, 404);
+	g_assert_null(xlited_route_find("GET", "/api/v1/domains/a/b/c", &arg, &status, &allow));
+	g_assert_cmpuint(status, ==, 404);
+	g_assert_null(arg);
+}
+
+static void test_error_reply(void)
+{
+	struct xlited_req r = { .out = g_string_new("") };
+
+	xlited_reply_error(&r, 400, "body:7: element \"memory\": \"x\" is not a number");
+	g_assert_cmpuint(r.status, ==, 400);
+	g_assert_cmpstr(r.content_type, ==, "application/json");
+	g_assert_cmpstr(r.out->str, ==, "{\"error\":\"body:7: element \\\"memory\\\": \\\"x\\\" "
+			"is not a number\",\"status\":400,\"line\":7}\n");
+	xlited_reply_error(&r, 404, "domain 'x' does not exist");
+	g_assert_cmpstr(r.out->str, ==, "{\"error\":\"domain 'x' does not exist\",\"status\":404}\n");
+	g_assert_cmpuint(xlited_error_line("body:12: x"), ==, 12);
+	g_assert_cmpuint(xlited_error_line("body: 12: x"), ==, 0);
+	g_assert_cmpuint(xlited_error_line("no line"), ==, 0);
+	g_assert_cmpuint(xlited_status_of(-ESRCH), ==, 404);
+	g_assert_cmpuint(xlited_status_of(-EEXIST), ==, 409);
+	g_assert_cmpuint(xlited_status_of(-EINVAL), ==, 400);
+	g_assert_cmpuint(xlited_status_of(-EIO), ==, 500);
+	g_string_free(r.out, TRUE);
+}
+
+static void add_dom(GHashTable *t, uint32_t domid, const char *name, const char *state,
+		    bool shutdown)
+{
+	struct xlited_dom *d = g_new0(struct xlited_dom, 1);
+
+	d->domid = domid;
+	d->name = g_strdup(name);
+	g_strlcpy(d->state, state, sizeof(d->state));
+	d->shutdown = shutdown;
+	g_hash_table_insert(t, GUINT_TO_POINTER(domid), d);
+}
+
+static GHashTable *doms_new(void)
+{
+	return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, xlited_dom_free);
+}
+
+static void test_events_diff(void)
+{
+	GHashTable *old = doms_new(), *now = doms_new();
+	GPtrArray *ev = g_ptr_array_new_with_free_func(g_free);
+
+	add_dom(old, 0, "Domain-0", "r-----", false);
+	add_dom(old, 3, "gone", "-b----", false);
+	add_dom(old, 4, "web", "-b----", false);
+	add_dom(old, 5, "db", "-b----", false);
+	add_dom(now, 0, "Domain-0", "r-----", false);
+	add_dom(now, 4, "web", "--ps--", true);
+	add_dom(now, 5, "db", "--p---", false);
+	add_dom(now, 6, "new", "-b----", false);
+	xlited_events_diff(old, now, ev);
+	g_assert_cmpuint(ev->len, ==, 5);
+	g_assert_cmpstr(ev->pdata[0], ==, "{\"type\":\"shutdown\",\"name\":\"web\",\"domid\":4,"
+			"\"state\":\"--ps--\",\"reason\":\"poweroff\"}");
+	g_assert_cmpstr(ev->pdata[1], ==, "{\"type\":\"paused\",\"name\":\"web\",\"domid\":4,"
+			"\"state\":\"--ps--\",\"reason\":\"poweroff\"}");
+	g_assert_cmpstr(ev->pdata[2], ==, "{\"type\":\"paused\",\"name\":\"db\",\"domid\":5,"
+			"\"state\":\"--p---\"}");
+	g_assert_cmpstr(ev->pdata[3], ==, "{\"type\":\"created\",\"name\":\"new\",\"domid\":6,"
+			"\"state\":\"-b----\"}");
+	g_assert_cmpstr(ev->pdata[4], ==, "{\"type\":\"destroyed\",\"name\":\"gone\",\"domid\":3,"
+			"\"state\":\"-b----\"}");
+	g_ptr_array_set_size(ev, 0);
+	/* the same view twice: nothing happened */
+	xlited_events_diff(now, now, ev);
+	g_assert_cmpuint(ev->len, ==, 0);
+	g_ptr_array_free(ev, TRUE);
+	g_hash_table_unref(old);
+	g_hash_table_unref(now);
+}
+
+static void test_metrics_format(void)
+{
+	struct xlite_dominfo i0 = { .domid = 0, .cpu_time_ns = 1500000000, .vcpus_online = 1,
+				    .tot_kib = 786432 };
+	struct xlite_dominfo i1 = { .domid = 7, .cpu_time_ns = 2000000, .vcpus_online = 2 };
+	struct xlite_mem_dom m1 = { .domid = 7, .min_kib = 1024, .target_kib = 2048,
+				    .actual_kib = 2000, .max_kib = 4096 };
+	struct xlited_metric_dom d[] = { { &i0, "Domain-0", NULL }, { &i1, "we\"ird\\", &m1 } };
+	GString *out = g_string_new("");
+
+	xlited_metrics_format(out, d, 2, 3ull << 30, 1ull << 30, 2);
+	g_assert_nonnull(strstr(out->str, "# TYPE xlite_domain_cpu_seconds_total counter\n"
+				"xlite_domain_cpu_seconds_total{domain=\"Domain-0\",domid=\"0\"} 1.500\n"
+				"xlite_domain_cpu_seconds_total{domain=\"we\\\"ird\\\\\",domid=\"7\"} "
+				"0.002\n"));
+	g_assert_nonnull(strstr(out->str, "xlite_domain_memory_bytes{domain=\"Domain-0\","
+				"domid=\"0\",kind=\"actual\"} 805306368\n"));
+	g_assert_nonnull(strstr(out->str, "xlite_domain_memory_bytes{domain=\"we\\\"ird\\\\\","
+				"domid=\"7\",kind=\"max\"} 4194304\n"));
+	g_assert_nonnull(strstr(out->str, "xlite_host_memory_bytes{kind=\"total\"} 3221225472\n"));
+	g_assert_true(g_str_has_suffix(out->str, "\n"));
+	g_string_free(out, TRUE);
+}
+
+static char *write_conf(const char *text)
+{
+	g_autoptr(GError) gerr = NULL;
+	char *path = NULL;
+	int fd = g_file_open_tmp("xlited-conf-XXXXXX", &path, &gerr);
+
+	g_assert_no_error(gerr);
+	close(fd);
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	return path;
+}
+
+static void test_conf_daemon(void)
+{
+	struct xlite_hostconf hc;
+	char *err = NULL, *path;
+
+	xlite_hostconf_init(&hc);
+	g_assert_cmpstr(hc.listen, ==, "127.0.0.1");
+	g_assert_cmpuint(hc.port, ==, XLITE_HOSTCONF_PORT_DEFAULT);
+	g_assert_true(g_str_has_suffix(hc.state_dir, "/lib/xlite"));
+	path = write_conf("[daemon]\nlisten = ::1\nport = 9443\nstate-dir = /tmp/xl\n");
+	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, 0);
+	g_assert_cmpstr(hc.listen, ==, "::1");
+	g_assert_cmpuint(hc.port, ==, 9443);
+	g_assert_cmpstr(hc.state_dir, ==, "/tmp/xl");
+	g_unlink(path);
+	g_free(path);
+
+	path = write_conf("[daemon]\nport = 70000\n");
+	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "[daemon] port: '70000' is not a port number"));
+	g_clear_pointer(&err, g_free);
+	g_unlink(path);
+	g_free(path);
+	path = write_conf("[daemon]\nlisten = localhost\n");
+	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "[daemon] listen: 'localhost' is not an IPv4 or IPv6 address"));
+	g_clear_pointer(&err, g_free);
+	g_unlink(path);
+	g_free(path);
+	path = write_conf("[daemon]\nstate-dir = relative\n");
+	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "[daemon] state-dir: 'relative' is not an absolute path"));
+	g_clear_pointer(&err, g_free);
+	g_unlink(path);
+	g_free(path);
+	/* a refused file changes nothing */
+	g_assert_cmpstr(hc.listen, ==, "::1");
+}
+
+/* The credentials: made once (key and token 0600), the same on the next
+ * start; a token others may read is refused. */
+static void test_creds(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("xlited-creds-XXXXXX", NULL);
+	g_autofree char *state = g_build_filename(dir, "state", NULL);
+	g_autofree char *tok_path = g_build_filename(state, XLITED_TOKEN_FILE, NULL);
+	g_autofree char *key_path = g_build_filename(state, XLITED_KEY_FILE, NULL);
+	g_autofree char *cert_path = g_build_filename(state, XLITED_CERT_FILE, NULL);
+	g_autofree char *first = NULL;
+	struct xlited d;
+	GStatBuf st;
+	char *err = NULL;
+
+	memset(&d, 0, sizeof(d));
+	xlite_hostconf_init(&d.conf);
+	g_assert_cmpint(xlited_creds_load(&d, state, &err), ==, 0);
+	g_assert_null(err);
+	g_assert_cmpuint(strlen(d.token), ==, 64);
+	g_assert_true(g_str_has_prefix(d.cert_pem, "-----BEGIN CERTIFICATE-----"));
+	g_assert_cmpuint(strlen(d.fingerprint), ==, 32 * 3 - 1);
+	g_assert_cmpint(g_stat(tok_path, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+	g_assert_cmpint(g_stat(key_path, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+	g_assert_cmpint(g_stat(state, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 0777, ==, 0700);
+	first = g_strdup(d.token);
+	xlited_creds_dispose(&d);
+	g_assert_cmpint(xlited_creds_load(&d, state, &err), ==, 0);
+	g_assert_cmpstr(d.token, ==, first);
+	xlited_creds_dispose(&d);
+	g_assert_cmpint(g_chmod(tok_path, 0644), ==, 0);
+	g_assert_cmpint(xlited_creds_load(&d, state, &err), ==, -EPERM);
+	g_assert_nonnull(strstr(err, "expected 0600"));
+	g_free(err);
+	xlited_creds_dispose(&d);
+	g_unlink(tok_path);
+	g_unlink(key_path);
+	g_unlink(cert_path);
+	g_rmdir(state);
+	g_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/xlited/token/equal-only-when-identical", test_token_equal);
+	g_test_add_func("/xlited/token/bearer-header", test_bearer_header);
+	g_test_add_func("/xlited/route/table-404-405", test_routes);
+	g_test_add_func("/xlited/reply/error-json-with-line", test_error_reply);
+	g_test_add_func("/xlited/events/diff-of-two-views", test_events_diff);
+	g_test_add_func("/xlited/metrics/text-format", test_metrics_format);
+	g_test_add_func("/xlited/conf/daemon-section", test_conf_daemon);
+	g_test_add_func("/xlited/creds/made-once-0600", test_creds);
+	return g_test_run();
+}

@@ -1,0 +1,132 @@
+/* /metrics: Prometheus' text exposition format (version 0.0.4): each
+ * family's HELP and TYPE, then its samples; label values escaped. */
+#include <inttypes.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "libtool/apply/domain.h"
+#include "libtool/memory/memory.h"
+#include "xlited/xlited.h"
+
+/* A label value: backslash, double quote and newline escaped. */
+static void put_label(GString *out, const char *v)
+{
+	for (; v && *v; v++) {
+		if (*v == '\\' || *v == '"')
+			g_string_append_c(out, '\\');
+		if (*v == '\n') {
+			g_string_append(out, "\\n");
+			continue;
+		}
+		g_string_append_c(out, *v);
+	}
+}
+
+static void family(GString *out, const char *name, const char *type, const char *help)
+{
+	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void dom_sample(GString *out, const char *metric, const struct xlited_metric_dom *d,
+		       const char *kind)
+{
+	g_string_append_printf(out, "%s{domain=\"", metric);
+	put_label(out, d->name ? d->name : "");
+	g_string_append_printf(out, "\",domid=\"%u\"", d->info->domid);
+	if (kind)
+		g_string_append_printf(out, ",kind=\"%s\"", kind);
+	g_string_append(out, "} ");
+}
+
+void xlited_metrics_format(GString *out, const struct xlited_metric_dom *doms, size_t n,
+			   uint64_t host_total_bytes, uint64_t host_free_bytes,
+			   unsigned int nr_cpus)
+{
+	static const char *const kinds[] = { "min", "target", "actual", "max" };
+	size_t i, k;
+
+	family(out, "xlite_host_memory_bytes", "gauge", "The host's memory, by kind (total, free).");
+	g_string_append_printf(out, "xlite_host_memory_bytes{kind=\"total\"} %" PRIu64 "\n",
+			       host_total_bytes);
+	g_string_append_printf(out, "xlite_host_memory_bytes{kind=\"free\"} %" PRIu64 "\n",
+			       host_free_bytes);
+	family(out, "xlite_host_cpus", "gauge", "The host's physical CPUs.");
+	g_string_append_printf(out, "xlite_host_cpus %u\n", nr_cpus);
+	family(out, "xlite_domains", "gauge", "Domains on the host, Domain-0 included.");
+	g_string_append_printf(out, "xlite_domains %zu\n", n);
+	family(out, "xlite_domain_cpu_seconds_total", "counter",
+	       "CPU time a domain has used, seconds.");
+	for (i = 0; i < n; i++) {
+		dom_sample(out, "xlite_domain_cpu_seconds_total", &doms[i], NULL);
+		g_string_append_printf(out, "%.3f\n", (double)doms[i].info->cpu_time_ns / 1e9);
+	}
+	family(out, "xlite_domain_vcpus", "gauge", "A domain's vCPUs online.");
+	for (i = 0; i < n; i++) {
+		dom_sample(out, "xlite_domain_vcpus", &doms[i], NULL);
+		g_string_append_printf(out, "%u\n", doms[i].info->vcpus_online);
+	}
+	family(out, "xlite_domain_memory_bytes", "gauge",
+	       "A domain's memory by kind: min (guaranteed), target, actual, max.");
+	for (i = 0; i < n; i++) {
+		const struct xlite_mem_dom *m = doms[i].mem;
+		uint64_t v[4];
+
+		if (!m) {	/* what Xen alone says */
+			dom_sample(out, "xlite_domain_memory_bytes", &doms[i], "actual");
+			g_string_append_printf(out, "%" PRIu64 "\n", doms[i].info->tot_kib * 1024);
+			continue;
+		}
+		v[0] = m->min_kib, v[1] = m->target_kib, v[2] = m->actual_kib, v[3] = m->max_kib;
+		for (k = 0; k < G_N_ELEMENTS(kinds); k++) {
+			dom_sample(out, "xlite_domain_memory_bytes", &doms[i], kinds[k]);
+			g_string_append_printf(out, "%" PRIu64 "\n", v[k] * 1024);
+		}
+	}
+}
+
+void xlited_api_metrics(struct xlited_req *r)
+{
+	struct xlite_hv hv = { 0 };
+	struct xlite_dominfo *infos = NULL;
+	struct xlite_physinfo pi;
+	struct xlited_metric_dom *doms = NULL;
+	struct xlite_mem_dom *mems = NULL;
+	char **names = NULL;
+	GString *out = g_string_new("");
+	size_t n = 0, i;
+	uint64_t page;
+
+	if (xlited_api_hv_open(r, &hv, 0) < 0)
+		goto out;
+	if (hv.ops->physinfo(&hv, &pi) < 0 || hv.ops->domain_list(&hv, &infos, &n) < 0) {
+		xlited_reply_error(r, 500, "%s", xlite_hv_error(&hv));
+		goto out;
+	}
+	doms = g_new0(struct xlited_metric_dom, n ? n : 1);
+	mems = g_new0(struct xlite_mem_dom, n ? n : 1);
+	names = g_new0(char *, n + 1);
+	for (i = 0; i < n; i++) {
+		g_autofree char *merr = NULL;
+
+		names[i] = xlite_domain_name(&hv, infos[i].domid);
+		doms[i].info = &infos[i];
+		doms[i].name = names[i];
+		if (xlite_mem_dom_read(&hv, infos[i].domid, &mems[i], &merr) == 0)
+			doms[i].mem = &mems[i];
+	}
+	page = pi.xen_pagesize ? pi.xen_pagesize : 4096;
+	xlited_metrics_format(out, doms, n, pi.total_pages * page,
+			      (pi.free_pages - MIN(pi.outstanding_pages, pi.free_pages)) * page,
+			      pi.nr_cpus);
+	xlited_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", out->str);
+out:
+	for (i = 0; names && i < n; i++)
+		g_free(names[i]);
+	g_free(names);
+	g_free(mems);
+	g_free(doms);
+	g_free(infos);
+	g_string_free(out, TRUE);
+	xlite_hv_dispose(&hv);
+}

@@ -1,0 +1,182 @@
+/* xlited: the daemon in each dom0 (issue 12). One GLib main loop owns the
+ * HTTPS server (libmicrohttpd in its external-polling mode: its epoll
+ * descriptor is a GLib source), the xenstore watch and the Server-Sent
+ * Events clients. A request that touches Xen runs on a small pool of
+ * worker threads, each opening its own hypervisor handles, while its
+ * connection is suspended; the loop resumes it with the reply. Handlers
+ * call the same library functions as the CLI (libtool/). */
+#ifndef XLITED_H
+#define XLITED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "libtool/hv/hv.h"
+#include "libtool/util/hostconf.h"
+#include "xenstore-client/xsc.h"
+
+/* A request body larger than this is refused with 413 (a domain XML is
+ * a few KiB; the parser itself stops at 1 MiB). */
+#define XLITED_MAX_BODY (256 * 1024)
+#define XLITED_WORKERS 4
+/* An SSE comment this often keeps idle streams (and proxies) alive and
+ * finds clients that went away. */
+#define XLITED_SSE_PING_S 15
+/* Domains' states are compared this often besides the xenstore watch
+ * (pause and unpause fire no watch). */
+#define XLITED_POLL_MS 2000
+
+/* Files in the state directory. */
+#define XLITED_KEY_FILE "xlited-key.pem"
+#define XLITED_CERT_FILE "xlited-cert.pem"
+#define XLITED_TOKEN_FILE "api-token"
+
+struct MHD_Daemon;
+struct MHD_Connection;
+
+/* What xlited knows of one domain, to tell what changed. */
+struct xlited_dom {
+	uint32_t domid;
+	char *name;
+	char state[7];
+	bool shutdown;
+	unsigned int shutdown_reason;
+};
+
+struct xlited {
+	struct xlite_hostconf conf;
+	const char *conf_file;
+	GMainLoop *loop;
+	struct MHD_Daemon *mhd;
+	guint mhd_fd_source, mhd_timer;
+	GThreadPool *pool;
+	/* TLS material and the token (creds.c) */
+	char *key_pem, *cert_pem, *token, *fingerprint;
+	/* events.c: the watch, the last known domains, the SSE clients */
+	struct xsc_ctx xs;
+	GSource *watch_source;
+	struct xlite_hv hv;		/* the loop's own: domain lists and names */
+	bool hv_open;
+	GHashTable *doms;		/* domid -> struct xlited_dom */
+	GPtrArray *sse;			/* struct xlited_sse * */
+	uint64_t event_seq;
+	guint poll_timer, ping_timer;
+	/* monitor threads of domains created through the API */
+	GPtrArray *monitors;
+	GMutex monitors_lock;
+	gint stopping;		/* g_atomic_int_*: read by workers and monitors */
+};
+
+/* ---- creds.c: certificate, key and token in the state directory ---- */
+/* Loads STATE_DIR's key, certificate and token, making each that is
+ * missing (the key and token 0600, the directory 0700). A key or token
+ * that others may read is refused. 0, or -errno with *err. */
+int xlited_creds_load(struct xlited *d, const char *state_dir, char **err);
+void xlited_creds_dispose(struct xlited *d);
+/* GIVEN (LEN bytes, not NUL-terminated) against EXPECTED, in time that
+ * depends on EXPECTED's length only. */
+bool xlited_token_equal(const char *given, size_t len, const char *expected);
+/* The credential of an Authorization header value ("Bearer TOKEN", the
+ * scheme in any case): a pointer into VALUE and *len, or NULL. */
+const char *xlited_bearer(const char *value, size_t *len);
+
+/* ---- http.c: the server on the loop ---- */
+int xlited_http_start(struct xlited *d, char **err);
+void xlited_http_stop(struct xlited *d);
+/* Lets libmicrohttpd run now (after a resume). */
+void xlited_http_kick(struct xlited *d);
+
+/* ---- route.c: the API's table (pure) ---- */
+struct xlited_req;
+typedef void xlited_handler(struct xlited_req *r);
+enum xlited_route_kind {
+	XLITED_ROUTE_WORKER,	/* runs on a worker thread */
+	XLITED_ROUTE_EVENTS,	/* the SSE stream, on the loop */
+};
+struct xlited_route {
+	const char *method;
+	const char *pattern;	/* "*" matches one path segment: the NAME */
+	enum xlited_route_kind kind;
+	xlited_handler *fn;
+	bool takes_body;
+};
+/* The route for METHOD and PATH: *arg (g_free) is the segment "*"
+ * matched, or NULL. NULL when none: *status 404 (no such path) or 405
+ * (the path exists with other methods; *allow lists them, g_free). */
+const struct xlited_route *xlited_route_find(const char *method, const char *path, char **arg,
+					     unsigned int *status, char **allow);
+
+/* ---- a request, as the handlers see it ---- */
+struct xlited_req {
+	struct xlited *d;
+	struct MHD_Connection *conn;
+	const struct xlited_route *route;
+	char *method, *path, *arg;
+	bool dry_run;			/* ?dry_run=1 */
+	GByteArray *body;
+	bool too_large;
+	bool suspended, done;
+	/* the reply */
+	unsigned int status;
+	const char *content_type;
+	GString *out;
+	char *allow;			/* 405's Allow header */
+};
+
+/* reply.c: a JSON reply {"error": MSG, "status": N} (and "line" when MSG
+ * begins FILE:LINE:), or any body. */
+void xlited_reply_error(struct xlited_req *r, unsigned int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void xlited_reply(struct xlited_req *r, unsigned int status, const char *content_type,
+		  const char *body);
+/* The HTTP status that fits a library error (-ESRCH 404, -EEXIST 409,
+ * ...). */
+unsigned int xlited_status_of(int rc);
+/* The line of a parser message "NAME:LINE: ...", or 0. */
+unsigned int xlited_error_line(const char *msg);
+
+/* ---- api.c, api-domain.c: the handlers (worker threads) ---- */
+void xlited_api_host(struct xlited_req *r);
+void xlited_api_domains(struct xlited_req *r);
+void xlited_api_domain(struct xlited_req *r);
+void xlited_api_create(struct xlited_req *r);
+void xlited_api_shutdown(struct xlited_req *r);
+void xlited_api_reboot(struct xlited_req *r);
+void xlited_api_pause(struct xlited_req *r);
+void xlited_api_unpause(struct xlited_req *r);
+void xlited_api_destroy(struct xlited_req *r);
+void xlited_api_memory(struct xlited_req *r);
+void xlited_api_vcpus(struct xlited_req *r);
+void xlited_api_metrics(struct xlited_req *r);	/* metrics.c */
+/* Opens R's own hypervisor handles, or replies 503 and returns < 0. */
+int xlited_api_hv_open(struct xlited_req *r, struct xlite_hv *hv, unsigned int flags);
+/* Monitor threads of API-created domains: joined at exit. */
+void xlited_monitors_join(struct xlited *d);
+
+/* metrics.c: Prometheus text exposition of DOMS (pure, for the tests). */
+struct xlite_dominfo;
+struct xlite_mem_dom;
+struct xlited_metric_dom {
+	const struct xlite_dominfo *info;
+	const char *name;
+	const struct xlite_mem_dom *mem;	/* NULL: not known */
+};
+void xlited_metrics_format(GString *out, const struct xlited_metric_dom *doms, size_t n,
+			   uint64_t host_total_bytes, uint64_t host_free_bytes,
+			   unsigned int nr_cpus);
+
+/* ---- events.c: domain state changes, to SSE clients ---- */
+int xlited_events_start(struct xlited *d, char **err);
+void xlited_events_stop(struct xlited *d);
+/* Answers R (on the loop) with the event stream. */
+int xlited_events_attach(struct xlited *d, struct MHD_Connection *conn);
+/* Pure: the events that take OLD to NEW (struct xlited_dom), each
+ * {"type": "created"|"destroyed"|"shutdown"|"paused"|"unpaused"|...}
+ * as one JSON line appended to EVENTS (a GPtrArray of char *). */
+void xlited_events_diff(GHashTable *old_doms, GHashTable *new_doms, GPtrArray *events);
+void xlited_dom_free(void *p);
+
+#endif
