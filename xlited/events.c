@@ -123,9 +123,16 @@ static GHashTable *read_doms(struct xlited *d)
 								     GUINT_TO_POINTER(infos[i].domid));
 
 		dom->domid = infos[i].domid;
-		/* A name is read once: xenstore round trips only for new ones. */
-		dom->name = known && known->name ? g_strdup(known->name)
-						  : xlite_domain_name(&d->hv, infos[i].domid);
+		/* A name is read once: xenstore round trips only for new ones. A
+		 * domain being built has none yet (a toolstack writes it with
+		 * the rest of its nodes, then introduces it): it is not there
+		 * for the events until then. */
+		dom->name = known ? g_strdup(known->name)
+				  : xlite_domain_name(&d->hv, infos[i].domid);
+		if (!dom->name) {
+			xlited_dom_free(dom);
+			continue;
+		}
 		xlite_report_state_letters(&infos[i], dom->state);
 		dom->shutdown = infos[i].shutdown;
 		dom->shutdown_reason = infos[i].shutdown_reason;

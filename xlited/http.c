@@ -116,8 +116,10 @@ static void work(gpointer data, gpointer user)
 }
 
 /* The first call of a request: who, where, how big. A reply made here
- * (401, 404, 405, 413) is queued at once when libmicrohttpd allows it,
- * else when the body has been read (and dropped). */
+ * (401, 404, 405, 413) is queued once the body has been read and dropped,
+ * so that the client, still sending, gets it; a body declared larger than
+ * XLITED_DISCARD_MAX is not read: the reply goes at once and the
+ * connection is closed. */
 static void first_call(struct xlited_req *r, struct MHD_Connection *conn)
 {
 	const char *why = check_token(r->d, conn, r->method);
@@ -149,6 +151,17 @@ static void first_call(struct xlited_req *r, struct MHD_Connection *conn)
 	}
 }
 
+/* Whether a reply made at the first call goes at once (see first_call). */
+static bool reply_now(struct MHD_Connection *conn)
+{
+	const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONTENT_LENGTH);
+	guint64 n;
+
+	return clen && (!g_ascii_string_to_unsigned(clen, 10, 0, G_MAXUINT64, &n, NULL) ||
+			n > XLITED_DISCARD_MAX);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -161,11 +174,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r = req_new(d, conn, method, url);
 		*con_cls = r;
 		first_call(r, conn);
-		if (r->done && respond(r) == MHD_YES)
-			r->status = 0;	/* queued: the body, if any, is not read */
+		if (r->done && reply_now(conn) && respond(r) == MHD_YES)
+			r->status = 0;	/* queued: the body is not read */
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
+		r->received += *upload_data_size;
+		if (r->received > XLITED_DISCARD_MAX)
+			return MHD_NO;	/* an endless body (chunked): close */
 		if (!r->done && !r->too_large) {
 			if (r->body->len + *upload_data_size > XLITED_MAX_BODY)
 				r->too_large = true;

@@ -21,6 +21,9 @@
 /* A request body larger than this is refused with 413 (a domain XML is
  * a few KiB; the parser itself stops at 1 MiB). */
 #define XLITED_MAX_BODY (256 * 1024)
+/* Refused bodies up to this are read and dropped, so the client gets the
+ * reply; larger ones are not read (the connection is closed). */
+#define XLITED_DISCARD_MAX (4 * 1024 * 1024)
 #define XLITED_WORKERS 4
 /* An SSE comment this often keeps idle streams (and proxies) alive and
  * finds clients that went away. */
@@ -117,6 +120,7 @@ struct xlited_req {
 	char *method, *path, *arg;
 	bool dry_run;			/* ?dry_run=1 */
 	GByteArray *body;
+	uint64_t received;		/* body bytes, kept or dropped */
 	bool too_large;
 	bool suspended, done;
 	/* the reply */
