@@ -161,9 +161,21 @@ static int resolve_guest(struct xlited_req *r, struct xlite_hv *hv, const char *
 	return rc;
 }
 
-/* shutdown, reboot: control/shutdown, as `xlite shutdown` (without -w):
- * 202, the domain's on_poweroff/on_reboot action follows. */
-static void request_shutdown(struct xlited_req *r, const char *action, const char *req)
+/* shutdown and reboot write control/shutdown, as `xlite shutdown` (without
+ * -w): 202, the domain's on_poweroff/on_reboot action follows. pause and
+ * unpause: 200 and the domain's object. */
+static const struct guest_action {
+	const char *name;
+	const char *shutdown;	/* control/shutdown's value, or NULL */
+	bool pause;
+} guest_actions[] = {
+	{ "shutdown", "poweroff", false },
+	{ "reboot", "reboot", false },
+	{ "pause", NULL, true },
+	{ "unpause", NULL, false },
+};
+
+static void act_on_guest(struct xlited_req *r, const struct guest_action *a)
 {
 	struct xlite_hv hv = { 0 };
 	g_autofree char *err = NULL;
@@ -172,54 +184,40 @@ static void request_shutdown(struct xlited_req *r, const char *action, const cha
 
 	if (xlited_api_hv_open(r, &hv, 0) < 0)
 		return;
-	if (resolve_guest(r, &hv, action, &domid) < 0)
+	if (resolve_guest(r, &hv, a->name, &domid) < 0)
 		goto out;
-	rc = xlite_domain_shutdown_request(&hv, domid, req, &err);
-	if (rc < 0)
-		xlited_reply_error(r, xlited_status_of(rc), "%s", err);
+	if (a->shutdown)
+		rc = xlite_domain_shutdown_request(&hv, domid, a->shutdown, &err);
 	else
-		reply_action(r, 202, domid, action);
-out:
-	xlite_hv_dispose(&hv);
-}
-
-void xlited_api_shutdown(struct xlited_req *r)
-{
-	request_shutdown(r, "shutdown", "poweroff");
-}
-
-void xlited_api_reboot(struct xlited_req *r)
-{
-	request_shutdown(r, "reboot", "reboot");
-}
-
-static void pause_op(struct xlited_req *r, const char *action, bool pause)
-{
-	struct xlite_hv hv = { 0 };
-	uint32_t domid;
-	int rc;
-
-	if (xlited_api_hv_open(r, &hv, 0) < 0)
-		return;
-	if (resolve_guest(r, &hv, action, &domid) < 0)
-		goto out;
-	rc = (pause ? hv.ops->domain_pause : hv.ops->domain_unpause)(&hv, domid);
+		rc = (a->pause ? hv.ops->domain_pause : hv.ops->domain_unpause)(&hv, domid);
 	if (rc < 0)
-		xlited_reply_error(r, xlited_status_of(rc), "%s", xlite_hv_error(&hv));
+		xlited_reply_error(r, xlited_status_of(rc), "%s", err ? err : xlite_hv_error(&hv));
+	else if (a->shutdown)
+		reply_action(r, 202, domid, a->name);
 	else
 		reply_domain(r, &hv, domid, 200);
 out:
 	xlite_hv_dispose(&hv);
 }
 
+void xlited_api_shutdown(struct xlited_req *r)
+{
+	act_on_guest(r, &guest_actions[0]);
+}
+
+void xlited_api_reboot(struct xlited_req *r)
+{
+	act_on_guest(r, &guest_actions[1]);
+}
+
 void xlited_api_pause(struct xlited_req *r)
 {
-	pause_op(r, "pause", true);
+	act_on_guest(r, &guest_actions[2]);
 }
 
 void xlited_api_unpause(struct xlited_req *r)
 {
-	pause_op(r, "unpause", false);
+	act_on_guest(r, &guest_actions[3]);
 }
 
 /* As `xlite destroy`, under the domain's name lock, taken before the

@@ -197,6 +197,18 @@ static char *write_conf(const char *text)
 	return path;
 }
 
+/* TEXT is refused with a message holding WANT. */
+static void conf_refused(struct xlite_hostconf *hc, const char *text, const char *want)
+{
+	char *err = NULL, *path = write_conf(text);
+
+	g_assert_cmpint(xlite_hostconf_load(hc, path, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, want));
+	g_free(err);
+	g_unlink(path);
+	g_free(path);
+}
+
 static void test_conf_daemon(void)
 {
 	struct xlite_hostconf hc;
@@ -214,24 +226,12 @@ static void test_conf_daemon(void)
 	g_unlink(path);
 	g_free(path);
 
-	path = write_conf("[daemon]\nport = 70000\n");
-	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, -EINVAL);
-	g_assert_nonnull(strstr(err, "[daemon] port: '70000' is not a port number"));
-	g_clear_pointer(&err, g_free);
-	g_unlink(path);
-	g_free(path);
-	path = write_conf("[daemon]\nlisten = localhost\n");
-	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, -EINVAL);
-	g_assert_nonnull(strstr(err, "[daemon] listen: 'localhost' is not an IPv4 or IPv6 address"));
-	g_clear_pointer(&err, g_free);
-	g_unlink(path);
-	g_free(path);
-	path = write_conf("[daemon]\nstate-dir = relative\n");
-	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, -EINVAL);
-	g_assert_nonnull(strstr(err, "[daemon] state-dir: 'relative' is not an absolute path"));
-	g_clear_pointer(&err, g_free);
-	g_unlink(path);
-	g_free(path);
+	conf_refused(&hc, "[daemon]\nport = 70000\n",
+		     "[daemon] port: '70000' is not a port number");
+	conf_refused(&hc, "[daemon]\nlisten = localhost\n",
+		     "[daemon] listen: 'localhost' is not an IPv4 or IPv6 address");
+	conf_refused(&hc, "[daemon]\nstate-dir = relative\n",
+		     "[daemon] state-dir: 'relative' is not an absolute path");
 	/* a refused file changes nothing */
 	g_assert_cmpstr(hc.listen, ==, "::1");
 }
