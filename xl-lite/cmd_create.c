@@ -219,14 +219,11 @@ static int kernel_cache(struct xlite_apply_opts *opts, char **err)
 	rc = xlite_hostconf_load(&hc, XLITE_HOSTCONF_FILE, err);
 	if (rc < 0)
 		return rc;
-	if (hc.kcache_max == 0)
-		dir = NULL;
-	if (dir && xlite_kcache_dir_check(dir, &why) < 0) {
+	opts->kcache_dir = xlite_kcache_choose(dir, hc.kcache_max, &why);
+	if (why) {
 		xlite_warn("not using the kernel cache: %s", why);
 		g_free(why);
-		dir = NULL;
 	}
-	opts->kcache_dir = dir;
 	opts->kcache_max = hc.kcache_max;
 	return 0;
 }

@@ -114,15 +114,12 @@ static void start_monitor(struct xlited *d, struct xlite_plan *plan,
 /* The kernel cache as xlite.conf bounds it (as `xlite create`). */
 static void kernel_cache(struct xlited *d, struct xlite_apply_opts *opts)
 {
-	const char *dir = d->conf.kcache_max ? XLITE_KCACHE_DIR : NULL;
 	g_autofree char *why = NULL;
 
-	if (dir && xlite_kcache_dir_check(dir, &why) < 0) {
-		g_message("not using the kernel cache: %s", why);
-		dir = NULL;
-	}
-	opts->kcache_dir = dir;
+	opts->kcache_dir = xlite_kcache_choose(XLITE_KCACHE_DIR, d->conf.kcache_max, &why);
 	opts->kcache_max = d->conf.kcache_max;
+	if (why)
+		g_message("not using the kernel cache: %s", why);
 }
 
 static void on_warning(const char *msg, void *opaque)

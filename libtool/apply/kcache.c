@@ -474,3 +474,10 @@ out:
 	g_ptr_array_free(victims, TRUE);
 	return rc;
 }
+
+const char *xlite_kcache_choose(const char *dir, uint64_t max, char **why)
+{
+	if (!dir || max == 0)
+		return NULL;
+	return xlite_kcache_dir_check(dir, why) < 0 ? NULL : dir;
+}

@@ -40,6 +40,10 @@ int xlite_kcache_store(const char *dir, const char *key, const void *blob, size_
  * directory, not a symlink, owned by root or the effective user, not
  * writable by group or others. 0, or -errno with *err (g_free). */
 int xlite_kcache_dir_check(const char *dir, char **err);
+/* The cache a create uses, as xlite.conf's max-size MAX bounds it: DIR
+ * (NULL: none), or NULL when MAX is 0 or DIR fails its checks; then *why
+ * (g_free) says why it is not used. */
+const char *xlite_kcache_choose(const char *dir, uint64_t max, char **why);
 /* Removes the least recently used entries (oldest mtime first) of DIR
  * until their sizes add up to at most MAX bytes; never KEEP's entry (a
  * key, or NULL). The number of entries removed, or -errno with *err. */
