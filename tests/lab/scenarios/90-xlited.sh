@@ -154,6 +154,16 @@ check "metrics: Prometheus text format (HELP, TYPE, samples)" awk '
 	END { if (bad) { print bad; exit 1 } if (!n) { print "no samples"; exit 1 } }' "$LAB_TMP/metrics"
 check "metrics: ends with a newline" test "$(tail -c 1 "$LAB_TMP/metrics" | od -An -c | tr -d ' ')" = '\n'
 
+# Figures only (no assertion): 20 GET /api/v1/domains on one TLS connection.
+set --
+while [ $# -lt 20 ]; do set -- "$@" "$URL/api/v1/domains"; done
+curl -s --cacert "$CERT" -H "Authorization: Bearer $TOKEN" -w '%{stderr}%{time_total}\n' "$@" \
+	2>"$LAB_TMP/times" >/dev/null
+NDOM=$(xlite list | tail -n +2 | wc -l)
+sort -n "$LAB_TMP/times" | awk -v d="$NDOM" '{ t[NR] = $1 * 1000 }
+	END { if (NR) printf "# figure: GET /api/v1/domains x%d on one connection (%d domains): " \
+		"p50 %.1f ms, max %.1f ms\n", NR, d, t[int((NR + 1) / 2)], t[NR] }'
+
 # ---- two clients, one domain ---------------------------------------------------
 UUID=$(xenstore-read "/local/domain/$D/vm" 2>/dev/null | sed 's|^/vm/||')
 OUT=$LAB_TMP/d1 api POST /api/v1/domains/$N/destroy >"$LAB_TMP/c1" &
