@@ -191,6 +191,8 @@ static int make_domain(struct apply *a)
 		return -EINVAL;
 	}
 	c.max_vcpus = p->max_vcpus;
+	c.max_grant_frames = p->max_grant_frames;
+	c.max_evtchn_port = p->max_event_channels;
 	rc = hv->ops->domain_create(hv, &c, &a->domid);
 	if (rc < 0) {
 		a->domid = XLITE_DOMID_INVALID;

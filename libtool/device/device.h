@@ -200,19 +200,30 @@ int xlite_device_list(struct xlite_hv *hv, uint32_t domid,
 /* xl's disk spec (xl-disk-configuration(5)), the subset xlite supports:
  * positional "TARGET,FORMAT,VDEV,ACCESS", the deprecated "phy:TARGET,VDEV,
  * ACCESS" / "file:TARGET,VDEV,ACCESS", and keys target= (takes the rest of
- * the string), vdev=, access=r|ro|w|rw, format=raw, devtype=disk,
- * backendtype=phy, from one or more argv words joined by ','. Fills DISK
+ * the string), vdev= (xvdX, or hdX/sdX numbered as libxl does),
+ * access=r|ro|w|rw, format=raw, devtype=disk, backendtype=phy, the words
+ * discard / no-discard and trusted / untrusted, from one or more argv
+ * words joined by ','. A CD-ROM and script-served targets (iscsi:, drbd:,
+ * script=) are refused, saying so. Fills DISK
  * (strings g_free()d, as xlite_config_dispose does); *TYPE_GIVEN
  * says whether a phy:/file: prefix fixed DISK->type (else the caller picks
  * by what the target is). 0 or -EINVAL with *err (g_free). Pure. */
 int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 			  struct xlite_disk *disk, bool *type_given, char **err);
 
-/* xl's network-attach words: bridge=BR (default "xenbr0"), mac=MAC,
- * type=vif; others are refused with a reason. Fills NIC (bridge g_free()d).
- * 0 or -EINVAL with *err. Pure. */
+/* xl's network-attach words (xl-network-configuration(5)): bridge=BR
+ * (default "xenbr0"), mac=MAC, type=vif, rate=RATE[@INTERVAL] (netback's
+ * limit), ip=ADDR[ ADDR...], vifname=NAME, mtu=N, script=vif-bridge or
+ * vif-route (done natively; a routed vif has no bridge), model= (warned
+ * about: PV), backend=0, and the words trusted / untrusted; others are
+ * refused with a reason. Fills NIC (xlite_nic_dispose()). 0 or -EINVAL
+ * with *err. Pure. */
 int xlite_nic_spec_parse(const char *const *words, size_t n_words,
 			 struct xlite_nic *nic, char **err);
+/* The same, with warnings (model=) to WARN(msg, OPAQUE). */
+int xlite_nic_spec_parse_warn(const char *const *words, size_t n_words, struct xlite_nic *nic,
+			      xlite_warn_fn *warn, void *opaque, char **err);
+
 
 /* ---- teardown that checks itself ------------------------------------- */
 

@@ -68,7 +68,7 @@ static int disk_target_check(struct xlite_hv *hv, uint32_t domid, const struct x
 	rc = need_live(hv, domid, &info);
 	if (rc < 0)
 		return rc;
-	if (!d->target || xlite_vdev_parse(d->target, vdev) < 0)
+	if (!d->target || xlite_vdev_parse_xl(d->target, vdev) < 0)
 		return xlite_hv_fail(hv, -EINVAL,
 				     "disk target '%s' is not a Xen PV disk name, expected xvda, xvdb, ...",
 				     d->target ? d->target : "");

@@ -77,6 +77,8 @@ struct xlite_hv_create {
 	uint8_t uuid[16];
 	unsigned int max_vcpus;
 	unsigned int max_grant_version;	/* 0: the best the host offers */
+	unsigned int max_grant_frames;	/* 0: the hypervisor's default */
+	unsigned int max_evtchn_port;	/* 0: 1023, libxl's default event_channels */
 };
 
 /* The PV image build (libxenguest xc_dom_*). IN fields, then OUT. */

@@ -144,6 +144,8 @@ static int fake_domain_create(struct xlite_hv *hv, const struct xlite_hv_create 
 	d.info.domid = f->next_domid++;
 	memcpy(d.info.uuid, c->uuid, 16);
 	d.info.paused = true;
+	d.max_grant_frames = c->max_grant_frames;
+	d.max_evtchn_port = c->max_evtchn_port;
 	g_array_append_val(f->doms, d);
 	*domid = d.info.domid;
 	return 0;

@@ -16,6 +16,7 @@ struct xlite_hv_fake_dom {
 	uint64_t maxmem_kib;
 	unsigned int weight, cap;
 	struct xlite_cpuset affinity[8];	/* hard affinity of vCPUs 0-7 */
+	unsigned int max_grant_frames, max_evtchn_port;	/* as domain_create got them */
 };
 
 struct xlite_hv_fake {
