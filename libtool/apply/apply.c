@@ -502,8 +502,11 @@ static void rollback(struct apply *a)
 	if (kept_vbd)
 		xlite_release_forget_loops(&r);
 	if (a->domid != XLITE_DOMID_INVALID && !kept_vif)
-		for (i = 0; i < a->plan->n_nics; i++)
+		for (i = 0; i < a->plan->n_nics; i++) {
 			xlite_release_add_vif(&r, a->domid, a->plan->nics[i].devid);
+			if (a->plan->nics[i].nic.ifname)
+				xlite_release_add_ifname(&r, a->plan->nics[i].nic.ifname);
+		}
 	rc = xlite_release_wait(hv, &r, 0);
 	if (rc < 0)
 		xlite_undo_failed(&u, hv, rc, "waiting for dom0 to let go of the devices");

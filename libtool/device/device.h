@@ -103,10 +103,13 @@ const char *xlite_devices_lookup(const struct xlite_devices *devs, const char *n
 int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
 			  const struct xlite_plan *plan, struct xlite_devices *devs,
 			  int timeout_ms);
-/* One vif of DOMID: waits for vifDOMID.DEVID, puts it on BRIDGE, brings it
- * up, writes its backend hotplug-status=connected. */
-int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
-			     const char *bridge, int timeout_ms);
+/* One vif of DOMID: waits for vifDOMID.DEVID; renames it (nic->ifname)
+ * and sets its MTU (nic->mtu) when asked; puts it on nic->bridge and brings
+ * it up or, routed, brings it up with a route to each of nic->ips through
+ * it (what vif-route does); then writes its backend
+ * hotplug-status=connected. */
+int xlite_device_nic_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
+			     const struct xlite_nic *nic, int timeout_ms);
 struct xlite_release;
 struct xlite_undo;
 /* Rollback: releases every loop device of DEVS and adds it to R (for
@@ -271,6 +274,8 @@ void xlite_release_watch_loop(struct xlite_release *r, const char *dev, const ch
 void xlite_release_forget_loops(struct xlite_release *r);
 /* Adds vifDOMID.DEVID to wait for. */
 void xlite_release_add_vif(struct xlite_release *r, uint32_t domid, unsigned int devid);
+/* Adds network interface IFNAME (a vif renamed by vifname=) to wait for. */
+void xlite_release_add_ifname(struct xlite_release *r, const char *ifname);
 /* Polls every 20 ms until each loop of R is free and each vif gone, at
  * most TIMEOUT_MS (<= 0: XLITE_RELEASE_TIMEOUT_MS). -ETIMEDOUT with
  * "dom0's backends still hold /dev/loop0 (serving F), vif5.0 (on bridge
@@ -284,7 +289,7 @@ int xlite_release_wait(struct xlite_hv *hv, struct xlite_release *r, int timeout
  * ',' (each counting the calls of its own op: "build_pv:1,xs_rm:1" fails a
  * step, then a step of its rollback), OP one of loop_attach, loop_detach,
  * blockdev_stat, bridge_check, bridge_attach, xs_apply, xs_write,
- * xs_introduce, build_pv, domain_unpause, xs_rm, domain_destroy. Works
+ * xs_introduce, build_pv, domain_unpause, xs_rm, domain_destroy, vif_route. Works
  * over any hv (the real one in the lab: XLITE_FAULT in the CLI's
  * environment); undone by xlite_hv_dispose(). 0 or -EINVAL. */
 int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec);

@@ -183,6 +183,17 @@ struct xlite_hv_ops {
 	/* The credit/credit2 weight and cap in force (sched_credit sets them). */
 	int (*sched_get)(struct xlite_hv *hv, uint32_t domid, unsigned int *weight,
 			 unsigned int *cap);
+
+	/* ---- vifs beyond a bridge (issue 13), appended ---- */
+	/* Waits for IFNAME to appear (TIMEOUT_MS), then renames it NEWNAME
+	 * (NULL: keeps its name) and sets its MTU (0: leaves it). */
+	int (*vif_setup)(struct xlite_hv *hv, const char *ifname, const char *newname,
+			 unsigned int mtu, int timeout_ms);
+	/* What Xen's vif-route does: waits for IFNAME (TIMEOUT_MS), brings it
+	 * up with proxy ARP on, and routes each of IPS (NULL-terminated
+	 * "ADDR[/PREFIX]", or NULL) through it. */
+	int (*vif_route)(struct xlite_hv *hv, const char *ifname, const char *const *ips,
+			 int timeout_ms);
 };
 
 struct xlite_hv {

@@ -376,6 +376,8 @@ static const struct xlite_hv_ops xen_ops = {
 	.vcpu_affinity = xlite_hvx_vcpu_affinity,
 	.vcpu_info = xlite_hvx_vcpu_info,
 	.sched_get = xlite_hvx_sched_get,
+	.vif_setup = xlite_hvx_vif_setup,
+	.vif_route = xlite_hvx_vif_route,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

@@ -203,7 +203,9 @@ static void test_vbd_ids_from_names_and_numbers(void)
 	g_assert_cmpint(xlite_device_vbd_id("0", &id), ==, -EINVAL);
 	g_assert_cmpint(xlite_device_vbd_id("-1", &id), ==, -EINVAL);
 	g_assert_cmpint(xlite_device_vbd_id("99999999999", &id), ==, -EINVAL);
-	g_assert_cmpint(xlite_device_vbd_id("sda", &id), ==, -EINVAL);
+	g_assert_cmpint(xlite_device_vbd_id("hda", &id), ==, 0);	/* as libxl numbers it */
+	g_assert_cmpuint(id, ==, 768);
+	g_assert_cmpint(xlite_device_vbd_id("sdq", &id), ==, -EINVAL);
 	g_assert_cmpint(xlite_device_vbd_id("", &id), ==, -EINVAL);
 }
 
