@@ -35,6 +35,17 @@ int xlite_devices_check(struct xlite_hv *hv, const struct xlite_plan *plan)
 		const struct xlite_plan_nic *n = &plan->nics[i];
 		char *why;
 
+		if (n->nic.ifname) {
+			g_autofree char *master = NULL;
+
+			rc = hv->ops->netdev_exists(hv, n->nic.ifname, &master);
+			if (rc > 0)
+				rc = xlite_hv_fail(hv, -EEXIST, "interface %u: vifname %s: dom0 has "
+						   "an interface of that name already", n->devid,
+						   n->nic.ifname);
+			if (rc < 0)
+				return rc;
+		}
 		if (n->nic.routed)
 			continue;	/* on no bridge: nothing of dom0's to check */
 		if (!n->nic.bridge)

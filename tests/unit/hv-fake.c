@@ -378,6 +378,19 @@ static void drop_port(struct xlite_hv_fake *f, GPtrArray *ports, guint i, const 
 	g_ptr_array_remove_index(ports, i);
 }
 
+/* A renamed vif that is on no bridge yet goes too: its name with it. */
+static gboolean renamed_from(gpointer key, gpointer value, gpointer prefix)
+{
+	(void)key;
+	return g_str_has_prefix(value, prefix);
+}
+
+static gboolean renamed_is(gpointer key, gpointer value, gpointer name)
+{
+	(void)key;
+	return strcmp(value, name) == 0;
+}
+
 static void drop_vif_ports(struct xlite_hv_fake *f, uint32_t domid)
 {
 	GHashTableIter it;
@@ -398,6 +411,8 @@ static void drop_vif_ports(struct xlite_hv_fake *f, uint32_t domid)
 			}
 		}
 	}
+	/* a renamed vif on no bridge yet goes too, its name with it */
+	g_hash_table_foreach_remove(f->renamed, renamed_from, prefix);
 }
 
 static int fake_domain_destroy(struct xlite_hv *hv, uint32_t domid)
@@ -570,6 +585,8 @@ static void drop_vif_of_backend(struct xlite_hv_fake *f, const char *path)
 			}
 		}
 	}
+	/* a renamed vif on no bridge yet goes too, its name with it */
+	g_hash_table_foreach_remove(f->renamed, renamed_is, name);
 }
 
 static int fake_xs_rm(struct xlite_hv *hv, const char *path)
@@ -1141,6 +1158,13 @@ char *xlite_hv_fake_residue(const struct xlite_hv_fake *fake, GPtrArray *baselin
 			g_string_append_printf(out, "port %s on %s; ",
 					       (char *)ports->pdata[i], (char *)key);
 	}
+	if (fake->renamed) {
+		g_hash_table_iter_init(&it, fake->renamed);
+		while (g_hash_table_iter_next(&it, &key, &val))
+			g_string_append_printf(out, "vif %s named %s; ", (char *)val, (char *)key);
+	}
+	for (i = 0; fake->routes && i < fake->routes->len; i++)
+		g_string_append_printf(out, "route %s; ", (char *)fake->routes->pdata[i]);
 	if (fake->lingering) {
 		g_hash_table_iter_init(&it, fake->lingering);
 		while (g_hash_table_iter_next(&it, &key, &val))
