@@ -166,7 +166,7 @@ static int link_get(int ifindex, struct link_facts *f)
 	return 0;
 }
 
-static int ifindex_of(const char *name, char **err)
+int xlite_ifindex(const char *name, char **err)
 {
 	const char *why = xlite_ifname_invalid(name);
 	unsigned int idx;
@@ -185,7 +185,7 @@ int xlite_bridge_check(const char *bridge, char **err)
 	int idx, rc;
 
 	*err = NULL;
-	idx = ifindex_of(bridge, err);
+	idx = xlite_ifindex(bridge, err);
 	if (idx < 0) {
 		if (idx == -ENODEV) {
 			g_free(*err);
@@ -210,10 +210,10 @@ int xlite_bridge_attach(const char *bridge, const char *ifname, char **err)
 	rc = xlite_bridge_check(bridge, err);
 	if (rc < 0)
 		return rc;
-	br = ifindex_of(bridge, err);
+	br = xlite_ifindex(bridge, err);
 	if (br < 0)
 		return br;
-	idx = ifindex_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	req_init(&req, RTM_NEWLINK, idx);
@@ -233,7 +233,7 @@ int xlite_bridge_detach(const char *ifname, char **err)
 	int idx, rc;
 
 	*err = NULL;
-	idx = ifindex_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	req_init(&req, RTM_NEWLINK, idx);
@@ -255,7 +255,7 @@ int xlite_link_master(const char *ifname, char **bridge, char **err)
 
 	*err = NULL;
 	*bridge = NULL;
-	idx = ifindex_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	rc = link_get(idx, &f);

@@ -10,6 +10,10 @@
  * (1..15 bytes, not "." or "..", no '/', ':' or white space), else why not. */
 const char *xlite_ifname_invalid(const char *name);
 
+/* The index of interface NAME: > 0, or -EINVAL (not a valid name) or
+ * -ENODEV (no such interface) with *err set. */
+int xlite_ifindex(const char *name, char **err);
+
 /* 0 when BRIDGE exists and is a bridge; -ENODEV (no such interface) or
  * -EINVAL (not a bridge) with *err set. */
 int xlite_bridge_check(const char *bridge, char **err);

@@ -52,19 +52,6 @@ static bool add_attr(void *req, size_t size, unsigned short type, const void *da
 	return true;
 }
 
-static int index_of(const char *ifname, char **err)
-{
-	const char *why = xlite_ifname_invalid(ifname);
-	unsigned int idx;
-
-	if (why)
-		return xlite_fail(err, -EINVAL, "invalid interface name '%s': %s", ifname, why);
-	idx = if_nametoindex(ifname);
-	if (!idx)
-		return xlite_fail(err, -ENODEV, "interface '%s' does not exist", ifname);
-	return (int)idx;
-}
-
 int xlite_link_setup(const char *ifname, const char *newname, unsigned int mtu, char **err)
 {
 	struct link_req req;
@@ -74,7 +61,7 @@ int xlite_link_setup(const char *ifname, const char *newname, unsigned int mtu, 
 	*err = NULL;
 	if (!newname && !mtu)
 		return 0;
-	idx = index_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	if (newname && xlite_ifname_invalid(newname))
@@ -175,7 +162,7 @@ int xlite_link_route(const char *ifname, const char *const *ips, char **err)
 	int idx, rc;
 
 	*err = NULL;
-	idx = index_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	rc = link_up(idx, ifname, err);

@@ -246,6 +246,23 @@ static int parse_model(struct xlite_parse *p, xmlNode *node)
 	return 0;
 }
 
+/* ATTR of NODE, when there, as a whole number from MIN to MAX (UNIT said
+ * after it in the error) into *OUT. */
+static int parse_uint_attr(struct xlite_parse *p, xmlNode *node, const char *attr,
+			   unsigned int min, unsigned int max, const char *unit, unsigned int *out)
+{
+	g_autofree char *v = xlite_parse_attr(node, attr);
+	uint64_t n;
+
+	if (!v)
+		return 0;
+	if (xlite_parse_u64(v, &n) < 0 || n < min || n > max)
+		return xlite_parse_error(p, node, "<%s %s='%s'>, expected a number from %u to %u%s",
+					 (const char *)node->name, attr, v, min, max, unit);
+	*out = (unsigned int)n;
+	return 0;
+}
+
 /* <ip address='10.0.0.1' family='ipv4' prefix='24'/>: routed through the
  * vif of a type='ethernet' interface (xl's ip=, vif-route). */
 static int parse_if_ip(struct xlite_parse *p, xmlNode *node)
@@ -321,15 +338,11 @@ static int parse_if_target(struct xlite_parse *p, xmlNode *node)
 static int parse_if_mtu(struct xlite_parse *p, xmlNode *node)
 {
 	static const char *const known[] = { "size", NULL };
-	g_autofree char *size = xlite_parse_attr(node, "size");
-	uint64_t v;
 
 	xlite_parse_attrs(p, node, known);
-	if (!size || xlite_parse_u64(size, &v) < 0 || v < 68 || v > 65535)
-		return xlite_parse_error(p, node,
-			"<mtu size='%s'>, expected a number from 68 to 65535", size ? size : "");
-	p->nic->mtu = (unsigned int)v;
-	return 0;
+	if (!xmlHasProp(node, (const xmlChar *)"size"))
+		return xlite_parse_error(p, node, "<mtu> has no size=..., expected <mtu size='1500'/>");
+	return parse_uint_attr(p, node, "size", 68, 65535, "", &p->nic->mtu);
 }
 
 /* <bandwidth><outbound average='KB/s'/>: netback limits what the guest
@@ -340,8 +353,8 @@ static int parse_if_bandwidth(struct xlite_parse *p, xmlNode *node)
 
 	xlite_parse_attrs(p, node, no_attrs);
 	for (c = node->children; c; c = c->next) {
-		g_autofree char *avg = NULL;
-		uint64_t v;
+		unsigned int kib = 0;
+		int rc;
 
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -350,16 +363,17 @@ static int parse_if_bandwidth(struct xlite_parse *p, xmlNode *node)
 					 "the guest sends (<outbound>)", (const char *)c->name);
 			continue;
 		}
-		avg = xlite_parse_attr(c, "average");
-		if (!avg || xlite_parse_u64(avg, &v) < 0 || v == 0 || v > UINT32_MAX)
-			return xlite_parse_error(p, c,
-				"<outbound average='%s'>, expected a rate in KiB/s from 1 to 4294967295",
-				avg ? avg : "");
+		if (!xmlHasProp(c, (const xmlChar *)"average"))
+			return xlite_parse_error(p, c, "<outbound> has no average=..., expected "
+						 "<outbound average='1000'/> (KiB/s)");
+		rc = parse_uint_attr(p, c, "average", 1, UINT32_MAX, " (KiB/s)", &kib);
+		if (rc < 0)
+			return rc;
 		if (xmlHasProp(c, (const xmlChar *)"peak") || xmlHasProp(c, (const xmlChar *)"burst"))
 			xlite_parse_warn(p, c, "<outbound> peak and burst ignored: netback has one "
 					 "rate (average over 50 ms)");
 		p->nic->rate_usecs = 50000;
-		p->nic->rate_bytes = v * 1024 * 50000 / 1000000;
+		p->nic->rate_bytes = (uint64_t)kib * 1024 * 50000 / 1000000;
 	}
 	return 0;
 }
@@ -499,23 +513,6 @@ static int parse_memballoon(struct xlite_parse *p, xmlNode *node)
 	return 0;
 }
 
-/* maxGrantFrames= / maxEventChannels= of <controller type='xenbus'>. */
-static int parse_xenbus_limit(struct xlite_parse *p, xmlNode *node, const char *attr,
-			      unsigned int max, unsigned int *out)
-{
-	g_autofree char *v = xlite_parse_attr(node, attr);
-	uint64_t n;
-
-	if (!v)
-		return 0;
-	if (xlite_parse_u64(v, &n) < 0 || n == 0 || n > max)
-		return xlite_parse_error(p, node,
-			"<controller type='xenbus' %s='%s'>, expected a number from 1 to %u",
-			attr, v, max);
-	*out = (unsigned int)n;
-	return 0;
-}
-
 /* <controller type='xenbus' maxGrantFrames='64' maxEventChannels='2047'/>:
  * limits Xen takes at create; other controllers belong to emulated buses. */
 static int parse_controller(struct xlite_parse *p, xmlNode *node)
@@ -532,10 +529,11 @@ static int parse_controller(struct xlite_parse *p, xmlNode *node)
 			type ? type : "");
 		return 0;
 	}
-	rc = parse_xenbus_limit(p, node, "maxGrantFrames", 1u << 16, &p->cfg->max_grant_frames);
+	rc = parse_uint_attr(p, node, "maxGrantFrames", 1, 1u << 16, "",
+			     &p->cfg->max_grant_frames);
 	if (rc == 0)	/* Xen's FIFO ABI: ports below 2^17 */
-		rc = parse_xenbus_limit(p, node, "maxEventChannels", (1u << 17) - 1,
-					&p->cfg->max_event_channels);
+		rc = parse_uint_attr(p, node, "maxEventChannels", 1, (1u << 17) - 1, "",
+				     &p->cfg->max_event_channels);
 	return rc;
 }
 

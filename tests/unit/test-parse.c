@@ -488,10 +488,10 @@ static const struct error_case error_cases[] = {
 	  "invalid interface name 'a/b'" },
 	{ "zero bandwidth", NULL, NULL, "    <interface type='ethernet'>\n"
 	  "<bandwidth><outbound average='0'/></bandwidth></interface>\n", 10,
-	  "<outbound average='0'>, expected a rate in KiB/s" },
+	  "<outbound average='0'>, expected a number from 1 to 4294967295 (KiB/s)" },
 	{ "grant frames out of range", NULL, NULL,
 	  "    <controller type='xenbus' maxGrantFrames='0'/>\n", 9,
-	  "<controller type='xenbus' maxGrantFrames='0'>, expected a number from 1 to 65536" },
+	  "<controller maxGrantFrames='0'>, expected a number from 1 to 65536" },
 	{ "event channels out of range", NULL, NULL,
 	  "    <controller type='xenbus' maxEventChannels='131072'/>\n", 9,
 	  "maxEventChannels='131072'>, expected a number from 1 to 131071" },

@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include "libtool/apply/apply.h"
 #include "libtool/apply/domain.h"
 #include "libtool/device/device.h"
+#include "tests/unit/apply-fixture.h"
 #include "tests/unit/hv-fake.h"
 
 /* ---- xl's words ------------------------------------------------------ */
@@ -192,140 +192,84 @@ static void test_disk_discard_and_trust_reach_the_nodes(void)
 /* ---- create on the fake hypervisor ------------------------------------ */
 
 struct fx {
-	struct xlite_hv_fake fake;
-	struct xlite_hv hv;
-	struct xlite_config cfg;
-	struct xlite_plan plan;
-	char *dir;
-	GPtrArray *baseline;
+	struct apply_host host;
 };
 
 static void fx_setup(struct fx *f, gconstpointer unused)
 {
-	char *err = NULL;
-
 	(void)unused;
-	xlite_hv_fake_init(&f->fake);
-	xlite_hv_fake_attach(&f->hv, &f->fake);
-	f->baseline = xlite_hv_fake_xs_paths(&f->fake);
-	f->dir = g_dir_make_tmp("xlite-xw-XXXXXX", NULL);
-	xlite_config_init(&f->cfg);
-	xlite_plan_init(&f->plan);
-	g_assert_cmpint(parse(&f->cfg, domain_xml, NULL), ==, 0);
-	g_assert_cmpint(xlite_plan_build(&f->plan, &f->cfg, &err), ==, 0);
+	apply_host_init(&f->host, "xlite-xw-XXXXXX");
+	apply_host_plan(&f->host, domain_xml);
+	f->host.opts.vif_timeout_ms = 100;
 }
 
 static void fx_teardown(struct fx *f, gconstpointer unused)
 {
-	g_autofree char *lock = g_build_filename(f->dir, "eth.lock", NULL);
-
 	(void)unused;
-	g_unlink(lock);
-	g_rmdir(f->dir);
-	g_free(f->dir);
-	xlite_plan_dispose(&f->plan);
-	xlite_config_dispose(&f->cfg);
-	g_ptr_array_unref(f->baseline);
-	xlite_hv_fake_dispose(&f->fake);
+	apply_host_dispose(&f->host);
 }
 
 static int create(struct fx *f, struct xlite_apply_result *res, char **err)
 {
-	struct xlite_apply_opts opts;
-
-	memset(&opts, 0, sizeof(opts));
-	opts.lock_dir = f->dir;
-	opts.vif_timeout_ms = 100;
-	return xlite_apply(&f->hv, &f->plan, &opts, res, err);
+	return xlite_apply(&f->host.hv, &f->host.plan, &f->host.opts, res, err);
 }
 
 static void test_create_renames_and_routes_the_vif_and_destroy_leaves_nothing(struct fx *f,
 									      gconstpointer u)
 {
+	struct xlite_hv_fake *fake = &f->host.fake;
 	struct xlite_apply_result res;
 	struct xlite_hv_fake_dom *d;
 	GPtrArray *routed;
-	char *err = NULL, *left, vif[32];
+	char *err = NULL, vif[32];
 
 	(void)u;
 	xlite_apply_result_init(&res);
 	g_assert_cmpint(create(f, &res, &err), ==, 0);
-	d = xlite_hv_fake_dom(&f->fake, res.domid);
+	d = xlite_hv_fake_dom(fake, res.domid);
 	g_assert_cmpuint(d->max_grant_frames, ==, 64);
 	g_assert_cmpuint(d->max_evtchn_port, ==, 2047);
 	snprintf(vif, sizeof(vif), "vif%u.0", res.domid);
-	g_assert_cmpstr(g_hash_table_lookup(f->fake.renamed, "eth-web"), ==, vif);
-	routed = g_hash_table_lookup(f->fake.bridges, XLITE_HV_FAKE_ROUTED);
+	g_assert_cmpstr(g_hash_table_lookup(fake->renamed, "eth-web"), ==, vif);
+	routed = g_hash_table_lookup(fake->bridges, XLITE_HV_FAKE_ROUTED);
 	g_assert_nonnull(routed);
 	g_assert_cmpuint(routed->len, ==, 1);
 	g_assert_cmpstr(routed->pdata[0], ==, "eth-web");
-	g_assert_cmpuint(f->fake.routes->len, ==, 2);
-	g_assert_cmpstr(f->fake.routes->pdata[0], ==, "eth-web 169.254.46.2");
-	g_assert_cmpstr(f->fake.routes->pdata[1], ==, "eth-web fd00::2/128");
-	g_assert_cmpint(xlite_domain_destroy(&f->hv, res.domid, &err), ==, 0);
-	left = xlite_hv_fake_residue(&f->fake, f->baseline);
-	g_assert_cmpstr(left, ==, "");
-	g_free(left);
+	g_assert_cmpuint(fake->routes->len, ==, 2);
+	g_assert_cmpstr(fake->routes->pdata[0], ==, "eth-web 169.254.46.2");
+	g_assert_cmpstr(fake->routes->pdata[1], ==, "eth-web fd00::2/128");
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, res.domid, &err), ==, 0);
+	assert_nothing_left(&f->host);
 	xlite_apply_result_dispose(&res);
 }
 
 static void test_a_taken_vif_name_fails_the_create_before_the_build(struct fx *f,
-								      gconstpointer u)
+								    gconstpointer u)
 {
+	struct xlite_hv_fake *fake = &f->host.fake;
 	struct xlite_apply_result res;
-	char *err = NULL, *left;
+	char *err = NULL;
 	guint i;
 
 	(void)u;
-	g_ptr_array_add(g_hash_table_lookup(f->fake.bridges, "xenbr0"), g_strdup("eth-web"));
+	g_ptr_array_add(g_hash_table_lookup(fake->bridges, "xenbr0"), g_strdup("eth-web"));
 	xlite_apply_result_init(&res);
 	g_assert_cmpint(create(f, &res, &err), <, 0);
 	g_test_message("%s", err);
 	g_assert_nonnull(strstr(err, "vifname eth-web: dom0 has an interface of that name"));
-	for (i = 0; i < f->fake.log->len; i++)	/* found before the build */
-		g_assert_cmpstr(f->fake.log->pdata[i], !=, "build_pv");
-	g_ptr_array_set_size(g_hash_table_lookup(f->fake.bridges, "xenbr0"), 0);
-	left = xlite_hv_fake_residue(&f->fake, f->baseline);
-	g_assert_cmpstr(left, ==, "");
-	g_free(left);
+	for (i = 0; i < fake->log->len; i++)	/* found before the build */
+		g_assert_cmpstr(fake->log->pdata[i], !=, "build_pv");
+	g_ptr_array_set_size(g_hash_table_lookup(fake->bridges, "xenbr0"), 0);
+	assert_nothing_left(&f->host);
 	g_free(err);
 	xlite_apply_result_dispose(&res);
 }
 
-static void test_failure_at_every_step_leaves_nothing(struct fx *f, gconstpointer u)
+static void test_failure_at_every_step_leaves_nothing(void)
 {
-	struct xlite_apply_result res;
-	unsigned long n, i, failed = 0;
-	char *err = NULL;
+	unsigned long n, failed;
 
-	(void)u;
-	xlite_apply_result_init(&res);
-	g_assert_cmpint(create(f, &res, &err), ==, 0);
-	xlite_apply_result_dispose(&res);
-	n = f->fake.n_ops;
-	for (i = 1; i <= n; i++) {
-		struct fx g;
-		char *left;
-		int rc;
-
-		fx_setup(&g, NULL);
-		g.fake.fail_at = i;
-		xlite_apply_result_init(&res);
-		err = NULL;
-		rc = create(&g, &res, &err);
-		left = xlite_hv_fake_residue(&g.fake, g.baseline);
-		g_test_message("op %lu/%lu (%s): rc %d: %s", i, n,
-			       i <= g.fake.log->len ? (char *)g.fake.log->pdata[i - 1] : "?", rc,
-			       err ? err : "");
-		if (rc < 0) {
-			g_assert_cmpstr(left, ==, "");
-			failed++;
-		}
-		g_free(left);
-		g_free(err);
-		xlite_apply_result_dispose(&res);
-		fx_teardown(&g, NULL);
-	}
+	failed = apply_fail_each_step(domain_xml, "xlite-xw-XXXXXX", 100, &n);
 	g_assert_cmpuint(failed, >=, n / 2);
 }
 
@@ -348,7 +292,8 @@ int main(int argc, char **argv)
 	    test_create_renames_and_routes_the_vif_and_destroy_leaves_nothing);
 	ADD("a-taken-vif-name-fails-the-create-before-the-build",
 	    test_a_taken_vif_name_fails_the_create_before_the_build);
-	ADD("failure-at-every-step-leaves-nothing", test_failure_at_every_step_leaves_nothing);
 #undef ADD
+	g_test_add_func("/xl-words/nic/failure-at-every-step-leaves-nothing",
+			test_failure_at_every_step_leaves_nothing);
 	return g_test_run();
 }
