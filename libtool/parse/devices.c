@@ -13,11 +13,14 @@ static const char *const no_attrs[] = { NULL };
 
 static int parse_driver(struct xlite_parse *p, xmlNode *node)
 {
-	static const char *const known[] = { "name", "type", NULL };
+	static const char *const known[] = { "name", "type", "discard", NULL };
 	char *type = xlite_parse_attr(node, "type");
+	g_autofree char *discard = xlite_parse_attr(node, "discard");
 	int rc = 0;
 
 	xlite_parse_attrs(p, node, known);
+	/* libvirt's discard='ignore' is xl's no-discard: discard-enable=0 */
+	p->disk->no_discard = discard && strcmp(discard, "ignore") == 0;
 	/* name (phy, file, tap, qemu) says which backend libvirt would pick;
 	 * xlite always uses blkback, so only the format matters. */
 	if (type && strcmp(type, "raw") != 0 && strcmp(type, "aio") != 0)

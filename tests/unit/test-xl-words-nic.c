@@ -189,6 +189,30 @@ static void test_disk_discard_and_trust_reach_the_nodes(void)
 	xlite_config_dispose(&cfg);
 }
 
+static void test_libvirt_discard_ignore_is_no_discard(void)
+{
+	static const char xml[] =
+		"<domain type='xen'><name>d</name><memory unit='MiB'>32</memory>\n"
+		"<os><type>linux</type><kernel>/k</kernel></os><devices>\n"
+		"<disk type='file'><driver name='qemu' type='raw' discard='ignore'/>\n"
+		"<source file='/img/a'/><target dev='xvda'/></disk>\n"
+		"<disk type='file'><driver discard='unmap'/>\n"
+		"<source file='/img/b'/><target dev='xvdb'/></disk>\n"
+		"</devices></domain>\n";
+	struct xlite_config cfg;
+	struct xlite_plan plan;
+	char *err = NULL;
+
+	xlite_config_init(&cfg);
+	xlite_plan_init(&plan);
+	g_assert_cmpint(parse(&cfg, xml, NULL), ==, 0);
+	g_assert_cmpint(xlite_plan_build(&plan, &cfg, &err), ==, 0);
+	g_assert_true(has_op(&plan.disks[0].nodes, "/51712/discard-enable", "0"));
+	g_assert_false(has_op(&plan.disks[1].nodes, "/51728/discard-enable", "0"));
+	xlite_plan_dispose(&plan);
+	xlite_config_dispose(&cfg);
+}
+
 /* ---- create on the fake hypervisor ------------------------------------ */
 
 struct fx {
@@ -286,6 +310,8 @@ int main(int argc, char **argv)
 			test_ethernet_interface_plans_a_routed_named_limited_vif);
 	g_test_add_func("/xl-words/nic/disk-discard-and-trust-reach-the-nodes",
 			test_disk_discard_and_trust_reach_the_nodes);
+	g_test_add_func("/xl-words/nic/libvirt-discard-ignore-is-no-discard",
+			test_libvirt_discard_ignore_is_no_discard);
 #define ADD(name, fn) g_test_add("/xl-words/nic/" name, struct fx, NULL, fx_setup, fn, \
 				 fx_teardown)
 	ADD("create-renames-and-routes-the-vif-and-destroy-leaves-nothing",
