@@ -96,6 +96,17 @@ check "eth46b is gone once detach returns" gone eth46b
 check "its route is gone" no_route 169.254.46.3
 check "eth46 still routes the guest" route_via $GUEST eth46
 
+# ---- an emulated disk name, as xl takes it for a PV guest ----------------------------
+dd if=/dev/zero of="$W/hd.img" bs=1M count=4 2>/dev/null
+check "block-attach hdb (xl's emulated name)" xlite block-attach eth1 "$W/hd.img,,hdb,w,no-discard"
+# libxl's number for hdb: 3 << 8 | 1 << 6
+check_eq "virtual-device is libxl's 832" "832" "$(xenstore-read /local/domain/$D/device/vbd/832/virtual-device)"
+check_eq "no-discard is written (discard-enable=0)" "0" \
+	"$(xenstore-read /local/domain/0/backend/vbd/$D/832/discard-enable)"
+fe_connected() { [ "$(xenstore-read /local/domain/$D/device/vbd/832/state)" = 4 ]; }
+check "the guest's blkfront connects it" wait_for 60 fe_connected
+check "block-detach hdb" xlite block-detach eth1 hdb
+
 # ---- destroy ------------------------------------------------------------------------
 check "destroy" xlite destroy eth1
 check "eth46 is gone once destroy returns" gone eth46
