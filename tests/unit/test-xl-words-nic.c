@@ -119,6 +119,18 @@ static int parse(struct xlite_config *cfg, const char *xml, GPtrArray *warnings)
 	return rc;
 }
 
+/* CFG and PLAN (initialised here) of XML, its warnings into WARNINGS. */
+static void plan_xml(const char *xml, GPtrArray *warnings, struct xlite_config *cfg,
+		     struct xlite_plan *plan)
+{
+	char *err = NULL;
+
+	xlite_config_init(cfg);
+	xlite_plan_init(plan);
+	g_assert_cmpint(parse(cfg, xml, warnings), ==, 0);
+	g_assert_cmpint(xlite_plan_build(plan, cfg, &err), ==, 0);
+}
+
 static bool has_op(const struct xlite_xs_ops *ops, const char *suffix, const char *value)
 {
 	size_t i;
@@ -136,13 +148,9 @@ static void test_ethernet_interface_plans_a_routed_named_limited_vif(void)
 	struct xlite_config cfg;
 	struct xlite_plan plan;
 	const struct xlite_plan_nic *n;
-	char *err = NULL;
 	guint i;
 
-	xlite_config_init(&cfg);
-	xlite_plan_init(&plan);
-	g_assert_cmpint(parse(&cfg, domain_xml, warnings), ==, 0);
-	g_assert_cmpint(xlite_plan_build(&plan, &cfg, &err), ==, 0);
+	plan_xml(domain_xml, warnings, &cfg, &plan);
 	g_assert_cmpuint(plan.max_grant_frames, ==, 64);
 	g_assert_cmpuint(plan.max_event_channels, ==, 2047);
 	n = &plan.nics[0];
@@ -171,9 +179,7 @@ static void test_disk_discard_and_trust_reach_the_nodes(void)
 	struct xlite_plan plan;
 	char *err = NULL;
 
-	xlite_config_init(&cfg);
-	xlite_plan_init(&plan);
-	g_assert_cmpint(parse(&cfg, domain_xml, NULL), ==, 0);
+	plan_xml(domain_xml, NULL, &cfg, &plan);
 	cfg.disks = g_new0(struct xlite_disk, 1);
 	cfg.n_disks = 1;
 	cfg.disks[0].source = g_strdup("/img/a");
@@ -201,12 +207,8 @@ static void test_libvirt_discard_ignore_is_no_discard(void)
 		"</devices></domain>\n";
 	struct xlite_config cfg;
 	struct xlite_plan plan;
-	char *err = NULL;
 
-	xlite_config_init(&cfg);
-	xlite_plan_init(&plan);
-	g_assert_cmpint(parse(&cfg, xml, NULL), ==, 0);
-	g_assert_cmpint(xlite_plan_build(&plan, &cfg, &err), ==, 0);
+	plan_xml(xml, NULL, &cfg, &plan);
 	g_assert_true(has_op(&plan.disks[0].nodes, "/51712/discard-enable", "0"));
 	g_assert_false(has_op(&plan.disks[1].nodes, "/51728/discard-enable", "0"));
 	xlite_plan_dispose(&plan);
