@@ -23,7 +23,7 @@ libtool_libxlite_a_SOURCES = \
 	libtool/parse/config.h libtool/parse/config.c \
 	libtool/parse/parse.h libtool/parse/parse.c libtool/parse/domain.c libtool/parse/os.c \
 	libtool/parse/devices.c libtool/parse/finish.c libtool/parse/schema.c \
-	libtool/parse/units.c libtool/parse/uuid.c libtool/parse/vdev.c \
+	libtool/parse/units.c libtool/parse/uuid.c libtool/parse/vdev.c libtool/parse/nic.c \
 	libtool/parse/check.c libtool/parse/cpuset.c \
 	libtool/plan/plan.h libtool/plan/plan-int.h libtool/plan/plan.c libtool/plan/xs.c \
 	libtool/plan/domain.c libtool/plan/devices.c libtool/plan/text.c \
@@ -72,4 +72,4 @@ tests_unit_test_loopdev_LDADD = $(XLITE_CONFIG_TEST_LDADD)
 tests_unit_test_bridge_SOURCES = tests/unit/test-bridge.c
 tests_unit_test_bridge_CFLAGS = $(XLITE_CONFIG_TEST_CFLAGS)
 tests_unit_test_bridge_LDADD = $(XLITE_CONFIG_TEST_LDADD)
-EXTRA_DIST += tests/test-corpus.sh tests/golden examples
+EXTRA_DIST += tests/test-corpus.sh tests/test-corpus-fields.py tests/golden examples

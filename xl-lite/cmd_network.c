@@ -16,6 +16,12 @@
 #include "xl-lite/xlite.h"
 #include "libtool/util/number.h"
 
+static void nic_word_warning(const char *msg, void *opaque)
+{
+	(void)opaque;
+	xlite_warn("%s", msg);
+}
+
 /* xl's KEY=VALUE words (none: bridge xenbr0) into CFG's one nic. */
 static int nic_from_words(int argc, char **argv, struct xlite_config *cfg, char **err)
 {
@@ -23,12 +29,13 @@ static int nic_from_words(int argc, char **argv, struct xlite_config *cfg, char 
 	int rc;
 
 	memset(&nic, 0, sizeof(nic));
-	rc = xlite_nic_spec_parse((const char *const *)argv, (size_t)argc, &nic, err);
+	rc = xlite_nic_spec_parse_warn((const char *const *)argv, (size_t)argc, &nic,
+				       nic_word_warning, NULL, err);
 	if (rc < 0)
 		return rc;
 	cfg->nics = g_malloc0_n(1, sizeof(nic));
 	if (!cfg->nics) {
-		g_free(nic.bridge);
+		xlite_nic_dispose(&nic);
 		*err = g_strdup(g_strerror(ENOMEM));
 		return -ENOMEM;
 	}
@@ -58,8 +65,9 @@ static int nic_check(struct xlite_hv *hv, uint32_t domid, const struct xlite_con
 	if (rc == 0) {
 		xlite_mac_format(m, mac);
 		g_string_append_printf(out, "would attach interface %u (vif%u.%u, mac %s) to domain "
-				       "%u on bridge %s\n", devid, domid, devid, mac, domid,
-				       cfg->nics[0].bridge);
+				       "%u %s %s\n", devid, domid, devid, mac, domid,
+				       cfg->nics[0].bridge ? "on bridge" : "routed, on",
+				       cfg->nics[0].bridge ? cfg->nics[0].bridge : "no bridge");
 	}
 	return rc;
 }

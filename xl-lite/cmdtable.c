@@ -66,13 +66,17 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "xl's columns (Vdev BE handle state evt-ch ring-ref BE-path), then Dev, Mode\n"
 	  "and Params (the device blkback serves)." },
 	{ "network-attach", xlite_cmd_network_attach,
-	  "[-n] NAME|ID [bridge=BR] [mac=MAC]|<interface>|FILE.xml",
+	  "[-n] NAME|ID [bridge=BR] [mac=MAC] [WORD...]|<interface>|FILE.xml",
 	  "attach a virtual network interface to a running domain",
 	  "As xl: bridge defaults to xenbr0; without mac= the address is 00:16:3e:...\n"
 	  "derived from the domain's uuid and the interface index. Or give a libvirt\n"
 	  "<interface type='bridge'> element. xlite puts vifD.N on the bridge and brings\n"
 	  "it up itself (rtnetlink), no hotplug script. -n (--dry-run) checks the domain\n"
-	  "and the bridge and says which vif and MAC it would get, touching nothing." },
+	  "and the bridge and says which vif and MAC it would get, touching nothing.\n"
+	  "xl's other words: ip=, vifname=, mtu=, rate= (netback's limit), trusted,\n"
+	  "untrusted, model= (ignored: PV), script=vif-bridge or script=vif-route (a\n"
+	  "routed vif on no bridge, as <interface type='ethernet'>: up, and a route to\n"
+	  "each ip= through it); any other script is refused." },
 	{ "network-detach", xlite_cmd_network_detach, "[-f] [-t SECONDS] NAME|ID DEVID|MAC",
 	  "detach a virtual network interface",
 	  "Asks the guest to let go, waits up to SECONDS (default 10), removes the\n"

@@ -191,6 +191,8 @@ static int make_domain(struct apply *a)
 		return -EINVAL;
 	}
 	c.max_vcpus = p->max_vcpus;
+	c.max_grant_frames = p->max_grant_frames;
+	c.max_evtchn_port = p->max_event_channels;
 	rc = hv->ops->domain_create(hv, &c, &a->domid);
 	if (rc < 0) {
 		a->domid = XLITE_DOMID_INVALID;
@@ -500,8 +502,11 @@ static void rollback(struct apply *a)
 	if (kept_vbd)
 		xlite_release_forget_loops(&r);
 	if (a->domid != XLITE_DOMID_INVALID && !kept_vif)
-		for (i = 0; i < a->plan->n_nics; i++)
+		for (i = 0; i < a->plan->n_nics; i++) {
 			xlite_release_add_vif(&r, a->domid, a->plan->nics[i].devid);
+			if (a->plan->nics[i].nic.ifname)
+				xlite_release_add_ifname(&r, a->plan->nics[i].nic.ifname);
+		}
 	rc = xlite_release_wait(hv, &r, 0);
 	if (rc < 0)
 		xlite_undo_failed(&u, hv, rc, "waiting for dom0 to let go of the devices");

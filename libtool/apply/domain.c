@@ -8,6 +8,7 @@
 
 #include "libtool/parse/config.h"
 #include "libtool/apply/domain.h"
+#include "libtool/device/bridge.h"
 #include "libtool/device/device.h"
 #include "libtool/util/number.h"
 
@@ -122,6 +123,7 @@ void xlite_domain_leftovers_init(struct xlite_domain_leftovers *l, uint32_t domi
 	l->xs_paths = g_ptr_array_new_with_free_func(g_free);
 	l->loops = g_ptr_array_new_with_free_func(g_free);
 	l->vifs = g_array_new(FALSE, FALSE, sizeof(unsigned int));
+	l->vifnames = g_ptr_array_new_with_free_func(g_free);
 }
 
 void xlite_domain_leftovers_dispose(struct xlite_domain_leftovers *l)
@@ -132,6 +134,9 @@ void xlite_domain_leftovers_dispose(struct xlite_domain_leftovers *l)
 		g_ptr_array_free(l->loops, TRUE);
 	if (l->vifs)
 		g_array_free(l->vifs, TRUE);
+	if (l->vifnames)
+		g_ptr_array_free(l->vifnames, TRUE);
+	l->vifnames = NULL;
 	l->xs_paths = l->loops = NULL;
 	l->vifs = NULL;
 }
@@ -202,8 +207,15 @@ static void gather_vifs(struct xlite_hv *hv, struct xlite_domain_leftovers *l)
 	for (i = 0; devs[i]; i++) {
 		uint64_t devid;
 
+		g_autofree char *path = NULL, *name = NULL;
+
 		if (strlen(devs[i]) <= 5 && xlite_number_parse(devs[i], 0, UINT32_MAX, &devid) == 0)
 			xlite_domain_leftovers_add_vif(l, (unsigned int)devid);
+		/* renamed by vifname=: netback removes it under that name */
+		path = g_strdup_printf("%s/%s/vifname", base, devs[i]);
+		if (hv->ops->xs_read(hv, path, &name) == 0 && !xlite_ifname_invalid(name) &&
+		    !has_str(l->vifnames, name))
+			g_ptr_array_add(l->vifnames, g_steal_pointer(&name));
 	}
 	g_strfreev(devs);
 }
@@ -381,6 +393,8 @@ int xlite_domain_leftovers_release(struct xlite_hv *hv, struct xlite_domain_left
 		xlite_release_forget_loops(&r);
 	for (i = 0; i < l->vifs->len && !kept_vif; i++)
 		xlite_release_add_vif(&r, l->domid, g_array_index(l->vifs, unsigned int, i));
+	for (i = 0; i < l->vifnames->len && !kept_vif; i++)
+		xlite_release_add_ifname(&r, l->vifnames->pdata[i]);
 	one = xlite_release_wait(hv, &r, 0);
 	if (one < 0)
 		failed_step(failed, &rc, one, "%s", xlite_hv_error(hv));
@@ -454,6 +468,8 @@ int xlite_domain_watch_devices(struct xlite_hv *hv, uint32_t domid, struct xlite
 	}
 	for (i = 0; rc == 0 && i < l.vifs->len; i++)
 		xlite_release_add_vif(r, domid, g_array_index(l.vifs, unsigned int, i));
+	for (i = 0; rc == 0 && i < l.vifnames->len; i++)
+		xlite_release_add_ifname(r, l.vifnames->pdata[i]);
 	xlite_domain_leftovers_dispose(&l);
 	return rc;
 }

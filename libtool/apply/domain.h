@@ -45,6 +45,7 @@ struct xlite_domain_leftovers {
 	GPtrArray *xs_paths;		/* subtrees to remove */
 	GPtrArray *loops;		/* "/dev/loopN" to release */
 	GArray *vifs;			/* of unsigned int: vifD.N to wait for */
+	GPtrArray *vifnames;		/* names given by vifname=: to wait for too */
 };
 
 void xlite_domain_leftovers_init(struct xlite_domain_leftovers *l, uint32_t domid);

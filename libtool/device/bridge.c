@@ -53,9 +53,7 @@ static void add_u32(struct nl_req *r, unsigned short type, uint32_t v)
 	r->n.nlmsg_len = NLMSG_ALIGN(r->n.nlmsg_len) + RTA_ALIGN(a->rta_len);
 }
 
-/* Send REQ and read replies until the acknowledgement. With REPLY, the
- * RTM_NEWLINK answer to a RTM_GETLINK is copied there. 0 or -errno. */
-static int nl_talk(struct nl_req *req, void *reply, size_t reply_len)
+int xlite_rtnl_talk(struct nlmsghdr *req, void *reply, size_t reply_len)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	char buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
@@ -65,9 +63,9 @@ static int nl_talk(struct nl_req *req, void *reply, size_t reply_len)
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
-	req->n.nlmsg_seq = 1;
-	req->n.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	if (sendto(fd, req, req->n.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	req->nlmsg_seq = 1;
+	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rc = -errno;
 		goto out;
 	}
@@ -84,7 +82,7 @@ static int nl_talk(struct nl_req *req, void *reply, size_t reply_len)
 		}
 		left = (size_t)n;
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != req->n.nlmsg_seq)
+			if (h->nlmsg_seq != req->nlmsg_seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(h);
@@ -109,6 +107,11 @@ static int nl_talk(struct nl_req *req, void *reply, size_t reply_len)
 out:
 	close(fd);
 	return rc;
+}
+
+static int nl_talk(struct nl_req *req, void *reply, size_t reply_len)
+{
+	return xlite_rtnl_talk(&req->n, reply, reply_len);
 }
 
 static void req_init(struct nl_req *r, unsigned short type, int ifindex)
@@ -163,7 +166,7 @@ static int link_get(int ifindex, struct link_facts *f)
 	return 0;
 }
 
-static int ifindex_of(const char *name, char **err)
+int xlite_ifindex(const char *name, char **err)
 {
 	const char *why = xlite_ifname_invalid(name);
 	unsigned int idx;
@@ -182,7 +185,7 @@ int xlite_bridge_check(const char *bridge, char **err)
 	int idx, rc;
 
 	*err = NULL;
-	idx = ifindex_of(bridge, err);
+	idx = xlite_ifindex(bridge, err);
 	if (idx < 0) {
 		if (idx == -ENODEV) {
 			g_free(*err);
@@ -207,10 +210,10 @@ int xlite_bridge_attach(const char *bridge, const char *ifname, char **err)
 	rc = xlite_bridge_check(bridge, err);
 	if (rc < 0)
 		return rc;
-	br = ifindex_of(bridge, err);
+	br = xlite_ifindex(bridge, err);
 	if (br < 0)
 		return br;
-	idx = ifindex_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	req_init(&req, RTM_NEWLINK, idx);
@@ -230,7 +233,7 @@ int xlite_bridge_detach(const char *ifname, char **err)
 	int idx, rc;
 
 	*err = NULL;
-	idx = ifindex_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	req_init(&req, RTM_NEWLINK, idx);
@@ -252,7 +255,7 @@ int xlite_link_master(const char *ifname, char **bridge, char **err)
 
 	*err = NULL;
 	*bridge = NULL;
-	idx = ifindex_of(ifname, err);
+	idx = xlite_ifindex(ifname, err);
 	if (idx < 0)
 		return idx;
 	rc = link_get(idx, &f);

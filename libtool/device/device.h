@@ -103,10 +103,13 @@ const char *xlite_devices_lookup(const struct xlite_devices *devs, const char *n
 int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
 			  const struct xlite_plan *plan, struct xlite_devices *devs,
 			  int timeout_ms);
-/* One vif of DOMID: waits for vifDOMID.DEVID, puts it on BRIDGE, brings it
- * up, writes its backend hotplug-status=connected. */
-int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
-			     const char *bridge, int timeout_ms);
+/* One vif of DOMID: waits for vifDOMID.DEVID; renames it (nic->ifname)
+ * and sets its MTU (nic->mtu) when asked; puts it on nic->bridge and brings
+ * it up or, routed, brings it up with a route to each of nic->ips through
+ * it (what vif-route does); then writes its backend
+ * hotplug-status=connected. */
+int xlite_device_nic_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
+			     const struct xlite_nic *nic, int timeout_ms);
 struct xlite_release;
 struct xlite_undo;
 /* Rollback: releases every loop device of DEVS and adds it to R (for
@@ -200,19 +203,30 @@ int xlite_device_list(struct xlite_hv *hv, uint32_t domid,
 /* xl's disk spec (xl-disk-configuration(5)), the subset xlite supports:
  * positional "TARGET,FORMAT,VDEV,ACCESS", the deprecated "phy:TARGET,VDEV,
  * ACCESS" / "file:TARGET,VDEV,ACCESS", and keys target= (takes the rest of
- * the string), vdev=, access=r|ro|w|rw, format=raw, devtype=disk,
- * backendtype=phy, from one or more argv words joined by ','. Fills DISK
+ * the string), vdev= (xvdX, or hdX/sdX numbered as libxl does),
+ * access=r|ro|w|rw, format=raw, devtype=disk, backendtype=phy, the words
+ * discard / no-discard and trusted / untrusted, from one or more argv
+ * words joined by ','. A CD-ROM and script-served targets (iscsi:, drbd:,
+ * script=) are refused, saying so. Fills DISK
  * (strings g_free()d, as xlite_config_dispose does); *TYPE_GIVEN
  * says whether a phy:/file: prefix fixed DISK->type (else the caller picks
  * by what the target is). 0 or -EINVAL with *err (g_free). Pure. */
 int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 			  struct xlite_disk *disk, bool *type_given, char **err);
 
-/* xl's network-attach words: bridge=BR (default "xenbr0"), mac=MAC,
- * type=vif; others are refused with a reason. Fills NIC (bridge g_free()d).
- * 0 or -EINVAL with *err. Pure. */
+/* xl's network-attach words (xl-network-configuration(5)): bridge=BR
+ * (default "xenbr0"), mac=MAC, type=vif, rate=RATE[@INTERVAL] (netback's
+ * limit), ip=ADDR[ ADDR...], vifname=NAME, mtu=N, script=vif-bridge or
+ * vif-route (done natively; a routed vif has no bridge), model= (warned
+ * about: PV), backend=0, and the words trusted / untrusted; others are
+ * refused with a reason. Fills NIC (xlite_nic_dispose()). 0 or -EINVAL
+ * with *err. Pure. */
 int xlite_nic_spec_parse(const char *const *words, size_t n_words,
 			 struct xlite_nic *nic, char **err);
+/* The same, with warnings (model=) to WARN(msg, OPAQUE). */
+int xlite_nic_spec_parse_warn(const char *const *words, size_t n_words, struct xlite_nic *nic,
+			      xlite_warn_fn *warn, void *opaque, char **err);
+
 
 /* ---- teardown that checks itself ------------------------------------- */
 
@@ -260,6 +274,8 @@ void xlite_release_watch_loop(struct xlite_release *r, const char *dev, const ch
 void xlite_release_forget_loops(struct xlite_release *r);
 /* Adds vifDOMID.DEVID to wait for. */
 void xlite_release_add_vif(struct xlite_release *r, uint32_t domid, unsigned int devid);
+/* Adds network interface IFNAME (a vif renamed by vifname=) to wait for. */
+void xlite_release_add_ifname(struct xlite_release *r, const char *ifname);
 /* Polls every 20 ms until each loop of R is free and each vif gone, at
  * most TIMEOUT_MS (<= 0: XLITE_RELEASE_TIMEOUT_MS). -ETIMEDOUT with
  * "dom0's backends still hold /dev/loop0 (serving F), vif5.0 (on bridge
@@ -273,7 +289,7 @@ int xlite_release_wait(struct xlite_hv *hv, struct xlite_release *r, int timeout
  * ',' (each counting the calls of its own op: "build_pv:1,xs_rm:1" fails a
  * step, then a step of its rollback), OP one of loop_attach, loop_detach,
  * blockdev_stat, bridge_check, bridge_attach, xs_apply, xs_write,
- * xs_introduce, build_pv, domain_unpause, xs_rm, domain_destroy. Works
+ * xs_introduce, build_pv, domain_unpause, xs_rm, domain_destroy, vif_route. Works
  * over any hv (the real one in the lab: XLITE_FAULT in the CLI's
  * environment); undone by xlite_hv_dispose(). 0 or -EINVAL. */
 int xlite_hv_fault_wrap(struct xlite_hv *hv, const char *spec);

@@ -59,7 +59,7 @@ int xlite_disk_check(struct xlite_hv *hv, const struct xlite_disk *d)
 	uint64_t bytes = 0;
 	int fd = -1, rc;
 
-	if (!d->target || xlite_vdev_parse(d->target, &vdev) < 0)
+	if (!d->target || xlite_vdev_parse_xl(d->target, &vdev) < 0)
 		return xlite_hv_fail(hv, -EINVAL,
 				     "disk target '%s' is not a Xen PV disk name, expected xvda, xvdb, ...",
 				     t);
@@ -187,8 +187,8 @@ int xlite_device_vbd_id(const char *spec, unsigned int *devid)
 
 	if (!spec || !*spec)
 		return -EINVAL;
-	if (g_str_has_prefix(spec, "xvd"))
-		return xlite_vdev_parse(spec, devid);
+	if (spec[strspn(spec, "0123456789")])	/* a name: xvdb, hdc, sda */
+		return xlite_vdev_parse_xl(spec, devid);
 	if (xlite_number_parse(spec, 1, (1ul << 29) - 1, &v) < 0)
 		return -EINVAL;
 	*devid = (unsigned int)v;

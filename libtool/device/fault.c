@@ -97,6 +97,13 @@ static int f_bridge_attach(struct xlite_hv *hv, const char *bridge, const char *
 	       CALL(hv, bridge_attach, bridge, ifname, timeout_ms);
 }
 
+static int f_vif_route(struct xlite_hv *hv, const char *ifname, const char *const *ips,
+		       int timeout_ms)
+{
+	return trip(hv, "vif_route") ? -faulty_of(hv)->err :
+	       CALL(hv, vif_route, ifname, ips, timeout_ms);
+}
+
 static int f_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch)
 {
 	return trip(hv, "xs_apply") ? -faulty_of(hv)->err : CALL(hv, xs_apply, batch);
@@ -151,7 +158,7 @@ static void f_close(struct xlite_hv *hv)
 #define WRAPPABLE(X)							\
 	X(loop_attach) X(loop_detach) X(blockdev_stat) X(bridge_check)	\
 	X(bridge_attach) X(xs_apply) X(xs_write) X(xs_introduce)	\
-	X(build_pv) X(domain_unpause) X(xs_rm) X(domain_destroy)
+	X(build_pv) X(domain_unpause) X(xs_rm) X(domain_destroy) X(vif_route)
 
 #define OP_NAME(op) #op,
 static const char *const wrappable[] = { WRAPPABLE(OP_NAME) };

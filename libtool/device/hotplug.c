@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libtool/device/bridge.h"
 #include "libtool/device/device-priv.h"
 #include "libtool/util/mac.h"
 
@@ -68,7 +69,7 @@ static int disk_target_check(struct xlite_hv *hv, uint32_t domid, const struct x
 	rc = need_live(hv, domid, &info);
 	if (rc < 0)
 		return rc;
-	if (!d->target || xlite_vdev_parse(d->target, vdev) < 0)
+	if (!d->target || xlite_vdev_parse_xl(d->target, vdev) < 0)
 		return xlite_hv_fail(hv, -EINVAL,
 				     "disk target '%s' is not a Xen PV disk name, expected xvda, xvdb, ...",
 				     d->target ? d->target : "");
@@ -137,6 +138,16 @@ out:
 	return rc;
 }
 
+/* vifD.N and, renamed, its new name IFNAME too: whichever it has when
+ * netback removes it. */
+static void vif_release_add(struct xlite_release *r, uint32_t domid, unsigned int devid,
+			    const char *ifname)
+{
+	xlite_release_add_vif(r, domid, devid);
+	if (ifname)
+		xlite_release_add_ifname(r, ifname);
+}
+
 /* The next vif index of DOMID: one past the highest in use (front or back). */
 static int next_vif(struct xlite_hv *hv, uint32_t domid, unsigned int *devid)
 {
@@ -180,11 +191,21 @@ int xlite_device_nic_attach_check(struct xlite_hv *hv, uint32_t domid,
 	rc = need_live(hv, domid, &info);
 	if (rc < 0)
 		return rc;
-	if (!nic->bridge)
+	if (!nic->bridge && !nic->routed)
 		return xlite_hv_fail(hv, -EINVAL, "interface has no bridge");
-	rc = hv->ops->bridge_check(hv, nic->bridge);
+	rc = nic->bridge ? hv->ops->bridge_check(hv, nic->bridge) : 0;
 	if (rc < 0)
 		return rc;
+	if (nic->ifname) {
+		g_autofree char *master = NULL;
+
+		rc = hv->ops->netdev_exists(hv, nic->ifname, &master);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			return xlite_hv_fail(hv, -EEXIST, "vifname %s: dom0 has an interface of "
+					     "that name already", nic->ifname);
+	}
 	rc = next_vif(hv, domid, devid);
 	if (rc < 0)
 		return rc;
@@ -218,7 +239,7 @@ int xlite_device_nic_attach(struct xlite_hv *hv, uint32_t domid,
 	if (rc < 0)
 		goto out;
 	written = true;
-	rc = xlite_device_vif_connect(hv, domid, *devid, nic->bridge, timeout_ms);
+	rc = xlite_device_nic_connect(hv, domid, *devid, nic, timeout_ms);
 out:
 	if (rc < 0 && written) {
 		struct xlite_release r;
@@ -233,7 +254,7 @@ out:
 		if (one < 0)
 			xlite_undo_failed(&u, hv, one, "removing %s", be);
 		else	/* with its backend left, netback keeps it */
-			xlite_release_add_vif(&r, domid, *devid);
+			vif_release_add(&r, domid, *devid, nic->ifname);
 		one = hv->ops->xs_rm(hv, fe);
 		if (one < 0)
 			xlite_undo_failed(&u, hv, one, "removing %s", fe);
@@ -247,6 +268,21 @@ out:
 	g_free(fe);
 	g_free(be);
 	return rc;
+}
+
+/* The vifname a vif backend BE asks for (xl's and xlite's node), or NULL
+ * when none or not a valid interface name (the node is dom0's own, yet it
+ * is read back: check it). */
+static char *vif_name_of(struct xlite_hv *hv, const char *be)
+{
+	g_autofree char *path = g_strdup_printf("%s/vifname", be);
+	char *v = NULL;
+
+	if (hv->ops->xs_read(hv, path, &v) < 0 || xlite_ifname_invalid(v)) {
+		g_free(v);
+		return NULL;
+	}
+	return v;
 }
 
 /* Polls until the frontend closed (6, or gone) and the backend closed (6,
@@ -302,6 +338,7 @@ int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
 	char *fe = xlite_device_frontend(domid, kind, devid);
 	char *be = xlite_device_backend(domid, kind, devid);
 	char *path = NULL, *loop = NULL;
+	g_autofree char *vifname = NULL;
 	struct xlite_device_ops o;
 	struct xlite_release r;
 	int fe_there, be_there, f, rc;
@@ -323,6 +360,8 @@ int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
 	}
 	if (kind == XLITE_DEVICE_VBD && be_there)
 		loop = vbd_loop(hv, domid, be);
+	if (kind == XLITE_DEVICE_VIF && be_there)
+		vifname = vif_name_of(hv, be);
 
 	path = g_strdup_printf("%s/state", fe);
 	f = xlite_device_read_state(hv, path);
@@ -355,7 +394,7 @@ int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
 	if (rc < 0)
 		goto out;
 	if (kind == XLITE_DEVICE_VIF)
-		xlite_release_add_vif(&r, domid, devid);
+		vif_release_add(&r, domid, devid, vifname);
 	if (loop) {
 		rc = xlite_device_loops_record(hv, domid, loop, false, &o);
 		if (rc == 0)

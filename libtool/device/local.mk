@@ -3,7 +3,7 @@
 # to libtool/local.mk's library.
 libtool_libxlite_a_SOURCES += \
 	libtool/device/loopdev.h libtool/device/loopdev.c \
-	libtool/device/bridge.h libtool/device/bridge.c \
+	libtool/device/bridge.h libtool/device/bridge.c libtool/device/route.c \
 	libtool/device/device.h \
 	libtool/device/device-priv.h \
 	libtool/device/disk.c \
@@ -46,3 +46,12 @@ tests_unit_test_device_create_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_create_LDADD = $(DEVICE_TEST_LIBS)
 tests_unit_test_device_held_CFLAGS = $(DEVICE_TEST_CFLAGS)
 tests_unit_test_device_held_LDADD = $(DEVICE_TEST_LIBS)
+
+# xl's own disk and vif parser cases through xlite's parsers (issue 13).
+check_PROGRAMS += tests/unit/test-xl-words tests/unit/test-xl-words-nic
+TESTS += tests/unit/test-xl-words tests/unit/test-xl-words-nic
+tests_unit_test_xl_words_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_xl_words_LDADD = $(DEVICE_TEST_LIBS)
+tests_unit_test_xl_words_nic_CFLAGS = $(DEVICE_TEST_CFLAGS)
+tests_unit_test_xl_words_nic_LDADD = $(DEVICE_TEST_LIBS)
+EXTRA_DIST += tests/unit/data/xl-words.txt

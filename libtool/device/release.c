@@ -124,7 +124,15 @@ void xlite_release_forget_loops(struct xlite_release *r)
 
 void xlite_release_add_vif(struct xlite_release *r, uint32_t domid, unsigned int devid)
 {
-	char *name = g_strdup_printf("vif%u.%u", domid, devid);
+	char name[32];
+
+	snprintf(name, sizeof(name), "vif%u.%u", domid, devid);
+	xlite_release_add_ifname(r, name);
+}
+
+void xlite_release_add_ifname(struct xlite_release *r, const char *ifname)
+{
+	char *name = g_strdup(ifname);
 	guint i;
 
 	for (i = 0; i < r->ifnames->len; i++)

@@ -35,6 +35,19 @@ int xlite_devices_check(struct xlite_hv *hv, const struct xlite_plan *plan)
 		const struct xlite_plan_nic *n = &plan->nics[i];
 		char *why;
 
+		if (n->nic.ifname) {
+			g_autofree char *master = NULL;
+
+			rc = hv->ops->netdev_exists(hv, n->nic.ifname, &master);
+			if (rc > 0)
+				rc = xlite_hv_fail(hv, -EEXIST, "interface %u: vifname %s: dom0 has "
+						   "an interface of that name already", n->devid,
+						   n->nic.ifname);
+			if (rc < 0)
+				return rc;
+		}
+		if (n->nic.routed)
+			continue;	/* on no bridge: nothing of dom0's to check */
 		if (!n->nic.bridge)
 			return xlite_hv_fail(hv, -EINVAL, "interface %u has no bridge", n->devid);
 		rc = hv->ops->bridge_check(hv, n->nic.bridge);
@@ -118,24 +131,47 @@ const char *xlite_devices_lookup(const struct xlite_devices *devs, const char *n
 	return NULL;
 }
 
-int xlite_device_vif_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
-			     const char *bridge, int timeout_ms)
+/* A failed host step of interface DEVID, named: RC. */
+static int vif_step_failed(struct xlite_hv *hv, int rc, unsigned int devid, const char *what)
+{
+	char *why = g_strdup(xlite_hv_error(hv));
+
+	rc = xlite_hv_fail(hv, rc, "interface %u (%s): %s", devid, what, why);
+	g_free(why);
+	return rc;
+}
+
+int xlite_device_nic_connect(struct xlite_hv *hv, uint32_t domid, unsigned int devid,
+			     const struct xlite_nic *nic, int timeout_ms)
 {
 	char ifname[32], path[96];
+	g_autofree char *what = NULL;
+	const char *name;
 	char *why;
 	int rc;
 
 	if (timeout_ms <= 0)
 		timeout_ms = XLITE_DEVICE_TIMEOUT_MS;
 	snprintf(ifname, sizeof(ifname), "vif%u.%u", domid, devid);
-	rc = hv->ops->bridge_attach(hv, bridge, ifname, timeout_ms);
-	if (rc < 0) {
-		why = g_strdup(xlite_hv_error(hv));
-		rc = xlite_hv_fail(hv, rc, "interface %u (%s on bridge %s): %s", devid, ifname,
-				   bridge, why);
-		g_free(why);
-		return rc;
+	name = nic->ifname ? nic->ifname : ifname;
+	/* vif-common's part: the name and MTU, while the link is down */
+	if (nic->ifname || nic->mtu) {
+		what = nic->ifname ? g_strdup_printf("%s renamed %s", ifname, nic->ifname) :
+				     g_strdup_printf("%s, MTU %u", ifname, nic->mtu);
+		rc = hv->ops->vif_setup(hv, ifname, nic->ifname, nic->mtu, timeout_ms);
+		if (rc < 0)
+			return vif_step_failed(hv, rc, devid, what);
+		g_free(what);
 	}
+	if (nic->bridge) {	/* vif-bridge's part */
+		what = g_strdup_printf("%s on bridge %s", name, nic->bridge);
+		rc = hv->ops->bridge_attach(hv, nic->bridge, name, timeout_ms);
+	} else {		/* vif-route's part */
+		what = g_strdup_printf("%s routed", name);
+		rc = hv->ops->vif_route(hv, name, (const char *const *)nic->ips, timeout_ms);
+	}
+	if (rc < 0)
+		return vif_step_failed(hv, rc, devid, what);
 	/* What a hotplug script says when done: netback waits for it before
 	 * it reports Connected. */
 	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u/hotplug-status",
@@ -159,8 +195,8 @@ int xlite_devices_connect(struct xlite_hv *hv, uint32_t domid,
 	(void)devs;
 
 	for (i = 0; i < plan->n_nics; i++) {
-		rc = xlite_device_vif_connect(hv, domid, plan->nics[i].devid,
-					      plan->nics[i].nic.bridge, timeout_ms);
+		rc = xlite_device_nic_connect(hv, domid, plan->nics[i].devid,
+					      &plan->nics[i].nic, timeout_ms);
 		if (rc < 0)
 			return rc;
 	}

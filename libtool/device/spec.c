@@ -9,6 +9,7 @@
 
 #include "libtool/device/device.h"
 #include "libtool/util/mac.h"
+#include "libtool/util/number.h"
 
 struct spec {
 	struct xlite_disk *disk;
@@ -17,6 +18,9 @@ struct spec {
 	unsigned int npositional;
 	char *err;
 };
+
+static const char no_cdrom[] = "cdrom is not supported: a PV guest has no CD-ROM drive "
+	"(blkfront has no removable media); expected a plain disk";
 
 static int spec_fail(struct spec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -48,6 +52,9 @@ static int set_target(struct spec *s, const char *v)
 
 	if (s->disk->source)
 		return spec_fail(s, "the target is given twice");
+	if (!*v)
+		return spec_fail(s, "the target is empty, expected a file or block device "
+				 "(an empty drive is a CD-ROM, which PV guests do not have)");
 	for (i = 0; i < G_N_ELEMENTS(prefixes); i++) {
 		if (g_str_has_prefix(v, prefixes[i].prefix)) {
 			v += strlen(prefixes[i].prefix);
@@ -61,9 +68,14 @@ static int set_target(struct spec *s, const char *v)
 			break;
 		}
 	}
-	if (!s->deprecated_prefix && strchr(v, ':') && v[0] != '/')
-		return spec_fail(s, "target '%s' has an unsupported prefix, expected a path "
-				 "(or phy:/file:)", v);
+	if (!s->deprecated_prefix && strchr(v, ':') && v[0] != '/') {
+		g_autofree char *kind = g_strndup(v, (gsize)(strchr(v, ':') - v));
+
+		/* xl hands such targets to Xen's block-KIND hotplug script */
+		return spec_fail(s, "target '%s' needs Xen's block-%s hotplug script, which xlite "
+				 "does not run; expected a file or block device path (or phy:/file:)",
+				 v, kind);
+	}
 	if (v[0] != '/')
 		return spec_fail(s, "target '%s' is not an absolute path", v);
 	s->disk->source = g_strdup(v);
@@ -102,8 +114,9 @@ static int set_vdev(struct spec *s, const char *v)
 			return -EINVAL;
 		}
 	}
-	if (xlite_vdev_parse(dev, &s->disk->vdev) < 0) {
-		spec_fail(s, "vdev '%s' is not a Xen PV disk name, expected xvda, xvdb, ...", dev);
+	if (xlite_vdev_parse_xl(dev, &s->disk->vdev) < 0) {
+		spec_fail(s, "vdev '%s' is not a disk name of a PV guest, expected xvda, xvdb, ... "
+			  "(or hda..hdd, sda..sdp)", dev);
 		g_free(dev);
 		return -EINVAL;
 	}
@@ -160,6 +173,7 @@ static int keyword(struct spec *s, const char *key, const char *v)
 		return set_format(s, v);
 	if (strcmp(key, "devtype") == 0)
 		return strcmp(v, "disk") == 0 ? 0 :
+		       strcmp(v, "cdrom") == 0 ? spec_fail(s, "%s", no_cdrom) :
 		       spec_fail(s, "devtype '%s' is not supported, expected disk", v);
 	if (strcmp(key, "backendtype") == 0)
 		return strcmp(v, "phy") == 0 ? 0 :
@@ -168,7 +182,9 @@ static int keyword(struct spec *s, const char *key, const char *v)
 		return strcmp(v, "0") == 0 || strcmp(v, "Domain-0") == 0 ? 0 :
 		       spec_fail(s, "backend '%s' is not supported, expected Domain-0", v);
 	if (strcmp(key, "script") == 0)
-		return spec_fail(s, "script= is not supported: xlite sets disks up itself");
+		return spec_fail(s, "script=%s is not supported: xlite runs no hotplug script, it "
+				 "serves files and block devices itself; expected a file or block "
+				 "device target", v);
 	return spec_fail(s, "unknown disk parameter '%s'", key);
 }
 
@@ -177,12 +193,35 @@ static int flag(struct spec *s, const char *w, bool *was_flag)
 {
 	*was_flag = true;
 	if (strcmp(w, "cdrom") == 0)
-		return spec_fail(s, "cdrom is not supported: PV guests get plain disks");
-	if (strcmp(w, "discard") == 0 || strcmp(w, "no-discard") == 0 ||
-	    strcmp(w, "trusted") == 0 || strcmp(w, "untrusted") == 0)
-		return 0;	/* blkback's defaults serve */
-	*was_flag = false;
+		return spec_fail(s, "%s", no_cdrom);
+	/* discard and trusted are blkback's and blkfront's defaults */
+	if (strcmp(w, "discard") == 0 || strcmp(w, "no-discard") == 0)
+		s->disk->no_discard = strcmp(w, "no-discard") == 0;
+	else if (strcmp(w, "trusted") == 0 || strcmp(w, "untrusted") == 0)
+		s->disk->untrusted = strcmp(w, "untrusted") == 0;
+	else if (strcmp(w, "direct-io-safe") != 0)	/* a qdisk matter */
+		*was_flag = false;
 	return 0;
+}
+
+/* Whether the spec asks for a CD-ROM anywhere (cdrom, devtype=cdrom, a
+ * vdev "hdc:cdrom"): that is the reason to give, whatever else is odd
+ * about it (an empty CD-ROM drive has an empty target). */
+static bool wants_cdrom(const char *all)
+{
+	g_auto(GStrv) words = g_strsplit(all, ",", 0);
+	unsigned int i;
+
+	for (i = 0; words[i]; i++) {
+		const char *w = g_strstrip(words[i]);
+
+		if (g_str_has_prefix(w, "target="))
+			break;
+		if (strcmp(w, "cdrom") == 0 || strcmp(w, "devtype=cdrom") == 0 ||
+		    g_str_has_suffix(w, ":cdrom"))
+			return true;
+	}
+	return false;
 }
 
 int xlite_disk_spec_parse(const char *const *words, size_t n_words,
@@ -202,8 +241,10 @@ int xlite_disk_spec_parse(const char *const *words, size_t n_words,
 	disk->type = XLITE_DISK_FILE;
 	for (i = 0; i < n_words; i++)
 		g_string_append_printf(all, "%s%s", i ? "," : "", words[i]);
+	if (wants_cdrom(all->str))
+		rc = spec_fail(&s, "%s", no_cdrom);
 
-	for (p = all->str; rc == 0 && p; p = next) {
+	for (p = rc == 0 ? all->str : NULL; rc == 0 && p; p = next) {
 		char *eq;
 		bool was_flag;
 
@@ -257,57 +298,146 @@ static bool ifname_ok(const char *n)
 	return true;
 }
 
-int xlite_nic_spec_parse(const char *const *words, size_t n_words,
-			 struct xlite_nic *nic, char **err)
+struct nic_spec {
+	struct xlite_nic *nic;
+	const char *bridge;
+	bool script_given;
+	xlite_warn_fn *warn;
+	void *opaque;
+	char **err;
+};
+
+static int nic_fail(struct nic_spec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int nic_fail(struct nic_spec *s, const char *fmt, ...)
 {
-	const char *bridge = "xenbr0", *why;
+	va_list ap;
+
+	va_start(ap, fmt);
+	*s->err = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int nic_word(struct nic_spec *s, const char *key, const char *v)
+{
+	struct xlite_nic *nic = s->nic;
+	const char *why;
+	uint64_t n;
+
+	if (strcmp(key, "bridge") == 0) {
+		if (!ifname_ok(v))
+			return nic_fail(s, "invalid bridge name '%s', expected a Linux interface name", v);
+		s->bridge = v;
+	} else if (strcmp(key, "mac") == 0) {
+		if (xlite_mac_parse(v, nic->mac) < 0)
+			return nic_fail(s, "invalid MAC address '%s', expected six hex pairs like "
+					"00:16:3e:12:34:56", v);
+		if ((why = xlite_mac_invalid(nic->mac)) != NULL)
+			return nic_fail(s, "invalid MAC address '%s': %s", v, why);
+		nic->mac_given = true;
+	} else if (strcmp(key, "type") == 0) {
+		if (strcmp(v, "vif") != 0)
+			return nic_fail(s, "type '%s' is not supported, expected vif (an emulated "
+					"NIC needs a device model, PV guests use netfront)", v);
+	} else if (strcmp(key, "script") == 0) {
+		if (xlite_nic_script_parse(v, &nic->routed) < 0)
+			return nic_fail(s, "script '%s' is not supported: xlite runs no hotplug "
+					"script; it does the work of Xen's vif-bridge and vif-route "
+					"itself, expected script=vif-bridge or script=vif-route", v);
+		s->script_given = true;
+	} else if (strcmp(key, "rate") == 0) {
+		if (xlite_nic_rate_parse(v, &nic->rate_bytes, &nic->rate_usecs, &why) < 0)
+			return nic_fail(s, "rate '%s': %s", v, why);
+	} else if (strcmp(key, "ip") == 0) {
+		g_auto(GStrv) ips = g_strsplit_set(v, " ", 0);
+		GPtrArray *list = g_ptr_array_new();
+		unsigned int i;
+
+		for (i = 0; ips[i]; i++) {
+			if (!*ips[i])
+				continue;
+			if (!xlite_nic_ip_valid(ips[i])) {
+				g_ptr_array_free(list, TRUE);
+				return nic_fail(s, "ip '%s' is not an IPv4 or IPv6 address (with an "
+						"optional /PREFIX)", ips[i]);
+			}
+			g_ptr_array_add(list, g_strdup(ips[i]));
+		}
+		if (list->len == 0) {
+			g_ptr_array_free(list, TRUE);
+			return nic_fail(s, "ip= is empty, expected an address");
+		}
+		g_ptr_array_add(list, NULL);
+		g_strfreev(nic->ips);
+		nic->ips = (char **)g_ptr_array_free(list, FALSE);
+	} else if (strcmp(key, "vifname") == 0) {
+		if (!ifname_ok(v))
+			return nic_fail(s, "invalid vifname '%s', expected a Linux interface name "
+					"(1 to 15 characters, no '/', ':' or white space)", v);
+		g_free(nic->ifname);
+		nic->ifname = g_strdup(v);
+	} else if (strcmp(key, "mtu") == 0) {
+		if (xlite_number_parse(v, 68, 65535, &n) < 0)
+			return nic_fail(s, "mtu '%s', expected a number from 68 to 65535", v);
+		nic->mtu = (unsigned int)n;
+	} else if (strcmp(key, "model") == 0) {
+		if (s->warn) {
+			g_autofree char *msg = g_strdup_printf(
+				"model=%s ignored: it names an emulated NIC, PV guests use netfront", v);
+
+			s->warn(msg, s->opaque);
+		}
+	} else if (strcmp(key, "backend") == 0) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "Domain-0") != 0)
+			return nic_fail(s, "backend '%s' is not supported, expected Domain-0", v);
+	} else {
+		return nic_fail(s, "'%s' is not supported, expected bridge=, mac=, ip=, rate=, "
+				"vifname=, mtu=, script=vif-bridge|vif-route, model=, type=vif, "
+				"trusted or untrusted", key);
+	}
+	return 0;
+}
+
+int xlite_nic_spec_parse_warn(const char *const *words, size_t n_words, struct xlite_nic *nic,
+			      xlite_warn_fn *warn, void *opaque, char **err)
+{
+	struct nic_spec s = { .nic = nic, .warn = warn, .opaque = opaque, .err = err };
 	size_t i;
 	int rc = 0;
 
 	memset(nic, 0, sizeof(*nic));
 	for (i = 0; rc == 0 && i < n_words; i++) {
-		const char *w = words[i], *v = strchr(w, '=');
+		g_autofree char *w = g_strdup(words[i]);
+		char *v = strchr(w, '=');
 
-		if (!v) {
-			*err = g_strdup_printf("'%s' is not KEY=VALUE, expected bridge=BR or mac=MAC", w);
-			rc = -EINVAL;
-		} else if (g_str_has_prefix(w, "bridge=")) {
-			bridge = v + 1;
-			if (!ifname_ok(bridge)) {
-				*err = g_strdup_printf("invalid bridge name '%s', expected a Linux "
-						       "interface name", bridge);
-				rc = -EINVAL;
-			}
-		} else if (g_str_has_prefix(w, "mac=")) {
-			if (xlite_mac_parse(v + 1, nic->mac) < 0) {
-				*err = g_strdup_printf("invalid MAC address '%s', expected six hex "
-						       "pairs like 00:16:3e:12:34:56", v + 1);
-				rc = -EINVAL;
-			} else if ((why = xlite_mac_invalid(nic->mac)) != NULL) {
-				*err = g_strdup_printf("invalid MAC address '%s': %s", v + 1, why);
-				rc = -EINVAL;
-			}
-			nic->mac_given = true;
-		} else if (g_str_has_prefix(w, "type=")) {
-			if (strcmp(v + 1, "vif") != 0) {
-				*err = g_strdup_printf("type '%s' is not supported, expected vif", v + 1);
-				rc = -EINVAL;
-			}
-		} else if (g_str_has_prefix(w, "script=")) {
-			*err = g_strdup("script= is not supported: xlite bridges the vif itself");
-			rc = -EINVAL;
-		} else {
-			*err = g_strdup_printf("'%.*s' is not supported, expected bridge= or mac=",
-					       (int)(v - w), w);
-			rc = -EINVAL;
+		if (strcmp(w, "trusted") == 0 || strcmp(w, "untrusted") == 0) {
+			nic->untrusted = strcmp(w, "untrusted") == 0;
+			continue;
 		}
+		if (!v) {
+			rc = nic_fail(&s, "'%s' is not KEY=VALUE, expected e.g. bridge=BR, mac=MAC "
+				      "(or the word trusted/untrusted)", w);
+			continue;
+		}
+		*v++ = '\0';
+		rc = nic_word(&s, w, v);
+		if (rc == 0 && strcmp(w, "bridge") == 0)
+			s.bridge = words[i] + (v - w);	/* outlives W */
 	}
-	if (rc == 0) {
-		nic->bridge = g_strdup(bridge);
-		if (!nic->bridge)
-			rc = -ENOMEM;
-	}
+	if (rc == 0 && nic->routed && s.bridge)
+		rc = nic_fail(&s, "bridge=%s with script=vif-route: a routed vif is on no bridge, "
+			      "expected one or the other", s.bridge);
+	if (rc == 0 && !nic->routed)
+		nic->bridge = g_strdup(s.bridge ? s.bridge : "xenbr0");
 	if (rc < 0)
-		memset(nic, 0, sizeof(*nic));
+		xlite_nic_dispose(nic);
 	return rc;
 }
+
+int xlite_nic_spec_parse(const char *const *words, size_t n_words,
+			 struct xlite_nic *nic, char **err)
+{
+	return xlite_nic_spec_parse_warn(words, n_words, nic, NULL, NULL, err);
+}
+

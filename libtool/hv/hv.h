@@ -77,6 +77,8 @@ struct xlite_hv_create {
 	uint8_t uuid[16];
 	unsigned int max_vcpus;
 	unsigned int max_grant_version;	/* 0: the best the host offers */
+	unsigned int max_grant_frames;	/* 0: the hypervisor's default */
+	unsigned int max_evtchn_port;	/* 0: 1023, libxl's default event_channels */
 };
 
 /* The PV image build (libxenguest xc_dom_*). IN fields, then OUT. */
@@ -181,6 +183,17 @@ struct xlite_hv_ops {
 	/* The credit/credit2 weight and cap in force (sched_credit sets them). */
 	int (*sched_get)(struct xlite_hv *hv, uint32_t domid, unsigned int *weight,
 			 unsigned int *cap);
+
+	/* ---- vifs beyond a bridge (issue 13), appended ---- */
+	/* Waits for IFNAME to appear (TIMEOUT_MS), then renames it NEWNAME
+	 * (NULL: keeps its name) and sets its MTU (0: leaves it). */
+	int (*vif_setup)(struct xlite_hv *hv, const char *ifname, const char *newname,
+			 unsigned int mtu, int timeout_ms);
+	/* What Xen's vif-route does: waits for IFNAME (TIMEOUT_MS), brings it
+	 * up with proxy ARP on, and routes each of IPS (NULL-terminated
+	 * "ADDR[/PREFIX]", or NULL) through it. */
+	int (*vif_route)(struct xlite_hv *hv, const char *ifname, const char *const *ips,
+			 int timeout_ms);
 };
 
 struct xlite_hv {

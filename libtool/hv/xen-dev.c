@@ -100,3 +100,27 @@ int xlite_hvx_netdev_exists(struct xlite_hv *hv, const char *ifname, char **mast
 	*master = g_steal_pointer(&br);
 	return 1;
 }
+
+int xlite_hvx_vif_setup(struct xlite_hv *hv, const char *ifname, const char *newname,
+			unsigned int mtu, int timeout_ms)
+{
+	char *err = NULL;
+	int rc;
+
+	rc = xlite_link_wait(ifname, timeout_ms, &err);
+	if (rc == 0)
+		rc = xlite_link_setup(ifname, newname, mtu, &err);
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_vif_route(struct xlite_hv *hv, const char *ifname, const char *const *ips,
+			int timeout_ms)
+{
+	char *err = NULL;
+	int rc;
+
+	rc = xlite_link_wait(ifname, timeout_ms, &err);
+	if (rc == 0)
+		rc = xlite_link_route(ifname, ips, &err);
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}

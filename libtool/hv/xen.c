@@ -80,8 +80,10 @@ static int xen_domain_create(struct xlite_hv *hv, const struct xlite_hv_create *
 	memcpy(cfg.handle, c->uuid, sizeof(cfg.handle));
 	cfg.flags = 0;			/* PV: no XEN_DOMCTL_CDF_hvm/hap */
 	cfg.max_vcpus = c->max_vcpus;
-	cfg.max_evtchn_port = 1023;	/* libxl's default event_channels */
-	cfg.max_grant_frames = -1;	/* the hypervisor's defaults */
+	/* libxl's default event_channels, or <controller maxEventChannels> */
+	cfg.max_evtchn_port = c->max_evtchn_port ? c->max_evtchn_port : 1023;
+	/* the hypervisor's default, or <controller maxGrantFrames> */
+	cfg.max_grant_frames = c->max_grant_frames ? (int32_t)c->max_grant_frames : -1;
 	cfg.max_maptrack_frames = -1;
 	cfg.grant_opts = XEN_DOMCTL_GRANT_version(gnt);
 	cfg.arch.emulation_flags = 0;	/* PV emulates nothing */
@@ -374,6 +376,8 @@ static const struct xlite_hv_ops xen_ops = {
 	.vcpu_affinity = xlite_hvx_vcpu_affinity,
 	.vcpu_info = xlite_hvx_vcpu_info,
 	.sched_get = xlite_hvx_sched_get,
+	.vif_setup = xlite_hvx_vif_setup,
+	.vif_route = xlite_hvx_vif_route,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

@@ -66,6 +66,10 @@ int xlite_hvx_bridge_attach(struct xlite_hv *hv, const char *bridge, const char 
 			    int timeout_ms);
 int xlite_hvx_loop_backing(struct xlite_hv *hv, const char *dev, char **backing);
 int xlite_hvx_netdev_exists(struct xlite_hv *hv, const char *ifname, char **master);
+int xlite_hvx_vif_setup(struct xlite_hv *hv, const char *ifname, const char *newname,
+			unsigned int mtu, int timeout_ms);
+int xlite_hvx_vif_route(struct xlite_hv *hv, const char *ifname, const char *const *ips,
+			int timeout_ms);
 
 /* hv_xen_build.c: the PV image build (libxenguest), with the kernel cache. */
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);

@@ -27,7 +27,7 @@ void xlite_config_dispose(struct xlite_config *cfg)
 	}
 	g_free(cfg->disks);
 	for (i = 0; i < cfg->n_nics; i++)
-		g_free(cfg->nics[i].bridge);
+		xlite_nic_dispose(&cfg->nics[i]);
 	g_free(cfg->nics);
 	g_free(cfg->pins);
 	g_free(cfg->file);

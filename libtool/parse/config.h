@@ -40,14 +40,41 @@ struct xlite_disk {
 	bool shareable;		/* <shareable/>: may be used read-write beside other
 				 * domains' shareable or read-only uses (libvirt's meaning) */
 	int line;		/* line of <disk> in the XML, for later errors */
+	/* xl's no-discard / <driver discard='ignore'>: backend discard-enable=0 */
+	bool no_discard;
+	/* xl's untrusted: frontend trusted=0 (the guest must not trust the backend) */
+	bool untrusted;
 };
 
 struct xlite_nic {
-	char *bridge;
+	char *bridge;		/* NULL for a routed vif (<interface type='ethernet'>) */
 	uint8_t mac[6];		/* always set: given, or generated from uuid + index */
 	bool mac_given;		/* false: generated from uuid + index */
 	int line;
+	/* What xl's vif words and libvirt's <interface> children add. */
+	bool routed;		/* type='ethernet' / script=vif-route: no bridge, each
+				 * of IPS routed through the vif (xl's vif-route) */
+	char **ips;		/* <ip address>, ip=: NULL-terminated, NULL when none */
+	char *ifname;		/* vifname= / <target dev>: dom0's name of the vif */
+	uint64_t rate_bytes;	/* rate=: netback's credit, bytes per RATE_USECS */
+	uint32_t rate_usecs;	/* 0: no rate limit */
+	unsigned int mtu;	/* mtu= / <mtu size>: 0 = the default (1500) */
+	bool untrusted;		/* untrusted: frontend trusted=0 */
 };
+
+/* Deep copy and release of a nic's strings (bridge, ips, ifname). */
+void xlite_nic_copy(struct xlite_nic *dst, const struct xlite_nic *src);
+void xlite_nic_dispose(struct xlite_nic *nic);
+/* Script of xl's vif= / libvirt's <script path>: Xen's vif-bridge and
+ * vif-route (bare or under any directory) are done natively; *ROUTED says
+ * which. -EINVAL for any other script (xlite runs no hotplug script). */
+int xlite_nic_script_parse(const char *path, bool *routed);
+/* An IPv4 or IPv6 address, optionally with /PREFIX (ip=, <ip address>). */
+bool xlite_nic_ip_valid(const char *ip);
+/* xl's rate=: "10Mb/s", "2MB/s@50ms" (xlu_vif_parse_rate's rules and
+ * limits). 0, or -EINVAL/-ERANGE with *why a static reason. */
+int xlite_nic_rate_parse(const char *s, uint64_t *bytes, uint32_t *usecs,
+			 const char **why);
 
 /* Physical CPUs, bit N of map[N / 8] (Xen's cpumap layout). */
 struct xlite_cpuset {
@@ -86,6 +113,9 @@ struct xlite_config {
 	size_t n_disks;
 	struct xlite_nic *nics;
 	size_t n_nics;
+	/* Limits given to Xen at create (<controller type='xenbus'>); 0: default */
+	unsigned int max_grant_frames;		/* maxGrantFrames: the hypervisor's default */
+	unsigned int max_event_channels;	/* maxEventChannels: 1023 as libxl */
 };
 
 void xlite_config_init(struct xlite_config *cfg);
@@ -126,6 +156,11 @@ int xlite_uuid_generate(uint8_t uuid[16]);	/* random (v4); 0 or -errno */
  * Accepts xvdX, xvdXY (up to xvdzz) and an optional partition number.
  * 0 or -EINVAL. */
 int xlite_vdev_parse(const char *target, unsigned int *vdev);
+/* xl's vdev names for a PV guest (libxl__device_disk_dev_number): the xvd
+ * names above, "dNpM", and the emulated names hdX (hda..hdd, partitions up
+ * to 63: (3 or 22) << 8 | (index & 1) << 6 | part) and sdX (sda..sdp, up to
+ * 15: 8 << 8 | index << 4 | part). 0 or -EINVAL. */
+int xlite_vdev_parse_xl(const char *target, unsigned int *vdev);
 
 /* Memory size with a libvirt unit (NULL = KiB; b, bytes, k, KB, KiB, M, MB,
  * MiB, G, GB, GiB, T, TB, TiB, P, PB, PiB, E, EB, EiB, case-insensitive;

@@ -13,11 +13,14 @@ static const char *const no_attrs[] = { NULL };
 
 static int parse_driver(struct xlite_parse *p, xmlNode *node)
 {
-	static const char *const known[] = { "name", "type", NULL };
+	static const char *const known[] = { "name", "type", "discard", NULL };
 	char *type = xlite_parse_attr(node, "type");
+	g_autofree char *discard = xlite_parse_attr(node, "discard");
 	int rc = 0;
 
 	xlite_parse_attrs(p, node, known);
+	/* libvirt's discard='ignore' is xl's no-discard: discard-enable=0 */
+	p->disk->no_discard = discard && strcmp(discard, "ignore") == 0;
 	/* name (phy, file, tap, qemu) says which backend libvirt would pick;
 	 * xlite always uses blkback, so only the format matters. */
 	if (type && strcmp(type, "raw") != 0 && strcmp(type, "aio") != 0)
@@ -246,6 +249,138 @@ static int parse_model(struct xlite_parse *p, xmlNode *node)
 	return 0;
 }
 
+/* ATTR of NODE, when there, as a whole number from MIN to MAX (UNIT said
+ * after it in the error) into *OUT. */
+static int parse_uint_attr(struct xlite_parse *p, xmlNode *node, const char *attr,
+			   unsigned int min, unsigned int max, const char *unit, unsigned int *out)
+{
+	g_autofree char *v = xlite_parse_attr(node, attr);
+	uint64_t n;
+
+	if (!v)
+		return 0;
+	if (xlite_parse_u64(v, &n) < 0 || n < min || n > max)
+		return xlite_parse_error(p, node, "<%s %s='%s'>, expected a number from %u to %u%s",
+					 (const char *)node->name, attr, v, min, max, unit);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+/* <ip address='10.0.0.1' family='ipv4' prefix='24'/>: routed through the
+ * vif of a type='ethernet' interface (xl's ip=, vif-route). */
+static int parse_if_ip(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "address", "family", "prefix", "peer", NULL };
+	g_autofree char *addr = xlite_parse_attr(node, "address");
+	g_autofree char *prefix = xlite_parse_attr(node, "prefix");
+	g_autofree char *ip = NULL;
+	guint n;
+
+	xlite_parse_attrs(p, node, known);
+	if (!addr)
+		return xlite_parse_error(p, node,
+			"<ip> has no address=..., expected <ip address='10.0.0.1'/>");
+	ip = prefix ? g_strdup_printf("%s/%s", addr, prefix) : g_strdup(addr);
+	if (!xlite_nic_ip_valid(ip))
+		return xlite_parse_error(p, node,
+			"<ip address='%s'%s%s%s> is not an IPv4 or IPv6 address (and prefix)", addr,
+			prefix ? " prefix='" : "", prefix ? prefix : "", prefix ? "'" : "");
+	n = p->nic->ips ? g_strv_length(p->nic->ips) : 0;
+	p->nic->ips = g_renew(char *, p->nic->ips, n + 2);
+	p->nic->ips[n] = g_steal_pointer(&ip);
+	p->nic->ips[n + 1] = NULL;
+	return 0;
+}
+
+/* <script path='vif-bridge'/>: Xen's two standard scripts are what xlite
+ * does itself; any other would run code xlite does not run. */
+static int parse_if_script(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "path", NULL };
+	g_autofree char *path = xlite_parse_attr(node, "path");
+	bool routed;
+
+	xlite_parse_attrs(p, node, known);
+	if (!path)
+		return xlite_parse_error(p, node,
+			"<script> has no path=..., expected <script path='vif-bridge'/>");
+	if (xlite_nic_script_parse(path, &routed) < 0)
+		return xlite_parse_error(p, node,
+			"script '%s' is not supported: xlite runs no hotplug script; it does the work of "
+			"Xen's vif-bridge and vif-route itself, expected one of those (or no <script>)",
+			path);
+	p->nic_script = routed ? 2 : 1;
+	return 0;
+}
+
+/* <target dev='net0'/>: dom0's name of the vif (xl's vifname=). */
+static int parse_if_target(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "dev", "managed", NULL };
+	g_autofree char *dev = xlite_parse_attr(node, "dev");
+	const char *why;
+
+	xlite_parse_attrs(p, node, known);
+	if (!dev)
+		return 0;
+	/* libvirt's rule: vifD.N names are netback's own, never a user's */
+	if (g_str_has_prefix(dev, "vif")) {
+		xlite_parse_warn(p, node, "<target dev='%s'> ignored: names starting with 'vif' are "
+				 "netback's own (vifDOMID.N)", dev);
+		return 0;
+	}
+	why = xlite_ifname_invalid(dev);
+	if (why)
+		return xlite_parse_error(p, node,
+			"invalid interface name '%s': %s; expected a Linux interface name", dev, why);
+	p->nic->ifname = g_steal_pointer(&dev);
+	return 0;
+}
+
+/* <mtu size='9000'/> */
+static int parse_if_mtu(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "size", NULL };
+
+	xlite_parse_attrs(p, node, known);
+	if (!xmlHasProp(node, (const xmlChar *)"size"))
+		return xlite_parse_error(p, node, "<mtu> has no size=..., expected <mtu size='1500'/>");
+	return parse_uint_attr(p, node, "size", 68, 65535, "", &p->nic->mtu);
+}
+
+/* <bandwidth><outbound average='KB/s'/>: netback limits what the guest
+ * sends, as libvirt's libxl driver maps it (average KiB/s over 50 ms). */
+static int parse_if_bandwidth(struct xlite_parse *p, xmlNode *node)
+{
+	xmlNode *c;
+
+	xlite_parse_attrs(p, node, no_attrs);
+	for (c = node->children; c; c = c->next) {
+		unsigned int kib = 0;
+		int rc;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "outbound") != 0) {
+			xlite_parse_warn(p, c, "<bandwidth><%s> ignored: netback limits only what "
+					 "the guest sends (<outbound>)", (const char *)c->name);
+			continue;
+		}
+		if (!xmlHasProp(c, (const xmlChar *)"average"))
+			return xlite_parse_error(p, c, "<outbound> has no average=..., expected "
+						 "<outbound average='1000'/> (KiB/s)");
+		rc = parse_uint_attr(p, c, "average", 1, UINT32_MAX, " (KiB/s)", &kib);
+		if (rc < 0)
+			return rc;
+		if (xmlHasProp(c, (const xmlChar *)"peak") || xmlHasProp(c, (const xmlChar *)"burst"))
+			xlite_parse_warn(p, c, "<outbound> peak and burst ignored: netback has one "
+					 "rate (average over 50 ms)");
+		p->nic->rate_usecs = 50000;
+		p->nic->rate_bytes = (uint64_t)kib * 1024 * 50000 / 1000000;
+	}
+	return 0;
+}
+
 static int parse_interface(struct xlite_parse *p, xmlNode *node)
 {
 	static const char *const known[] = { "type", NULL };
@@ -253,15 +388,14 @@ static int parse_interface(struct xlite_parse *p, xmlNode *node)
 		{ "source", XLITE_ELEM_PARSE, parse_if_source, true, NULL },
 		{ "mac", XLITE_ELEM_PARSE, parse_mac, true, NULL },
 		{ "model", XLITE_ELEM_PARSE, parse_model, true, NULL },
-		{ "script", XLITE_ELEM_IGNORED, NULL, false,
-		  "xlite attaches the vif to the bridge itself, without hotplug scripts" },
-		{ "target", XLITE_ELEM_IGNORED, NULL, false,
-		  "the backend interface is named vifDOMID.N" },
-		{ "ip", XLITE_ELEM_IGNORED, NULL, false, "the guest configures its own addresses" },
+		{ "script", XLITE_ELEM_PARSE, parse_if_script, true, NULL },
+		{ "target", XLITE_ELEM_PARSE, parse_if_target, true, NULL },
+		{ "ip", XLITE_ELEM_PARSE, parse_if_ip, false, NULL },
+		{ "mtu", XLITE_ELEM_PARSE, parse_if_mtu, true, NULL },
 		{ "route", XLITE_ELEM_IGNORED, NULL, false, "the guest configures its own routes" },
 		{ "address", XLITE_ELEM_IGNORED, NULL, false, "PV NICs are numbered in document order" },
 		{ "alias", XLITE_ELEM_IGNORED, NULL, false, "not used by xlite" },
-		{ "bandwidth", XLITE_ELEM_IGNORED, NULL, false, "rate limits are not supported" },
+		{ "bandwidth", XLITE_ELEM_PARSE, parse_if_bandwidth, true, NULL },
 		{ "virtualport", XLITE_ELEM_IGNORED, NULL, false, "only plain Linux bridges are supported" },
 		{ "vlan", XLITE_ELEM_IGNORED, NULL, false, "only plain Linux bridges are supported" },
 		{ "boot", XLITE_ELEM_IGNORED, NULL, false, "a PV guest boots the <kernel> given" },
@@ -272,9 +406,9 @@ static int parse_interface(struct xlite_parse *p, xmlNode *node)
 	int rc;
 
 	xlite_parse_attrs(p, node, known);
-	if (!type || strcmp(type, "bridge") != 0) {
+	if (!type || (strcmp(type, "bridge") != 0 && strcmp(type, "ethernet") != 0)) {
 		rc = xlite_parse_error(p, node,
-			"interface type '%s' is not supported, expected type='bridge' with <source bridge='...'/>",
+			"interface type '%s' is not supported, expected type='bridge' with <source bridge='...'/> or type='ethernet' (a routed vif)",
 			type ? type : "");
 		goto out;
 	}
@@ -293,13 +427,35 @@ static int parse_interface(struct xlite_parse *p, xmlNode *node)
 	memset(n, 0, sizeof(*n));
 	n->line = xlite_parse_line(node);
 	p->nic = n;
+	p->nic_script = 0;
 	rc = xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
 	p->nic = NULL;
 	if (rc < 0)
 		goto out;
-	if (!n->bridge)
+	if (strcmp(type, "ethernet") == 0) {
+		if (n->bridge) {
+			rc = xlite_parse_error(p, node,
+				"<interface type='ethernet'> has <source bridge='%s'>: a routed vif is on no bridge, expected type='bridge' for a bridge",
+				n->bridge);
+		} else if (p->nic_script == 1) {
+			/* libxl's reading: vif-bridge with no bridge is xenbr0 */
+			xlite_parse_warn(p, node,
+				"<interface type='ethernet'> with script vif-bridge: put on bridge xenbr0 as libxl does; its <ip> addresses are not routed");
+			n->bridge = g_strdup("xenbr0");
+		} else {
+			n->routed = true;
+		}
+		goto out;
+	}
+	if (p->nic_script == 2)
+		rc = xlite_parse_error(p, node,
+			"<interface type='bridge'> with script vif-route, expected type='ethernet' for a routed vif");
+	else if (!n->bridge)
 		rc = xlite_parse_error(p, node,
 			"<interface type='bridge'> has no <source>, expected <source bridge='br0'/>");
+	else if (n->ips)
+		xlite_parse_warn(p, node,
+			"<ip> ignored on a bridged interface: the guest configures its own addresses (routes are made for type='ethernet')");
 out:
 	g_free(type);
 	return rc;
@@ -360,6 +516,30 @@ static int parse_memballoon(struct xlite_parse *p, xmlNode *node)
 	return 0;
 }
 
+/* <controller type='xenbus' maxGrantFrames='64' maxEventChannels='2047'/>:
+ * limits Xen takes at create; other controllers belong to emulated buses. */
+static int parse_controller(struct xlite_parse *p, xmlNode *node)
+{
+	static const char *const known[] = { "type", "index", "model", "maxGrantFrames",
+					     "maxEventChannels", NULL };
+	g_autofree char *type = xlite_parse_attr(node, "type");
+	int rc;
+
+	xlite_parse_attrs(p, node, known);
+	if (!type || strcmp(type, "xenbus") != 0) {
+		xlite_parse_warn(p, node,
+			"<controller type='%s'> ignored: it is a bus of emulated devices, a PV guest's devices are on xenbus",
+			type ? type : "");
+		return 0;
+	}
+	rc = parse_uint_attr(p, node, "maxGrantFrames", 1, 1u << 16, "",
+			     &p->cfg->max_grant_frames);
+	if (rc == 0)	/* Xen's FIFO ABI: ports below 2^17 */
+		rc = parse_uint_attr(p, node, "maxEventChannels", 1, (1u << 17) - 1, "",
+				     &p->cfg->max_event_channels);
+	return rc;
+}
+
 int xlite_parse_devices(struct xlite_parse *p, xmlNode *node)
 {
 	static const char no_fb[] = "xlite PV guests have no framebuffer, use the console";
@@ -376,8 +556,9 @@ int xlite_parse_devices(struct xlite_parse *p, xmlNode *node)
 		{ "sound", XLITE_ELEM_IGNORED, NULL, false, nope },
 		{ "serial", XLITE_ELEM_IGNORED, NULL, false, "a PV guest's console is <console>" },
 		{ "parallel", XLITE_ELEM_IGNORED, NULL, false, nope },
-		{ "channel", XLITE_ELEM_IGNORED, NULL, false, nope },
-		{ "controller", XLITE_ELEM_IGNORED, NULL, false, "PV devices need no controller" },
+		{ "channel", XLITE_ELEM_IGNORED, NULL, false,
+		  "a channel (such as qemu's guest agent) is a device of qemu, and a PV guest has no device model" },
+		{ "controller", XLITE_ELEM_PARSE, parse_controller, false, NULL },
 		{ "watchdog", XLITE_ELEM_IGNORED, NULL, false, nope },
 		{ "rng", XLITE_ELEM_IGNORED, NULL, false, nope },
 		{ "tpm", XLITE_ELEM_IGNORED, NULL, false, nope },

@@ -349,6 +349,55 @@ static int parse_clock(struct xlite_parse *p, xmlNode *node)
 	return 0;
 }
 
+/* <features><xen><e820_host state='on'/><passthrough state='on'/></xen>. */
+static int parse_features_xen(struct xlite_parse *p, xmlNode *node)
+{
+	xmlNode *c;
+
+	xlite_parse_attrs(p, node, no_attrs);
+	for (c = node->children; c; c = c->next) {
+		const char *name = (const char *)c->name;
+		g_autofree char *state = NULL;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		state = xlite_parse_attr(c, "state");
+		if (state && strcmp(state, "off") == 0)
+			continue;	/* off is what xlite does */
+		if (strcmp(name, "e820_host") == 0)
+			xlite_parse_warn(p, c,
+				"<e820_host> ignored: xlite gives a PV guest Xen's default memory map, not the host's (libxl copies the host's e820 for PCI passthrough, which xlite does not offer)");
+		else if (strcmp(name, "passthrough") == 0)
+			xlite_parse_warn(p, c,
+				"<passthrough> ignored: xlite does not offer PCI passthrough, so the domain gets no IOMMU context");
+		else
+			xlite_parse_warn(p, c, "<features><xen><%s> ignored: not supported by xlite",
+					 name);
+	}
+	return 0;
+}
+
+/* <features>: the HVM switches mean nothing to a PV guest; <xen> holds the
+ * PV ones. */
+static int parse_features(struct xlite_parse *p, xmlNode *node)
+{
+	static const char hvm[] = "it is a switch of HVM guests' emulated platform; a PV guest has none";
+	static const struct xlite_elem_rule rules[] = {
+		{ "xen", XLITE_ELEM_PARSE, parse_features_xen, true, NULL },
+		{ "acpi", XLITE_ELEM_IGNORED, NULL, false, hvm },
+		{ "apic", XLITE_ELEM_IGNORED, NULL, false, hvm },
+		{ "pae", XLITE_ELEM_IGNORED, NULL, false,
+		  "64-bit PV guests always run with PAE paging" },
+		{ "hap", XLITE_ELEM_IGNORED, NULL, false, "PV guests use no hardware paging" },
+		{ "viridian", XLITE_ELEM_IGNORED, NULL, false, hvm },
+		{ "hyperv", XLITE_ELEM_IGNORED, NULL, false, hvm },
+		{ "vmport", XLITE_ELEM_IGNORED, NULL, false, hvm },
+	};
+
+	xlite_parse_attrs(p, node, no_attrs);
+	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+}
+
 static int parse_domain_children(struct xlite_parse *p, xmlNode *root)
 {
 	static const char nope[] = "not supported by xlite";
@@ -375,7 +424,7 @@ static int parse_domain_children(struct xlite_parse *p, xmlNode *root)
 		{ "bootloader_args", XLITE_ELEM_UNSUPPORTED, NULL, false,
 		  "xlite boots PV kernels directly, without a bootloader (pygrub); expected <os><kernel> (and <initrd>)" },
 		{ "vcpus", XLITE_ELEM_IGNORED, NULL, false, "per-vCPU settings are not supported" },
-		{ "features", XLITE_ELEM_IGNORED, NULL, false, "PV guests have no ACPI, APIC or PAE switches" },
+		{ "features", XLITE_ELEM_PARSE, parse_features, true, NULL },
 		{ "cpu", XLITE_ELEM_IGNORED, NULL, false, "PV guests see the host CPU as Xen presents it" },
 		{ "on_lockfailure", XLITE_ELEM_IGNORED, NULL, false, "there is no lock manager" },
 		{ "pm", XLITE_ELEM_IGNORED, NULL, false, nope },

@@ -27,6 +27,7 @@ struct xlite_parse {
 	bool have_console;
 	struct xlite_disk *disk;	/* the <disk> being parsed */
 	struct xlite_nic *nic;		/* the <interface> being parsed */
+	int nic_script;			/* its <script>: 0 none, 1 vif-bridge, 2 vif-route */
 };
 
 enum xlite_elem_kind {

@@ -49,6 +49,8 @@ int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 	frontend_head(&b, fe, be);
 	xlite_ops_write(&b, vdev, "%s/virtual-device", fe);
 	xlite_ops_write(&b, "disk", "%s/device-type", fe);
+	if (d->disk.untrusted)		/* blkfront's default is 1 */
+		xlite_ops_write(&b, "0", "%s/trusted", fe);
 	xlite_ops_write(&b, "1", "%s/state", fe);
 
 	backend_head(&b, fe, be);
@@ -59,6 +61,8 @@ int xlite_plan_disk_nodes(struct xlite_plan_disk *d, size_t index)
 	xlite_ops_write(&b, disk_mode(&d->disk), "%s/mode", be);
 	xlite_ops_write(&b, "disk", "%s/device-type", be);
 	xlite_ops_write(&b, path, "%s/params", be);
+	if (d->disk.no_discard)		/* blkback's default is 1 */
+		xlite_ops_write(&b, "0", "%s/discard-enable", be);
 	xlite_ops_write(&b, "1", "%s/state", be);
 	xlite_ops_write(&b, physdev, "%s/physical-device", be);
 	return b.rc;
@@ -68,13 +72,21 @@ int xlite_plan_nic_nodes(struct xlite_plan_nic *n)
 {
 	struct xlite_ops_builder b = { .ops = &n->nodes, .rc = 0 };
 	char *fe = n->frontend, *be = n->backend;
-	g_autofree char *bridge = xlite_expand_escape(n->nic.bridge);
-	char handle[16];
+	g_autofree char *bridge = n->nic.bridge ? xlite_expand_escape(n->nic.bridge) : NULL;
+	g_autofree char *ifname = n->nic.ifname ? xlite_expand_escape(n->nic.ifname) : NULL;
+	g_autofree char *ipv = n->nic.ips ? g_strjoinv(" ", n->nic.ips) : NULL;
+	char handle[16], num[48];
 
 	snprintf(handle, sizeof(handle), "%u", n->devid);
 	frontend_head(&b, fe, be);
 	xlite_ops_write(&b, handle, "%s/handle", fe);
 	xlite_ops_write(&b, n->mac, "%s/mac", fe);
+	if (n->nic.untrusted)		/* netfront's default is 1 */
+		xlite_ops_write(&b, "0", "%s/trusted", fe);
+	if (n->nic.mtu) {
+		snprintf(num, sizeof(num), "%u", n->nic.mtu);
+		xlite_ops_write(&b, num, "%s/mtu", fe);
+	}
 	xlite_ops_write(&b, "1", "%s/state", fe);
 
 	backend_head(&b, fe, be);
@@ -82,7 +94,23 @@ int xlite_plan_nic_nodes(struct xlite_plan_nic *n)
 	xlite_ops_write(&b, "/bin/true", "%s/script", be);
 	xlite_ops_write(&b, handle, "%s/handle", be);
 	xlite_ops_write(&b, n->mac, "%s/mac", be);
-	xlite_ops_write(&b, bridge, "%s/bridge", be);
+	if (bridge)
+		xlite_ops_write(&b, bridge, "%s/bridge", be);
+	/* What xl writes for the scripts; xlite reads them back at teardown
+	 * (vifname) and does the scripts' work itself (ip: routes). */
+	if (ifname)
+		xlite_ops_write(&b, ifname, "%s/vifname", be);
+	if (ipv)
+		xlite_ops_write(&b, ipv, "%s/ip", be);
+	if (n->nic.rate_usecs) {	/* netback's credit: "bytes,usec" */
+		snprintf(num, sizeof(num), "%llu,%u", (unsigned long long)n->nic.rate_bytes,
+			 n->nic.rate_usecs);
+		xlite_ops_write(&b, num, "%s/rate", be);
+	}
+	if (n->nic.mtu) {
+		snprintf(num, sizeof(num), "%u", n->nic.mtu);
+		xlite_ops_write(&b, num, "%s/mtu", be);
+	}
 	xlite_ops_write(&b, "vif", "%s/type", be);
 	xlite_ops_write(&b, "1", "%s/state", be);
 	return b.rc;

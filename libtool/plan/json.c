@@ -49,12 +49,42 @@ static void disks(XliteJson *b, const struct xlite_plan *p)
 		xlite_json_member_bool(b, "readonly", d->disk.readonly);
 		xlite_json_member_bool(b, "shareable", d->disk.shareable);
 		xlite_json_member_bool(b, "needs_loop", d->needs_loop);
+		if (d->disk.no_discard)
+			xlite_json_member_bool(b, "discard", false);
+		if (d->disk.untrusted)
+			xlite_json_member_bool(b, "trusted", false);
 		xlite_json_member_str(b, "frontend", d->frontend);
 		xlite_json_member_str(b, "backend", d->backend);
 		ops(b, "xenstore", &d->nodes);
 		xlite_json_end_object(b);
 	}
 	xlite_json_end_array(b);
+}
+
+/* What only some nics have, present only when set. */
+static void nic_extras(XliteJson *b, const struct xlite_nic *nic)
+{
+	size_t i;
+
+	if (nic->routed)
+		xlite_json_member_bool(b, "routed", true);
+	if (nic->ifname)
+		xlite_json_member_str(b, "vifname", nic->ifname);
+	if (nic->ips) {
+		xlite_json_set_member_name(b, "ips");
+		xlite_json_begin_array(b);
+		for (i = 0; nic->ips[i]; i++)
+			xlite_json_add_str(b, nic->ips[i]);
+		xlite_json_end_array(b);
+	}
+	if (nic->rate_usecs) {
+		xlite_json_member_int(b, "rate_bytes", (int64_t)nic->rate_bytes);
+		xlite_json_member_int(b, "rate_usecs", nic->rate_usecs);
+	}
+	if (nic->mtu)
+		xlite_json_member_int(b, "mtu", nic->mtu);
+	if (nic->untrusted)
+		xlite_json_member_bool(b, "trusted", false);
 }
 
 static void nics(XliteJson *b, const struct xlite_plan *p)
@@ -72,6 +102,7 @@ static void nics(XliteJson *b, const struct xlite_plan *p)
 		xlite_json_member_bool(b, "mac_generated", !n->nic.mac_given);
 		xlite_json_member_str(b, "bridge", n->nic.bridge);
 		xlite_json_member_str(b, "vif", n->vif);
+		nic_extras(b, &n->nic);
 		xlite_json_member_str(b, "frontend", n->frontend);
 		xlite_json_member_str(b, "backend", n->backend);
 		ops(b, "xenstore", &n->nodes);
@@ -131,6 +162,10 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 	xlite_json_member_object(b, "vcpus", vcpus, G_N_ELEMENTS(vcpus));
 	xlite_json_member_object(b, "sched", sched, G_N_ELEMENTS(sched));
 	vcpupin(b, p);
+	if (p->max_grant_frames)
+		xlite_json_member_int(b, "max_grant_frames", p->max_grant_frames);
+	if (p->max_event_channels)
+		xlite_json_member_int(b, "max_event_channels", p->max_event_channels);
 	xlite_json_member_str(b, "on_poweroff", xlite_action_name(p->on_poweroff));
 	xlite_json_member_str(b, "on_reboot", xlite_action_name(p->on_reboot));
 	xlite_json_member_str(b, "on_crash", xlite_action_name(p->on_crash));

@@ -34,7 +34,7 @@ void xlite_plan_dispose(struct xlite_plan *plan)
 	for (i = 0; i < plan->n_nics; i++) {
 		struct xlite_plan_nic *n = &plan->nics[i];
 
-		g_free(n->nic.bridge);
+		xlite_nic_dispose(&n->nic);
 		g_free(n->backend);
 		g_free(n->frontend);
 		g_free(n->vif);
@@ -86,7 +86,7 @@ static int check_config(const struct xlite_config *cfg, char **err)
 		unsigned int vdev;
 
 		if (!cfg->disks[i].source || !cfg->disks[i].target ||
-		    xlite_vdev_parse(cfg->disks[i].target, &vdev) < 0 ||
+		    xlite_vdev_parse_xl(cfg->disks[i].target, &vdev) < 0 ||
 		    vdev != cfg->disks[i].vdev)
 			return xlite_fail(err, -EINVAL, "disk %zu: bad source or target", i);
 		for (j = 0; j < i; j++)
@@ -95,8 +95,9 @@ static int check_config(const struct xlite_config *cfg, char **err)
 						  i, cfg->disks[i].target);
 	}
 	for (i = 0; i < cfg->n_nics; i++)
-		if (!cfg->nics[i].bridge)
-			return xlite_fail(err, -EINVAL, "interface %zu: no bridge", i);
+		if (!cfg->nics[i].bridge != cfg->nics[i].routed)
+			return xlite_fail(err, -EINVAL, "interface %zu: %s", i,
+					  cfg->nics[i].routed ? "routed, yet on a bridge" : "no bridge");
 	return 0;
 }
 
@@ -140,8 +141,7 @@ static int plan_nics(struct xlite_plan *plan, const struct xlite_config *cfg)
 		struct xlite_plan_nic *n = &plan->nics[i];
 
 		plan->n_nics++;
-		n->nic = cfg->nics[i];
-		n->nic.bridge = g_strdup(cfg->nics[i].bridge);
+		xlite_nic_copy(&n->nic, &cfg->nics[i]);
 		n->devid = (unsigned int)i;
 		xlite_mac_format(n->nic.mac, n->mac);
 		n->frontend = g_strdup_printf("/local/domain/${domid}/device/vif/%u", n->devid);
@@ -190,6 +190,8 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 	plan->on_poweroff = cfg->on_poweroff;
 	plan->on_reboot = cfg->on_reboot;
 	plan->on_crash = cfg->on_crash;
+	plan->max_grant_frames = cfg->max_grant_frames;
+	plan->max_event_channels = cfg->max_event_channels;
 	rc = xlite_plan_domain_nodes(plan);
 	if (rc < 0)
 		goto out;

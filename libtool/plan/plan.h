@@ -85,6 +85,9 @@ struct xlite_plan {
 	struct xlite_plan_nic *nics;
 	size_t n_nics;
 	unsigned int xs_requests;	/* xenstore requests all the ops above cost */
+	/* given to Xen at create; 0: the default (Xen's grant frames, 1023
+	 * event channels as libxl) */
+	unsigned int max_grant_frames, max_event_channels;
 };
 
 void xlite_plan_init(struct xlite_plan *plan);

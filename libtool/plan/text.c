@@ -57,6 +57,27 @@ static void mem(FILE *f, const char *what, uint64_t kib)
 		(unsigned long long)(kib / 4));
 }
 
+/* What only some nics have, a line each when set. */
+static void nic_extras(FILE *f, const struct xlite_nic *nic)
+{
+	size_t i;
+
+	if (nic->ifname) {
+		fputs("  vifname ", f);
+		quoted(f, nic->ifname);
+		fputc('\n', f);
+	}
+	for (i = 0; nic->ips && nic->ips[i]; i++)
+		fprintf(f, "  ip %s\n", nic->ips[i]);
+	if (nic->rate_usecs)
+		fprintf(f, "  rate %llu bytes per %u us\n", (unsigned long long)nic->rate_bytes,
+			nic->rate_usecs);
+	if (nic->mtu)
+		fprintf(f, "  mtu %u\n", nic->mtu);
+	if (nic->untrusted)
+		fputs("  untrusted\n", f);
+}
+
 char *xlite_plan_to_text(const struct xlite_plan *p)
 {
 	char *buf = NULL, *out;
@@ -104,6 +125,10 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 			fprintf(f, "vcpupin %u cpus %s\n", p->pins[i].vcpu, cpus);
 		g_free(cpus);
 	}
+	if (p->max_grant_frames)
+		fprintf(f, "max_grant_frames %u\n", p->max_grant_frames);
+	if (p->max_event_channels)
+		fprintf(f, "max_event_channels %u\n", p->max_event_channels);
 	fprintf(f, "on_poweroff %s\non_reboot %s\non_crash %s\n",
 		xlite_action_name(p->on_poweroff), xlite_action_name(p->on_reboot),
 		xlite_action_name(p->on_crash));
@@ -114,21 +139,37 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		fprintf(f, "disk %zu %s vdev %u %s ", i, d->disk.target, d->disk.vdev,
 			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
 		quoted(f, d->disk.source);
-		fprintf(f, " %s%s%s\n", d->disk.readonly ? "ro" : "rw",
-			d->disk.shareable ? " shareable" : "", d->needs_loop ? " loop" : "");
+		fprintf(f, " %s%s%s%s%s\n", d->disk.readonly ? "ro" : "rw",
+			d->disk.shareable ? " shareable" : "", d->needs_loop ? " loop" : "",
+			d->disk.no_discard ? " no-discard" : "",
+			d->disk.untrusted ? " untrusted" : "");
 		ops(f, &d->nodes);
 	}
 	for (i = 0; i < p->n_nics; i++) {
 		const struct xlite_plan_nic *n = &p->nics[i];
 
-		fprintf(f, "nic %u mac %s%s bridge ", n->devid, n->mac,
-			n->nic.mac_given ? "" : " (generated)");
-		quoted(f, n->nic.bridge);
+		fprintf(f, "nic %u mac %s%s %s ", n->devid, n->mac,
+			n->nic.mac_given ? "" : " (generated)", n->nic.bridge ? "bridge" : "routed");
+		if (n->nic.bridge)
+			quoted(f, n->nic.bridge);
+		else
+			fputs("(no bridge)", f);
 		fprintf(f, " vif %s\n", n->vif);
+		nic_extras(f, &n->nic);
 		ops(f, &n->nodes);
-		fprintf(f, "attach %s to bridge ", n->vif);
-		quoted(f, n->nic.bridge);
-		fprintf(f, " up, then write %s \"connected\"\n", n->hotplug_status);
+		if (n->nic.ifname) {
+			fprintf(f, "rename %s to ", n->vif);
+			quoted(f, n->nic.ifname);
+			fputc('\n', f);
+		}
+		if (n->nic.bridge) {
+			fprintf(f, "attach %s to bridge ", n->vif);
+			quoted(f, n->nic.bridge);
+			fputs(" up", f);
+		} else {
+			fprintf(f, "bring %s up, proxy ARP on, a route to each ip through it", n->vif);
+		}
+		fprintf(f, ", then write %s \"connected\"\n", n->hotplug_status);
 	}
 	fprintf(f, "xenstore requests %u\n", p->xs_requests);
 	if (fclose(f) != 0) {

@@ -90,4 +90,45 @@ static inline void assert_nothing_left(struct apply_host *h)
 	g_free(residue);
 }
 
+/* Creates XML on a fresh host (lock dir DIR_TEMPLATE) to count the hv ops a
+ * create makes (*N_OPS), then once more on a fresh host for each N of them
+ * with the Nth op failing: each create that fails must leave nothing.
+ * Returns how many failed. */
+static inline unsigned long apply_fail_each_step(const char *xml, const char *dir_template,
+						 int vif_timeout_ms, unsigned long *n_ops)
+{
+	unsigned long i, failed = 0;
+
+	*n_ops = 0;
+	for (i = 0; i <= *n_ops; i++) {
+		struct xlite_apply_result res;
+		struct apply_host h;
+		char *err = NULL;
+		int rc;
+
+		apply_host_init(&h, dir_template);
+		apply_host_plan(&h, xml);
+		h.opts.vif_timeout_ms = vif_timeout_ms;
+		h.fake.fail_at = i;	/* 0: no failure, the count */
+		xlite_apply_result_init(&res);
+		rc = xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err);
+		if (i == 0) {
+			g_assert_cmpint(rc, ==, 0);
+			*n_ops = h.fake.n_ops;
+		} else {
+			g_test_message("op %lu/%lu (%s): rc %d: %s", i, *n_ops,
+				       i <= h.fake.log->len ? (char *)h.fake.log->pdata[i - 1] : "?",
+				       rc, err ? err : "");
+			if (rc < 0) {
+				assert_nothing_left(&h);
+				failed++;
+			}
+		}
+		g_free(err);
+		xlite_apply_result_dispose(&res);
+		apply_host_dispose(&h);
+	}
+	return failed;
+}
+
 #endif

@@ -144,6 +144,8 @@ static int fake_domain_create(struct xlite_hv *hv, const struct xlite_hv_create 
 	d.info.domid = f->next_domid++;
 	memcpy(d.info.uuid, c->uuid, 16);
 	d.info.paused = true;
+	d.max_grant_frames = c->max_grant_frames;
+	d.max_evtchn_port = c->max_evtchn_port;
 	g_array_append_val(f->doms, d);
 	*domid = d.info.domid;
 	return 0;
@@ -349,6 +351,46 @@ static bool lingers(struct xlite_hv_fake *f, const char *name, char **what)
 	return true;
 }
 
+/* The name netback gave a port: vifD.N, also after a rename. */
+static const char *port_origin(struct xlite_hv_fake *f, const char *name)
+{
+	const char *o = g_hash_table_lookup(f->renamed, name);
+
+	return o ? o : name;
+}
+
+/* The kernel drops port I of PORTS (on bridge BR): with it go its routes
+ * and the name it was given. */
+static void drop_port(struct xlite_hv_fake *f, GPtrArray *ports, guint i, const char *br)
+{
+	const char *name = ports->pdata[i];
+	g_autofree char *prefix = g_strdup_printf("%s ", name);
+	guint j = 0;
+
+	linger(f, name, br);
+	while (j < f->routes->len) {
+		if (g_str_has_prefix(f->routes->pdata[j], prefix))
+			g_ptr_array_remove_index(f->routes, j);
+		else
+			j++;
+	}
+	g_hash_table_remove(f->renamed, name);
+	g_ptr_array_remove_index(ports, i);
+}
+
+/* A renamed vif that is on no bridge yet goes too: its name with it. */
+static gboolean renamed_from(gpointer key, gpointer value, gpointer prefix)
+{
+	(void)key;
+	return g_str_has_prefix(value, prefix);
+}
+
+static gboolean renamed_is(gpointer key, gpointer value, gpointer name)
+{
+	(void)key;
+	return strcmp(value, name) == 0;
+}
+
 static void drop_vif_ports(struct xlite_hv_fake *f, uint32_t domid)
 {
 	GHashTableIter it;
@@ -362,14 +404,15 @@ static void drop_vif_ports(struct xlite_hv_fake *f, uint32_t domid)
 		guint i = 0;
 
 		while (i < ports->len) {
-			if (g_str_has_prefix(ports->pdata[i], prefix)) {
-				linger(f, ports->pdata[i], key);
-				g_ptr_array_remove_index(ports, i);
+			if (g_str_has_prefix(port_origin(f, ports->pdata[i]), prefix)) {
+				drop_port(f, ports, i, key);
 			} else {
 				i++;
 			}
 		}
 	}
+	/* a renamed vif on no bridge yet goes too, its name with it */
+	g_hash_table_foreach_remove(f->renamed, renamed_from, prefix);
 }
 
 static int fake_domain_destroy(struct xlite_hv *hv, uint32_t domid)
@@ -535,14 +578,15 @@ static void drop_vif_of_backend(struct xlite_hv_fake *f, const char *path)
 		guint i = 0;
 
 		while (i < ports->len) {
-			if (strcmp(ports->pdata[i], name) == 0) {
-				linger(f, name, key);
-				g_ptr_array_remove_index(ports, i);
+			if (strcmp(port_origin(f, ports->pdata[i]), name) == 0) {
+				drop_port(f, ports, i, key);
 			} else {
 				i++;
 			}
 		}
 	}
+	/* a renamed vif on no bridge yet goes too, its name with it */
+	g_hash_table_foreach_remove(f->renamed, renamed_is, name);
 }
 
 static int fake_xs_rm(struct xlite_hv *hv, const char *path)
@@ -692,6 +736,55 @@ static int fake_bridge_attach(struct xlite_hv *hv, const char *bridge, const cha
 	return 0;
 }
 
+static int fake_vif_setup(struct xlite_hv *hv, const char *ifname, const char *newname,
+			  unsigned int mtu, int timeout_ms)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	GHashTableIter it;
+	gpointer key, val;
+	bool taken;
+	int rc = fake_enter(hv, "vif_setup");
+
+	(void)timeout_ms;
+	(void)mtu;
+	if (rc)
+		return rc;
+	if (!g_str_has_prefix(ifname, "vif"))
+		return xlite_hv_fail(hv, -ENODEV, "interface '%s' does not exist", ifname);
+	taken = newname && g_hash_table_lookup(f->renamed, newname);
+	g_hash_table_iter_init(&it, f->bridges);
+	while (newname && !taken && g_hash_table_iter_next(&it, &key, &val))
+		taken = g_ptr_array_find_with_equal_func(val, newname, g_str_equal, NULL);
+	if (taken)
+		return xlite_hv_fail(hv, -EEXIST, "renaming '%s' to '%s': File exists", ifname,
+				     newname);
+	if (newname)
+		g_hash_table_insert(f->renamed, g_strdup(newname), g_strdup(ifname));
+	return 0;
+}
+
+static int fake_vif_route(struct xlite_hv *hv, const char *ifname, const char *const *ips,
+			  int timeout_ms)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	GPtrArray *ports;
+	unsigned int i;
+	int rc = fake_enter(hv, "vif_route");
+
+	(void)timeout_ms;
+	if (rc)
+		return rc;
+	ports = g_hash_table_lookup(f->bridges, XLITE_HV_FAKE_ROUTED);
+	if (!ports) {
+		ports = g_ptr_array_new_with_free_func(g_free);
+		g_hash_table_insert(f->bridges, g_strdup(XLITE_HV_FAKE_ROUTED), ports);
+	}
+	g_ptr_array_add(ports, g_strdup(ifname));
+	for (i = 0; ips && ips[i]; i++)
+		g_ptr_array_add(f->routes, g_strdup_printf("%s %s", ifname, ips[i]));
+	return 0;
+}
+
 static int fake_loop_backing(struct xlite_hv *hv, const char *dev, char **backing)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
@@ -796,6 +889,8 @@ static const struct xlite_hv_ops fake_ops = {
 	.vcpu_affinity = fake_vcpu_affinity,
 	.vcpu_info = fake_vcpu_info,
 	.sched_get = fake_sched_get,
+	.vif_setup = fake_vif_setup,
+	.vif_route = fake_vif_route,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -881,6 +976,10 @@ LOCKED(int, vcpu_info, (struct xlite_hv *hv, uint32_t d, unsigned int v,
 			struct xlite_vcpuinfo *i), (hv, d, v, i))
 LOCKED(int, sched_get, (struct xlite_hv *hv, uint32_t d, unsigned int *w, unsigned int *c),
        (hv, d, w, c))
+LOCKED(int, vif_setup, (struct xlite_hv *hv, const char *i, const char *n, unsigned int m, int t),
+       (hv, i, n, m, t))
+LOCKED(int, vif_route, (struct xlite_hv *hv, const char *i, const char *const *a, int t),
+       (hv, i, a, t))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -918,6 +1017,8 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.vcpu_affinity = locked_vcpu_affinity,
 	.vcpu_info = locked_vcpu_info,
 	.sched_get = locked_sched_get,
+	.vif_setup = locked_vif_setup,
+	.vif_route = locked_vif_route,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
@@ -944,6 +1045,8 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 	fake->bridges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					      (GDestroyNotify)g_ptr_array_unref);
 	fake->log = g_ptr_array_new_with_free_func(g_free);
+	fake->renamed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	fake->routes = g_ptr_array_new_with_free_func(g_free);
 	g_mutex_init(&fake->mutex);
 	g_cond_init(&fake->rendezvous);
 	fake->next_domid = 1;
@@ -982,6 +1085,10 @@ void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
 		g_hash_table_destroy(fake->bridges);
 	if (fake->log)
 		g_ptr_array_free(fake->log, TRUE);
+	if (fake->renamed)
+		g_hash_table_destroy(fake->renamed);
+	if (fake->routes)
+		g_ptr_array_free(fake->routes, TRUE);
 	if (fake->lingering)
 		g_hash_table_destroy(fake->lingering);
 	if (initialised) {
@@ -1051,6 +1158,13 @@ char *xlite_hv_fake_residue(const struct xlite_hv_fake *fake, GPtrArray *baselin
 			g_string_append_printf(out, "port %s on %s; ",
 					       (char *)ports->pdata[i], (char *)key);
 	}
+	if (fake->renamed) {
+		g_hash_table_iter_init(&it, fake->renamed);
+		while (g_hash_table_iter_next(&it, &key, &val))
+			g_string_append_printf(out, "vif %s named %s; ", (char *)val, (char *)key);
+	}
+	for (i = 0; fake->routes && i < fake->routes->len; i++)
+		g_string_append_printf(out, "route %s; ", (char *)fake->routes->pdata[i]);
 	if (fake->lingering) {
 		g_hash_table_iter_init(&it, fake->lingering);
 		while (g_hash_table_iter_next(&it, &key, &val))

@@ -16,6 +16,7 @@ struct xlite_hv_fake_dom {
 	uint64_t maxmem_kib;
 	unsigned int weight, cap;
 	struct xlite_cpuset affinity[8];	/* hard affinity of vCPUs 0-7 */
+	unsigned int max_grant_frames, max_evtchn_port;	/* as domain_create got them */
 };
 
 struct xlite_hv_fake {
@@ -48,7 +49,14 @@ struct xlite_hv_fake {
 	 * (loop_backing, netdev_exists); G_MAXUINT: for ever. */
 	unsigned int linger_polls;
 	GHashTable *lingering;		/* name -> struct xlite_hv_fake_linger */
+	/* vifs beyond a bridge (vif_setup, vif_route): a routed vif is a port
+	 * of the pseudo bridge XLITE_HV_FAKE_ROUTED; the kernel drops it, its
+	 * name and its routes with its domain or backend. */
+	GHashTable *renamed;		/* new name -> "vifD.N" */
+	GPtrArray *routes;		/* "IFNAME ADDR" */
 };
+
+#define XLITE_HV_FAKE_ROUTED "(routed)"
 
 struct xlite_hv_fake_linger {
 	char *what;			/* the loop's backing file, the vif's bridge */

@@ -13,6 +13,7 @@
 
 #include "libtool/apply/apply.h"
 #include "libtool/device/device.h"
+#include "tests/unit/apply-fixture.h"
 #include "tests/unit/hv-fake.h"
 
 struct fx {
@@ -20,7 +21,7 @@ struct fx {
 	struct xlite_hv hv;
 	struct xlite_config cfg;
 	struct xlite_plan plan;
-	char *dir, *img[2];
+	char *dir, *img[2], *xml;
 	GPtrArray *baseline;
 };
 
@@ -56,7 +57,7 @@ static void fx_setup(struct fx *f, gconstpointer unused)
 	g_assert_cmpint(xlite_config_parse_memory(&f->cfg, xml, strlen(xml), "dc.xml", NULL,
 						  NULL, &err), ==, 0);
 	g_assert_cmpint(xlite_plan_build(&f->plan, &f->cfg, &err), ==, 0);
-	g_free(xml);
+	f->xml = xml;
 }
 
 static void fx_teardown(struct fx *f, gconstpointer unused)
@@ -74,6 +75,7 @@ static void fx_teardown(struct fx *f, gconstpointer unused)
 	g_free(lock);
 	g_rmdir(f->dir);
 	g_free(f->dir);
+	g_free(f->xml);
 	xlite_plan_dispose(&f->plan);
 	xlite_config_dispose(&f->cfg);
 	g_ptr_array_unref(f->baseline);
@@ -144,38 +146,10 @@ static void test_create_with_a_missing_bridge_fails_before_the_build(struct fx *
 
 static void test_failure_at_every_step_leaves_nothing(struct fx *f, gconstpointer u)
 {
-	struct xlite_apply_result res;
-	unsigned long n, i, failed = 0;
-	char *err = NULL;
+	unsigned long n, failed;
 
 	(void)u;
-	xlite_apply_result_init(&res);
-	g_assert_cmpint(create(f, &res, &err), ==, 0);
-	xlite_apply_result_dispose(&res);
-	n = f->fake.n_ops;
-	for (i = 1; i <= n; i++) {
-		struct fx g;
-		char *left;
-		int rc;
-
-		fx_setup(&g, NULL);
-		g.fake.fail_at = i;
-		xlite_apply_result_init(&res);
-		err = NULL;
-		rc = create(&g, &res, &err);
-		left = xlite_hv_fake_residue(&g.fake, g.baseline);
-		g_test_message("op %lu/%lu (%s): rc %d: %s", i, n,
-			       i <= g.fake.log->len ? (char *)g.fake.log->pdata[i - 1] : "?", rc,
-			       err ? err : "");
-		if (rc < 0) {
-			g_assert_cmpstr(left, ==, "");
-			failed++;
-		}
-		g_free(left);
-		g_free(err);
-		xlite_apply_result_dispose(&res);
-		fx_teardown(&g, NULL);
-	}
+	failed = apply_fail_each_step(f->xml, "xlite-dc-XXXXXX", 100, &n);
 	/* Most ops are steps whose failure fails the create. */
 	g_assert_cmpuint(failed, >=, n / 2);
 }

@@ -163,7 +163,7 @@ static void test_block_type_on_a_file_is_refused(struct fx *f, gconstpointer u)
 static void test_bad_target_is_refused(struct fx *f, gconstpointer u)
 {
 	char *p = make_file(f, "c.raw", 4096, 0600);
-	struct xlite_disk d = disk_of(p, "hda", false);
+	struct xlite_disk d = disk_of(p, "hde", false);
 
 	(void)u;
 	expect_refused(f, &d, -EINVAL, "not a Xen PV disk name");

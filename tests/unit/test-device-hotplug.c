@@ -358,7 +358,7 @@ static void test_attach_checks_touch_nothing(struct fx *f, gconstpointer u)
 	char *left;
 
 	(void)u;
-	bad.target = (char *)(uintptr_t)"hda";
+	bad.target = (char *)(uintptr_t)"hde";
 	g_assert_cmpint(xlite_device_disk_attach_check(&f->hv, f->domid, &d), ==, 0);
 	g_assert_cmpint(xlite_device_disk_attach_check(&f->hv, f->domid, &bad), ==, -EINVAL);
 	g_assert_cmpint(xlite_device_disk_attach_check(&f->hv, 42, &d), ==, -ESRCH);

@@ -106,7 +106,7 @@ static void test_bad_specs_are_refused_with_a_reason(void)
 		const char *spec, *why;
 	} cases[] = {
 		{ "/img/a,qcow2,xvda", "qcow2" },
-		{ "/img/a,,hda", "hda" },
+		{ "/img/a,,hde", "hde" },
 		{ "/img/a,,xvda,rx", "rx" },
 		{ "/img/a,,xvda,w,extra", "too many" },
 		{ "/img/a,,xvda,cdrom", "cdrom" },
@@ -114,7 +114,7 @@ static void test_bad_specs_are_refused_with_a_reason(void)
 		{ "/img/a", "no vdev" },
 		{ "vdev=xvda", "no target" },
 		{ "img/a,,xvda", "absolute" },
-		{ "nbd:host:1,,xvda", "prefix" },
+		{ "nbd:host:1,,xvda", "block-nbd hotplug script" },
 		{ "/img/a,,xvda,devtype=cdrom", "cdrom" },
 		{ "/img/a,,xvda,script=block", "script" },
 		{ "/img/a,,xvda,vdev=xvdb", "twice" },
@@ -171,9 +171,9 @@ static void test_bad_nic_words_are_refused_with_a_reason(void)
 		{ "bridge=a/b", "bridge name" },
 		{ "mac=01:16:3e:00:00:01", "multicast" },
 		{ "mac=00:16:3e:00:00", "MAC" },
-		{ "script=vif-bridge", "script" },
+		{ "script=vif-nat", "script" },
 		{ "type=ioemu", "ioemu" },
-		{ "rate=10Mb/s", "rate" },
+		{ "rate=10Mb", "rate" },
 		{ "xlbr0", "KEY=VALUE" },
 	};
 	unsigned int i;
@@ -203,7 +203,9 @@ static void test_vbd_ids_from_names_and_numbers(void)
 	g_assert_cmpint(xlite_device_vbd_id("0", &id), ==, -EINVAL);
 	g_assert_cmpint(xlite_device_vbd_id("-1", &id), ==, -EINVAL);
 	g_assert_cmpint(xlite_device_vbd_id("99999999999", &id), ==, -EINVAL);
-	g_assert_cmpint(xlite_device_vbd_id("sda", &id), ==, -EINVAL);
+	g_assert_cmpint(xlite_device_vbd_id("hda", &id), ==, 0);	/* as libxl numbers it */
+	g_assert_cmpuint(id, ==, 768);
+	g_assert_cmpint(xlite_device_vbd_id("sdq", &id), ==, -EINVAL);
 	g_assert_cmpint(xlite_device_vbd_id("", &id), ==, -EINVAL);
 }
 

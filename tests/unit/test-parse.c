@@ -468,9 +468,33 @@ static const struct error_case error_cases[] = {
 	{ "shareable with content", NULL, NULL, "    <disk type='file'><source file='/a.img'/>\n"
 	  "<target dev='xvda'/><shareable>yes</shareable></disk>\n", 10,
 	  "<shareable> has content, expected <shareable/>" },
-	{ "ethernet interface", NULL, NULL, "    <interface type='ethernet'>\n"
-	  "<mac address='00:16:3e:3e:86:60'/></interface>\n", 9,
-	  "interface type 'ethernet' is not supported, expected type='bridge'" },
+	{ "ethernet interface with another script", NULL, NULL, "    <interface type='ethernet'>\n"
+	  "<script path='/etc/xen/scripts/vif-nat'/></interface>\n", 10,
+	  "script '/etc/xen/scripts/vif-nat' is not supported: xlite runs no hotplug script" },
+	{ "ethernet interface on a bridge", NULL, NULL, "    <interface type='ethernet'>\n"
+	  "<source bridge='br0'/></interface>\n", 9,
+	  "a routed vif is on no bridge" },
+	{ "bridged interface with vif-route", NULL, NULL, "    <interface type='bridge'>\n"
+	  "<source bridge='br0'/><script path='vif-route'/></interface>\n", 9,
+	  "with script vif-route, expected type='ethernet'" },
+	{ "bad ip", NULL, NULL, "    <interface type='ethernet'>\n"
+	  "<ip address='10.0.0.300'/></interface>\n", 10,
+	  "<ip address='10.0.0.300'> is not an IPv4 or IPv6 address" },
+	{ "bad mtu", NULL, NULL, "    <interface type='ethernet'>\n"
+	  "<mtu size='20'/></interface>\n", 10,
+	  "<mtu size='20'>, expected a number from 68 to 65535" },
+	{ "bad vif name", NULL, NULL, "    <interface type='ethernet'>\n"
+	  "<target dev='a/b'/></interface>\n", 10,
+	  "invalid interface name 'a/b'" },
+	{ "zero bandwidth", NULL, NULL, "    <interface type='ethernet'>\n"
+	  "<bandwidth><outbound average='0'/></bandwidth></interface>\n", 10,
+	  "<outbound average='0'>, expected a number from 1 to 4294967295 (KiB/s)" },
+	{ "grant frames out of range", NULL, NULL,
+	  "    <controller type='xenbus' maxGrantFrames='0'/>\n", 9,
+	  "<controller maxGrantFrames='0'>, expected a number from 1 to 65536" },
+	{ "event channels out of range", NULL, NULL,
+	  "    <controller type='xenbus' maxEventChannels='131072'/>\n", 9,
+	  "maxEventChannels='131072'>, expected a number from 1 to 131071" },
 	{ "network interface", NULL, NULL, "    <interface type='network'/>\n", 9,
 	  "interface type 'network' is not supported" },
 	{ "bridge without source", NULL, NULL, "    <interface type='bridge'>\n"
@@ -688,12 +712,11 @@ static void test_unknown_things_are_warned_about(void)
 		"t.xml:4: unknown element <frobnicate> in <domain>, ignored",
 		"t.xml:5: unknown element <foo:bar> in <domain>, ignored",
 		"t.xml:6: <clock offset='localtime'> ignored: PV guests keep UTC from Xen",
-		"t.xml:7: <features> ignored: PV guests have no ACPI, APIC or PAE switches",
+		"t.xml:7: <pae> ignored: 64-bit PV guests always run with PAE paging",
 		"t.xml:11: <boot> ignored: a PV guest boots the <kernel> given",
 		"t.xml:14: <graphics> ignored: xlite PV guests have no framebuffer, use the console",
 		"t.xml:15: <input> ignored: xlite PV guests have no framebuffer, use the console",
 		"t.xml:16: unknown attribute 'snapshot' on <disk>, ignored",
-		"t.xml:19: <script> ignored: xlite attaches the vif to the bridge itself, without hotplug scripts",
 		"t.xml:19: NIC model 'e1000' ignored: PV guests use netfront",
 		"t.xml:20: console type 'file' ignored: xenconsoled gives the console a pty",
 		"t.xml:21: second <console> ignored: a PV guest has one console",

@@ -165,7 +165,7 @@ refused "block-attach a directory" "directory" xlite block-attach h1 "$IMG/adir,
 refused "block-attach an empty file" "empty" xlite block-attach h1 "$IMG/empty.img,,xvda"
 refused "block-attach a read-only file for writing" "read-only" \
 	xlite block-attach h1 "$IMG/ro.img,,xvda,w"
-refused "block-attach a bad vdev" "hda" xlite block-attach h1 "$IMG/ok.img,,hda"
+refused "block-attach a bad vdev" "hde" xlite block-attach h1 "$IMG/ok.img,,hde"
 refused "block-attach a bad <disk>" "(argument)" xlite block-attach h1 "<disk type='file'><target dev='xvda'/></disk>"
 refused "network-attach to a missing bridge" "nobr0" xlite network-attach h1 bridge=nobr0
 refused "block-attach to a missing domain" "nodom" xlite block-attach nodom "$IMG/ok.img,,xvda"
