@@ -102,8 +102,9 @@ static void monitor_child(const struct xlite_plan *plan, const struct xlite_appl
 /* One fork, not waited for: the monitor runs in its own session and is
  * reparented to init when create exits (a second fork and a wait cost a
  * whole address-space copy and teardown in a PV dom0). */
-static int start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *plan,
-			 const struct xlite_apply_opts *opts, const struct xlite_apply_result *res)
+int xlite_cli_start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *plan,
+			    const struct xlite_apply_opts *opts,
+			    const struct xlite_apply_result *res)
 {
 	pid_t pid;
 
@@ -282,7 +283,7 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	t_fork = g_get_monotonic_time();
-	if (start_monitor(&hv, &plan, &opts, &res) < 0)
+	if (xlite_cli_start_monitor(&hv, &plan, &opts, &res) < 0)
 		xlite_warn("no monitor for domain '%s': on_poweroff/on_reboot/on_crash "
 			   "will not be handled", plan.name);
 	report(&a, &plan, &res, (double)(g_get_monotonic_time() - t_fork) / 1000.0);

@@ -123,6 +123,30 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "/etc/xlite/xlite.conf. --once prints each decision and its reason (-n:\n"
 	  "changes nothing); --watch loops in the foreground, logging each change and\n"
 	  "each contention." },
+	/* Save and restore (issue 11). */
+	{ "save", xlite_cmd_save, "[-c] [--json] NAME|ID FILE", "save a domain to a file",
+	  "Writes the domain's memory and state (libxenguest's stream) and its domain\n"
+	  "XML to FILE, with a header and a checksum restore checks. The guest is asked\n"
+	  "to suspend (control/shutdown=suspend; its kernel must be fully booted). The\n"
+	  "file is written as FILE.tmp-XXXXXX, synced, then renamed; then the domain is\n"
+	  "destroyed with its devices.\n"
+	  "  -c, --checkpoint  leave the domain running (it resumes where it was)\n"
+	  "  --json            progress and the result as JSON lines on stdout\n"
+	  "On a terminal a progress bar (MiB done, rate, time left) goes to stderr.\n"
+	  "On any failure (disk full, write error, the guest does not suspend) no\n"
+	  "file is left and the domain runs on as it was. PV guests only; a guest\n"
+	  "with no p2m table (pvgrub before it booted a kernel) cannot be saved." },
+	{ "restore", xlite_cmd_restore, "[-p] [--json] FILE [NEWNAME]",
+	  "restore a domain saved with xlite save",
+	  "Checks the whole file first (format version, lengths, checksum): a\n"
+	  "truncated, corrupted or foreign file is refused, saying what is wrong, and\n"
+	  "nothing is made. Then the domain is created as create does (its disks on\n"
+	  "loop devices, vifs on their bridges, its monitor) with its memory and state\n"
+	  "from the file, and resumes where it was saved. NEWNAME restores it under\n"
+	  "another name (with a new uuid when the saved one is in use).\n"
+	  "  -p, --paused  leave it paused\n"
+	  "  --json        progress and the result as JSON lines on stdout\n"
+	  "On failure nothing is left: no domain, xenstore node or loop device." },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

@@ -23,6 +23,8 @@ xlite_SOURCES += xl-lite/cmd_device.c xl-lite/cmd_block.c xl-lite/cmd_network.c 
 # Resources (issue 10): memory, vCPUs, scheduler.
 xlite_SOURCES += xl-lite/cmd_mem.c xl-lite/cmd_vcpu.c xl-lite/cmd_sched.c \
 	xl-lite/cmd_balance.c
+# Save and restore (issue 11).
+xlite_SOURCES += xl-lite/cmd_save.c
 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1

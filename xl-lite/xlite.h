@@ -55,6 +55,18 @@ int xlite_cmd_reboot(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_pause(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_unpause(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_console(struct xlite_cli *cli, int argc, char **argv);
+/* cmd_create.c: forks the domain's monitor (on_poweroff/on_reboot/on_crash),
+ * for create and restore. */
+struct xlite_plan;
+struct xlite_apply_opts;
+struct xlite_apply_result;
+int xlite_cli_start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *plan,
+			    const struct xlite_apply_opts *opts,
+			    const struct xlite_apply_result *res);
+
+/* Save and restore (cmd_save.c): issue 11. */
+int xlite_cmd_save(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_restore(struct xlite_cli *cli, int argc, char **argv);
 
 /* Devices (cmd_block.c, cmd_network.c): hotplug and listing. */
 int xlite_cmd_block_attach(struct xlite_cli *cli, int argc, char **argv);

@@ -215,7 +215,7 @@ static int make_domain(struct apply *a)
 	rc = hv->ops->domain_memmap_limit(hv, a->domid, p->memory_kib);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the memory map limit");
-	rc = hv->ops->domain_cpuid(hv, a->domid);
+	rc = a->opts->restore ? 0 : hv->ops->domain_cpuid(hv, a->domid);
 	if (rc < 0)
 		return step_fail(a, rc, "applying the CPUID policy");
 
@@ -265,9 +265,15 @@ static int build(struct apply *a)
 	b.console_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
 	v = g_hash_table_lookup(a->vars, "store.port");
 	b.store_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
-	rc = a->hv->ops->build_pv(a->hv, a->domid, &b);
-	if (rc < 0)
-		return step_fail(a, rc, "building the PV image");
+	if (a->opts->restore) {
+		rc = a->opts->restore(a->hv, a->domid, &b, a->opts->restore_opaque);
+		if (rc < 0)
+			return step_fail(a, rc, "restoring the domain's memory and state");
+	} else {
+		rc = a->hv->ops->build_pv(a->hv, a->domid, &b);
+		if (rc < 0)
+			return step_fail(a, rc, "building the PV image");
+	}
 	a->res->kcache_hit = b.kcache_hit;
 	set_var(a, "console.mfn", "%" PRIu64, b.console_mfn);
 	set_var(a, "store.mfn", "%" PRIu64, b.store_mfn);

@@ -40,6 +40,12 @@ struct xlite_apply_opts {
 	 * lowering other guests; NULL: only the free-memory check. */
 	const struct xlite_memconf *memconf;
 	int room_timeout_ms;		/* wait for the room; 0: 30 s */
+	/* Restore (libtool/save/): the domain's memory and state come from
+	 * RESTORE in place of the PV build (its CPUID policy with them);
+	 * it fills B's mfns, or fails with hv->err. NULL: a create. */
+	int (*restore)(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b,
+		       void *opaque);
+	void *restore_opaque;
 };
 
 struct xlite_apply_result {

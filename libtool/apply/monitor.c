@@ -92,6 +92,7 @@ void xlite_monitor_init(struct xlite_monitor *m, struct xlite_hv *hv,
 	m->opts = *opts;
 	m->opts.lock_held = true;	/* restarts run under the monitor's lock */
 	m->opts.paused = false;
+	m->opts.restore = NULL;		/* a restart boots afresh */
 	m->domid = domid;
 	m->poll_ms = 10000;
 	m->window_start = g_get_monotonic_time();

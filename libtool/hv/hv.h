@@ -194,6 +194,24 @@ struct xlite_hv_ops {
 	 * "ADDR[/PREFIX]", or NULL) through it. */
 	int (*vif_route)(struct xlite_hv *hv, const char *ifname, const char *const *ips,
 			 int timeout_ms);
+
+	/* ---- save and restore (issue 11), appended ---- */
+	/* libxenguest's stream of PV domain DOMID, not live, to FD
+	 * (xc_domain_save). When the domain must stop, SUSPEND(OPAQUE) is
+	 * called; it returns 0 once the domain is shut down with reason
+	 * suspend, or < 0 (with hv->err) and the save fails. -EOPNOTSUPP,
+	 * with nothing touched, for a guest that publishes no p2m table. */
+	int (*domain_save)(struct xlite_hv *hv, uint32_t domid, int fd,
+			   int (*suspend)(void *opaque), void *opaque);
+	/* DOMID's memory and state from the stream on FD (xc_domain_restore),
+	 * in place of build_pv: B's ports in, console_mfn and store_mfn out.
+	 * The domain stays paused. */
+	int (*domain_restore)(struct xlite_hv *hv, uint32_t domid, int fd,
+			      struct xlite_hv_build *b);
+	/* Resumes a domain suspended for a save (xc_domain_resume; FAST: the
+	 * guest's suspend returns "cancelled" and it goes on with its devices
+	 * as they were) and tells xenstored (XS_RESUME). */
+	int (*domain_resume)(struct xlite_hv *hv, uint32_t domid, bool fast);
 };
 
 struct xlite_hv {

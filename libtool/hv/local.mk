@@ -6,6 +6,7 @@ libtool_libxlite_a_SOURCES += \
 	libtool/hv/xen.h libtool/hv/xen.c libtool/hv/xen-xs.c libtool/hv/xen-dev.c \
 	libtool/hv/xen-watch.c \
 	libtool/hv/xen-build.c libtool/hv/xen-res.c
+libtool_libxlite_a_SOURCES += libtool/hv/xen-save.c
 
 # What a program linking libxlite.a with the Xen side needs after it.
 XLITE_XEN_LIBS = libtool/libxlite.a $(XSC_LIBS) $(XENGUEST_LIBS) $(XENCTRL_LIBS) \

@@ -378,6 +378,9 @@ static const struct xlite_hv_ops xen_ops = {
 	.sched_get = xlite_hvx_sched_get,
 	.vif_setup = xlite_hvx_vif_setup,
 	.vif_route = xlite_hvx_vif_route,
+	.domain_save = xlite_hvx_domain_save,
+	.domain_restore = xlite_hvx_domain_restore,
+	.domain_resume = xlite_hvx_domain_resume,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

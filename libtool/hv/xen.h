@@ -74,6 +74,13 @@ int xlite_hvx_vif_route(struct xlite_hv *hv, const char *ifname, const char *con
 /* hv_xen_build.c: the PV image build (libxenguest), with the kernel cache. */
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
 
+/* xen-save.c: save, restore, resume (libxenguest). */
+int xlite_hvx_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
+			  int (*suspend)(void *opaque), void *opaque);
+int xlite_hvx_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
+			     struct xlite_hv_build *b);
+int xlite_hvx_domain_resume(struct xlite_hv *hv, uint32_t domid, bool fast);
+
 /* "CALL failed: LIBRARY MESSAGE (ERRNO TEXT)" into hv->err; returns -errno. */
 int xlite_hv_xen_fail(struct xlite_hv *hv, int err, const char *call);
 

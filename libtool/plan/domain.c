@@ -10,7 +10,8 @@
  *   .../error         nD     frontends report their errors here
  *   .../device        n0,rD  (inherited) the frontends' directories go
  *                            under it; libxl makes it read-only the same way
- *   /vm/UUID          n0,rD  name, uuid, image type, lifecycle actions
+ *   /vm/UUID          n0,rD  name, uuid, image (type, kernel, ramdisk,
+ *                            cmdline), lifecycle actions
  * Linux PV guests take the store and console rings from start_info; the
  * store/ and console/ nodes are for xenconsoled and the tools. */
 #include <errno.h>
@@ -28,6 +29,9 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	struct xlite_ops_builder b = { .ops = &plan->domain_nodes, .rc = 0 };
 	g_autofree char *name = xlite_expand_escape(plan->name);
 	g_autofree char *ostype = xlite_expand_escape(plan->os_type);
+	g_autofree char *kernel = xlite_expand_escape(plan->kernel);
+	g_autofree char *initrd = plan->initrd ? xlite_expand_escape(plan->initrd) : NULL;
+	g_autofree char *cmdline = plan->cmdline ? xlite_expand_escape(plan->cmdline) : NULL;
 	char max[24], target[24], min[24];
 	unsigned int i;
 
@@ -62,6 +66,13 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	xlite_ops_write(&b, name, VM "/name");
 	xlite_ops_write(&b, "${uuid}", VM "/uuid");
 	xlite_ops_write(&b, ostype, VM "/image/ostype");
+	/* The boot image, as libxl records it: save describes the domain
+	 * from xenstore, and a restored domain reboots with it. */
+	xlite_ops_write(&b, kernel, VM "/image/kernel");
+	if (initrd)
+		xlite_ops_write(&b, initrd, VM "/image/ramdisk");
+	if (cmdline)
+		xlite_ops_write(&b, cmdline, VM "/image/cmdline");
 	xlite_ops_write(&b, xlite_action_name(plan->on_poweroff), VM "/on_poweroff");
 	xlite_ops_write(&b, xlite_action_name(plan->on_reboot), VM "/on_reboot");
 	xlite_ops_write(&b, xlite_action_name(plan->on_crash), VM "/on_crash");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/unit/hv-fake.h"
 
@@ -543,6 +544,21 @@ static int fake_xs_read(struct xlite_hv *hv, const char *path, char **value)
 	return 0;
 }
 
+/* A PV guest's xenbus: it takes control/shutdown = "suspend" (removes
+ * the node) and suspends. */
+static void fake_guest_control(struct xlite_hv_fake *f, const char *path, const char *value)
+{
+	unsigned int domid;
+	int end = 0;
+
+	if (f->guest_ignores_suspend || strcmp(value, "suspend") != 0 ||
+	    sscanf(path, "/local/domain/%u/control/shutdown%n", &domid, &end) != 1 ||
+	    path[end] != '\0' || !xlite_hv_fake_dom(f, domid))
+		return;
+	xs_del(f, path);
+	xlite_hv_fake_shutdown(f, domid, XLITE_SHUTDOWN_SUSPEND);
+}
+
 static int fake_xs_write(struct xlite_hv *hv, const char *path, const char *value)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
@@ -554,6 +570,7 @@ static int fake_xs_write(struct xlite_hv *hv, const char *path, const char *valu
 		return xlite_hv_fail(hv, -EINVAL, "%s: bad path", path);
 	f->xs_requests++;
 	xs_put(f, path, value);
+	fake_guest_control(f, path, value);
 	return 0;
 }
 
@@ -848,6 +865,152 @@ static int fake_loop_identity(struct xlite_hv *hv, unsigned int major, unsigned 
 	return 0;
 }
 
+/* ---- save and restore ------------------------------------------------ */
+
+#define FAKE_STREAM_MAGIC "XLFAKE1\n"
+#define FAKE_STREAM_END "XLEND\n"
+
+static uint8_t fake_page_byte(uint64_t i)
+{
+	return (uint8_t)(i * 31 + 7);
+}
+
+static int fake_write(struct xlite_hv *hv, int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return xlite_hv_fail(hv, n < 0 ? -errno : -EIO,
+					     "xc_domain_save: write: %s", g_strerror(errno));
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fake_read(struct xlite_hv *hv, int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return xlite_hv_fail(hv, -errno, "xc_domain_restore: read: %s",
+					     g_strerror(errno));
+		if (n == 0)
+			return xlite_hv_fail(hv, -EIO, "xc_domain_restore: truncated stream");
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The fake stream: magic, 8 bytes of length, that many bytes of "memory"
+ * (a pattern), the end marker; the domain suspended before its memory. */
+static int fake_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
+			    int (*suspend)(void *opaque), void *opaque)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	struct xlite_hv_fake_dom *d;
+	uint64_t len = f->save_bytes ? f->save_bytes : 256 * 1024, i, j;
+	uint8_t buf[4096];
+	int rc = fake_enter(hv, "domain_save");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (d->info.hvm)
+		return xlite_hv_fail(hv, -EINVAL, "xc_domain_save: not a PV domain");
+	rc = fake_write(hv, fd, FAKE_STREAM_MAGIC, 8);
+	if (rc == 0)
+		rc = fake_write(hv, fd, &len, sizeof(len));
+	if (rc < 0)
+		return rc;
+	rc = suspend(opaque);
+	if (rc < 0)
+		return rc;
+	d = xlite_hv_fake_dom(f, domid);
+	if (!d || !d->info.shutdown || d->info.shutdown_reason != XLITE_SHUTDOWN_SUSPEND)
+		return xlite_hv_fail(hv, -EINVAL, "xc_domain_save: Domain has not been suspended");
+	for (i = 0; i < len; i += sizeof(buf)) {
+		size_t n = MIN(sizeof(buf), len - i);
+
+		if (f->save_dies && i >= len / 2) {
+			fake_domain_destroy(hv, domid);
+			return xlite_hv_fail(hv, -ESRCH, "xc_domain_save: domain %u vanished",
+					     domid);
+		}
+		for (j = 0; j < n; j++)
+			buf[j] = fake_page_byte(i + j);
+		rc = fake_write(hv, fd, buf, n);
+		if (rc < 0)
+			return rc;
+	}
+	return fake_write(hv, fd, FAKE_STREAM_END, 6);
+}
+
+static int fake_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
+			       struct xlite_hv_build *b)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	struct xlite_hv_fake_dom *d;
+	uint8_t buf[4096];
+	uint64_t len, i, j;
+	int rc = fake_enter(hv, "domain_restore");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	rc = fake_read(hv, fd, buf, 8);
+	if (rc == 0 && memcmp(buf, FAKE_STREAM_MAGIC, 8) != 0)
+		rc = xlite_hv_fail(hv, -EINVAL, "xc_domain_restore: not a stream");
+	if (rc == 0)
+		rc = fake_read(hv, fd, &len, sizeof(len));
+	for (i = 0; rc == 0 && i < len; i += sizeof(buf)) {
+		size_t n = MIN(sizeof(buf), len - i);
+
+		rc = fake_read(hv, fd, buf, n);
+		for (j = 0; rc == 0 && j < n; j++)
+			if (buf[j] != fake_page_byte(i + j))
+				rc = xlite_hv_fail(hv, -EINVAL, "xc_domain_restore: bad page data");
+	}
+	if (rc == 0)
+		rc = fake_read(hv, fd, buf, 6);
+	if (rc == 0 && memcmp(buf, FAKE_STREAM_END, 6) != 0)
+		rc = xlite_hv_fail(hv, -EINVAL, "xc_domain_restore: no end record");
+	if (rc < 0)
+		return rc;
+	d->info.tot_kib = len / 1024;
+	d->built = true;
+	b->console_mfn = 0x10000 + domid * 2;
+	b->store_mfn = 0x10001 + domid * 2;
+	b->kcache_hit = false;
+	return 0;
+}
+
+static int fake_domain_resume(struct xlite_hv *hv, uint32_t domid, bool fast)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_resume");
+
+	(void)fast;
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (!d->info.shutdown || d->info.shutdown_reason != XLITE_SHUTDOWN_SUSPEND)
+		return xlite_hv_fail(hv, -EINVAL, "xc_domain_resume: domain %u is not suspended",
+				     domid);
+	d->info.shutdown = false;
+	d->info.shutdown_reason = 0;
+	d->info.blocked = true;
+	return 0;
+}
+
 static void fake_close(struct xlite_hv *hv)
 {
 	(void)hv;	/* the test owns the fake */
@@ -891,6 +1054,9 @@ static const struct xlite_hv_ops fake_ops = {
 	.sched_get = fake_sched_get,
 	.vif_setup = fake_vif_setup,
 	.vif_route = fake_vif_route,
+	.domain_save = fake_domain_save,
+	.domain_restore = fake_domain_restore,
+	.domain_resume = fake_domain_resume,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1019,6 +1185,10 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.sched_get = locked_sched_get,
 	.vif_setup = locked_vif_setup,
 	.vif_route = locked_vif_route,
+	/* Not locked: save calls back into the other ops. */
+	.domain_save = fake_domain_save,
+	.domain_restore = fake_domain_restore,
+	.domain_resume = fake_domain_resume,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)

@@ -54,6 +54,13 @@ struct xlite_hv_fake {
 	 * name and its routes with its domain or backend. */
 	GHashTable *renamed;		/* new name -> "vifD.N" */
 	GPtrArray *routes;		/* "IFNAME ADDR" */
+	/* Save and restore (issue 11): the guest answers control/shutdown =
+	 * "suspend" at once by suspending, unless told to ignore it; a save
+	 * writes a stream of save_bytes of memory (0: 256 KiB), and with
+	 * save_dies the domain is destroyed half way through. */
+	bool guest_ignores_suspend;
+	size_t save_bytes;
+	bool save_dies;
 };
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"
