@@ -391,8 +391,9 @@ int xlite_save_reader_begin(struct xlite_save_reader *r, char **err)
 static int read_body(struct xlite_save_reader *r, int sink, char **err)
 {
 	struct xlite_save_pump *p = &r->pump;
-	uint8_t *buf = g_malloc(XLITE_SAVE_CHUNK_MAX);
+	uint8_t *buf = NULL;
 	uint8_t head[XLITE_SAVE_CHUNK_HEAD], tail[XLITE_SAVE_TRAILER_LEN];
+	uint32_t size = 0;
 	gint64 last = g_get_monotonic_time();
 	uint32_t len;
 	int rc;
@@ -405,6 +406,10 @@ static int read_body(struct xlite_save_reader *r, int sink, char **err)
 			rc = xlite_save_chunk_head_decode(head, at, &len, err);
 		if (rc < 0 || len == 0)
 			break;
+		if (len > size) {	/* as large as the largest chunk so far */
+			size = len;
+			buf = g_realloc(buf, size);
+		}
 		rc = reader_get(r, buf, len, "the memory stream", err);
 		if (rc < 0)
 			break;

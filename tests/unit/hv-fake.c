@@ -986,6 +986,9 @@ static int fake_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
 		rc = xlite_hv_fail(hv, -EINVAL, "xc_domain_restore: no end record");
 	if (rc < 0)
 		return rc;
+	if (len / 1024 > f->host_free_kib)
+		return xlite_hv_fail(hv, -ENOMEM, "xc_domain_restore: out of memory");
+	f->host_free_kib -= len / 1024;
 	d->info.tot_kib = len / 1024;
 	d->built = true;
 	b->console_mfn = 0x10000 + domid * 2;
