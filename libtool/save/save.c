@@ -158,7 +158,7 @@ static void resume_after_failure(struct xlite_hv *hv, uint32_t domid, char **err
 	int s = is_suspended(hv, domid);
 
 	if (s == -ESRCH)
-		msg = g_strdup_printf("%s\ndomain %u is gone", *err, domid);
+		msg = g_strdup_printf("%s\ndomain %u died during the save", *err, domid);
 	else if (s == 1 && xlite_domain_resume(hv, domid, &why) < 0)
 		msg = g_strdup_printf("%s\n%s: the domain stays suspended", *err, why);
 	else

@@ -56,4 +56,8 @@ build fuzz-pvd-ring "$TOP/tests/fuzz/fuzz-pvd-ring.c" "${PVD[@]}" \
 	$(pc --cflags --libs glib-2.0)
 build fuzz-pvd-xenbus "$TOP/tests/fuzz/fuzz-pvd-xenbus.c" "${PVD[@]}" \
 	$(pc --cflags --libs glib-2.0)
+# (d) the save file (and stream) reader: header, XML, chunks, trailer.
+build fuzz-save-file "$TOP/tests/fuzz/fuzz-save-file.c" \
+	"$TOP/libtool/save/format.c" "$TOP/libtool/save/stream.c" \
+	$(pc --cflags --libs glib-2.0 zlib)
 echo "fuzz: targets in $OUT"

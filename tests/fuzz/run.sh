@@ -8,7 +8,7 @@
 #
 # Usage: tests/fuzz/run.sh [-t SECONDS] [-o OUTDIR] [TARGET...]
 #   SECONDS  per target (default 20); OUTDIR as for build.sh (build/fuzz)
-#   TARGET   domain-xml xs-wire pvd-ring pvd-xenbus (default: all)
+#   TARGET   domain-xml xs-wire pvd-ring pvd-xenbus save-file (default: all)
 set -uo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -22,13 +22,14 @@ while getopts t:o: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-targets=${*:-domain-xml xs-wire pvd-ring pvd-xenbus}
+targets=${*:-domain-xml xs-wire pvd-ring pvd-xenbus save-file}
 
 # Per-target options: input size bound, dictionary.
 opts() {
 	case $1 in
 	domain-xml) echo "-max_len=8192 -dict=$TOP/tests/fuzz/domain-xml.dict" ;;
 	xs-wire) echo "-max_len=4096" ;;
+	save-file) echo "-max_len=16384" ;;
 	*) echo "-max_len=2048" ;;
 	esac
 }

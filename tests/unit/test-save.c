@@ -244,7 +244,7 @@ static void test_domain_that_dies_half_way(struct fx *f, gconstpointer unused)
 	f->host.fake.save_dies = true;
 	g_assert_cmpint(save(f), <, 0);
 	g_assert_nonnull(strstr(f->err, "vanished"));
-	g_assert_nonnull(strstr(f->err, "is gone"));
+	g_assert_nonnull(strstr(f->err, "died during the save"));
 	assert_no_save_file(f);
 }
 
