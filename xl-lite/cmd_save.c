@@ -257,7 +257,12 @@ int xlite_cmd_restore(struct xlite_cli *cli, int argc, char **argv)
 	if (xlite_cli_hv_open(&hv, 0) < 0)
 		goto out;
 	hold_interrupts(&old);
-	if (xlite_restore_file(&hv, file, &o, &plan, &res, &note, &err) < 0) {
+	rc = xlite_restore_file(&hv, file, &o, &plan, &res, &note, &err);
+	/* The domain is whole (or gone): interrupts again, and the monitor
+	 * must not inherit them held. */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc < 0) {
+		rc = XLITE_EXIT_FAIL;
 		end_bar(&v);
 		xlite_err("cannot restore %s: %s", file, err);
 		goto out;

@@ -12,8 +12,7 @@ RUNS=${RUNS:-10}
 G=${LAB_GUESTS:-/lab/guests}
 T=/tmp/bench.$$
 mkdir -p "$T"
-TIMEIT=/usr/libexec/xlite/xlite-timeit
-[ -x "$TIMEIT" ] || TIMEIT=$(command -v xlite-timeit)
+. "$(dirname "$0")/lib.sh"
 [ -x "$TIMEIT" ] || { echo "bench: xlite-timeit not found"; exit 1; }
 
 # ---- guests, one config per toolstack ---------------------------------------
@@ -41,15 +40,7 @@ cat >"$T/linux.xml" <<EOF
 <cmdline>console=hvc0</cmdline></os></domain>
 EOF
 
-# median FILE: the median of the ms= figures in FILE.
-median() {
-	sed -n 's/^ms=\([0-9.]*\) .*/\1/p' "$1" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR == 0) { print "NA"; exit }
-			if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 maxrss() { sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$1" | sort -n | tail -1; }
-failures() { grep -vc 'status=0$' "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "NA") printf "%.1f", a / b; else print "NA" }'; }
 cs() { awk '{ printf "%d\n", $1 * 100 }' /proc/uptime; }
 
 # create_cmd TOOL GUEST, destroy_cmd TOOL GUEST

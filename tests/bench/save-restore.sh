@@ -12,8 +12,7 @@ RUNS=${RUNS:-5}
 G=${LAB_GUESTS:-/lab/guests}
 T=/tmp/bench-sr.$$
 mkdir -p "$T"
-TIMEIT=/usr/libexec/xlite/xlite-timeit
-[ -x "$TIMEIT" ] || TIMEIT=$(command -v xlite-timeit)
+. "$(dirname "$0")/lib.sh"
 [ -x "$TIMEIT" ] || { echo "bench: xlite-timeit not found"; exit 1; }
 
 cat >"$T/xl.cfg" <<EOF
@@ -29,17 +28,6 @@ cat >"$T/xlite.xml" <<EOF
 <cmdline>console=hvc0</cmdline></os></domain>
 EOF
 
-median() {
-	sed -n 's/^ms=\([0-9.]*\) .*/\1/p' "$1" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR == 0) { print "NA"; exit }
-			if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-median_of() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) { print "NA"; exit }
-		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-failures() { grep -vc 'status=0$' "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "NA" && b != "NA") printf "%.1f", a / b; else print "NA" }'; }
 booted() { grep -q "xlite-guest: ready" /var/log/xen/guest-benchsr.log 2>/dev/null; }
 wait_booted() {
 	n=0
