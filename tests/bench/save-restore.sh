@@ -5,10 +5,10 @@
 #   bench restore linux: xl_ms=... xlite_ms=... ratio=...
 #   bench save-file linux: xl_bytes=... xlite_bytes=...
 #   bench checkpoint linux: xl_ms=... xlite_ms=... xlite_down_ms=...
-# Medians over RUNS rounds (default 5) of one guest saved and restored
+# Medians over RUNS rounds (default 3) of one guest saved and restored
 # again and again (each restore resumes the guest where it was); each
 # toolstack's guest is fully booted first.
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-3}
 G=${LAB_GUESTS:-/lab/guests}
 T=/tmp/bench-sr.$$
 mkdir -p "$T"
