@@ -174,6 +174,7 @@ static void test_nodes_xenconsoled_and_linux_read(void)
 	g_assert_cmpstr(value_at(ops, "/vm/${uuid}/name"), ==, "t1");
 	g_assert_cmpstr(value_at(ops, "/vm/${uuid}/uuid"), ==, "${uuid}");
 	g_assert_cmpstr(value_at(ops, "/vm/${uuid}/image/ostype"), ==, "linux");
+	g_assert_nonnull(value_at(ops, "/vm/${uuid}/image/kernel"));
 	g_assert_cmpstr(value_at(ops, "/vm/${uuid}/on_reboot"), ==, "restart");
 	/* No <min_guarantee>: the minimum is the boot target (never squeezed). */
 	g_assert_false(plan.min_given);
@@ -194,7 +195,8 @@ static void test_a_guest_costs_under_40_requests(void)
 
 	plan_from_xml(&plan, xml);
 	g_test_message("%u requests", plan.xs_requests);
-	g_assert_cmpuint(plan.xs_requests, ==, 32);	/* + xlite/memory-min */
+	/* + xlite/memory-min, + image/kernel (save writes the XML from it) */
+	g_assert_cmpuint(plan.xs_requests, ==, 33);
 	g_assert_cmpuint(plan.xs_requests + 3, <, 40);
 	xlite_plan_dispose(&plan);
 	plan_from_xml(&plan, xml2);
@@ -277,8 +279,8 @@ static void test_nic_nodes_and_bridge_step(void)
 	xlite_mac_generate(uuid, 1, mac);
 	xlite_mac_format(mac, want);
 	g_assert_cmpstr(n->mac, ==, want);
-	/* 31 for the domain, 2 for the hotplug-status writes */
-	g_assert_cmpuint(plan.xs_requests, ==, 32 + 2 * (2 + 5 + 2 + 9) + 2);
+	/* 33 for the domain, 2 for the hotplug-status writes */
+	g_assert_cmpuint(plan.xs_requests, ==, 33 + 2 * (2 + 5 + 2 + 9) + 2);
 	xlite_plan_dispose(&plan);
 }
 
