@@ -12,7 +12,10 @@ RUNS=${RUNS:-10}
 G=${LAB_GUESTS:-/lab/guests}
 T=/tmp/bench.$$
 mkdir -p "$T"
-. "$(dirname "$0")/lib.sh"
+# The lab runs a copy of this file from /lab/run: the helpers stay in /lab/src.
+BENCH_LIB=$(dirname "$0")/bench-lib.sh
+[ -f "$BENCH_LIB" ] || BENCH_LIB=/lab/src/tests/bench/bench-lib.sh
+. "$BENCH_LIB"
 [ -x "$TIMEIT" ] || { echo "bench: xlite-timeit not found"; exit 1; }
 
 # ---- guests, one config per toolstack ---------------------------------------
