@@ -38,8 +38,8 @@ struct xlite_save_pump {
 	uint64_t done;			/* stream bytes moved (the pump's own) */
 	sigset_t old_mask;		/* the caller's, while SIGPIPE is held */
 	bool mask_saved;
-	/* Test hook: the pump stops after this many bytes until the file
-	 * STOP_FILE is gone (0: never). */
+	/* Test hook (--enable-test-hooks builds only): the pump stops after
+	 * this many bytes until the file STOP_FILE is gone (0: never). */
 	uint64_t stop_at;
 	char *stop_file;
 };
