@@ -121,7 +121,7 @@ void xlite_save_trailer_encode(const struct xlite_save_trailer *t,
 }
 
 int xlite_save_trailer_check(const uint8_t buf[XLITE_SAVE_TRAILER_LEN], uint64_t stream_len,
-			     uint32_t crc, uint64_t offset, char **err)
+			     uint64_t crc, uint64_t offset, char **err)
 {
 	if (memcmp(buf, XLITE_SAVE_END_MAGIC, 8) != 0) {
 		*err = g_strdup_printf("damaged: no end marker at byte %" PRIu64, offset);
@@ -134,9 +134,9 @@ int xlite_save_trailer_check(const uint8_t buf[XLITE_SAVE_TRAILER_LEN], uint64_t
 				       offset + XLITE_SAVE_TRAILER_LEN);
 		return -EINVAL;
 	}
-	if (get32(buf + 24) != crc) {
+	if (crc != XLITE_SAVE_CRC_CHECKED && get32(buf + 24) != crc) {
 		*err = g_strdup_printf("corrupted: checksum 0x%08" PRIx32 " over its %" PRIu64
-				       " bytes, the trailer says 0x%08" PRIx32, crc, offset,
+				       " bytes, the trailer says 0x%08" PRIx32, (uint32_t)crc, offset,
 				       get32(buf + 24));
 		return -EINVAL;
 	}

@@ -56,10 +56,12 @@ int xlite_save_header_decode(const uint8_t *buf, size_t len, struct xlite_save_h
 void xlite_save_trailer_encode(const struct xlite_save_trailer *t,
 			       uint8_t out[XLITE_SAVE_TRAILER_LEN]);
 /* The trailer, checked against what the reader counted: STREAM_LEN bytes
- * of stream, CRC of everything before it, OFFSET where it starts. 0, or
- * -EINVAL with *err. */
+ * of stream, CRC of everything before it (XLITE_SAVE_CRC_CHECKED: checked
+ * by an earlier pass, not again), OFFSET where it starts. 0, or -EINVAL
+ * with *err. */
+#define XLITE_SAVE_CRC_CHECKED UINT64_MAX
 int xlite_save_trailer_check(const uint8_t buf[XLITE_SAVE_TRAILER_LEN], uint64_t stream_len,
-			     uint32_t crc, uint64_t offset, char **err);
+			     uint64_t crc, uint64_t offset, char **err);
 
 void xlite_save_chunk_head_encode(uint32_t len, uint8_t out[XLITE_SAVE_CHUNK_HEAD]);
 /* A chunk's length; -EINVAL with *err when above XLITE_SAVE_CHUNK_MAX

@@ -482,6 +482,7 @@ int xlite_restore_file(struct xlite_hv *hv, const char *path,
 	}
 	xlite_save_reader_dispose(&r);
 	xlite_save_reader_init(&r, fd);
+	r.checked = true;
 	if (lseek(fd, 0, SEEK_SET) < 0 || xlite_save_reader_begin(&r, &why) < 0) {
 		rc = -EIO;
 		*err = g_strdup_printf("%s: reading it again: %s", path,

@@ -353,7 +353,8 @@ static int reader_get(struct xlite_save_reader *r, void *buf, size_t len, const 
 				       r->offset + (uint64_t)n, what);
 		return -EINVAL;
 	}
-	r->crc = xlite_save_crc(r->crc, buf, len);
+	if (!r->checked)
+		r->crc = xlite_save_crc(r->crc, buf, len);
 	r->offset += len;
 	return 0;
 }
@@ -433,7 +434,9 @@ static int read_body(struct xlite_save_reader *r, int sink, char **err)
 
 		rc = reader_get(r, tail, sizeof(tail), "the trailer", err);
 		if (rc == 0)
-			rc = xlite_save_trailer_check(tail, r->stream_len, crc, at, err);
+			rc = xlite_save_trailer_check(tail, r->stream_len,
+						      r->checked ? XLITE_SAVE_CRC_CHECKED : crc, at,
+						      err);
 	}
 	if (rc == 0 && read_full(r->fd, head, 1) == 1) {
 		*err = g_strdup_printf("damaged: more data after the trailer at byte %" PRIu64,

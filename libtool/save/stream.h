@@ -74,6 +74,9 @@ struct xlite_save_reader {
 	uint64_t stream_len;
 	struct xlite_save_header header;
 	char *xml;			/* NUL-terminated, after begin */
+	/* Read whole and checked before (a file): this pass checks the
+	 * framing and lengths again, not the checksum (one CRC pass less). */
+	bool checked;
 	struct xlite_save_pump pump;
 };
 

@@ -300,6 +300,53 @@ static void test_a_byte_changed_anywhere_is_refused(void)
 	g_bytes_unref(file);
 }
 
+/* A file read whole and checked once is read again without a second
+ * checksum pass: its framing and lengths are still checked. */
+static void test_second_pass_checks_framing_not_checksum(void)
+{
+	struct seen seen = { 0 };
+	GBytes *file = write_file(50000, &seen);
+	gsize len;
+	const uint8_t *data = g_bytes_get_data(file, &len);
+	uint8_t *copy = g_memdup2(data, len);
+	char path[] = "/tmp/test-save-format-XXXXXX";
+	int fd = g_mkstemp(path);
+
+	g_assert_cmpint(fd, >=, 0);
+	unlink(path);
+	copy[len - 8] ^= 1;	/* the trailer's CRC */
+	g_assert_cmpint(write(fd, copy, len - 1), ==, (ssize_t)len - 1);
+	for (int checked = 0; checked < 2; checked++) {
+		struct xlite_save_reader r;
+		char *err = NULL;
+
+		g_assert_cmpint(lseek(fd, 0, SEEK_SET), ==, 0);
+		xlite_save_reader_init(&r, fd);
+		r.checked = checked;
+		g_assert_cmpint(xlite_save_reader_begin(&r, &err), ==, 0);
+		g_assert_cmpint(xlite_save_reader_verify(&r, &err), ==, -EINVAL);
+		g_assert_nonnull(strstr(err, "truncated"));	/* cut: both see it */
+		g_free(err);
+		xlite_save_reader_dispose(&r);
+	}
+	g_assert_cmpint(write(fd, copy + len - 1, 1), ==, 1);
+	for (int checked = 0; checked < 2; checked++) {
+		struct xlite_save_reader r;
+		char *err = NULL;
+
+		g_assert_cmpint(lseek(fd, 0, SEEK_SET), ==, 0);
+		xlite_save_reader_init(&r, fd);
+		r.checked = checked;
+		g_assert_cmpint(xlite_save_reader_begin(&r, &err), ==, 0);
+		g_assert_cmpint(xlite_save_reader_verify(&r, &err), ==, checked ? 0 : -EINVAL);
+		g_free(err);
+		xlite_save_reader_dispose(&r);
+	}
+	close(fd);
+	g_free(copy);
+	g_bytes_unref(file);
+}
+
 static void test_writer_reports_a_failed_write(void)
 {
 	struct xlite_save_writer w;
@@ -346,6 +393,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/save/stream/cut-anywhere-is-truncated", test_cut_anywhere_is_truncated);
 	g_test_add_func("/save/stream/a-byte-changed-anywhere-is-refused",
 			test_a_byte_changed_anywhere_is_refused);
+	g_test_add_func("/save/stream/second-pass-checks-framing-not-checksum",
+			test_second_pass_checks_framing_not_checksum);
 	g_test_add_func("/save/stream/writer-reports-a-failed-write",
 			test_writer_reports_a_failed_write);
 	return g_test_run();
