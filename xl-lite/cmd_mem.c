@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "libtool/hv/hv.h"
+#include "libtool/apply/apply.h"
 #include "libtool/apply/domain.h"
 #include "libtool/memory/conf.h"
 #include "libtool/memory/host.h"
@@ -84,23 +85,31 @@ int xlite_cmd_mem_max(struct xlite_cli *cli, int argc, char **argv)
 	return mem_op("mem-max", xlite_mem_set_max, argc, argv);
 }
 
-/* A raised minimum must still fit beside the others' and dom0's reserve. */
+/* A raised minimum must still fit beside the others' and dom0's reserve;
+ * under the host's memory lock, so that a create's admission and this one
+ * never both count the same memory. */
 static int set_min(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
 {
 	struct xlite_memconf mc;
 	struct xlite_mem_host h;
 	g_autofree char *name = xlite_domain_name(hv, domid);
+	int lock_fd = -1;
 	int rc;
 
 	xlite_memconf_init(&mc);
 	xlite_mem_host_init(&h);
 	rc = xlite_memconf_load(&mc, XLITE_MEMCONF_FILE, err);
 	if (rc == 0)
+		rc = xlite_memory_lock(XLITE_LOCK_DIR, &lock_fd, err);
+	if (rc == 0)
 		rc = xlite_mem_host_read(hv, &mc, &h, err);
 	if (rc == 0)
 		rc = xlite_mem_admit_min(&h, domid, name ? name : "?", kib, err);
+	if (rc == 0)
+		rc = xlite_mem_set_min(hv, domid, kib, err);
+	xlite_name_unlock(&lock_fd);
 	xlite_mem_host_dispose(&h);
-	return rc < 0 ? rc : xlite_mem_set_min(hv, domid, kib, err);
+	return rc;
 }
 
 int xlite_cmd_mem_min(struct xlite_cli *cli, int argc, char **argv)

@@ -48,6 +48,9 @@ struct xlite_hv_fake {
 	 * (loop_backing, netdev_exists); G_MAXUINT: for ever. */
 	unsigned int linger_polls;
 	GHashTable *lingering;		/* name -> struct xlite_hv_fake_linger */
+	/* A write of a built domain's memory/target moves its memory there at
+	 * once (growth as far as the host has free), as its balloon would. */
+	bool balloons_follow;
 };
 
 struct xlite_hv_fake_linger {
