@@ -26,7 +26,7 @@ BPID=
 cat >$CONF <<EOF
 [memory]
 dom0-reserve = 512M
-headroom = 64M
+headroom = 128M
 step-limit = 512M
 hysteresis = 8M
 balancer-interval = 2
@@ -105,7 +105,7 @@ BEFORE=$(state)
 check_status "a fourth guest with a minimum of $((LEFT + 64)) MiB is refused (exit 1)" 1 \
 	xlite create "$(tiny o4 $((LEFT + 64)))"
 check_match "the refusal gives the figures" \
-	"not enough free memory for 'o4': the guaranteed minimums would not fit: the 4 guests' [0-9]+ MiB \\+ its $((LEFT + 64)) MiB = [0-9]+ MiB, but guests can have [0-9]+ MiB \\(host [0-9]+ MiB: dom0 [0-9]+ MiB with a reserve of 512 MiB" \
+	"not enough free memory for 'o4': the guaranteed minimums would not fit: the 4 guests' [0-9]+ MiB \\+ its $((LEFT + 64)) MiB = [0-9]+ MiB, but guests can have [0-9]+ [KM]iB \\(host [0-9]+ [KM]iB: dom0 [0-9]+ MiB with a reserve of 512 MiB" \
 	"$(cat "$LAB_TMP/out")"
 check_eq "nothing of it is left (domain, xenstore, /vm, loop devices)" "$BEFORE" "$(state)"
 check_status "mem-set o2 below its minimum is refused (exit 1)" 1 xlite mem-set o2 150
@@ -119,7 +119,8 @@ xlite balance --watch --interval 2 >"$W/balance.log" 2>&1 &
 BPID=$!
 check "o1 is asked to fill 500 MiB" fill o1 500
 if wait_for 300 filled o1 500; then pass "o1 filled 500 MiB of tmpfs"; else
-	fail "o1 filled 500 MiB of tmpfs (only $(gval o1 filled))"; fi
+	fail "o1 filled 500 MiB of tmpfs (only $(gval o1 filled), target $(target o1) MiB)"
+	tail -5 "$W/balance.log" | sed 's/^/#   /'; fi
 check "its target grew to cover it ($(target o1) MiB)" target_ge o1 540
 if wait_for 60 mem_ge o1 520000; then pass "its own MemTotal grew ($(gval o1 mem) kB)"; else
 	fail "its own MemTotal grew (only $(gval o1 mem) kB)"; fi
@@ -137,7 +138,8 @@ check "o2 is asked to fill 400 MiB" fill o2 400
 check "o3 is asked to fill 400 MiB" fill o3 400
 contended() { [ "$(info memory_contention)" -gt 0 ] 2>/dev/null; }
 if wait_for 180 contended; then pass "xlite info shows contention ($(info memory_contention) MiB short)"
-else fail "xlite info shows contention (memory_contention $(info memory_contention))"; fi
+else fail "xlite info shows contention (memory_contention $(info memory_contention))"
+	tail -5 "$W/balance.log" | sed 's/^/#   /'; fi
 check_match "info names who is short" "^memory_short +: .*o[23]" "$(xlite info)"
 check_match "the balancer logs the contention" \
 	"Z contention: guests want [0-9]+ MiB, can have [0-9]+ MiB: [0-9]+ MiB short" "$(cat "$W/balance.log")"
@@ -182,7 +184,7 @@ BIG=$(( $(info guest_capacity) - MINS + 100 ))
 BEFORE=$(state) TB=$(targets)
 check_status "a create of $BIG MiB (minimum 64) is refused (exit 1)" 1 xlite create "$(tiny r2 $BIG 64)"
 check_match "the refusal says room cannot be made, with the figures" \
-	"not enough free memory for 'r2': its boot target $BIG MiB is not free \\([0-9]+ MiB free\\) and lowering the other guests to their minimums would not make room \\(guests can have [0-9]+ MiB, they would keep [0-9]+ MiB\\)" \
+	"not enough free memory for 'r2': its boot target $BIG MiB is not free \\([0-9]+ [KM]iB free\\) and lowering the other guests to their minimums would not make room \\(guests can have [0-9]+ [KM]iB, they would keep [0-9]+ [KM]iB\\)" \
 	"$(cat "$LAB_TMP/out")"
 check_eq "nothing of it is left" "$BEFORE" "$(state)"
 check_eq "no guest was lowered for it" "$TB" "$(targets)"
@@ -205,7 +207,7 @@ wait $P2; R2=$?
 check_eq "exactly one of the two is admitted (exits $R1 $R2)" "0 1" "$(printf '%s\n' $R1 $R2 | sort | tr '\n' ' ' | sed 's/ $//')"
 if [ "$R1" = 0 ]; then WIN=c1 LOSE=c2; else WIN=c2 LOSE=c1; fi
 check_match "$LOSE is refused with the figures" \
-	"not enough free memory for '$LOSE': the guaranteed minimums would not fit: .* \\+ its $M MiB = [0-9]+ MiB, but guests can have [0-9]+ MiB" \
+	"not enough free memory for '$LOSE': the guaranteed minimums would not fit: .* \\+ its $M MiB = [0-9]+ MiB, but guests can have [0-9]+ [KM]iB" \
 	"$(cat "$W/$LOSE.out")"
 check_fails "no domain $LOSE" xl list $LOSE
 check "$WIN runs" xl list $WIN
