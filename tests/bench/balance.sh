@@ -19,17 +19,8 @@ RUNS=${RUNS:-5}
 FILL=${FILL:-192}
 N=benchbal
 W=/tmp/bench-bal
-CONF=/etc/xlite/xlite.conf
-mkdir -p "$W" /etc/xlite
-[ -e $CONF ] && cp $CONF "$W/conf.saved"
-cat >$CONF <<EOF
-[memory]
-dom0-reserve = 512M
-headroom = 256M
-step-limit = 1G
-hysteresis = 8M
-balancer-interval = 1
-EOF
+mkdir -p "$W"
+memory_conf 256M 1G 8M 1
 
 now() { cut -d' ' -f1 /proc/uptime; }
 gval() { tr -d '\r' <"/var/log/xen/guest-$N.log" 2>/dev/null | sed -n "s/^BAL $1=//p" | tail -1; }
@@ -93,7 +84,6 @@ PASS=/usr/libexec/xlite/balance-pass
 [ -x "$PASS" ] || PASS=$(command -v balance-pass)
 if [ -x "$PASS" ]; then "$PASS"; else echo "bench balance-pass: not installed"; fi
 
-rm -f $CONF
-[ -e "$W/conf.saved" ] && cp "$W/conf.saved" $CONF
+memory_conf_restore
 rm -rf "$W"
 finish

@@ -15,9 +15,8 @@
 N=bal75
 W=/tmp/xlite-bal
 LOG=/var/log/xen/guest-$N.log
-mkdir -p "$W" /etc/xlite
+mkdir -p "$W"
 CONF=/etc/xlite/xlite.conf
-[ -e $CONF ] && cp $CONF "$W/conf.saved"
 
 glog() { tr -d '\r' <"$LOG" 2>/dev/null; }
 gval() { glog | sed -n "s/^BAL $1=//p" | tail -1; }
@@ -28,14 +27,7 @@ target_le() { [ "$(target_mib)" -le "$1" ] 2>/dev/null; }
 mem_ge() { [ "$(gval mem)" -ge "$1" ] 2>/dev/null; }
 filled() { [ "$(gval filled)" = "$1" ]; }
 
-cat >$CONF <<EOF
-[memory]
-dom0-reserve = 512M
-headroom = 64M
-step-limit = 512M
-hysteresis = 8M
-balancer-interval = 2
-EOF
+memory_conf 64M 512M 8M 2
 
 # ---- admission -----------------------------------------------------------------
 check_match "info shows dom0's reserve" '^dom0_reserve +: 512$' "$(xlite info)"
@@ -111,7 +103,6 @@ check_match "balance --once -n warns of the contention" '^contention: guests wan
 	"$(xlite balance --once -n)"
 
 check "destroy $N" xlite destroy $N
-rm -f $CONF
-[ -e "$W/conf.saved" ] && cp "$W/conf.saved" $CONF
+memory_conf_restore
 rm -rf "$W"
 finish

@@ -140,6 +140,21 @@ EOF
 	rm -f "$1.tmp"
 }
 
+# memory_conf HEADROOM STEP-LIMIT HYSTERESIS INTERVAL: /etc/xlite/xlite.conf
+# holds dom0-reserve 512M and these balancer settings ([memory]); the file
+# that was there is kept aside for memory_conf_restore (before finish).
+memory_conf() {
+	mkdir -p /etc/xlite
+	[ -e /etc/xlite/xlite.conf ] && [ ! -e "$LAB_TMP/xlite.conf.saved" ] &&
+		cp /etc/xlite/xlite.conf "$LAB_TMP/xlite.conf.saved"
+	printf '[memory]\ndom0-reserve = 512M\nheadroom = %s\nstep-limit = %s\nhysteresis = %s\nbalancer-interval = %s\n' \
+		"$1" "$2" "$3" "$4" >/etc/xlite/xlite.conf
+}
+memory_conf_restore() {
+	rm -f /etc/xlite/xlite.conf
+	if [ -e "$LAB_TMP/xlite.conf.saved" ]; then cp "$LAB_TMP/xlite.conf.saved" /etc/xlite/xlite.conf; fi
+}
+
 # script_disk IMG SCRIPT: IMG, a 1 MiB disk image holding the file SCRIPT,
 # for a guest script too long for the kernel command line. Attach IMG
 # read-only as xvdb and give the guest script_disk_loader's line as its
