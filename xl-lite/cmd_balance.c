@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "libtool/apply/apply.h"
 #include "libtool/apply/domain.h"
 #include "libtool/hv/hv.h"
 #include "libtool/memory/host.h"
@@ -68,11 +69,16 @@ static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_ru
 	struct xlite_bal_summary sum;
 	struct xlite_bal_out *out = NULL;
 	char *err = NULL;
+	int lock_fd = -1;
 	size_t i;
 	int rc;
 
 	xlite_mem_host_init(&h);
-	rc = xlite_mem_host_read(hv, mc, &h, &err);
+	/* A create making room waits for the memory it freed: a pass must not
+	 * hand that memory back to the others meanwhile. */
+	rc = dry_run ? 0 : xlite_memory_lock(XLITE_LOCK_DIR, &lock_fd, &err);
+	if (rc == 0)
+		rc = xlite_mem_host_read(hv, mc, &h, &err);
 	if (rc < 0) {
 		xlite_err("balance: %s", err);
 		goto out;
@@ -120,6 +126,7 @@ static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_ru
 	}
 	fflush(stdout);
 out:
+	xlite_name_unlock(&lock_fd);
 	g_free(out);
 	g_free(err);
 	xlite_mem_host_dispose(&h);

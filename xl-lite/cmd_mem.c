@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "libtool/hv/hv.h"
+#include "libtool/apply/apply.h"
 #include "libtool/apply/domain.h"
 #include "libtool/memory/conf.h"
 #include "libtool/memory/host.h"
@@ -66,5 +67,5 @@ int xlite_cmd_mem_max(struct xlite_cli *cli, int argc, char **argv)
 int xlite_cmd_mem_min(struct xlite_cli *cli, int argc, char **argv)
 {
 	(void)cli;
-	return mem_op("mem-min", xlite_mem_host_set_min, argc, argv);
+	return mem_op("mem-min", xlite_mem_set_min_locked, argc, argv);
 }

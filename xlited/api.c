@@ -337,11 +337,11 @@ void xlited_api_memory(struct xlited_req *r)
 	if (rc == 0 && has_max && max > cur.max_kib)
 		rc = xlite_mem_set_max(&hv, domid, max, &err), step = "max";
 	if (rc == 0 && has_min && min < cur.min_kib)
-		rc = xlite_mem_host_set_min(&hv, domid, min, &err), step = "min";
+		rc = xlite_mem_set_min_locked(&hv, domid, min, &err), step = "min";
 	if (rc == 0 && has_t)
 		rc = xlite_mem_host_set_target(&hv, domid, target, &err), step = "target";
 	if (rc == 0 && has_min && min >= cur.min_kib)
-		rc = xlite_mem_host_set_min(&hv, domid, min, &err), step = "min";
+		rc = xlite_mem_set_min_locked(&hv, domid, min, &err), step = "min";
 	if (rc == 0 && has_max && max <= cur.max_kib)
 		rc = xlite_mem_set_max(&hv, domid, max, &err), step = "max";
 	if (rc < 0) {

@@ -22,6 +22,7 @@ struct apply {
 	struct xsc_batch batch;		/* the plan's ops, expanded */
 	struct xlite_devices devs;	/* loop devices, disk numbers */
 	int lock_fd;
+	int mem_lock_fd;		/* the host's memory lock, admission to build */
 	GArray *mem_undo;		/* targets lowered to make room (issue 10) */
 	char *err;
 	gint64 t0;
@@ -554,6 +555,7 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 	a.res = res;
 	a.domid = XLITE_DOMID_INVALID;
 	a.lock_fd = -1;
+	a.mem_lock_fd = -1;
 	xlite_devices_init(&a.devs);
 	a.vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	a.xs_roots = g_ptr_array_new_with_free_func(g_free);
@@ -572,6 +574,9 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 		rc = check_uuid_free(&a);
 	if (rc == 0)
 		rc = xlite_devices_check_held(hv, plan);	/* its message says all */
+	if (rc == 0 && opts->memconf && !opts->mem_lock_held)
+		rc = xlite_memory_lock(opts->lock_dir ? opts->lock_dir : XLITE_LOCK_DIR,
+				       &a.mem_lock_fd, &a.err);
 	if (rc == 0)
 		rc = check_memory(&a);
 	if (rc < 0)
@@ -592,6 +597,8 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 	res->ms_build = ms_since(t);
 	if (rc < 0)
 		goto out;
+	/* Its memory is the domain's now: the next admission counts it. */
+	xlite_name_unlock(&a.mem_lock_fd);
 	t = g_get_monotonic_time();
 	rc = write_xenstore(&a);
 	if (rc == 0) {
@@ -617,6 +624,7 @@ out:
 	}
 	res->xs_requests = hv->ops->xs_requests(hv) - xs_before;
 	res->ms_total = ms_since(a.t0);
+	xlite_name_unlock(&a.mem_lock_fd);
 	xlite_name_unlock(&a.lock_fd);
 	if (a.mem_undo)
 		g_array_free(a.mem_undo, TRUE);

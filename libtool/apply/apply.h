@@ -36,6 +36,7 @@ struct xlite_apply_opts {
 	uint64_t kcache_max;		/* its bound in bytes (xlite.conf's max-size) */
 	int vif_timeout_ms;		/* wait for vifD.N; 0: 10 s */
 	bool lock_held;			/* the caller holds the name lock already */
+	bool mem_lock_held;		/* ... the memory lock (with memconf) */
 	/* Admission (issue 10): minimums beside dom0's reserve, room made by
 	 * lowering other guests; NULL: only the free-memory check. */
 	const struct xlite_memconf *memconf;
@@ -72,5 +73,17 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
  * while held. Blocks while another process holds it. */
 int xlite_name_lock(const char *dir, const char *name, int *fd, char **err);
 void xlite_name_unlock(int *fd);
+
+/* The host's memory lock (flock on DIR/XLITE_MEMORY_LOCK_FILE; a name
+ * lock's file always ends in .lock, so no domain name can take it): held
+ * by a create with admission from its decision until its domain holds its
+ * memory in Xen, by a raise of a guaranteed minimum and by each balancer
+ * pass, so that two of them never count the same free memory. Blocks
+ * while held; xlite_name_unlock() releases it. */
+#define XLITE_MEMORY_LOCK_FILE "memory.flock"
+int xlite_memory_lock(const char *dir, int *fd, char **err);
+/* xlite_mem_host_set_min() (admission of a raised minimum, then the
+ * change) under that lock: for the CLI's mem-min and xlited. */
+int xlite_mem_set_min_locked(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
 
 #endif

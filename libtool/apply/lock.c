@@ -1,5 +1,7 @@
 /* The per-name lock: two creates of one name cannot both win, and a
- * destroy or the monitor never cleans up under a create's feet. */
+ * destroy or the monitor never cleans up under a create's feet. The
+ * host's memory lock: two admissions never decide on the same free
+ * memory. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -8,27 +10,22 @@
 #include <unistd.h>
 
 #include "libtool/apply/apply.h"
+#include "libtool/memory/host.h"
 #include "libtool/parse/config.h"
 
-int xlite_name_lock(const char *dir, const char *name, int *fd, char **err)
+/* Opens (creating DIR 0700 and the file 0600) and flocks DIR/FILE. */
+static int lock_file(const char *dir, const char *file, int *fd, char **err)
 {
-	const char *why;
 	char *path = NULL;
 	int rc = 0;
 
 	*fd = -1;
-	/* The name becomes a file name: only names the parser accepts. */
-	why = xlite_name_invalid(name);
-	if (why) {
-		*err = g_strdup_printf("invalid domain name '%s': %s", name, why);
-		return -EINVAL;
-	}
 	if (g_mkdir_with_parents(dir, 0700) < 0) {
 		rc = -errno;
 		*err = g_strdup_printf("%s: %s", dir, g_strerror(errno));
 		goto out;
 	}
-	path = g_strdup_printf("%s/%s.lock", dir, name);
+	path = g_strdup_printf("%s/%s", dir, file);
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (*fd < 0) {
 		rc = -errno;
@@ -46,6 +43,42 @@ int xlite_name_lock(const char *dir, const char *name, int *fd, char **err)
 	}
 out:
 	g_free(path);
+	return rc;
+}
+
+int xlite_name_lock(const char *dir, const char *name, int *fd, char **err)
+{
+	const char *why;
+	char *file;
+	int rc;
+
+	*fd = -1;
+	/* The name becomes a file name: only names the parser accepts. */
+	why = xlite_name_invalid(name);
+	if (why) {
+		*err = g_strdup_printf("invalid domain name '%s': %s", name, why);
+		return -EINVAL;
+	}
+	file = g_strdup_printf("%s.lock", name);
+	rc = lock_file(dir, file, fd, err);
+	g_free(file);
+	return rc;
+}
+
+int xlite_memory_lock(const char *dir, int *fd, char **err)
+{
+	return lock_file(dir, XLITE_MEMORY_LOCK_FILE, fd, err);
+}
+
+int xlite_mem_set_min_locked(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
+{
+	int fd = -1;
+	int rc;
+
+	rc = xlite_memory_lock(XLITE_LOCK_DIR, &fd, err);
+	if (rc == 0)
+		rc = xlite_mem_host_set_min(hv, domid, kib, err);
+	xlite_name_unlock(&fd);
 	return rc;
 }
 

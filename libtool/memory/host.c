@@ -127,9 +127,9 @@ int xlite_mem_admit(const struct xlite_mem_host *h, const char *name, uint64_t n
 	}
 	if (h->sum_guaranteed + new_min > h->capacity_kib)
 		return xlite_fail(err, -ENOSPC,
-			"not enough free memory for '%s': the guaranteed minimums would not fit: the %zu guests' %s + its %s "
+			"not enough free memory for '%s': the guaranteed minimums would not fit: the %zu %s %s + its %s "
 			"= %s, but guests can have %s (host %s: dom0 %s with a reserve of %s, Xen %s)",
-			name, h->n, xlite_mem_size_str(h->sum_guaranteed, a),
+			name, h->n, h->n == 1 ? "guest's" : "guests'", xlite_mem_size_str(h->sum_guaranteed, a),
 			xlite_mem_size_str(new_min, b),
 			xlite_mem_size_str(h->sum_guaranteed + new_min, c),
 			xlite_mem_size_str(h->capacity_kib, d), xlite_mem_size_str(h->total_kib, e),

@@ -63,9 +63,11 @@ static inline void apply_host_plan(struct apply_host *h, const char *xml)
 	g_ptr_array_add(h->locks, g_strdup_printf("%s/%s.lock", h->dir, h->cfg.name));
 }
 
-/* Also removes the lock dir with the lock files and the disk image in it. */
+/* Also removes the lock dir with the lock files (the memory lock too) and
+ * the disk image in it. */
 static inline void apply_host_dispose(struct apply_host *h)
 {
+	g_autofree char *mem_lock = g_build_filename(h->dir, XLITE_MEMORY_LOCK_FILE, NULL);
 	guint i;
 
 	xlite_plan_dispose(&h->plan);
@@ -76,6 +78,7 @@ static inline void apply_host_dispose(struct apply_host *h)
 	for (i = 0; i < h->locks->len; i++)
 		g_unlink(h->locks->pdata[i]);
 	g_ptr_array_unref(h->locks);
+	g_unlink(mem_lock);	/* made by creates with admission */
 	g_unlink(h->disk);
 	g_rmdir(h->dir);
 	g_free(h->disk);

@@ -559,6 +559,30 @@ static void fake_guest_control(struct xlite_hv_fake *f, const char *path, const 
 	xlite_hv_fake_shutdown(f, domid, XLITE_SHUTDOWN_SUSPEND);
 }
 
+/* balloons_follow: the guest's balloon driver reaches a new target. */
+static void balloon_follows(struct xlite_hv_fake *f, const char *path, const char *value)
+{
+	struct xlite_hv_fake_dom *d = NULL;
+	unsigned int domid, i;
+	guint64 kib;
+	char tail;
+
+	if (!f->balloons_follow || !value ||
+	    sscanf(path, "/local/domain/%u/memory/target%c", &domid, &tail) != 1 ||
+	    !g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT64, &kib, NULL))
+		return;
+	for (i = 0; i < f->doms->len; i++)
+		if (g_array_index(f->doms, struct xlite_hv_fake_dom, i).info.domid == domid)
+			d = &g_array_index(f->doms, struct xlite_hv_fake_dom, i);
+	if (!d || !d->built || domid == 0)
+		return;
+	if (kib > d->info.tot_kib)
+		kib = d->info.tot_kib + MIN(kib - d->info.tot_kib, f->host_free_kib);
+	f->host_free_kib += d->info.tot_kib;
+	f->host_free_kib -= kib;
+	d->info.tot_kib = kib;
+}
+
 static int fake_xs_write(struct xlite_hv *hv, const char *path, const char *value)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
@@ -571,6 +595,7 @@ static int fake_xs_write(struct xlite_hv *hv, const char *path, const char *valu
 	f->xs_requests++;
 	xs_put(f, path, value);
 	fake_guest_control(f, path, value);
+	balloon_follows(f, path, value);
 	return 0;
 }
 

@@ -61,6 +61,9 @@ struct xlite_hv_fake {
 	bool guest_ignores_suspend;
 	size_t save_bytes;
 	bool save_dies;
+	/* A write of a built domain's memory/target moves its memory there at
+	 * once (growth as far as the host has free), as its balloon would. */
+	bool balloons_follow;
 };
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"

@@ -342,6 +342,173 @@ static void test_room_not_freed_in_time_is_undone(void)
 	apply_host_dispose(&h);
 }
 
+/* A guest of XML on H; an error ends the test. Its domain id. */
+static uint32_t run_guest(struct apply_host *h, const char *xml)
+{
+	struct xlite_apply_result res;
+	uint32_t domid;
+	char *err = NULL;
+
+	apply_host_plan(h, xml);
+	xlite_apply_result_init(&res);
+	if (xlite_apply(&h->hv, &h->plan, &h->opts, &res, &err) < 0)
+		g_error("apply: %s", err);
+	domid = res.domid;
+	xlite_apply_result_dispose(&res);
+	return domid;
+}
+
+/* The XML of a Linux guest NAME with max, boot target and minimum in MiB. */
+static char *guest_xml(const char *name, unsigned int max, unsigned int current, unsigned int min)
+{
+	return g_strdup_printf("<domain type='xen'><name>%s</name>\n"
+			       "<memory unit='MiB'>%u</memory><currentMemory unit='MiB'>%u</currentMemory>\n"
+			       "<memtune><min_guarantee unit='MiB'>%u</min_guarantee></memtune>\n"
+			       "<os><type>linux</type><kernel>/k</kernel></os></domain>\n",
+			       name, max, current, min);
+}
+
+/* With balloons that follow (the fake's balloons_follow), a create whose
+ * boot target is not free gets it from a guest lowered toward its
+ * minimum; one that even every guest at its minimum could not make room
+ * for is refused at once, nothing changed. */
+static void test_room_is_made_by_lowering_others(void)
+{
+	struct apply_host h;
+	struct xlite_memconf mc;
+	struct xlite_apply_result res;
+	g_autofree char *xa = guest_xml("a", 2048, 1800, 256);
+	g_autofree char *xb = guest_xml("b", 1024, 800, 256);
+	g_autofree char *xc = guest_xml("c", 2048, 2000, 256);
+	g_autofree char *ta = NULL, *tb = NULL, *ta2 = NULL;
+	uint32_t a, b;
+	char *err = NULL;
+
+	apply_host_init(&h, "xlite-test-room-XXXXXX");
+	xlite_memconf_init(&mc);
+	h.opts.memconf = &mc;
+	h.opts.room_timeout_ms = 5000;
+	h.fake.balloons_follow = true;
+	a = run_guest(&h, xa);
+	/* 3072 - 768 - 1800 = 504 MiB free; b boots with 800: a gives 296 */
+	b = run_guest(&h, xb);
+	ta = node(&h, a, "memory/target");
+	tb = node(&h, b, "memory/target");
+	g_assert_cmpstr(ta, ==, "1540096");	/* 1504 MiB, above its 256 */
+	g_assert_cmpstr(tb, ==, "819200");
+	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, a)->info.tot_kib, ==, 1504 * MIB);
+	g_assert_cmpuint(xlite_hv_fake_dom(&h.fake, a)->maxmem_kib, ==, 1504 * MIB + 1024);
+	/* nothing free; a and b at their minimums would leave 2304 - 512 =
+	 * 1792 MiB, not c's 2000 */
+	apply_host_plan(&h, xc);
+	xlite_apply_result_init(&res);
+	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, -ENOSPC);
+	g_test_message("%s", err);
+	g_assert_nonnull(strstr(err, "its boot target 2000 MiB is not free (0 MiB free) and lowering "
+				"the other guests to their minimums would not make room"));
+	g_free(err);
+	xlite_apply_result_dispose(&res);
+	ta2 = node(&h, a, "memory/target");
+	g_assert_cmpstr(ta2, ==, ta);
+	g_assert_cmpuint(h.fake.doms->len, ==, 3);	/* dom0, a, b */
+	apply_host_dispose(&h);
+}
+
+struct admit_racer {
+	struct apply_host *h;
+	struct xlite_config cfg;
+	struct xlite_plan plan;
+	struct xlite_hv hv;
+	struct xlite_apply_result res;
+	char *err;
+	int rc;
+};
+
+static gpointer admit_race(gpointer p)
+{
+	struct admit_racer *r = p;
+
+	r->rc = xlite_apply(&r->hv, &r->plan, &r->h->opts, &r->res, &r->err);
+	return NULL;
+}
+
+/* Two creates at once, a and b, each with a minimum of 1000 MiB where
+ * guests can have 1804 MiB (dom0's reserve is 500 MiB above what it
+ * holds) while 2304 MiB are free: each fits alone, not both. They meet
+ * before making their domains (unless the memory lock holds one up, which
+ * WAIT_MS bounds). How many won; a loser was told the figures. */
+static int race_two_admissions(struct apply_host *h, unsigned int wait_ms)
+{
+	struct xlite_memconf mc;
+	struct admit_racer r[2];
+	GThread *t[2];
+	int i, wins = 0;
+
+	xlite_memconf_init(&mc);
+	mc.dom0_reserve_kib = (768 + 500) * MIB;
+	h->opts.memconf = &mc;
+	h->fake.rendezvous_n = 2;
+	h->fake.rendezvous_ms = wait_ms;
+	for (i = 0; i < 2; i++) {
+		g_autofree char *xml = guest_xml(i ? "b" : "a", 1000, 1000, 1000);
+
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].h = h;
+		xlite_config_init(&r[i].cfg);
+		xlite_plan_init(&r[i].plan);
+		if (xlite_config_parse_memory(&r[i].cfg, xml, strlen(xml), "test.xml", NULL, NULL,
+					      &r[i].err) < 0 ||
+		    xlite_plan_build(&r[i].plan, &r[i].cfg, &r[i].err) < 0)
+			g_error("plan: %s", r[i].err);
+		g_ptr_array_add(h->locks, g_strdup_printf("%s/%s.lock", h->dir, r[i].cfg.name));
+		xlite_hv_fake_attach_locked(&r[i].hv, &h->fake);
+		xlite_apply_result_init(&r[i].res);
+	}
+	for (i = 0; i < 2; i++)
+		t[i] = g_thread_new("create", admit_race, &r[i]);
+	for (i = 0; i < 2; i++)
+		g_thread_join(t[i]);
+	for (i = 0; i < 2; i++) {
+		if (r[i].rc == 0) {
+			wins++;
+		} else {
+			g_test_message("%s", r[i].err);
+			g_assert_cmpint(r[i].rc, ==, -ENOSPC);
+			g_assert_nonnull(strstr(r[i].err, "the guaranteed minimums would not fit: the 1 guest's "
+						"1000 MiB + its 1000 MiB = 2000 MiB, but guests can have 1804 MiB"));
+		}
+		g_free(r[i].err);
+		xlite_apply_result_dispose(&r[i].res);
+		xlite_hv_dispose(&r[i].hv);
+		xlite_plan_dispose(&r[i].plan);
+		xlite_config_dispose(&r[i].cfg);
+	}
+	h->opts.memconf = NULL;
+	return wins;
+}
+
+static void test_concurrent_admissions_only_one_fits(void)
+{
+	struct apply_host h;
+
+	apply_host_init(&h, "xlite-test-admit-XXXXXX");
+	g_assert_cmpint(race_two_admissions(&h, 300), ==, 1);
+	g_assert_cmpuint(h.fake.doms->len, ==, 2);	/* dom0 and the winner */
+	apply_host_dispose(&h);
+}
+
+/* Without the memory lock (callers claiming to hold it) both are admitted
+ * on the same free memory: the previous test proves the lock, not luck. */
+static void test_without_memory_lock_both_are_admitted(void)
+{
+	struct apply_host h;
+
+	apply_host_init(&h, "xlite-test-admit-XXXXXX");
+	h.opts.mem_lock_held = true;
+	g_assert_cmpint(race_two_admissions(&h, 60000), ==, 2);
+	apply_host_dispose(&h);
+}
+
 static void test_conf_memory_group(void)
 {
 	struct xlite_memconf mc;
@@ -428,6 +595,12 @@ int main(int argc, char **argv)
 		   three_setup, test_admission_makes_room_from_the_most_above_demand, NULL);
 	g_test_add_func("/memory/admission/room-not-freed-in-time-is-undone",
 			test_room_not_freed_in_time_is_undone);
+	g_test_add_func("/memory/admission/room-is-made-by-lowering-others",
+			test_room_is_made_by_lowering_others);
+	g_test_add_func("/memory/admission/concurrent-admissions-only-one-fits",
+			test_concurrent_admissions_only_one_fits);
+	g_test_add_func("/memory/admission/without-memory-lock-both-are-admitted",
+			test_without_memory_lock_both_are_admitted);
 	g_test_add_func("/memory/conf/memory-group", test_conf_memory_group);
 	g_test_add("/memory/guest-reports-are-parsed-strictly", struct guest_fx, NULL, guest_setup, test_guest_reports_are_parsed_strictly, guest_teardown);
 	return g_test_run();

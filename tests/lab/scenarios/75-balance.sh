@@ -15,9 +15,8 @@
 N=bal75
 W=/tmp/xlite-bal
 LOG=/var/log/xen/guest-$N.log
-mkdir -p "$W" /etc/xlite
+mkdir -p "$W"
 CONF=/etc/xlite/xlite.conf
-[ -e $CONF ] && cp $CONF "$W/conf.saved"
 
 glog() { tr -d '\r' <"$LOG" 2>/dev/null; }
 gval() { glog | sed -n "s/^BAL $1=//p" | tail -1; }
@@ -28,14 +27,7 @@ target_le() { [ "$(target_mib)" -le "$1" ] 2>/dev/null; }
 mem_ge() { [ "$(gval mem)" -ge "$1" ] 2>/dev/null; }
 filled() { [ "$(gval filled)" = "$1" ]; }
 
-cat >$CONF <<EOF
-[memory]
-dom0-reserve = 512M
-headroom = 64M
-step-limit = 512M
-hysteresis = 8M
-balancer-interval = 2
-EOF
+memory_conf 64M 512M 8M 2
 
 # ---- admission -----------------------------------------------------------------
 check_match "info shows dom0's reserve" '^dom0_reserve +: 512$' "$(xlite info)"
@@ -56,26 +48,7 @@ check_match "the refusal gives the figures" \
 check_fails "nothing of it is left" sh -c "xl list | grep -q huge75"
 
 # ---- the balancer grows and shrinks a guest with an agent -----------------------
-# (short: the script travels on the kernel command line; /tmp's tmpfs is
-# half the boot memory, so the fill goes to a tmpfs of its own)
-guest_xml "$W/g.xml" $N 1024 "" current=256 <<'EOF'
-xlite-guest-agent -i 1 &
-mkdir /f; mount -t tmpfs -o size=1g t /f
-m() { sed -n "s/^$1: *\([0-9]*\).*/\1/p" /proc/meminfo; }
-n=0 o=
-while :; do
-w=$(xenstore-read data/fill 2>/dev/null || echo 0)
-if [ $n -lt $w ] && [ $(m MemAvailable) -gt 49152 ]; then
-dd if=/dev/zero of=/f/$n bs=1M count=16 2>/dev/null && n=$((n + 16))
-elif [ $w = 0 ] && [ $n -gt 0 ]; then rm -f /f/*; n=0
-else sleep 1; fi
-c="$(m MemTotal) $n"
-[ "$c" != "$o" ] && echo "BAL mem=${c% *}" && echo "BAL filled=$n"
-o=$c
-done
-EOF
-awk '{ print } /<memory / { print "  <memtune><min_guarantee unit='"'"'MiB'"'"'>192</min_guarantee></memtune>" }' \
-	"$W/g.xml" >"$W/bal.xml"
+fill_guest_xml "$W/bal.xml" $N 1024 256 192
 rm -f "$LOG"
 check "create $N (max 1024, target 256, min 192 MiB)" xlite create "$W/bal.xml"
 D=$(xlite list $N 2>/dev/null | awk 'NR == 2 { print $2 }')
@@ -130,7 +103,6 @@ check_match "balance --once -n warns of the contention" '^contention: guests wan
 	"$(xlite balance --once -n)"
 
 check "destroy $N" xlite destroy $N
-rm -f $CONF
-[ -e "$W/conf.saved" ] && cp "$W/conf.saved" $CONF
+memory_conf_restore
 rm -rf "$W"
 finish

@@ -110,6 +110,51 @@ guest_xml() {
 EOF
 }
 
+# fill_guest_xml FILE NAME MAX CURRENT MIN: the lab's Linux guest (sizes in
+# MiB, MIN its <min_guarantee>) running xlite-guest-agent (a report a
+# second), that fills a tmpfs of its own up to what dom0 writes to its
+# data/fill (MiB; 16 at a time while it has 48 MiB available, so it grows
+# only as the balancer gives it memory; 0 empties it) and prints
+# "BAL mem=MEMTOTAL_KB" and "BAL filled=MIB" on its console as they change.
+# (The script travels on the kernel command line, so it stays short.)
+fill_guest_xml() {
+	guest_xml "$1.tmp" "$2" "$3" "" current="$4" <<'EOF'
+xlite-guest-agent -i 1 &
+mkdir /f; mount -t tmpfs -o size=1g t /f
+m() { sed -n "s/^$1: *\([0-9]*\).*/\1/p" /proc/meminfo; }
+n=0 o=
+while :; do
+w=$(xenstore-read data/fill 2>/dev/null || echo 0)
+if [ $n -lt $w ] && [ $(m MemAvailable) -gt 49152 ]; then
+dd if=/dev/zero of=/f/$n bs=1M count=16 2>/dev/null && n=$((n + 16))
+elif [ $w = 0 ] && [ $n -gt 0 ]; then rm -f /f/*; n=0
+else sleep 1; fi
+c="$(m MemTotal) $n"
+[ "$c" != "$o" ] && echo "BAL mem=${c% *}" && echo "BAL filled=$n"
+o=$c
+done
+EOF
+	awk -v min="$5" '{ print }
+		/<memory / { print "  <memtune><min_guarantee unit=\"MiB\">" min "</min_guarantee></memtune>" }' \
+		"$1.tmp" >"$1"
+	rm -f "$1.tmp"
+}
+
+# memory_conf HEADROOM STEP-LIMIT HYSTERESIS INTERVAL: /etc/xlite/xlite.conf
+# holds dom0-reserve 512M and these balancer settings ([memory]); the file
+# that was there is kept aside for memory_conf_restore (before finish).
+memory_conf() {
+	mkdir -p /etc/xlite
+	[ -e /etc/xlite/xlite.conf ] && [ ! -e "$LAB_TMP/xlite.conf.saved" ] &&
+		cp /etc/xlite/xlite.conf "$LAB_TMP/xlite.conf.saved"
+	printf '[memory]\ndom0-reserve = 512M\nheadroom = %s\nstep-limit = %s\nhysteresis = %s\nbalancer-interval = %s\n' \
+		"$1" "$2" "$3" "$4" >/etc/xlite/xlite.conf
+}
+memory_conf_restore() {
+	rm -f /etc/xlite/xlite.conf
+	if [ -e "$LAB_TMP/xlite.conf.saved" ]; then cp "$LAB_TMP/xlite.conf.saved" /etc/xlite/xlite.conf; fi
+}
+
 # script_disk IMG SCRIPT: IMG, a 1 MiB disk image holding the file SCRIPT,
 # for a guest script too long for the kernel command line. Attach IMG
 # read-only as xvdb and give the guest script_disk_loader's line as its

@@ -1,0 +1,222 @@
+# Not yet in tests/run-all's scenarios: it has not run to its end cleanly
+# (under a loaded TCG its fills took ~20 min, and one run found the
+# balancer squeezing the filling guest below its demand under contention;
+# issue 10 stays open for it). Run it alone:
+#   XLITE_LAB_FILE_TIMEOUT=2400 XLITE_LAB_TIMEOUT=2700 \
+#     tests/lab/xlite-lab run tests/lab/overalloc.sh
+# Issue 10's lab proof of over-allocation on real Xen: three Linux guests of
+# max 1 GiB, boot target 256 MiB and guaranteed minimum 192 MiB each, on a
+# host whose guests can have 1200 MiB (a fixed ballast guest takes the
+# rest), so their maximums add up to far more than there is.
+#   - a fourth guest whose minimum does not fit is refused with the
+#     figures, nothing left; mem-set below a minimum is refused;
+#   - one guest fills 500 MiB of tmpfs (16 MiB at a time: 512): `xlite balance --watch` grows its
+#     target and its own MemTotal to cover it, the others stay at or above
+#     192 MiB, dom0 keeps its memory and reserve; when the others ask too,
+#     `xlite info` and the balancer show the contention; it frees the
+#     memory and its target falls back;
+#   - create makes room: a boot target that is not free is taken from
+#     guests lowered toward their minimums; refused (nothing changed) when
+#     even every guest at its minimum would not make room;
+#   - two creates at once whose minimums fit one at a time: exactly one is
+#     admitted, the other refused with the figures, nothing of it left.
+. "$(dirname "$0")/lib.sh"
+
+W=/tmp/xlite-over
+mkdir -p "$W"
+G=${LAB_GUESTS:-/lab/guests}
+BPID=
+
+memory_conf 128M 512M 8M 2
+
+glog() { tr -d '\r' <"/var/log/xen/guest-$1.log" 2>/dev/null; }
+gval() { glog "$1" | sed -n "s/^BAL $2=//p" | tail -1; }
+domid() { xlite list "$1" 2>/dev/null | awk 'NR == 2 { print $2 }'; }
+xs() { xenstore-read "/local/domain/$(domid "$1")/$2" 2>&1; }
+target() { echo $(($(xs "$1" memory/target) / 1024)); }
+target_ge() { [ "$(target "$1")" -ge "$2" ] 2>/dev/null; }
+target_le() { [ "$(target "$1")" -le "$2" ] 2>/dev/null; }
+mem_ge() { [ "$(gval "$1" mem)" -ge "$2" ] 2>/dev/null; }
+filled() { [ "$(gval "$1" filled)" = "$2" ]; }
+filled_ge() { [ "$(gval "$1" filled)" -ge "$2" ] 2>/dev/null; }
+fill() { xenstore-write "/local/domain/$(domid "$1")/data/fill" "$2"; }
+info() { xlite info | sed -n "s/^$1 *: //p"; }
+free_mib() { xl info | sed -n 's/^free_memory *: //p'; }
+dom0_mib() { xl list Domain-0 | awk 'NR == 2 { print $3 }'; }
+# A tiny grub guest NAME of MIB MiB (min = target = max unless MIN given).
+tiny() {
+	cat >"$W/$1.xml" <<EOF
+<domain type='xen'>
+  <name>$1</name>
+  <memory unit='MiB'>$2</memory>${3:+
+  <memtune><min_guarantee unit='MiB'>$3</min_guarantee></memtune>}
+  <os><type>xen</type><kernel>$G/tiny.bin</kernel></os>
+  <on_reboot>destroy</on_reboot>
+</domain>
+EOF
+	echo "$W/$1.xml"
+}
+# What a refused create must not change: domains, /vm, backends, loops.
+state() {
+	echo "domains: $(xenstore-list /local/domain | tr '\n' ' ')"
+	echo "vm: $(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')"
+	echo "backends:"; xenstore-ls /local/domain/0/backend 2>/dev/null | grep '^ '
+	echo "loops: $(losetup -a 2>/dev/null | sort | tr '\n' ' ')"
+}
+targets() { for n in o1 o2 o3; do printf '%s ' "$(target $n)"; done; }
+# at_least_min WHEN: every guest's target is at or above its 192 MiB.
+at_least_min() {
+	_t=$(targets)
+	if [ "$(echo "$_t" | awk '{ print ($1 >= 192 && $2 >= 192 && $3 >= 192) }')" = 1 ]; then
+		pass "$1: every guest at or above its 192 MiB ($_t)"
+	else fail "$1: every guest at or above its 192 MiB ($_t)"; fi
+}
+
+# ---- the host: a ballast leaves the guests 1200 MiB -------------------------------
+CAP0=$(info guest_capacity)
+DOM0=$(dom0_mib)
+echo "# guests can have $CAP0 MiB, dom0 has $DOM0 MiB"
+BALLAST=$((CAP0 - 1200))
+check "a fixed ballast guest of $BALLAST MiB" xlite create "$(tiny ballast $BALLAST)"
+
+# ---- three guests, max 1 GiB each ---------------------------------------------------
+for n in o1 o2 o3; do
+	fill_guest_xml "$W/$n.xml" $n 1024 256 192
+	rm -f "/var/log/xen/guest-$n.log"
+	check "create $n (max 1024, target 256, min 192 MiB)" xlite create "$W/$n.xml"
+done
+INFO=$(xlite info)
+check_match "info: the guests' minimums" "^guests_min +: $((BALLAST + 576))\$" "$INFO"
+OVER=$(echo "$INFO" | sed -n 's/^overallocation *: //p')
+check "info: over-allocated ($OVER: the maximums exceed what guests can have)" \
+	awk -v r="$OVER" 'BEGIN { exit !(r > 1.5) }'
+for n in o1 o2 o3; do
+	if wait_for 240 sh -c "xenstore-read /local/domain/$(domid $n)/data/meminfo_seq"; then
+		pass "$n's agent reports to data/"
+	else fail "$n's agent reports to data/"; glog $n | tail -5 | sed 's/^/#   /'; fi
+done
+
+# ---- refusals ------------------------------------------------------------------------
+# What is left for one more minimum: capacity less every guaranteed one.
+LEFT=$(($(info guest_capacity) - $(info guests_min)))
+BEFORE=$(state)
+check_status "a fourth guest with a minimum of $((LEFT + 64)) MiB is refused (exit 1)" 1 \
+	xlite create "$(tiny o4 $((LEFT + 64)))"
+check_match "the refusal gives the figures" \
+	"not enough free memory for 'o4': the guaranteed minimums would not fit: the 4 guests' [0-9]+ MiB \\+ its $((LEFT + 64)) MiB = [0-9]+ MiB, but guests can have [0-9]+ [KM]iB \\(host [0-9]+ [KM]iB: dom0 [0-9]+ MiB with a reserve of 512 MiB" \
+	"$(cat "$LAB_TMP/out")"
+check_eq "nothing of it is left (domain, xenstore, /vm, loop devices)" "$BEFORE" "$(state)"
+check_status "mem-set o2 below its minimum is refused (exit 1)" 1 xlite mem-set o2 150
+check_match "that refusal names the rule and the figures" \
+	'min <= target <= max must hold: the target would leave the minimum 192 MiB above the target 150 MiB' \
+	"$(cat "$LAB_TMP/out")"
+check_eq "o2's target is unchanged" 256 "$(target o2)"
+
+# ---- the balancer: one guest fills 500 MiB -----------------------------------------------
+xlite balance --watch --interval 2 >"$W/balance.log" 2>&1 &
+BPID=$!
+check "o1 is asked to fill 500 MiB" fill o1 500
+if wait_for 300 filled_ge o1 500; then pass "o1 filled 500 MiB of tmpfs ($(gval o1 filled))"; else
+	fail "o1 filled 500 MiB of tmpfs (only $(gval o1 filled), target $(target o1) MiB)"
+	tail -5 "$W/balance.log" | sed 's/^/#   /'; fi
+check "its target grew to cover it ($(target o1) MiB)" target_ge o1 540
+if wait_for 60 mem_ge o1 520000; then pass "its own MemTotal grew ($(gval o1 mem) kB)"; else
+	fail "its own MemTotal grew (only $(gval o1 mem) kB)"; fi
+if wait_for 60 target_le o2 250 && wait_for 60 target_le o3 250; then
+	pass "the idle others went down toward their demand ($(target o2) $(target o3) MiB)"
+else fail "the idle others went down toward their demand ($(target o2) $(target o3) MiB)"; fi
+at_least_min "o1 grown"
+check_eq "dom0 keeps its memory" "$DOM0" "$(dom0_mib)"
+check "dom0 keeps at least its reserve" [ "$(dom0_mib)" -ge 512 ]
+check_match "o1's growth is logged with its reason" \
+	"Z set o1: [0-9]+ -> [0-9]+ MiB \\(grows to its demand \\+ headroom" "$(cat "$W/balance.log")"
+
+# ---- the others ask too: contention ---------------------------------------------------------
+check "o2 is asked to fill 400 MiB" fill o2 400
+check "o3 is asked to fill 400 MiB" fill o3 400
+contended() { [ "$(info memory_contention)" -gt 0 ] 2>/dev/null; }
+if wait_for 180 contended; then pass "xlite info shows contention ($(info memory_contention) MiB short)"
+else fail "xlite info shows contention (memory_contention $(info memory_contention))"
+	tail -5 "$W/balance.log" | sed 's/^/#   /'; fi
+check_match "info names who is short" "^memory_short +: .*o[23]" "$(xlite info)"
+check_match "the balancer logs the contention" \
+	"Z contention: guests want [0-9]+ MiB, can have [0-9]+ MiB: [0-9]+ MiB short" "$(cat "$W/balance.log")"
+at_least_min "under contention"
+check "o1's target still covers its 500 MiB ($(target o1) MiB)" target_ge o1 500
+check "o1's tmpfs still holds its 500 MiB ($(gval o1 filled))" filled_ge o1 500
+SUM=$(targets | awk -v b=$BALLAST '{ print $1 + $2 + $3 + b }')
+check "the targets ($SUM MiB with the ballast) fit in what guests can have" \
+	[ "$SUM" -le "$(info guest_capacity)" ]
+check_eq "dom0 keeps its memory" "$DOM0" "$(dom0_mib)"
+
+# ---- o1 frees it: its target falls back ----------------------------------------------------
+for n in o1 o2 o3; do fill $n 0; done
+if wait_for 120 target_le o1 300; then pass "o1's target falls back ($(target o1) MiB)"; else
+	fail "o1's target falls back (still $(target o1) MiB)"; fi
+for n in o2 o3; do wait_for 60 filled $n 0; done
+at_least_min "after the fall"
+kill $BPID 2>/dev/null
+wait $BPID 2>/dev/null
+BPID=
+echo "# balancer log: $(grep -c ' set ' "$W/balance.log") changes, $(grep -c contention "$W/balance.log") contention lines"
+
+# ---- create makes room by lowering others toward their minimums -----------------------------
+# (balancer stopped) o2 and o3 take what is free but ~40 MiB; a guest of
+# 200 MiB then needs them lowered.
+F=$(free_mib)
+UP=$(( (F - 40) / 2 ))
+[ $UP -lt 32 ] && UP=32
+check "mem-set o2 and o3 up by $UP MiB each" sh -c \
+	"xlite mem-set o2 $(( $(target o2) + UP )) && xlite mem-set o3 $(( $(target o3) + UP ))"
+T2=$(target o2) T3=$(target o3)
+full() { [ "$(free_mib)" -lt 120 ] 2>/dev/null; }
+if wait_for 60 full; then pass "their balloons took the free memory ($(free_mib) MiB free)"; else
+	fail "their balloons took the free memory (still $(free_mib) MiB free)"; fi
+check "create r1 (200 MiB) with $(free_mib) MiB free" xlite create "$(tiny r1 200)"
+check_eq "r1 runs" 1 "$(xl list r1 2>/dev/null | awk 'NR == 2' | wc -l)"
+check "o2 and o3 were lowered for it ($T2 $T3 -> $(target o2) $(target o3) MiB)" sh -c \
+	"[ $(target o2) -lt $T2 ] && [ $(target o3) -lt $T3 ]"
+at_least_min "after making room"
+# Even every guest at its minimum leaves less than this boot target.
+MINS=$(info guests_min)
+BIG=$(( $(info guest_capacity) - MINS + 100 ))
+BEFORE=$(state) TB=$(targets)
+check_status "a create of $BIG MiB (minimum 64) is refused (exit 1)" 1 xlite create "$(tiny r2 $BIG 64)"
+check_match "the refusal says room cannot be made, with the figures" \
+	"not enough free memory for 'r2': its boot target $BIG MiB is not free \\([0-9]+ [KM]iB free\\) and lowering the other guests to their minimums would not make room \\(guests can have [0-9]+ [KM]iB, they would keep [0-9]+ [KM]iB\\)" \
+	"$(cat "$LAB_TMP/out")"
+check_eq "nothing of it is left" "$BEFORE" "$(state)"
+check_eq "no guest was lowered for it" "$TB" "$(targets)"
+
+# ---- two creates at once, one fits ---------------------------------------------------------------
+check "o1, o2, o3 at their minimums" sh -c "xlite mem-set o1 192 && xlite mem-set o2 192 && xlite mem-set o3 192"
+settled() { [ "$(info guests_actual)" -le $(( $(info guests_target) + 8 )) ] 2>/dev/null; }
+wait_for 60 settled
+LEFT=$(($(info guest_capacity) - $(info guests_min)))
+M=$(( LEFT * 2 / 3 ))
+echo "# $LEFT MiB left for minimums, $(free_mib) MiB free: two creates of $M MiB"
+BEFORE=$(state)
+NDOM=$(xenstore-list /local/domain | wc -l)
+xlite create "$(tiny c1 $M)" >"$W/c1.out" 2>&1 &
+P1=$!
+xlite create "$(tiny c2 $M)" >"$W/c2.out" 2>&1 &
+P2=$!
+wait $P1; R1=$?
+wait $P2; R2=$?
+check_eq "exactly one of the two is admitted (exits $R1 $R2)" "0 1" "$(printf '%s\n' $R1 $R2 | sort | tr '\n' ' ' | sed 's/ $//')"
+if [ "$R1" = 0 ]; then WIN=c1 LOSE=c2; else WIN=c2 LOSE=c1; fi
+check_match "$LOSE is refused with the figures" \
+	"not enough free memory for '$LOSE': the guaranteed minimums would not fit: .* \\+ its $M MiB = [0-9]+ MiB, but guests can have [0-9]+ [KM]iB" \
+	"$(cat "$W/$LOSE.out")"
+check_fails "no domain $LOSE" xl list $LOSE
+check "$WIN runs" xl list $WIN
+check_eq "one domain more" "$((NDOM + 1))" "$(xenstore-list /local/domain | wc -l)"
+check_eq "no loop device, no backend left" "$(echo "$BEFORE" | sed '/^domains\|^vm/d')" \
+	"$(state | sed '/^domains\|^vm/d')"
+
+for n in c1 c2 r1 o1 o2 o3 ballast; do
+	xl list $n >/dev/null 2>&1 && check "destroy $n" xlite destroy $n
+done
+memory_conf_restore
+rm -rf "$W"
+finish
