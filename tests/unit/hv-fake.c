@@ -1011,6 +1011,65 @@ static int fake_domain_resume(struct xlite_hv *hv, uint32_t domid, bool fast)
 	d->info.shutdown = false;
 	d->info.shutdown_reason = 0;
 	d->info.blocked = true;
+/* nbd devices serve their qcow2 file at once; like loop devices, a
+ * disconnected one may linger (linger_polls) until blkback lets go. */
+static int fake_nbd_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			   char **dev, unsigned int *major, unsigned int *minor)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "nbd_attach");
+
+	(void)readonly;
+	if (rc)
+		return rc;
+	if (!file || file[0] != '/')
+		return xlite_hv_fail(hv, -ENOENT, "%s: no such file", file ? file : "(null)");
+	*dev = g_strdup_printf("/dev/nbd%u", f->next_nbd);
+	*major = 43;
+	*minor = f->next_nbd++;
+	g_hash_table_insert(f->loops, g_strdup(*dev), g_strdup(file));
+	return 0;
+}
+
+static int fake_nbd_detach(struct xlite_hv *hv, const char *dev)
+{
+	int rc = fake_enter(hv, "nbd_detach");
+
+	if (rc)
+		return rc;
+	g_hash_table_remove(fake_of(hv)->loops, dev);	/* not connected: fine */
+	return 0;
+}
+
+static int fake_nbd_backing(struct xlite_hv *hv, const char *dev, char **backing)
+{
+	const char *v;
+	int rc = fake_enter(hv, "nbd_backing");
+
+	*backing = NULL;
+	if (rc)
+		return rc;
+	v = g_hash_table_lookup(fake_of(hv)->loops, dev);
+	*backing = g_strdup(v);
+	return 0;
+}
+
+static int fake_nbd_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			     uint64_t *dev, uint64_t *ino)
+{
+	char name[32];
+	const char *file;
+	struct stat st;
+	int rc = fake_enter(hv, "nbd_identity");
+
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "/dev/nbd%u", minor);
+	file = major == 43 ? g_hash_table_lookup(fake_of(hv)->loops, name) : NULL;
+	if (!file || stat(file, &st) < 0)
+		return xlite_hv_fail(hv, -ENXIO, "%x:%x: not a connected nbd device", major, minor);
+	*dev = st.st_dev;
+	*ino = st.st_ino;
 	return 0;
 }
 
@@ -1060,6 +1119,10 @@ static const struct xlite_hv_ops fake_ops = {
 	.domain_save = fake_domain_save,
 	.domain_restore = fake_domain_restore,
 	.domain_resume = fake_domain_resume,
+	.nbd_attach = fake_nbd_attach,
+	.nbd_detach = fake_nbd_detach,
+	.nbd_backing = fake_nbd_backing,
+	.nbd_identity = fake_nbd_identity,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1149,6 +1212,12 @@ LOCKED(int, vif_setup, (struct xlite_hv *hv, const char *i, const char *n, unsig
        (hv, i, n, m, t))
 LOCKED(int, vif_route, (struct xlite_hv *hv, const char *i, const char *const *a, int t),
        (hv, i, a, t))
+LOCKED(int, nbd_attach, (struct xlite_hv *hv, const char *f, bool ro, char **d,
+			 unsigned int *ma, unsigned int *mi), (hv, f, ro, d, ma, mi))
+LOCKED(int, nbd_detach, (struct xlite_hv *hv, const char *d), (hv, d))
+LOCKED(int, nbd_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d, b))
+LOCKED(int, nbd_identity, (struct xlite_hv *hv, unsigned int ma, unsigned int mi, uint64_t *d,
+			   uint64_t *i), (hv, ma, mi, d, i))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -1192,6 +1261,10 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.domain_save = fake_domain_save,
 	.domain_restore = fake_domain_restore,
 	.domain_resume = fake_domain_resume,
+	.nbd_attach = locked_nbd_attach,
+	.nbd_detach = locked_nbd_detach,
+	.nbd_backing = locked_nbd_backing,
+	.nbd_identity = locked_nbd_identity,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
