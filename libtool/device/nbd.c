@@ -130,19 +130,26 @@ static int served_file(pid_t pid, char **path, struct stat *st)
 	return *path ? 0 : -ENOENT;
 }
 
+/* The server of nbd device DEV: 0 with *pid (0: not connected), or
+ * -EINVAL with *err when DEV is no nbd device's name. */
+static int dev_server(const char *dev, pid_t *pid, char **err)
+{
+	if (!xlite_nbd_is_dev(dev))
+		return xlite_fail(err, -EINVAL, "'%s' is not an nbd device", dev);
+	*pid = server_pid(dev + strlen("/dev/"));
+	return 0;
+}
+
 int xlite_nbd_backing(const char *dev, char **backing, char **err)
 {
-	const char *name = dev + strlen("/dev/");
 	struct stat st;
-	pid_t pid;
+	pid_t pid = 0;
 	int rc;
 
 	*backing = NULL;
-	if (!xlite_nbd_is_dev(dev))
-		return xlite_fail(err, -EINVAL, "'%s' is not an nbd device", dev);
-	pid = server_pid(name);
-	if (!pid)
-		return 0;
+	rc = dev_server(dev, &pid, err);
+	if (rc < 0 || !pid)
+		return rc;
 	rc = served_file(pid, backing, &st);
 	if (rc < 0)	/* connected, its file unknown: say who serves it */
 		*backing = g_strdup_printf("qemu-nbd pid %d", (int)pid);
@@ -258,15 +265,13 @@ int xlite_nbd_detach(const char *dev, char **err)
 	unsigned int major, minor;
 	struct stat st;
 	gint64 deadline;
-	pid_t pid;
+	pid_t pid = 0;
 	int rc;
 
 	*err = NULL;
-	if (!xlite_nbd_is_dev(dev))
-		return xlite_fail(err, -EINVAL, "'%s' is not an nbd device", dev);
-	pid = server_pid(name);
-	if (!pid)
-		return 0;
+	rc = dev_server(dev, &pid, err);
+	if (rc < 0 || !pid)
+		return rc;
 	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
 		return xlite_fail(err, -ENODEV, "%s: no such block device", dev);
 	major = major(st.st_rdev);

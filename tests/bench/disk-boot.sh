@@ -22,13 +22,13 @@ TIMEIT=/usr/libexec/xlite/xlite-timeit
 cp "$G/disk-boot.img" "$T/disk.img"
 
 cat >"$T/xlite-bootloader.xml" <<EOF
-<domain type='xen'><name>bdboot</name><memory unit='MiB'>192</memory>
+<domain type='xen'><name>bdboot</name><memory unit='MiB'>256</memory>
 <bootloader>pygrub</bootloader><os><type>linux</type></os>
 <devices><disk type='file'><source file='$T/disk.img'/><target dev='xvda'/></disk></devices>
 </domain>
 EOF
 cat >"$T/xlite-kernel.xml" <<EOF
-<domain type='xen'><name>bdboot</name><memory unit='MiB'>192</memory>
+<domain type='xen'><name>bdboot</name><memory unit='MiB'>256</memory>
 <os><type>linux</type><kernel>$G/vmlinuz</kernel><initrd>$G/initrd.gz</initrd>
 <cmdline>console=hvc0 quiet</cmdline></os>
 <devices><disk type='file'><source file='$T/disk.img'/><target dev='xvda'/></disk></devices>
@@ -37,7 +37,7 @@ EOF
 cat >"$T/xl-pvgrub.cfg" <<EOF
 name = "bdboot"
 kernel = "/usr/lib/grub-xen/grub-x86_64-xen.bin"
-memory = 192
+memory = 256
 disk = [ "file:$T/disk.img,xvda,w" ]
 EOF
 

@@ -678,22 +678,31 @@ static unsigned long fake_xs_requests(struct xlite_hv *hv)
 
 /* ---- host devices ----------------------------------------------------- */
 
-static int fake_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
-			    char **dev, unsigned int *major, unsigned int *minor)
+/* A loop (or nbd) device serving FILE: "/dev/PREFIX<N>", MAJOR:N, N from
+ * *NEXT; kept in f->loops either way. */
+static int fake_dev_attach(struct xlite_hv *hv, const char *op, const char *prefix,
+			   unsigned int maj, unsigned int *next, const char *file,
+			   char **dev, unsigned int *major, unsigned int *minor)
 {
-	struct xlite_hv_fake *f = fake_of(hv);
-	int rc = fake_enter(hv, "loop_attach");
+	int rc = fake_enter(hv, op);
 
-	(void)readonly;
 	if (rc)
 		return rc;
 	if (!file || file[0] != '/')
 		return xlite_hv_fail(hv, -ENOENT, "%s: no such file", file ? file : "(null)");
-	*dev = g_strdup_printf("/dev/loop%u", f->next_loop);
-	*major = 7;
-	*minor = f->next_loop++;
-	g_hash_table_insert(f->loops, g_strdup(*dev), g_strdup(file));
+	*dev = g_strdup_printf("/dev/%s%u", prefix, *next);
+	*major = maj;
+	*minor = (*next)++;
+	g_hash_table_insert(fake_of(hv)->loops, g_strdup(*dev), g_strdup(file));
 	return 0;
+}
+
+static int fake_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			    char **dev, unsigned int *major, unsigned int *minor)
+{
+	(void)readonly;
+	return fake_dev_attach(hv, "loop_attach", "loop", 7, &fake_of(hv)->next_loop, file,
+			       dev, major, minor);
 }
 
 static int fake_loop_detach(struct xlite_hv *hv, const char *dev)
@@ -1011,24 +1020,17 @@ static int fake_domain_resume(struct xlite_hv *hv, uint32_t domid, bool fast)
 	d->info.shutdown = false;
 	d->info.shutdown_reason = 0;
 	d->info.blocked = true;
-/* nbd devices serve their qcow2 file at once; like loop devices, a
- * disconnected one may linger (linger_polls) until blkback lets go. */
+	return 0;
+}
+
+/* nbd devices serve their qcow2 file at once; nbd_detach returns once the
+ * device is free (the real one waits for blkback and qemu-nbd itself). */
 static int fake_nbd_attach(struct xlite_hv *hv, const char *file, bool readonly,
 			   char **dev, unsigned int *major, unsigned int *minor)
 {
-	struct xlite_hv_fake *f = fake_of(hv);
-	int rc = fake_enter(hv, "nbd_attach");
-
 	(void)readonly;
-	if (rc)
-		return rc;
-	if (!file || file[0] != '/')
-		return xlite_hv_fail(hv, -ENOENT, "%s: no such file", file ? file : "(null)");
-	*dev = g_strdup_printf("/dev/nbd%u", f->next_nbd);
-	*major = 43;
-	*minor = f->next_nbd++;
-	g_hash_table_insert(f->loops, g_strdup(*dev), g_strdup(file));
-	return 0;
+	return fake_dev_attach(hv, "nbd_attach", "nbd", 43, &fake_of(hv)->next_nbd, file,
+			       dev, major, minor);
 }
 
 static int fake_nbd_detach(struct xlite_hv *hv, const char *dev)

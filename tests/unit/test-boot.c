@@ -288,44 +288,57 @@ static void test_a_qcow2_disk_is_served_and_released(void)
 	apply_host_dispose(&h);
 }
 
+/* A create of H's plan fails with WANT, its message holds TEXT1 and TEXT2,
+ * and nothing is left on the host. */
+static void create_fails(struct apply_host *h, int want, const char *text1, const char *text2)
+{
+	struct xlite_apply_result res;
+	g_autofree char *err = NULL;
+
+	xlite_apply_result_init(&res);
+	g_assert_cmpint(xlite_apply(&h->hv, &h->plan, &h->opts, &res, &err), ==, want);
+	g_assert_nonnull(strstr(err, text1));
+	g_assert_nonnull(strstr(err, text2));
+	assert_nothing_left(h);
+	xlite_apply_result_dispose(&res);
+}
+
 static void test_a_qcow2_file_that_is_not_one_leaves_nothing(void)
 {
 	struct apply_host h;
-	struct xlite_apply_result res;
-	g_autofree char *xml = NULL, *err = NULL;
+	g_autofree char *xml = NULL;
 
 	apply_host_init(&h, "xlite-boot-XXXXXX");
 	/* the fixture's blank disk.img is no qcow2 */
 	xml = xml_with_disk("  <os><type>linux</type><kernel>/k</kernel></os>\n",
 			    "<driver name='qemu' type='qcow2'/>", h.disk);
 	apply_host_plan(&h, xml);
-	xlite_apply_result_init(&res);
-	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, -EINVAL);
-	g_assert_nonnull(strstr(err, "disk xvda: "));
-	g_assert_nonnull(strstr(err, "is not a qcow2 image"));
-	assert_nothing_left(&h);
-	xlite_apply_result_dispose(&res);
+	create_fails(&h, -EINVAL, "disk xvda: ", "is not a qcow2 image");
 	apply_host_dispose(&h);
+}
+
+/* H plans a pygrub guest on the fixture's disk, pvgrub2 being IMAGE (NULL:
+ * the disk itself, any file does for the fake). */
+static void plan_disk_boot(struct apply_host *h, const char *image)
+{
+	g_autofree char *xml = NULL;
+
+	apply_host_init(h, "xlite-boot-XXXXXX");
+	xml = xml_with_disk("  <bootloader>pygrub</bootloader>\n  <os><type>linux</type></os>\n",
+			    "", h->disk);
+	apply_host_plan(h, xml);
+	xlite_plan_set_boot_image(&h->plan, image ? image : h->disk);
 }
 
 static void test_a_missing_pvgrub2_is_said_before_anything(void)
 {
 	struct apply_host h;
-	struct xlite_apply_result res;
-	g_autofree char *xml = NULL, *err = NULL;
 
-	apply_host_init(&h, "xlite-boot-XXXXXX");
-	xml = xml_with_disk("  <bootloader>pygrub</bootloader>\n  <os><type>linux</type></os>\n",
-			    "", h.disk);
-	apply_host_plan(&h, xml);
-	xlite_plan_set_boot_image(&h.plan, "/nonexistent/grub-x86_64-xen.bin");
-	xlite_apply_result_init(&res);
-	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, -ENOENT);
-	g_assert_nonnull(strstr(err, "/nonexistent/grub-x86_64-xen.bin is missing"));
-	g_assert_nonnull(strstr(err, "[boot] grub-image"));
-	g_assert_cmpuint(h.fake.doms->len, ==, 1);	/* dom0 alone: none was made */
-	assert_nothing_left(&h);
-	xlite_apply_result_dispose(&res);
+	plan_disk_boot(&h, "/nonexistent/grub-x86_64-xen.bin");
+	create_fails(&h, -ENOENT, "/nonexistent/grub-x86_64-xen.bin is missing",
+		     "[boot] grub-image");
+	for (guint i = 0; i < h.fake.log->len; i++)	/* no domain was made at all */
+		g_assert_cmpstr(h.fake.log->pdata[i], !=, "domain_create");
 	apply_host_dispose(&h);
 }
 
@@ -334,21 +347,11 @@ static void test_a_missing_pvgrub2_is_said_before_anything(void)
 static void test_no_kernel_from_pvgrub2_fails_the_create(void)
 {
 	struct apply_host h;
-	struct xlite_apply_result res;
-	g_autofree char *xml = NULL, *err = NULL;
 
-	apply_host_init(&h, "xlite-boot-XXXXXX");
-	xml = xml_with_disk("  <bootloader>pygrub</bootloader>\n  <os><type>linux</type></os>\n",
-			    "", h.disk);
-	apply_host_plan(&h, xml);
-	xlite_plan_set_boot_image(&h.plan, h.disk);	/* any file: the fake builds it */
+	plan_disk_boot(&h, NULL);
 	h.opts.boot_timeout_ms = 300;
-	xlite_apply_result_init(&res);
-	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, -ETIMEDOUT);
-	g_assert_nonnull(strstr(err, "pvgrub2 did not start a kernel within 0 s"));
-	g_assert_nonnull(strstr(err, "no /boot/grub/grub.cfg it can boot"));
-	assert_nothing_left(&h);
-	xlite_apply_result_dispose(&res);
+	create_fails(&h, -ETIMEDOUT, "pvgrub2 did not start a kernel within 0 s",
+		     "no /boot/grub/grub.cfg it can boot");
 	apply_host_dispose(&h);
 }
 

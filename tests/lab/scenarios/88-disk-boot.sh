@@ -17,13 +17,13 @@ set_conf() { # LINES of [boot]
 	printf '[boot]\n%s\n' "$*" >"$CONF"
 }
 
-# disk_xml FILE NAME SOURCE [DRIVER [BOOT]]: a 192 MiB guest whose only disk
+# disk_xml FILE NAME SOURCE [DRIVER [BOOT]]: a 256 MiB guest whose only disk
 # is SOURCE (type='file'), booted as BOOT says (default <bootloader>pygrub).
 disk_xml() {
 	cat >"$1" <<EOF
 <domain type='xen'>
   <name>$2</name>
-  <memory unit='MiB'>192</memory>
+  <memory unit='MiB'>256</memory>
   ${5-<bootloader>pygrub</bootloader>}
   <os><type>linux</type></os>
   <devices>
@@ -42,6 +42,15 @@ nbd_connected() { ls /sys/block/nbd*/pid 2>/dev/null | grep -q .; }
 qemu_nbd_running() { ps | grep -v grep | grep -q '[q]emu-nbd'; }
 loops_on() { losetup -a 2>/dev/null | grep -F "$1"; }
 ready() { grep -q 'xlite-guest: ready' "/var/log/xen/guest-$1.log" 2>/dev/null; }
+# console NAME: the last lines of NAME's console, as comments (for a failure).
+console() { tr -c '[:print:]\n' ' ' <"/var/log/xen/guest-$1.log" 2>/dev/null | tail -c 600 | sed 's/^/#   console: /'; }
+# check_con NAME WHAT CMD...: check, and NAME's console when it failed.
+check_con() {
+	_n=$1 _f=$LAB_FAILED; shift
+	check "$@"
+	[ "$LAB_FAILED" -gt "$_f" ] && console "$_n"
+	return 0
+}
 
 # nothing_left NAME FILE: no domain NAME, no loop device on FILE, no nbd
 # device connected, no qemu-nbd, no guest's vbd backend or domain node.
@@ -67,13 +76,14 @@ check_match "create -n shows the boot from the disk through pvgrub2" \
 check_match "create -n names the pvgrub2 image (xlite.conf's default)" \
 	'kernel pvgrub2 "/usr/lib/grub-xen/grub-x86_64-xen.bin"' "$out"
 check_match "create -n says pygrub is not run in dom0" 'bootloader "pygrub" not run in dom0' "$out"
-check "raw disk image: create returns once pvgrub2 started its kernel" xlite create /tmp/db-raw.xml
+check_con db-raw "raw disk image: create returns once pvgrub2 started its kernel" \
+	xlite create /tmp/db-raw.xml
 check_match "raw: create said the kernel came from the disk" "its kernel started by pvgrub2" \
 	"$(cat "$LAB_TMP/out")"
 id=$(domid_of db-raw)
 check_match "raw: the disk is on a loop device" "^/dev/loop[0-9]+$" \
 	"$(xenstore-read "/local/domain/$id/xlite/loops" 2>&1)"
-check "raw: the guest's init prints its ready line (kernel and initrd from the disk)" \
+check_con db-raw "raw: the guest's init prints its ready line (kernel and initrd from the disk)" \
 	wait_for 120 ready db-raw
 check "raw: destroy" xlite destroy db-raw
 nothing_left db-raw /tmp/db-raw.img
@@ -85,14 +95,14 @@ out=$(xlite create -n /tmp/db-q.xml 2>&1)
 check_match "qcow2: a guest without <kernel> boots from its disk (a note says so)" \
 	"has no <kernel>: the guest boots from its disk" "$out"
 check_match "qcow2: create -n plans an nbd device" 'file "/tmp/db-q.qcow2" rw qcow2 nbd' "$out"
-check "qcow2 disk image: create" xlite create /tmp/db-q.xml
+check_con db-q "qcow2 disk image: create" xlite create /tmp/db-q.xml
 id=$(domid_of db-q)
 nbd=$(xenstore-read "/local/domain/$id/xlite/loops" 2>&1)
 check_match "qcow2: the disk is on an nbd device xlite records" "^/dev/nbd[0-9]+$" "$nbd"
 check "qcow2: qemu-nbd serves $nbd" test -e "/sys/block/${nbd#/dev/}/pid"
 check_match "qcow2: blkback serves the nbd device" "^2b:" \
 	"$(xenstore-read "/local/domain/0/backend/vbd/$id/51712/physical-device" 2>&1)"
-check "qcow2: the guest's init prints its ready line" wait_for 120 ready db-q
+check_con db-q "qcow2: the guest's init prints its ready line" wait_for 120 ready db-q
 disk_xml /tmp/db-q2.xml db-q2 /tmp/db-q.qcow2 "<driver name='qemu' type='qcow2'/>"
 check_status "qcow2: a second read-write use of the same qcow2 file is refused" 1 \
 	xlite create /tmp/db-q2.xml
@@ -106,7 +116,7 @@ cp "$G/disk-boot.img" /tmp/db-blk.img
 lo=$(losetup -f)
 losetup "$lo" /tmp/db-blk.img
 disk_xml /tmp/db-blk.xml db-blk "$lo"
-check "type='file' naming a block device: create" xlite create /tmp/db-blk.xml
+check_con db-blk "type='file' naming a block device: create" xlite create /tmp/db-blk.xml
 check_match "type='file' naming a block device: a note says it is used as one" \
 	"is a block device: used as one" "$(cat "$LAB_TMP/out")"
 id=$(domid_of db-blk)
