@@ -10,9 +10,10 @@
 # For each: create_ms (the create command), kernel_ms (from the create's
 # start until the guest's kernel wrote control/feature-poweroff), ready_ms
 # (until the guest's init printed its ready line on the console). Medians
-# of RUNS (default 3) after one untimed warm-up. Figures only.
+# of RUNS (default 1: each boot takes a minute under TCG) after one untimed
+# warm-up. Figures only.
 # lab: disk-images
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-1}
 G=${LAB_GUESTS:-/lab/guests}
 T=/tmp/bench-disk.$$
 mkdir -p "$T"
