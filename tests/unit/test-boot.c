@@ -30,6 +30,16 @@ static bool warned(GPtrArray *warnings, const char *text)
 	return false;
 }
 
+/* CFG (initialised here) parsed from XML, which must be valid; W gets the
+ * warnings. */
+static void parse_ok(const char *xml, struct xlite_config *cfg, GPtrArray *w)
+{
+	g_autofree char *err = NULL;
+
+	xlite_config_init(cfg);
+	g_assert_cmpint(parse_text(cfg, xml, w, &err), ==, 0);
+}
+
 static void test_pygrub_boots_from_the_disk_without_a_word(void)
 {
 	const char *xml = HEAD "  <bootloader>/usr/bin/pygrub</bootloader>\n"
@@ -37,10 +47,8 @@ static void test_pygrub_boots_from_the_disk_without_a_word(void)
 		"</domain>\n";
 	g_autoptr(GPtrArray) w = g_ptr_array_new_with_free_func(g_free);
 	struct xlite_config cfg;
-	g_autofree char *err = NULL;
 
-	xlite_config_init(&cfg);
-	g_assert_cmpint(parse_text(&cfg, xml, w, &err), ==, 0);
+	parse_ok(xml, &cfg, w);
 	g_assert_cmpint(cfg.boot, ==, XLITE_BOOT_DISK);
 	g_assert_cmpstr(cfg.bootloader, ==, "/usr/bin/pygrub");
 	g_assert_null(cfg.kernel);
@@ -54,10 +62,8 @@ static void test_no_kernel_boots_from_the_disk_with_a_note(void)
 		"  <devices>\n" DISK("/g.img", "") "  </devices>\n</domain>\n";
 	g_autoptr(GPtrArray) w = g_ptr_array_new_with_free_func(g_free);
 	struct xlite_config cfg;
-	g_autofree char *err = NULL;
 
-	xlite_config_init(&cfg);
-	g_assert_cmpint(parse_text(&cfg, xml, w, &err), ==, 0);
+	parse_ok(xml, &cfg, w);
 	g_assert_cmpint(cfg.boot, ==, XLITE_BOOT_DISK);
 	g_assert_null(cfg.bootloader);
 	g_assert_null(cfg.cmdline);
@@ -76,10 +82,8 @@ static void test_what_pvgrub2_cannot_honour_is_named(void)
 		"  <devices>\n" DISK("/g.img", "") "  </devices>\n</domain>\n";
 	g_autoptr(GPtrArray) w = g_ptr_array_new_with_free_func(g_free);
 	struct xlite_config cfg;
-	g_autofree char *err = NULL;
 
-	xlite_config_init(&cfg);
-	g_assert_cmpint(parse_text(&cfg, xml, w, &err), ==, 0);
+	parse_ok(xml, &cfg, w);
 	g_assert_cmpint(cfg.boot, ==, XLITE_BOOT_DISK);
 	g_assert_null(cfg.kernel);
 	g_assert_cmpstr(cfg.bootloader_args, ==, "mac=AA:00:86:e2:35:72");
@@ -95,10 +99,8 @@ static void test_bootloader_args_alone_are_dropped(void)
 	g_autofree char *xml = domain_xml("  <bootloader_args>-q</bootloader_args>\n", NULL);
 	g_autoptr(GPtrArray) w = g_ptr_array_new_with_free_func(g_free);
 	struct xlite_config cfg;
-	g_autofree char *err = NULL;
 
-	xlite_config_init(&cfg);
-	g_assert_cmpint(parse_text(&cfg, xml, w, &err), ==, 0);
+	parse_ok(xml, &cfg, w);
 	g_assert_cmpint(cfg.boot, ==, XLITE_BOOT_KERNEL);
 	g_assert_cmpstr(cfg.kernel, ==, "/k");
 	g_assert_null(cfg.bootloader_args);
@@ -111,10 +113,8 @@ static void test_a_diskless_disk_boot_is_warned_about(void)
 	const char *xml = HEAD "  <os><type>linux</type></os>\n</domain>\n";
 	g_autoptr(GPtrArray) w = g_ptr_array_new_with_free_func(g_free);
 	struct xlite_config cfg;
-	g_autofree char *err = NULL;
 
-	xlite_config_init(&cfg);
-	g_assert_cmpint(parse_text(&cfg, xml, w, &err), ==, 0);
+	parse_ok(xml, &cfg, w);
 	g_assert_true(warned(w, "has no <disk>: a create will fail"));
 	xlite_config_dispose(&cfg);
 }
