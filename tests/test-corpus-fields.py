@@ -31,17 +31,8 @@ PENDING_WHY = {
     "pvh": ("needs the PVH type (other work)", r"xenpvh|PVH"),
 }
 PENDING = {
-    "basic-pv.xml": ["bootloader"],
-    # no kernel and no bootloader: libvirt's default for PV is pygrub
-    "multiple-ip.xml": ["bootloader"],
     "libvirt/libxlxml2domconfigdata--basic-pvh.xml": ["pvh"],
-    "libvirt/xlconfigdata--test-channel-pty.xml": ["bootloader", "qcow2"],
-    "libvirt/xlconfigdata--test-max-gntframes.xml": ["bootloader", "qcow2"],
-    "libvirt/xlconfigdata--test-paravirt-e820_host.xml": ["bootloader", "qcow2"],
     "libvirt/xlconfigdata--test-pvh-type.xml": ["pvh"],
-    "libvirt/xmconfigdata--sexpr2xml-pv-bootloader.xml": ["bootloader"],
-    "libvirt/xmconfigdata--test-disk-drv-blktap-raw.xml": ["bootloader"],
-    "libvirt/xmconfigdata--test-paravirt-net-vifname.xml": ["bootloader"],
 }
 # refused for good: file -> pattern of the message (exit 2)
 REFUSED = {

@@ -174,6 +174,7 @@ static void report(const struct create_args *a, const struct xlite_plan *plan,
 			XLITE_JSON_DOUBLE("devices", tenths(res->ms_devices)),
 			XLITE_JSON_DOUBLE("build", tenths(res->ms_build)),
 			XLITE_JSON_DOUBLE("xenstore", tenths(res->ms_xenstore)),
+			XLITE_JSON_DOUBLE("boot", tenths(res->ms_boot)),
 			XLITE_JSON_DOUBLE("total", tenths(res->ms_total)),
 			XLITE_JSON_DOUBLE("monitor", tenths(ms_monitor)),
 		};
@@ -186,8 +187,11 @@ static void report(const struct create_args *a, const struct xlite_plan *plan,
 		return;
 	}
 	if (!a->quiet)
-		fprintf(stderr, "xlite: created domain '%s' (id %u)%s\n", plan->name, res->domid,
-			a->paused ? ", paused" : "");
+		fprintf(stderr, "xlite: created domain '%s' (id %u)%s%s\n", plan->name, res->domid,
+			a->paused ? ", paused" : "",
+			plan->boot != XLITE_BOOT_DISK ? "" : res->ms_boot > 0 ?
+			", its kernel started by pvgrub2 from its disk" :
+			", booting from its disk through pvgrub2");
 	if (a->verbose)
 		fprintf(stderr, "xlite: %.1f ms (domain %.1f, devices %.1f, build %.1f%s, "
 			"xenstore %.1f incl. introduce %.1f), %lu xenstore requests; "
@@ -207,26 +211,18 @@ static const char *kcache_dir(void)
 }
 
 /* The kernel cache as xlite.conf bounds it; a directory that fails its
- * checks is not used (a warning, and the create goes on without it). A
- * bad xlite.conf is an error: -EINVAL with *err. */
-static int kernel_cache(struct xlite_apply_opts *opts, char **err)
+ * checks is not used (a warning, and the create goes on without it). */
+static void kernel_cache(const struct xlite_hostconf *hc, struct xlite_apply_opts *opts)
 {
-	struct xlite_hostconf hc;
 	const char *dir = kcache_dir();
 	char *why = NULL;
-	int rc;
 
-	xlite_hostconf_init(&hc);
-	rc = xlite_hostconf_load(&hc, XLITE_HOSTCONF_FILE, err);
-	if (rc < 0)
-		return rc;
-	opts->kcache_dir = xlite_kcache_choose(dir, hc.kcache_max, &why);
+	opts->kcache_dir = xlite_kcache_choose(dir, hc->kcache_max, &why);
 	if (why) {
 		xlite_warn("not using the kernel cache: %s", why);
 		g_free(why);
 	}
-	opts->kcache_max = hc.kcache_max;
-	return 0;
+	opts->kcache_max = hc->kcache_max;
 }
 
 int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
@@ -237,6 +233,7 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 	struct xlite_hv hv = { 0 };
 	struct xlite_apply_opts opts = { 0 };
 	struct xlite_memconf memconf;
+	struct xlite_hostconf hc;
 	struct xlite_apply_result res;
 	char *err = NULL, *out = NULL;
 	gint64 t_fork, t_start = 0, t_open = 0, t_opened = 0;
@@ -251,22 +248,39 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 	}
 	cli->json = a.json;
 	t_start = g_get_monotonic_time();
-	if (xlite_config_parse_file(&cfg, a.file, on_warning, NULL, &err) < 0 ||
-	    xlite_plan_build(&plan, &cfg, &err) < 0) {
+	if (xlite_config_parse_file(&cfg, a.file, on_warning, NULL, &err) < 0) {
 		xlite_err("%s", err);
 		rc = XLITE_EXIT_USAGE;
 		goto out;
 	}
+	/* A raw type='file' disk on a block device is one (a note says so). */
+	xlite_config_resolve_sources(&cfg, on_warning, NULL);
+	if (xlite_plan_build(&plan, &cfg, &err) < 0) {
+		xlite_err("%s", err);
+		rc = XLITE_EXIT_USAGE;
+		goto out;
+	}
+	xlite_hostconf_init(&hc);
+	if (xlite_hostconf_load(&hc, XLITE_HOSTCONF_FILE, &err) < 0) {
+		xlite_err("%s", err);
+		goto out;
+	}
+	/* A guest booted from its disk runs the host's pvgrub2. */
+	xlite_plan_set_boot_image(&plan, hc.grub_image);
 	if (a.dry_run) {
 		out = a.json ? xlite_plan_to_json(&plan) : xlite_plan_to_text(&plan);
 		fputs(out ? out : "", stdout);
 		rc = out ? XLITE_EXIT_OK : XLITE_EXIT_FAIL;
 		goto out;
 	}
-	if (xlite_config_check_files(&cfg, &err) < 0 || kernel_cache(&opts, &err) < 0) {
+	if (xlite_config_check_files(&cfg, &err) < 0) {
 		xlite_err("%s", err);
 		goto out;
 	}
+	kernel_cache(&hc, &opts);
+	/* With the console attached, the user sees pvgrub2 and its menu. */
+	if (!a.console)
+		opts.boot_timeout_ms = (int)hc.boot_timeout * 1000;
 	t_open = g_get_monotonic_time();
 	if (xlite_cli_hv_open(&hv, 0) < 0)
 		goto out;

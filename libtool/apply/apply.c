@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "libtool/apply/apply.h"
 #include "libtool/parse/config.h"
@@ -103,6 +104,38 @@ static int check_uuid_free(struct apply *a)
 					 a->plan->uuid, other);
 	g_free(name);
 	return -EEXIST;
+}
+
+/* A guest booted from its disk: pvgrub2's image is there, and a disk for
+ * it to read. */
+static int check_boot(struct apply *a)
+{
+	const struct xlite_plan *p = a->plan;
+	struct stat st;
+
+	if (p->boot != XLITE_BOOT_DISK)
+		return 0;
+	if (!p->kernel) {
+		a->err = g_strdup("the guest boots from its disk, but no pvgrub2 image is "
+				  "named (xlite.conf [boot] grub-image)");
+		return -EINVAL;
+	}
+	if (stat(p->kernel, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int rc = stat(p->kernel, &st) < 0 ? -errno : -EINVAL;
+
+		a->err = g_strdup_printf("the guest boots from its disk through pvgrub2, but %s "
+					 "is %s (xlite.conf [boot] grub-image; Debian's "
+					 "grub-xen-host installs it)", p->kernel,
+					 rc == -ENOENT ? "missing" : rc == -EINVAL ?
+					 "not a regular file" : g_strerror(-rc));
+		return rc;
+	}
+	if (p->n_disks == 0) {
+		a->err = g_strdup_printf("domain '%s' boots from its disk (no <kernel>), but "
+					 "has no <disk> for pvgrub2 to read", p->name);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int check_memory(struct apply *a)
@@ -441,6 +474,63 @@ static int finish(struct apply *a)
 	return 0;
 }
 
+/* Whether the guest's own kernel runs: it wrote a control/feature-* node
+ * (Linux: feature-poweroff, feature-reboot), or a disk's frontend reached
+ * Connected. pvgrub2 does neither: its disk driver stays Initialised (3),
+ * measured in the lab. */
+static bool kernel_runs(struct apply *a)
+{
+	g_autofree char *ctl = g_strdup_printf("/local/domain/%u/control", a->domid);
+	g_auto(GStrv) names = NULL;
+	size_t i;
+
+	if (a->hv->ops->xs_directory(a->hv, ctl, &names) == 0)
+		for (i = 0; names[i]; i++)
+			if (g_str_has_prefix(names[i], "feature-"))
+				return true;
+	for (i = 0; i < a->plan->n_disks; i++) {
+		g_autofree char *path = g_strdup_printf("/local/domain/%u/device/vbd/%u/state",
+							a->domid, a->plan->disks[i].disk.vdev);
+		g_autofree char *state = NULL;
+
+		if (a->hv->ops->xs_read(a->hv, path, &state) == 0 && strcmp(state, "4") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* pvgrub2 reads the grub.cfg on the guest's disk and boots what it names;
+ * with none (or a menu waiting for a choice) it sits at its prompt for
+ * ever. A create that waits says so instead of reporting a boot. */
+static int wait_kernel(struct apply *a)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)a->opts->boot_timeout_ms * 1000;
+	struct xlite_dominfo info;
+	int rc;
+
+	for (;;) {
+		if (kernel_runs(a))
+			return 0;
+		rc = a->hv->ops->domain_info(a->hv, a->domid, &info);
+		if (rc < 0)
+			return step_fail(a, rc, "waiting for pvgrub2 to start the guest's kernel");
+		if (info.shutdown || info.dying) {
+			a->err = g_strdup_printf("the domain stopped in pvgrub2 (shutdown reason "
+						 "%u) before its kernel started", info.shutdown_reason);
+			return -EIO;
+		}
+		if (g_get_monotonic_time() >= deadline) {
+			a->err = g_strdup_printf(
+				"pvgrub2 did not start a kernel within %d s: the guest's disks hold "
+				"no /boot/grub/grub.cfg it can boot, or its menu waits for a choice "
+				"(create -c shows the console; xlite.conf [boot] timeout = 0 does "
+				"not wait)", a->opts->boot_timeout_ms / 1000);
+			return -ETIMEDOUT;
+		}
+		g_usleep(100 * 1000);
+	}
+}
+
 /* A domain Xen would not destroy keeps its host side (its backends may be
  * serving these very loop devices): say what is left, touch nothing. */
 static void keep_host_side(struct apply *a, struct xlite_undo *u, int gone)
@@ -578,6 +668,8 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 		rc = xlite_memory_lock(opts->lock_dir ? opts->lock_dir : XLITE_LOCK_DIR,
 				       &a.mem_lock_fd, &a.err);
 	if (rc == 0)
+		rc = check_boot(&a);
+	if (rc == 0)
 		rc = check_memory(&a);
 	if (rc < 0)
 		goto out;
@@ -615,6 +707,12 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 	res->ms_devices += ms_since(t);
 	if (rc == 0)
 		rc = finish(&a);
+	if (rc == 0 && plan->boot == XLITE_BOOT_DISK && !opts->paused &&
+	    opts->boot_timeout_ms > 0) {
+		t = g_get_monotonic_time();
+		rc = wait_kernel(&a);
+		res->ms_boot = ms_since(t);
+	}
 out:
 	if (rc < 0) {
 		rollback(&a);

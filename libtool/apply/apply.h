@@ -6,7 +6,8 @@
  *   disks (loop devices) and bridges -> build the PV image -> ONE xenstore
  *   transaction with every node -> introduce to xenstored -> vifs on their
  *   bridges, hotplug-status -> scheduler weight/cap -> unpause (unless
- *   paused was asked).
+ *   paused was asked) -> for a guest booted from its disk, wait until
+ *   pvgrub2 started its kernel (boot_timeout_ms).
  * Rollback: destroy the domain (its event channels and memory go with it),
  * remove every xenstore subtree written, release the loop devices, wait
  * until blkback and netback let go of them. Each undo step that fails adds
@@ -47,6 +48,10 @@ struct xlite_apply_opts {
 	int (*restore)(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b,
 		       void *opaque);
 	void *restore_opaque;
+	/* A disk-booted plan (issue 13), not paused: wait this long for
+	 * pvgrub2 to start the guest's kernel; past it the create fails and
+	 * is rolled back. 0: do not wait. */
+	int boot_timeout_ms;
 };
 
 struct xlite_apply_result {
@@ -57,6 +62,7 @@ struct xlite_apply_result {
 	/* milliseconds per phase, for `create -v` and the benchmark */
 	double ms_domain, ms_build, ms_xenstore, ms_devices, ms_total;
 	double ms_introduce;		/* part of ms_xenstore */
+	double ms_boot;			/* pvgrub2 until the guest's kernel ran */
 };
 
 void xlite_apply_result_init(struct xlite_apply_result *r);

@@ -159,13 +159,8 @@ void xlite_domain_leftovers_add_path(struct xlite_domain_leftovers *l, const cha
 
 bool xlite_domain_leftovers_add_loop(struct xlite_domain_leftovers *l, const char *dev)
 {
-	const char *num;
-
-	/* The value came from xenstore: accept "/dev/loopN" and nothing else. */
-	if (!dev || !g_str_has_prefix(dev, "/dev/loop"))
-		return false;
-	num = dev + strlen("/dev/loop");
-	if (!*num || strlen(num) > 6 || strspn(num, "0123456789") != strlen(num))
+	/* The value came from xenstore: "/dev/loopN" or "/dev/nbdN", nothing else. */
+	if (!xlite_device_is_loop(dev))
 		return false;
 	if (!has_str(l->loops, dev))
 		g_ptr_array_add(l->loops, g_strdup(dev));

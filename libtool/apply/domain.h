@@ -43,7 +43,7 @@ char *xlite_domain_name(struct xlite_hv *hv, uint32_t domid);
 struct xlite_domain_leftovers {
 	uint32_t domid;
 	GPtrArray *xs_paths;		/* subtrees to remove */
-	GPtrArray *loops;		/* "/dev/loopN" to release */
+	GPtrArray *loops;		/* "/dev/loopN" or "/dev/nbdN" to release */
 	GArray *vifs;			/* of unsigned int: vifD.N to wait for */
 	GPtrArray *vifnames;		/* names given by vifname=: to wait for too */
 };

@@ -24,3 +24,11 @@ TESTS += tests/unit/test-apply-kcache
 tests_unit_test_apply_kcache_SOURCES = tests/unit/test-apply-kcache.c tests/unit/test-tmpdir.h
 tests_unit_test_apply_kcache_CFLAGS = $(XEN_TEST_CFLAGS)
 tests_unit_test_apply_kcache_LDADD = $(XLITE_FAKE_LIBS)
+# Booting from the guest's disk and qcow2 disks (issue 13): parse, plan,
+# and create on the fake host.
+check_PROGRAMS += tests/unit/test-boot
+TESTS += tests/unit/test-boot
+tests_unit_test_boot_SOURCES = tests/unit/test-boot.c tests/unit/apply-fixture.h \
+	tests/unit/test-parse-helpers.h
+tests_unit_test_boot_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_boot_LDADD = $(XLITE_FAKE_LIBS)

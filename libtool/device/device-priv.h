@@ -41,7 +41,7 @@ int xlite_device_disk_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uin
 int xlite_device_nic_nodes(struct xlite_hv *hv, struct xlite_device_ops *o, uint32_t domid,
 			   unsigned int devid, const struct xlite_nic *nic);
 
-/* /local/domain/D/xlite/loops, the loop devices xlite made for D (apply
+/* /local/domain/D/xlite/loops, the loop (and nbd) devices xlite made for D (apply
  * writes it, domain.c releases it, and nothing else is ever released):
  * ops that add or remove DEV, appended to O. */
 int xlite_device_loops_record(struct xlite_hv *hv, uint32_t domid, const char *dev,
@@ -51,8 +51,7 @@ int xlite_device_loops_record(struct xlite_hv *hv, uint32_t domid, const char *d
 int xlite_device_read_state(struct xlite_hv *hv, const char *path);
 /* Strict decimal in [0, max]; false otherwise. */
 bool xlite_device_parse_uint(const char *s, unsigned long max, unsigned long *out);
-/* "/dev/loopN" and nothing else (the value came from xenstore). */
-bool xlite_device_is_loop(const char *dev);
+
 /* Whether DEV is listed in /local/domain/D/xlite/loops. */
 bool xlite_device_loop_is_ours(struct xlite_hv *hv, uint32_t domid, const char *dev);
 

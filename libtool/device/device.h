@@ -52,9 +52,11 @@ const char *xlite_device_kind_name(enum xlite_device_kind kind);
 
 /* What a disk needs from dom0, resolved before the xenstore transaction. */
 struct xlite_disk_host {
-	char *path;		/* ${disk.N.path}: "/dev/loopN" or the block device */
+	char *path;		/* ${disk.N.path}: "/dev/loopN", "/dev/nbdN" or the block device */
 	char physdev[24];	/* ${disk.N.physdev}: hex "major:minor", "7:0" */
-	bool loop;		/* PATH is a loop device xlite attached */
+	bool loop;		/* PATH is a device xlite attached and releases:
+				 * a loop device, or an nbd device when NBD */
+	bool nbd;		/* PATH is an nbd device qemu-nbd serves (qcow2) */
 };
 
 void xlite_disk_host_init(struct xlite_disk_host *h);
@@ -66,12 +68,13 @@ void xlite_disk_host_dispose(struct xlite_disk_host *h);
  * bits and the file system, root included) unless readonly; target a valid
  * xvd name. Only stat()/open(): no hv op. */
 int xlite_disk_check(struct xlite_hv *hv, const struct xlite_disk *disk);
-/* Check, then a loop device for a file (read-only when asked) or the block
- * device's numbers. On failure nothing is left attached. */
+/* Check, then a loop device for a raw file (read-only when asked), an nbd
+ * device served by qemu-nbd for a qcow2 one, or the block device's
+ * numbers. On failure nothing is left attached. */
 int xlite_disk_host_prepare(struct xlite_hv *hv, const struct xlite_disk *disk,
 			    struct xlite_disk_host *h);
-/* Detaches the loop device xlite attached (no-op otherwise, or when already
- * released). */
+/* Detaches the loop (or nbd) device xlite attached (no-op otherwise, or
+ * when already released). */
 int xlite_disk_host_release(struct xlite_hv *hv, struct xlite_disk_host *h);
 
 /* ---- create: every device of a plan ---------------------------------- */
@@ -170,6 +173,10 @@ int xlite_device_unplug(struct xlite_hv *hv, uint32_t domid,
 			enum xlite_device_kind kind, unsigned int devid,
 			int timeout_ms, bool force);
 
+/* A device xlite attaches and may release: "/dev/loopN" or "/dev/nbdN",
+ * nothing else (such names are read back from xenstore). */
+bool xlite_device_is_loop(const char *dev);
+
 /* A target name ("xvdb") or a number ("51728") to a vbd devid; -EINVAL. */
 int xlite_device_vbd_id(const char *spec, unsigned int *devid);
 
@@ -265,7 +272,9 @@ struct xlite_release {
 void xlite_release_init(struct xlite_release *r);
 void xlite_release_dispose(struct xlite_release *r);
 /* Releases loop device DEV (LOOP_CLR_FD: a device blkback still holds is
- * cleared on its last close) and adds it to R. 0 also when it was free. */
+ * cleared on its last close) and adds it to R. 0 also when it was free.
+ * An nbd device ("/dev/nbdN", a qcow2 disk) is disconnected once blkback
+ * let go of it, and its server has ended when this returns. */
 int xlite_release_loop(struct xlite_hv *hv, struct xlite_release *r, const char *dev);
 /* Adds DEV, which served BACKING, to wait for without releasing it. */
 void xlite_release_watch_loop(struct xlite_release *r, const char *dev, const char *backing);

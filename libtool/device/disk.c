@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "libtool/device/device.h"
+#include "libtool/device/nbd.h"
 #include "libtool/util/number.h"
 
 const char *xlite_device_kind_name(enum xlite_device_kind kind)
@@ -120,6 +121,13 @@ int xlite_disk_check(struct xlite_hv *hv, const struct xlite_disk *d)
 		goto out;
 	}
 	rc = 0;
+	if (d->format == XLITE_DISK_QCOW2) {
+		g_autofree char *why = NULL;
+
+		rc = xlite_qcow2_check(d->source, &why);
+		if (rc < 0)
+			rc = xlite_hv_fail(hv, rc, "disk %s: %s", t, why);
+	}
 out:
 	if (fd >= 0)
 		close(fd);
@@ -150,7 +158,12 @@ int xlite_disk_host_prepare(struct xlite_hv *hv, const struct xlite_disk *d,
 	rc = xlite_disk_check(hv, d);
 	if (rc < 0)
 		return rc;
-	if (d->type == XLITE_DISK_FILE) {
+	if (d->format == XLITE_DISK_QCOW2) {
+		rc = hv->ops->nbd_attach(hv, d->source, d->readonly, &dev, &major, &minor);
+		if (rc < 0)
+			return disk_fail(hv, rc, d);
+		h->loop = h->nbd = true;
+	} else if (d->type == XLITE_DISK_FILE) {
 		rc = hv->ops->loop_attach(hv, d->source, d->readonly, &dev, &major, &minor);
 		if (rc < 0)
 			return disk_fail(hv, rc, d);
@@ -174,7 +187,7 @@ int xlite_disk_host_release(struct xlite_hv *hv, struct xlite_disk_host *h)
 
 	if (!h->loop || !h->path)
 		return 0;
-	rc = hv->ops->loop_detach(hv, h->path);
+	rc = h->nbd ? hv->ops->nbd_detach(hv, h->path) : hv->ops->loop_detach(hv, h->path);
 	if (rc < 0 && rc != -ENXIO)
 		return rc;
 	h->loop = false;

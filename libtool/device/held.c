@@ -6,7 +6,8 @@
  *
  * "The same disk" is decided by identity, never by path text: a file's
  * st_dev/st_ino (also when it sits behind a loop device: the loop's backing
- * file), a block device's st_rdev. What a vbd backend serves is read from
+ * file; or behind an nbd device: the qcow2 file its qemu-nbd serves), a
+ * block device's st_rdev. What a vbd backend serves is read from
  * its physical-device (hex major:minor, written by xlite and by xl's block
  * script), or from params (a path) while physical-device is not there yet.
  * A writable shareable use is recorded as mode "w!", the word of Xen's
@@ -87,7 +88,8 @@ static const char *use_words(enum use u)
 	return "?";
 }
 
-/* Block device MAJ:MIN, and the file behind it when it is a loop device. */
+/* Block device MAJ:MIN, and the file behind it when it is a loop device
+ * or an nbd device (a qcow2 file qemu-nbd serves). */
 static int blockdev_ident(struct xlite_hv *hv, unsigned int maj, unsigned int min,
 			  struct ident *id)
 {
@@ -96,6 +98,8 @@ static int blockdev_ident(struct xlite_hv *hv, unsigned int maj, unsigned int mi
 	id->known = id->blk = true;
 	id->rdev = makedev(maj, min);
 	rc = hv->ops->loop_identity(hv, maj, min, &id->dev, &id->ino);
+	if (rc == -ENXIO)
+		rc = hv->ops->nbd_identity(hv, maj, min, &id->dev, &id->ino);
 	if (rc == 0)
 		id->file = true;
 	return rc == -ENXIO ? 0 : rc;

@@ -4,6 +4,7 @@
 libtool_libxlite_a_SOURCES += \
 	libtool/device/loopdev.h libtool/device/loopdev.c \
 	libtool/device/bridge.h libtool/device/bridge.c libtool/device/route.c \
+	libtool/device/nbd.h libtool/device/nbd.c \
 	libtool/device/device.h \
 	libtool/device/device-priv.h \
 	libtool/device/disk.c \

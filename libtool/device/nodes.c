@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "libtool/device/device-priv.h"
+#include "libtool/device/nbd.h"
 #include "libtool/util/mac.h"
 #include "libtool/plan/plan-int.h"
 #include "libtool/util/number.h"
@@ -123,12 +124,7 @@ out:
 
 bool xlite_device_is_loop(const char *dev)
 {
-	const char *num;
-
-	if (!dev || !g_str_has_prefix(dev, "/dev/loop"))
-		return false;
-	num = dev + strlen("/dev/loop");
-	return *num && strlen(num) <= 6 && strspn(num, "0123456789") == strlen(num);
+	return xlite_dev_is_numbered(dev, "/dev/loop") || xlite_nbd_is_dev(dev);
 }
 
 bool xlite_device_parse_uint(const char *s, unsigned long max, unsigned long *out)

@@ -11,8 +11,17 @@
 #include <glib.h>
 
 #include "libtool/device/device.h"
+#include "libtool/device/nbd.h"
 
 #define POLL_MS 20
+
+/* What loop device (or nbd device) DEV serves now, NULL when free. */
+static int dev_backing(struct xlite_hv *hv, const char *dev, char **backing)
+{
+	if (xlite_nbd_is_dev(dev))
+		return hv->ops->nbd_backing(hv, dev, backing);
+	return hv->ops->loop_backing(hv, dev, backing);
+}
 
 void xlite_undo_begin(struct xlite_undo *u, const char *cause)
 {
@@ -99,10 +108,10 @@ int xlite_release_loop(struct xlite_hv *hv, struct xlite_release *r, const char 
 
 	/* What it serves before the release: the wait ends when it is free
 	 * or serves another file (someone took it after it was cleared). */
-	read = hv->ops->loop_backing(hv, dev, &backing);
+	read = dev_backing(hv, dev, &backing);
 	if (read < 0)
 		why = g_strdup(xlite_hv_error(hv));
-	rc = hv->ops->loop_detach(hv, dev);
+	rc = xlite_nbd_is_dev(dev) ? hv->ops->nbd_detach(hv, dev) : hv->ops->loop_detach(hv, dev);
 	if (rc == -ENXIO)
 		rc = 0;
 	if (rc == 0 && backing)
@@ -153,7 +162,7 @@ static char *still_held(struct xlite_hv *hv, struct xlite_release *r)
 	for (i = 0; i < r->loops->len; i++) {
 		const char *want = r->backings->pdata[i];
 		char *now = NULL;
-		int rc = hv->ops->loop_backing(hv, r->loops->pdata[i], &now);
+		int rc = dev_backing(hv, r->loops->pdata[i], &now);
 
 		if (rc < 0)
 			g_string_append_printf(held, "%s%s (%s)", held->len ? ", " : "",

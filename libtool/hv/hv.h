@@ -212,6 +212,20 @@ struct xlite_hv_ops {
 	 * guest's suspend returns "cancelled" and it goes on with its devices
 	 * as they were) and tells xenstored (XS_RESUME). */
 	int (*domain_resume)(struct xlite_hv *hv, uint32_t domid, bool fast);
+	/* ---- qcow2 disks on nbd devices (issue 13), appended ---- */
+	/* Serves qcow2 image FILE with qemu-nbd on a free nbd device: *dev
+	 * "/dev/nbdN" (g_free), its numbers; returns once the device is up. */
+	int (*nbd_attach)(struct xlite_hv *hv, const char *file, bool readonly,
+			  char **dev, unsigned int *major, unsigned int *minor);
+	/* Once dom0's blkback let go of DEV: disconnects it and waits until
+	 * its server ended. 0 also when DEV was not connected. */
+	int (*nbd_detach)(struct xlite_hv *hv, const char *dev);
+	/* The file DEV serves: *backing (g_free), NULL when not connected. */
+	int (*nbd_backing)(struct xlite_hv *hv, const char *dev, char **backing);
+	/* As loop_identity, for nbd device MAJOR:MINOR (-ENXIO: not one, or
+	 * not connected). */
+	int (*nbd_identity)(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			    uint64_t *dev, uint64_t *ino);
 };
 
 struct xlite_hv {

@@ -1,4 +1,5 @@
-/* The real host-device ops: loop devices (loopdev.c), block device
+/* The real host-device ops: loop devices (loopdev.c), nbd devices
+ * (nbd.c), block device
  * numbers, bridges over rtnetlink (bridge.c). */
 #include <errno.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include "libtool/device/bridge.h"
 #include "libtool/hv/xen.h"
 #include "libtool/device/loopdev.h"
+#include "libtool/device/nbd.h"
 
 /* Moves a callee's message into hv->err. */
 static int take_err(struct xlite_hv *hv, int rc, char *err)
@@ -123,4 +125,39 @@ int xlite_hvx_vif_route(struct xlite_hv *hv, const char *ifname, const char *con
 	if (rc == 0)
 		rc = xlite_link_route(ifname, ips, &err);
 	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+int xlite_hvx_nbd_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			 char **dev, unsigned int *major, unsigned int *minor)
+{
+	char *err = NULL;
+	int rc = xlite_nbd_attach(file, readonly, dev, major, minor, &err);
+
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_nbd_detach(struct xlite_hv *hv, const char *dev)
+{
+	char *err = NULL;
+	int rc = xlite_nbd_detach(dev, &err);
+
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_nbd_backing(struct xlite_hv *hv, const char *dev, char **backing)
+{
+	char *err = NULL;
+	int rc = xlite_nbd_backing(dev, backing, &err);
+
+	return rc < 0 ? take_err(hv, rc, err) : 0;
+}
+
+int xlite_hvx_nbd_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			   uint64_t *dev, uint64_t *ino)
+{
+	int rc = xlite_nbd_identity(major, minor, dev, ino);
+
+	if (rc < 0)
+		return xlite_hv_fail(hv, rc, "block device %x:%x: %s", major, minor,
+				     rc == -ENXIO ? "not a connected nbd device" : g_strerror(-rc));
+	return 0;
 }

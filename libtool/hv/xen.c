@@ -381,6 +381,10 @@ static const struct xlite_hv_ops xen_ops = {
 	.domain_save = xlite_hvx_domain_save,
 	.domain_restore = xlite_hvx_domain_restore,
 	.domain_resume = xlite_hvx_domain_resume,
+	.nbd_attach = xlite_hvx_nbd_attach,
+	.nbd_detach = xlite_hvx_nbd_detach,
+	.nbd_backing = xlite_hvx_nbd_backing,
+	.nbd_identity = xlite_hvx_nbd_identity,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

@@ -70,6 +70,12 @@ int xlite_hvx_vif_setup(struct xlite_hv *hv, const char *ifname, const char *new
 			unsigned int mtu, int timeout_ms);
 int xlite_hvx_vif_route(struct xlite_hv *hv, const char *ifname, const char *const *ips,
 			int timeout_ms);
+int xlite_hvx_nbd_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			 char **dev, unsigned int *major, unsigned int *minor);
+int xlite_hvx_nbd_detach(struct xlite_hv *hv, const char *dev);
+int xlite_hvx_nbd_backing(struct xlite_hv *hv, const char *dev, char **backing);
+int xlite_hvx_nbd_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			   uint64_t *dev, uint64_t *ino);
 
 /* hv_xen_build.c: the PV image build (libxenguest), with the kernel cache. */
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);

@@ -67,11 +67,13 @@ int xlite_config_check_files(const struct xlite_config *cfg, char **err)
 	int rc;
 
 	*err = NULL;
-	if (!cfg->kernel)
+	if (cfg->boot == XLITE_BOOT_KERNEL && !cfg->kernel)
 		return fail(err, -EINVAL, cfg, 0, "no <kernel> given, expected the path of a PV kernel");
-	rc = check_path(cfg, cfg->kernel_line, "kernel", cfg->kernel, S_IFREG, R_OK, err);
-	if (rc < 0)
-		return rc;
+	if (cfg->kernel) {
+		rc = check_path(cfg, cfg->kernel_line, "kernel", cfg->kernel, S_IFREG, R_OK, err);
+		if (rc < 0)
+			return rc;
+	}
 	if (cfg->initrd) {
 		rc = check_path(cfg, cfg->initrd_line, "initrd", cfg->initrd, S_IFREG, R_OK, err);
 		if (rc < 0)
@@ -87,4 +89,28 @@ int xlite_config_check_files(const struct xlite_config *cfg, char **err)
 			return rc;
 	}
 	return 0;
+}
+
+void xlite_config_resolve_sources(struct xlite_config *cfg, xlite_warn_fn *warn,
+				  void *opaque)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < cfg->n_disks; i++) {
+		struct xlite_disk *d = &cfg->disks[i];
+		g_autofree char *msg = NULL;
+
+		if (d->type != XLITE_DISK_FILE || d->format != XLITE_DISK_RAW ||
+		    stat(d->source, &st) < 0 || !S_ISBLK(st.st_mode))
+			continue;
+		d->type = XLITE_DISK_BLOCK;
+		if (!warn)
+			continue;
+		msg = g_strdup_printf("%s:%d: disk %s: %s is a block device: used as one, as "
+				      "<disk type='block'> would (no loop device)",
+				      cfg->file ? cfg->file : "<config>", d->line, d->target,
+				      d->source);
+		warn(msg, opaque);
+	}
 }

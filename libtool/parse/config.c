@@ -33,6 +33,8 @@ void xlite_config_dispose(struct xlite_config *cfg)
 	g_free(cfg->file);
 	g_free(cfg->name);
 	g_free(cfg->os_type);
+	g_free(cfg->bootloader);
+	g_free(cfg->bootloader_args);
 	g_free(cfg->kernel);
 	g_free(cfg->initrd);
 	g_free(cfg->cmdline);
@@ -47,6 +49,17 @@ static const char *const action_names[] = {
 	[XLITE_ACTION_COREDUMP_DESTROY] = "coredump-destroy",
 	[XLITE_ACTION_COREDUMP_RESTART] = "coredump-restart",
 };
+
+const char *xlite_disk_format_name(enum xlite_disk_format f)
+{
+	switch (f) {
+	case XLITE_DISK_RAW:
+		return "raw";
+	case XLITE_DISK_QCOW2:
+		return "qcow2";
+	}
+	return "?";
+}
 
 const char *xlite_action_name(enum xlite_action a)
 {

@@ -31,8 +31,15 @@ enum xlite_disk_type {
 	XLITE_DISK_BLOCK,	/* a block device used as it is */
 };
 
+/* <driver type=...>: what the source holds. */
+enum xlite_disk_format {
+	XLITE_DISK_RAW = 0,	/* served as it is (loop device or block device) */
+	XLITE_DISK_QCOW2,	/* served by qemu-nbd through an nbd device */
+};
+
 struct xlite_disk {
 	enum xlite_disk_type type;
+	enum xlite_disk_format format;
 	char *source;		/* path of the file or block device */
 	char *target;		/* "xvda" */
 	unsigned int vdev;	/* Xen virtual-device number, 51712 for xvda */
@@ -89,6 +96,13 @@ struct xlite_vcpupin {
 	int line;
 };
 
+/* How the guest's kernel is found. */
+enum xlite_boot {
+	XLITE_BOOT_KERNEL = 0,	/* <os><kernel>: a file in dom0 */
+	XLITE_BOOT_DISK,	/* <bootloader>, or no <kernel>: the grub.cfg on the
+				 * guest's own disk, read by pvgrub2 inside the guest */
+};
+
 struct xlite_config {
 	char *file;		/* XML file name, for messages */
 	char *name;
@@ -104,7 +118,11 @@ struct xlite_config {
 	struct xlite_vcpupin *pins;	/* the <vcpu cpuset> one (all) first, then by vcpu */
 	size_t n_pins;
 	char *os_type;		/* "linux" or "xen" */
-	char *kernel;		/* never NULL after a successful parse */
+	enum xlite_boot boot;
+	char *bootloader;	/* <bootloader> as written (NULL: none, libvirt's
+				 * default for a PV guest without <kernel>) */
+	char *bootloader_args;	/* <bootloader_args>, NULL when absent */
+	char *kernel;		/* never NULL for XLITE_BOOT_KERNEL, NULL for DISK */
 	char *initrd;		/* NULL when absent */
 	char *cmdline;		/* NULL when absent */
 	int kernel_line, initrd_line;	/* for xlite_config_check_files() messages */
@@ -135,10 +153,19 @@ int xlite_config_parse_memory(struct xlite_config *cfg, const char *xml,
 			      xlite_warn_fn *warn, void *opaque, char **err);
 
 /* What a real create needs from the file system: kernel and initrd are
- * readable regular files; each disk source exists (regular file for
- * type=file, block device for type=block), is readable, and writable
- * unless the disk is readonly. 0, or -errno with *err "FILE:LINE: ...". */
+ * readable regular files (a disk-booted config has neither); each disk
+ * source exists (regular file for type=file, block device for type=block),
+ * is readable, and writable unless the disk is readonly. 0, or -errno with
+ * *err "FILE:LINE: ...". */
 int xlite_config_check_files(const struct xlite_config *cfg, char **err);
+/* A raw type=file disk whose source is a block device is used as a block
+ * device (as xl and libvirt do): its type becomes XLITE_DISK_BLOCK, with a
+ * note "FILE:LINE: ..." to WARN. Looks at the file system (stat), so it is
+ * the caller's step before planning a create, not the parser's. */
+void xlite_config_resolve_sources(struct xlite_config *cfg, xlite_warn_fn *warn,
+				  void *opaque);
+/* "raw" / "qcow2". */
+const char *xlite_disk_format_name(enum xlite_disk_format f);
 
 const char *xlite_action_name(enum xlite_action a);
 /* "destroy" -> XLITE_ACTION_DESTROY; -EINVAL when unknown. */

@@ -22,10 +22,13 @@ static int parse_driver(struct xlite_parse *p, xmlNode *node)
 	/* libvirt's discard='ignore' is xl's no-discard: discard-enable=0 */
 	p->disk->no_discard = discard && strcmp(discard, "ignore") == 0;
 	/* name (phy, file, tap, qemu) says which backend libvirt would pick;
-	 * xlite always uses blkback, so only the format matters. */
-	if (type && strcmp(type, "raw") != 0 && strcmp(type, "aio") != 0)
+	 * xlite always uses blkback, so only the format matters: qcow2 is
+	 * served by qemu-nbd through an nbd device. */
+	if (type && strcmp(type, "qcow2") == 0)
+		p->disk->format = XLITE_DISK_QCOW2;
+	else if (type && strcmp(type, "raw") != 0 && strcmp(type, "aio") != 0)
 		rc = xlite_parse_error(p, node,
-			"disk format '%s' is not supported, expected type='raw' (blkback serves raw images)",
+			"disk format '%s' is not supported, expected type='raw' or type='qcow2'",
 			type);
 	g_free(type);
 	return rc;
@@ -121,7 +124,8 @@ static int parse_disk(struct xlite_parse *p, xmlNode *node)
 		{ "readonly", XLITE_ELEM_PARSE, parse_readonly, true, NULL },
 		{ "backingStore", XLITE_ELEM_SILENT, NULL, false, NULL },
 		{ "shareable", XLITE_ELEM_PARSE, parse_shareable, true, NULL },
-		{ "boot", XLITE_ELEM_IGNORED, NULL, false, "a PV guest boots the <kernel> given" },
+		{ "boot", XLITE_ELEM_IGNORED, NULL, false,
+		  "a PV guest boots its <kernel>, or through pvgrub2 from its disks in order" },
 		{ "address", XLITE_ELEM_IGNORED, NULL, false, "PV disks are placed by <target dev>" },
 		{ "alias", XLITE_ELEM_IGNORED, NULL, false, "not used by xlite" },
 		{ "serial", XLITE_ELEM_IGNORED, NULL, false, "not passed to PV disks" },

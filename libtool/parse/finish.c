@@ -128,13 +128,13 @@ int xlite_parse_finish(struct xlite_parse *p)
 		return rc;
 	if (!p->os_line)
 		return xlite_parse_error_at(p, p->domain_line,
-			"<domain> has no <os>, expected <os><type>linux</type><kernel>/path/to/vmlinuz</kernel></os>");
+			"<domain> has no <os>, expected <os><type>linux</type><kernel>/path/to/vmlinuz</kernel></os> (or <os><type>linux</type></os> to boot from its disk)");
 	if (!p->have_type)
 		return xlite_parse_error_at(p, p->os_line,
 			"<os> has no <type>, expected <type>linux</type> (a PV guest)");
-	if (!cfg->kernel)
-		return xlite_parse_error_at(p, p->os_line,
-			"<os> has no <kernel>: xlite boots PV guests from a kernel file, expected <kernel>/path/to/vmlinuz</kernel>");
+	rc = xlite_parse_boot(p);
+	if (rc < 0)
+		return rc;
 	if (!cfg->uuid_given) {
 		rc = xlite_uuid_generate(cfg->uuid);
 		if (rc < 0)

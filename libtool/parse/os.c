@@ -1,4 +1,5 @@
-/* <os>: PV kernel, initrd and command line. */
+/* <os>: PV kernel, initrd and command line; <bootloader> and the boot
+ * method (a kernel file in dom0, or the guest's own disk). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static int parse_cmdline(struct xlite_parse *p, xmlNode *node)
 	char *s = NULL;
 	int rc;
 
+	p->cmdline_line = xlite_parse_line(node);
 	rc = xlite_parse_text_elem(p, node, false, &s);
 	if (rc < 0)
 		return rc;
@@ -104,7 +106,8 @@ static int parse_cmdline(struct xlite_parse *p, xmlNode *node)
 int xlite_parse_os(struct xlite_parse *p, xmlNode *node)
 {
 	static const char hvm_only[] = "it is for HVM guests, xlite runs PV guests";
-	static const char pv_boot[] = "a PV guest boots the <kernel> given";
+	static const char pv_boot[] =
+		"a PV guest boots its <kernel>, or through pvgrub2 from its disk";
 	static const struct xlite_elem_rule rules[] = {
 		{ "type", XLITE_ELEM_PARSE, parse_type, true, NULL },
 		{ "kernel", XLITE_ELEM_PARSE, parse_kernel, true, NULL },
@@ -118,9 +121,109 @@ int xlite_parse_os(struct xlite_parse *p, xmlNode *node)
 		{ "smbios", XLITE_ELEM_IGNORED, NULL, false, "PV guests have no SMBIOS" },
 	};
 
-	/* a missing <type> or <kernel> is reported by xlite_parse_finish(),
-	 * after an unsupported <bootloader> anywhere had its say */
+	/* a missing <type> is reported by xlite_parse_finish(), a missing
+	 * <kernel> settled by xlite_parse_boot() */
 	p->os_line = xlite_parse_line(node);
 	xlite_parse_attrs(p, node, no_attrs);
 	return xlite_parse_children(p, node, rules, sizeof(rules) / sizeof(rules[0]));
+}
+
+/* <bootloader>pygrub</bootloader>, or a path to it. Whatever it names, it
+ * is never run in dom0: see xlite_parse_boot(). */
+int xlite_parse_bootloader(struct xlite_parse *p, xmlNode *node)
+{
+	char *s = NULL;
+	int rc;
+
+	p->bootloader_line = xlite_parse_line(node);
+	rc = xlite_parse_text_elem(p, node, true, &s);
+	if (rc < 0)
+		return rc;
+	if (!*s) {
+		g_free(s);
+		return xlite_parse_error(p, node,
+			"<bootloader> is empty, expected pygrub (or its path)");
+	}
+	p->cfg->bootloader = s;
+	return 0;
+}
+
+int xlite_parse_bootloader_args(struct xlite_parse *p, xmlNode *node)
+{
+	p->bootloader_args_line = xlite_parse_line(node);
+	return xlite_parse_text_elem(p, node, true, &p->cfg->bootloader_args);
+}
+
+/* NAME's last path component is pygrub: the bootloader pvgrub2 stands in for. */
+static bool is_pygrub(const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	return strcmp(base ? base + 1 : name, "pygrub") == 0;
+}
+
+/* Drops a <kernel>, <initrd> or <cmdline> a disk boot cannot use. */
+static void drop_os_file(struct xlite_parse *p, char **field, int line,
+			 const char *elem, const char *why)
+{
+	if (!*field)
+		return;
+	xlite_parse_warn_at(p, line, "<%s> ignored: %s", elem, why);
+	g_free(*field);
+	*field = NULL;
+}
+
+/* The boot method. <bootloader> (pygrub in libvirt's XML), or a PV guest
+ * with neither <kernel> nor <bootloader> (libvirt's default is pygrub):
+ * the guest boots what the grub.cfg on its own disk names, read by pvgrub2
+ * running as the guest's kernel, so no guest file system is ever parsed
+ * in dom0 (pygrub's advisories: XSA-443 and older). A kernel path given
+ * beside a bootloader names a file inside the guest's disk, which pvgrub2
+ * cannot be told: it, the initrd and the command line are dropped with a
+ * warning each. */
+int xlite_parse_boot(struct xlite_parse *p)
+{
+	struct xlite_config *cfg = p->cfg;
+	static const char inside[] =
+		"with a bootloader it names a file inside the guest's disk; pvgrub2 boots "
+		"what the disk's /boot/grub/grub.cfg names";
+	static const char no_kernel[] =
+		"there is no <kernel>: the guest boots what its disk's /boot/grub/grub.cfg names";
+
+	if (!cfg->bootloader && cfg->kernel) {
+		cfg->boot = XLITE_BOOT_KERNEL;
+		if (cfg->bootloader_args)
+			xlite_parse_warn_at(p, p->bootloader_args_line,
+				"<bootloader_args> ignored: there is no <bootloader>, the guest boots its <kernel>");
+		g_free(cfg->bootloader_args);
+		cfg->bootloader_args = NULL;
+		return 0;
+	}
+	cfg->boot = XLITE_BOOT_DISK;
+	if (cfg->bootloader) {
+		drop_os_file(p, &cfg->kernel, cfg->kernel_line, "kernel", inside);
+		drop_os_file(p, &cfg->initrd, cfg->initrd_line, "initrd", inside);
+		drop_os_file(p, &cfg->cmdline, p->cmdline_line, "cmdline",
+			     "the kernel command line comes from the disk's grub.cfg");
+		if (!is_pygrub(cfg->bootloader))
+			xlite_parse_warn_at(p, p->bootloader_line,
+				"bootloader '%s' is not run: xlite boots the guest from its disk "
+				"through pvgrub2 (the grub.cfg on the disk) in its place",
+				cfg->bootloader);
+	} else {
+		xlite_parse_warn_at(p, p->os_line,
+			"<os> has no <kernel>: the guest boots from its disk as with libvirt's "
+			"default bootloader (pygrub), through pvgrub2");
+		drop_os_file(p, &cfg->initrd, cfg->initrd_line, "initrd", no_kernel);
+		drop_os_file(p, &cfg->cmdline, p->cmdline_line, "cmdline", no_kernel);
+	}
+	if (cfg->bootloader_args)
+		xlite_parse_warn_at(p, p->bootloader_args_line,
+			"<bootloader_args> '%s' ignored: they are options of a bootloader run in "
+			"dom0; pvgrub2 boots the default entry of the disk's grub.cfg",
+			cfg->bootloader_args);
+	if (cfg->n_disks == 0)
+		xlite_parse_warn_at(p, p->os_line,
+			"the guest boots from its disk but has no <disk>: a create will fail");
+	return 0;
 }

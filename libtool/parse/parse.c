@@ -59,19 +59,34 @@ int xlite_parse_error(struct xlite_parse *p, const xmlNode *node,
 	return rc;
 }
 
-void xlite_parse_warn(struct xlite_parse *p, const xmlNode *node,
-		      const char *fmt, ...)
+static void vwarn(struct xlite_parse *p, int line, const char *fmt, va_list ap)
 {
 	g_autofree char *msg = NULL, *full = NULL;
-	va_list ap;
 
 	if (!p->warn)
 		return;
-	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	full = g_strdup_printf("%s:%d: %s", p->file, xlite_parse_line(node), msg);
+	full = g_strdup_printf("%s:%d: %s", p->file, line, msg);
 	p->warn(full, p->opaque);
+}
+
+void xlite_parse_warn(struct xlite_parse *p, const xmlNode *node,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(p, xlite_parse_line(node), fmt, ap);
+	va_end(ap);
+}
+
+void xlite_parse_warn_at(struct xlite_parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(p, line, fmt, ap);
+	va_end(ap);
 }
 
 static const char *qname(const xmlNode *node, char *buf, size_t len)

@@ -22,7 +22,7 @@ struct xlite_parse {
 	void *opaque;
 	char *err;		/* first error, "FILE:LINE: ..." */
 	int domain_line, memory_line, current_line, min_line, vcpu_line,
-	    cap_line, os_line;
+	    cap_line, os_line, bootloader_line, bootloader_args_line, cmdline_line;
 	bool have_memory, have_current, have_type;
 	bool have_console;
 	struct xlite_disk *disk;	/* the <disk> being parsed */
@@ -54,6 +54,8 @@ int xlite_parse_error_at(struct xlite_parse *p, int line,
 			 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void xlite_parse_warn(struct xlite_parse *p, const xmlNode *node,
 		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void xlite_parse_warn_at(struct xlite_parse *p, int line,
+			 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Walk NODE's child elements through RULES; unknown ones are warned about. */
 int xlite_parse_children(struct xlite_parse *p, xmlNode *node,
@@ -78,6 +80,11 @@ int xlite_parse_memory_elem(struct xlite_parse *p, xmlNode *node,
 
 int xlite_parse_domain(struct xlite_parse *p, xmlNode *root);
 int xlite_parse_os(struct xlite_parse *p, xmlNode *node);
+/* <bootloader>, <bootloader_args> (children of <domain>); the boot method
+ * is settled by xlite_parse_boot() once the whole document is read. */
+int xlite_parse_bootloader(struct xlite_parse *p, xmlNode *node);
+int xlite_parse_bootloader_args(struct xlite_parse *p, xmlNode *node);
+int xlite_parse_boot(struct xlite_parse *p);
 int xlite_parse_devices(struct xlite_parse *p, xmlNode *node);
 /* Checks across elements, defaults, generated uuid and MACs. */
 int xlite_parse_finish(struct xlite_parse *p);

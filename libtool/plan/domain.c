@@ -29,7 +29,8 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	struct xlite_ops_builder b = { .ops = &plan->domain_nodes, .rc = 0 };
 	g_autofree char *name = xlite_expand_escape(plan->name);
 	g_autofree char *ostype = xlite_expand_escape(plan->os_type);
-	g_autofree char *kernel = xlite_expand_escape(plan->kernel);
+	/* NULL for a guest booted from its disk (pvgrub2 is named later) */
+	g_autofree char *kernel = plan->kernel ? xlite_expand_escape(plan->kernel) : NULL;
 	g_autofree char *initrd = plan->initrd ? xlite_expand_escape(plan->initrd) : NULL;
 	g_autofree char *cmdline = plan->cmdline ? xlite_expand_escape(plan->cmdline) : NULL;
 	char max[24], target[24], min[24];
@@ -68,7 +69,8 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	xlite_ops_write(&b, ostype, VM "/image/ostype");
 	/* The boot image, as libxl records it: save describes the domain
 	 * from xenstore, and a restored domain reboots with it. */
-	xlite_ops_write(&b, kernel, VM "/image/kernel");
+	if (kernel)
+		xlite_ops_write(&b, kernel, VM "/image/kernel");
 	if (initrd)
 		xlite_ops_write(&b, initrd, VM "/image/ramdisk");
 	if (cmdline)

@@ -48,7 +48,9 @@ static void disks(XliteJson *b, const struct xlite_plan *p)
 		xlite_json_member_str(b, "source", d->disk.source);
 		xlite_json_member_bool(b, "readonly", d->disk.readonly);
 		xlite_json_member_bool(b, "shareable", d->disk.shareable);
+		xlite_json_member_str(b, "format", xlite_disk_format_name(d->disk.format));
 		xlite_json_member_bool(b, "needs_loop", d->needs_loop);
+		xlite_json_member_bool(b, "needs_nbd", d->needs_nbd);
 		if (d->disk.no_discard)
 			xlite_json_member_bool(b, "discard", false);
 		if (d->disk.untrusted)
@@ -139,7 +141,11 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 
 	const struct xlite_json_member head[] = {
 		XLITE_JSON_STR("name", p->name), XLITE_JSON_STR("uuid", p->uuid),
-		XLITE_JSON_STR("os_type", p->os_type), XLITE_JSON_STR("kernel", p->kernel),
+		XLITE_JSON_STR("os_type", p->os_type),
+		XLITE_JSON_STR("boot", p->boot == XLITE_BOOT_DISK ? "disk" : "kernel"),
+		XLITE_JSON_STR("bootloader", p->bootloader),
+		XLITE_JSON_STR("bootloader_args", p->bootloader_args),
+		XLITE_JSON_STR("kernel", p->kernel),
 		XLITE_JSON_STR("initrd", p->initrd), XLITE_JSON_STR("cmdline", p->cmdline),
 	};
 	const struct xlite_json_member memory[] = {

@@ -45,6 +45,8 @@ void xlite_plan_dispose(struct xlite_plan *plan)
 	xlite_ops_dispose(&plan->domain_nodes);
 	g_free(plan->name);
 	g_free(plan->os_type);
+	g_free(plan->bootloader);
+	g_free(plan->bootloader_args);
 	g_free(plan->kernel);
 	g_free(plan->initrd);
 	g_free(plan->cmdline);
@@ -78,8 +80,10 @@ static int check_config(const struct xlite_config *cfg, char **err)
 		if (!cfg->pins[i].all && cfg->pins[i].vcpu >= cfg->max_vcpus)
 			return xlite_fail(err, -EINVAL, "vcpu pin for vcpu %u of %u",
 					  cfg->pins[i].vcpu, cfg->max_vcpus);
-	if (!cfg->kernel || !cfg->os_type)
+	if ((cfg->boot == XLITE_BOOT_KERNEL && !cfg->kernel) || !cfg->os_type)
 		return xlite_fail(err, -EINVAL, "no kernel or os type");
+	if (cfg->boot == XLITE_BOOT_DISK && cfg->kernel)
+		return xlite_fail(err, -EINVAL, "a kernel beside the boot from disk");
 	if (cfg->n_disks > XLITE_MAX_DISKS || cfg->n_nics > XLITE_MAX_NICS)
 		return xlite_fail(err, -EINVAL, "too many devices");
 	for (i = 0; i < cfg->n_disks; i++) {
@@ -121,7 +125,8 @@ static int plan_disks(struct xlite_plan *plan, const struct xlite_config *cfg)
 		d->disk = cfg->disks[i];
 		d->disk.source = g_strdup(cfg->disks[i].source);
 		d->disk.target = g_strdup(cfg->disks[i].target);
-		d->needs_loop = d->disk.type == XLITE_DISK_FILE;
+		d->needs_nbd = d->disk.format == XLITE_DISK_QCOW2;
+		d->needs_loop = d->disk.type == XLITE_DISK_FILE && !d->needs_nbd;
 		d->frontend = g_strdup_printf("/local/domain/${domid}/device/vbd/%u", d->disk.vdev);
 		d->backend = g_strdup_printf("/local/domain/0/backend/vbd/${domid}/%u", d->disk.vdev);
 		rc = xlite_plan_disk_nodes(d, i);
@@ -153,6 +158,14 @@ static int plan_nics(struct xlite_plan *plan, const struct xlite_config *cfg)
 	return rc;
 }
 
+void xlite_plan_set_boot_image(struct xlite_plan *plan, const char *path)
+{
+	if (plan->boot != XLITE_BOOT_DISK)
+		return;
+	g_free(plan->kernel);
+	plan->kernel = g_strdup(path);
+}
+
 int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 		     char **err)
 {
@@ -166,6 +179,9 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 		return rc;
 	plan->name = g_strdup(cfg->name);
 	plan->os_type = g_strdup(cfg->os_type);
+	plan->boot = cfg->boot;
+	plan->bootloader = g_strdup(cfg->bootloader);
+	plan->bootloader_args = g_strdup(cfg->bootloader_args);
 	plan->kernel = g_strdup(cfg->kernel);
 	plan->initrd = g_strdup(cfg->initrd);
 	plan->cmdline = g_strdup(cfg->cmdline);

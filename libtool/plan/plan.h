@@ -44,7 +44,8 @@ struct xlite_xs_ops {
 
 struct xlite_plan_disk {
 	struct xlite_disk disk;		/* copy of the config's disk (own strings) */
-	bool needs_loop;		/* file-backed: xlite sets up a loop device */
+	bool needs_loop;		/* raw file: xlite sets up a loop device */
+	bool needs_nbd;			/* qcow2: xlite serves it with qemu-nbd on an nbd device */
 	char *backend;			/* /local/domain/0/backend/vbd/${domid}/VDEV */
 	char *frontend;			/* /local/domain/${domid}/device/vbd/VDEV */
 	struct xlite_xs_ops nodes;	/* frontend dir first, then backend dir */
@@ -77,6 +78,12 @@ struct xlite_plan {
 	bool min_given;			/* <min_guarantee>; else min = current */
 	struct xlite_vcpupin *pins;	/* as the config's: the "all" one first */
 	size_t n_pins;
+	/* XLITE_BOOT_DISK: the PV kernel is pvgrub2 (grub-x86_64-xen.bin),
+	 * which reads the grub.cfg on the guest's disks inside the guest;
+	 * kernel is NULL until xlite_plan_set_boot_image() names the image
+	 * (a host setting, xlite.conf [boot] grub-image). */
+	enum xlite_boot boot;
+	char *bootloader, *bootloader_args;	/* as the config says, may be NULL */
 	char *kernel, *initrd, *cmdline;	/* initrd, cmdline may be NULL */
 	enum xlite_action on_poweroff, on_reboot, on_crash;
 	struct xlite_xs_ops domain_nodes;	/* /local/domain/${domid}, /vm/${uuid} */
@@ -96,6 +103,10 @@ void xlite_plan_dispose(struct xlite_plan *plan);
 /* Pure: fills PLAN (initialised) from CFG. 0 or -errno with *err set. */
 int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 		     char **err);
+
+/* The PV kernel of a disk-booted plan: the pvgrub2 image PATH (copied).
+ * No-op for a plan that boots a kernel of its own. */
+void xlite_plan_set_boot_image(struct xlite_plan *plan, const char *path);
 
 /* Plan as text (what `xlite create -n` prints) or JSON; caller frees.
  * NULL only when out of memory. */

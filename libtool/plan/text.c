@@ -88,9 +88,27 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		return NULL;
 	fputs("name ", f);
 	quoted(f, p->name);
-	fprintf(f, "\nuuid %s\nos %s\nkernel ", p->uuid, p->os_type);
-	quoted(f, p->kernel);
-	fputc('\n', f);
+	fprintf(f, "\nuuid %s\nos %s\n", p->uuid, p->os_type);
+	if (p->boot == XLITE_BOOT_DISK) {
+		fputs("boot disk: pvgrub2 reads the grub.cfg on the guest's disks, inside the guest\n", f);
+		if (p->bootloader) {
+			fputs("bootloader ", f);
+			quoted(f, p->bootloader);
+			fputs(" not run in dom0: pvgrub2 in its place\n", f);
+		}
+		if (p->bootloader_args) {
+			fputs("bootloader_args ", f);
+			quoted(f, p->bootloader_args);
+			fputs(" ignored\n", f);
+		}
+	}
+	if (p->kernel) {
+		fputs(p->boot == XLITE_BOOT_DISK ? "kernel pvgrub2 " : "kernel ", f);
+		quoted(f, p->kernel);
+		fputc('\n', f);
+	} else {
+		fputs("kernel pvgrub2 (xlite.conf [boot] grub-image)\n", f);
+	}
 	if (p->initrd) {
 		fputs("initrd ", f);
 		quoted(f, p->initrd);
@@ -139,8 +157,9 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		fprintf(f, "disk %zu %s vdev %u %s ", i, d->disk.target, d->disk.vdev,
 			d->disk.type == XLITE_DISK_FILE ? "file" : "block");
 		quoted(f, d->disk.source);
-		fprintf(f, " %s%s%s%s%s\n", d->disk.readonly ? "ro" : "rw",
+		fprintf(f, " %s%s%s%s%s%s\n", d->disk.readonly ? "ro" : "rw",
 			d->disk.shareable ? " shareable" : "", d->needs_loop ? " loop" : "",
+			d->needs_nbd ? " qcow2 nbd" : "",
 			d->disk.no_discard ? " no-discard" : "",
 			d->disk.untrusted ? " untrusted" : "");
 		ops(f, &d->nodes);

@@ -23,6 +23,8 @@ void xlite_hostconf_init(struct xlite_hostconf *hc)
 	g_strlcpy(hc->listen, "127.0.0.1", sizeof(hc->listen));
 	hc->port = XLITE_HOSTCONF_PORT_DEFAULT;
 	g_strlcpy(hc->state_dir, XLITE_HOSTCONF_STATE_DIR, sizeof(hc->state_dir));
+	g_strlcpy(hc->grub_image, XLITE_HOSTCONF_GRUB_IMAGE_DEFAULT, sizeof(hc->grub_image));
+	hc->boot_timeout = 60;
 }
 
 int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
@@ -98,6 +100,11 @@ static int set_abs_path(void *field, const char *value)
 	return 0;
 }
 
+static int set_seconds0(void *field, const char *value)
+{
+	return set_uint(field, value, 0, 3600);
+}
+
 /* Every key the file may hold. */
 static const struct setting {
 	const char *group, *key;
@@ -123,6 +130,10 @@ static const struct setting {
 	  "a port number from 1 to 65535" },
 	{ "daemon", "state-dir", offsetof(struct xlite_hostconf, state_dir), set_abs_path,
 	  "an absolute path (below 256 bytes)" },
+	{ "boot", "grub-image", offsetof(struct xlite_hostconf, grub_image), set_abs_path,
+	  "an absolute path (of pvgrub2, grub-x86_64-xen.bin; below 256 bytes)" },
+	{ "boot", "timeout", offsetof(struct xlite_hostconf, boot_timeout), set_seconds0,
+	  "a number of seconds from 0 (do not wait) to 3600" },
 };
 
 static const struct setting *find_setting(const char *group, const char *key)

@@ -22,6 +22,9 @@
 #else
 #define XLITE_HOSTCONF_STATE_DIR "/var/lib/xlite"
 #endif
+/* Debian's pvgrub2 (package grub-xen-host): the PV kernel of a guest that
+ * boots from its own disk. */
+#define XLITE_HOSTCONF_GRUB_IMAGE_DEFAULT "/usr/lib/grub-xen/grub-x86_64-xen.bin"
 
 struct xlite_hostconf {
 	/* [kernel-cache] */
@@ -36,6 +39,10 @@ struct xlite_hostconf {
 	char listen[XLITE_HOSTCONF_ADDR_MAX];		/* listen, an IPv4 or IPv6 address, default 127.0.0.1 */
 	unsigned int port;		/* port, default 8443 */
 	char state_dir[XLITE_HOSTCONF_PATH_MAX];		/* state-dir, an absolute path, default /var/lib/xlite */
+	/* [boot]: guests that boot from their own disk */
+	char grub_image[XLITE_HOSTCONF_PATH_MAX];	/* grub-image: the pvgrub2 image */
+	unsigned int boot_timeout;	/* timeout, seconds for pvgrub2 to start the
+					 * guest's kernel; 0: create does not wait */
 };
 
 /* Every setting at its default. Owns nothing: no dispose needed yet. */

@@ -703,22 +703,31 @@ static unsigned long fake_xs_requests(struct xlite_hv *hv)
 
 /* ---- host devices ----------------------------------------------------- */
 
-static int fake_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
-			    char **dev, unsigned int *major, unsigned int *minor)
+/* A loop (or nbd) device serving FILE: "/dev/PREFIX<N>", MAJOR:N, N from
+ * *NEXT; kept in f->loops either way. */
+static int fake_dev_attach(struct xlite_hv *hv, const char *op, const char *prefix,
+			   unsigned int maj, unsigned int *next, const char *file,
+			   char **dev, unsigned int *major, unsigned int *minor)
 {
-	struct xlite_hv_fake *f = fake_of(hv);
-	int rc = fake_enter(hv, "loop_attach");
+	int rc = fake_enter(hv, op);
 
-	(void)readonly;
 	if (rc)
 		return rc;
 	if (!file || file[0] != '/')
 		return xlite_hv_fail(hv, -ENOENT, "%s: no such file", file ? file : "(null)");
-	*dev = g_strdup_printf("/dev/loop%u", f->next_loop);
-	*major = 7;
-	*minor = f->next_loop++;
-	g_hash_table_insert(f->loops, g_strdup(*dev), g_strdup(file));
+	*dev = g_strdup_printf("/dev/%s%u", prefix, *next);
+	*major = maj;
+	*minor = (*next)++;
+	g_hash_table_insert(fake_of(hv)->loops, g_strdup(*dev), g_strdup(file));
 	return 0;
+}
+
+static int fake_loop_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			    char **dev, unsigned int *major, unsigned int *minor)
+{
+	(void)readonly;
+	return fake_dev_attach(hv, "loop_attach", "loop", 7, &fake_of(hv)->next_loop, file,
+			       dev, major, minor);
 }
 
 static int fake_loop_detach(struct xlite_hv *hv, const char *dev)
@@ -1039,6 +1048,58 @@ static int fake_domain_resume(struct xlite_hv *hv, uint32_t domid, bool fast)
 	return 0;
 }
 
+/* nbd devices serve their qcow2 file at once; nbd_detach returns once the
+ * device is free (the real one waits for blkback and qemu-nbd itself). */
+static int fake_nbd_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			   char **dev, unsigned int *major, unsigned int *minor)
+{
+	(void)readonly;
+	return fake_dev_attach(hv, "nbd_attach", "nbd", 43, &fake_of(hv)->next_nbd, file,
+			       dev, major, minor);
+}
+
+static int fake_nbd_detach(struct xlite_hv *hv, const char *dev)
+{
+	int rc = fake_enter(hv, "nbd_detach");
+
+	if (rc)
+		return rc;
+	g_hash_table_remove(fake_of(hv)->loops, dev);	/* not connected: fine */
+	return 0;
+}
+
+static int fake_nbd_backing(struct xlite_hv *hv, const char *dev, char **backing)
+{
+	const char *v;
+	int rc = fake_enter(hv, "nbd_backing");
+
+	*backing = NULL;
+	if (rc)
+		return rc;
+	v = g_hash_table_lookup(fake_of(hv)->loops, dev);
+	*backing = g_strdup(v);
+	return 0;
+}
+
+static int fake_nbd_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
+			     uint64_t *dev, uint64_t *ino)
+{
+	char name[32];
+	const char *file;
+	struct stat st;
+	int rc = fake_enter(hv, "nbd_identity");
+
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "/dev/nbd%u", minor);
+	file = major == 43 ? g_hash_table_lookup(fake_of(hv)->loops, name) : NULL;
+	if (!file || stat(file, &st) < 0)
+		return xlite_hv_fail(hv, -ENXIO, "%x:%x: not a connected nbd device", major, minor);
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
 static void fake_close(struct xlite_hv *hv)
 {
 	(void)hv;	/* the test owns the fake */
@@ -1085,6 +1146,10 @@ static const struct xlite_hv_ops fake_ops = {
 	.domain_save = fake_domain_save,
 	.domain_restore = fake_domain_restore,
 	.domain_resume = fake_domain_resume,
+	.nbd_attach = fake_nbd_attach,
+	.nbd_detach = fake_nbd_detach,
+	.nbd_backing = fake_nbd_backing,
+	.nbd_identity = fake_nbd_identity,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1174,6 +1239,12 @@ LOCKED(int, vif_setup, (struct xlite_hv *hv, const char *i, const char *n, unsig
        (hv, i, n, m, t))
 LOCKED(int, vif_route, (struct xlite_hv *hv, const char *i, const char *const *a, int t),
        (hv, i, a, t))
+LOCKED(int, nbd_attach, (struct xlite_hv *hv, const char *f, bool ro, char **d,
+			 unsigned int *ma, unsigned int *mi), (hv, f, ro, d, ma, mi))
+LOCKED(int, nbd_detach, (struct xlite_hv *hv, const char *d), (hv, d))
+LOCKED(int, nbd_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d, b))
+LOCKED(int, nbd_identity, (struct xlite_hv *hv, unsigned int ma, unsigned int mi, uint64_t *d,
+			   uint64_t *i), (hv, ma, mi, d, i))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -1217,6 +1288,10 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.domain_save = fake_domain_save,
 	.domain_restore = fake_domain_restore,
 	.domain_resume = fake_domain_resume,
+	.nbd_attach = locked_nbd_attach,
+	.nbd_detach = locked_nbd_detach,
+	.nbd_backing = locked_nbd_backing,
+	.nbd_identity = locked_nbd_identity,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)

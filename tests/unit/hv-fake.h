@@ -22,7 +22,7 @@ struct xlite_hv_fake_dom {
 struct xlite_hv_fake {
 	GArray *doms;			/* of struct xlite_hv_fake_dom, dom0 first */
 	GTree *xs;			/* path -> value (g_strdup), sorted */
-	GHashTable *loops;		/* "/dev/loopN" -> backing file */
+	GHashTable *loops;		/* "/dev/loopN" and "/dev/nbdN" -> backing file */
 	GHashTable *bridges;		/* bridge name -> GPtrArray of ifnames */
 	uint32_t next_domid;
 	unsigned int next_loop;
@@ -64,6 +64,7 @@ struct xlite_hv_fake {
 	/* A write of a built domain's memory/target moves its memory there at
 	 * once (growth as far as the host has free), as its balloon would. */
 	bool balloons_follow;
+	unsigned int next_nbd;		/* nbd devices are 43:N, /dev/nbdN */
 };
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"

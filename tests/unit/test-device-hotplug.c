@@ -152,7 +152,7 @@ static void test_disk_attach_writes_front_and_back_nodes(struct fx *f, gconstpoi
 static void test_disk_nodes_frontend_dir_first_with_guest_perms(struct fx *f, gconstpointer u)
 {
 	struct xlite_disk d = disk_of(f->img, "xvdb", false);
-	struct xlite_disk_host h = { g_strdup("/dev/loop3"), "7:3", true };
+	struct xlite_disk_host h = { g_strdup("/dev/loop3"), "7:3", true, false };
 	struct xlite_device_ops o;
 	const struct xsc_op *ops;
 	g_autofree char *fe_perms = NULL, *be_perms = NULL;

@@ -417,15 +417,9 @@ static const struct error_case error_cases[] = {
 	{ "exe os", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type>exe</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "os type 'exe' is not supported, expected linux or xen" },
-	{ "bootloader", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
-	  "<bootloader>pygrub</bootloader>\n<os><type>linux</type></os></domain>\n", NULL, NULL, 2,
-	  "<bootloader> is not supported: xlite boots PV kernels directly, without a bootloader (pygrub)" },
-	{ "bootloader after os", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
-	  "<os><type>linux</type></os>\n<bootloader_args>-q</bootloader_args></domain>\n", NULL, NULL, 3,
-	  "<bootloader_args> is not supported" },
-	{ "no kernel", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
-	  "<os>\n<type>linux</type></os></domain>\n", NULL, NULL, 2,
-	  "<os> has no <kernel>: xlite boots PV guests from a kernel file" },
+	{ "empty bootloader", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
+	  "<bootloader> </bootloader>\n<os><type>linux</type></os></domain>\n", NULL, NULL, 2,
+	  "<bootloader> is empty, expected pygrub (or its path)" },
 	{ "no os", "<domain type='xen'>\n<name>x</name><memory>1024</memory></domain>\n", NULL, NULL, 1,
 	  "<domain> has no <os>" },
 	{ "no os type", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
@@ -444,9 +438,9 @@ static const struct error_case error_cases[] = {
 	  "disk device 'floppy' is not supported" },
 	{ "network disk", NULL, NULL, "    <disk type='network'/>\n", 9,
 	  "disk type 'network' is not supported, expected type='file' (an image) or type='block'" },
-	{ "qcow2", NULL, NULL, "    <disk type='file'>\n      <driver name='qemu' type='qcow2'/>\n"
+	{ "vmdk", NULL, NULL, "    <disk type='file'>\n      <driver name='qemu' type='vmdk'/>\n"
 	  "<source file='/a.img'/><target dev='xvda'/></disk>\n", 10,
-	  "disk format 'qcow2' is not supported, expected type='raw'" },
+	  "disk format 'vmdk' is not supported, expected type='raw' or type='qcow2'" },
 	{ "no disk source", NULL, NULL, "    <disk type='file'>\n<target dev='xvda'/></disk>\n", 9,
 	  "<disk> has no <source>, expected <source file='/path'/>" },
 	{ "block disk with file=", NULL, NULL, "    <disk type='block'>\n"
@@ -713,7 +707,7 @@ static void test_unknown_things_are_warned_about(void)
 		"t.xml:5: unknown element <foo:bar> in <domain>, ignored",
 		"t.xml:6: <clock offset='localtime'> ignored: PV guests keep UTC from Xen",
 		"t.xml:7: <pae> ignored: 64-bit PV guests always run with PAE paging",
-		"t.xml:11: <boot> ignored: a PV guest boots the <kernel> given",
+		"t.xml:11: <boot> ignored: a PV guest boots its <kernel>, or through pvgrub2 from its disk",
 		"t.xml:14: <graphics> ignored: xlite PV guests have no framebuffer, use the console",
 		"t.xml:15: <input> ignored: xlite PV guests have no framebuffer, use the console",
 		"t.xml:16: unknown attribute 'snapshot' on <disk>, ignored",

@@ -1,0 +1,79 @@
+# Guests that boot from their own disk (issue 13): the lab's kernel and
+# initrd on an ext2 image with /boot/grub/grub.cfg, booted through
+# <bootloader> (pvgrub2 reads the disk inside the guest); a raw type='file'
+# disk that is a block device; and bad input: a disk with no grub
+# configuration, a "qcow2" file that is not one, a missing pvgrub2 image.
+# Each bad create fails with a clear message and leaves no domain, no loop
+# or nbd device, no xenstore node. The qcow2 boot is 88-disk-boot-qcow2.sh
+# (pvgrub2 reads through qemu-nbd slowly under TCG: a file of its own).
+# lab: disk-images
+. "$(dirname "$0")/lib.sh"
+
+. "$(dirname "$0")/../src/tests/lab/scenarios/disk-boot.inc"
+
+set_conf "timeout = 180"
+
+# --- raw image, <bootloader>pygrub -------------------------------------
+cp "$G/disk-boot.img" /tmp/db-raw.img
+disk_xml /tmp/db-raw.xml db-raw /tmp/db-raw.img
+out=$(xlite create -n /tmp/db-raw.xml 2>&1)
+check_match "create -n shows the boot from the disk through pvgrub2" \
+	"boot disk: pvgrub2 reads the grub.cfg on the guest's disks" "$out"
+check_match "create -n names the pvgrub2 image (xlite.conf's default)" \
+	'kernel pvgrub2 "/usr/lib/grub-xen/grub-x86_64-xen.bin"' "$out"
+check_match "create -n says pygrub is not run in dom0" 'bootloader "pygrub" not run in dom0' "$out"
+check_con db-raw "raw disk image: create returns once pvgrub2 started its kernel" \
+	xlite create /tmp/db-raw.xml
+check_match "raw: create said the kernel came from the disk" "its kernel started by pvgrub2" \
+	"$(cat "$LAB_TMP/out")"
+id=$(domid_of db-raw)
+check_match "raw: the disk is on a loop device" "^/dev/loop[0-9]+$" \
+	"$(xenstore-read "/local/domain/$id/xlite/loops" 2>&1)"
+check_con db-raw "raw: the guest's init prints its ready line (kernel and initrd from the disk)" \
+	wait_for 120 ready db-raw
+check "raw: destroy" xlite destroy db-raw
+nothing_left db-raw /tmp/db-raw.img
+
+# --- a raw type='file' disk that is a block device ----------------------
+cp "$G/disk-boot.img" /tmp/db-blk.img
+lo=$(losetup -f)
+losetup "$lo" /tmp/db-blk.img
+disk_xml /tmp/db-blk.xml db-blk "$lo"
+check_con db-blk "type='file' naming a block device: create" xlite create /tmp/db-blk.xml
+check_match "type='file' naming a block device: a note says it is used as one" \
+	"is a block device: used as one" "$(cat "$LAB_TMP/out")"
+id=$(domid_of db-blk)
+check_eq "type='file' naming a block device: no loop device of xlite's" "" \
+	"$(xenstore-read "/local/domain/$id/xlite/loops" 2>/dev/null)"
+check "type='file' naming a block device: the guest boots from it" wait_for 120 ready db-blk
+check "type='file' naming a block device: destroy" xlite destroy db-blk
+check_eq "type='file' naming a block device: no domain left" "" "$(domid_of db-blk)"
+losetup -d "$lo"
+
+# --- bad input ------------------------------------------------------------
+set_conf "timeout = 20"
+cp "$G/disk-nogrub.img" /tmp/db-nogrub.img
+disk_xml /tmp/db-nogrub.xml db-nogrub /tmp/db-nogrub.img
+check_status "a disk with no grub configuration: create fails" 1 xlite create /tmp/db-nogrub.xml
+check_match "no grub configuration: the message says pvgrub2 started no kernel and why" \
+	"pvgrub2 did not start a kernel within 20 s: the guest's disks hold no /boot/grub/grub.cfg" \
+	"$(cat "$LAB_TMP/out")"
+nothing_left db-nogrub /tmp/db-nogrub.img
+
+dd if=/dev/urandom of=/tmp/db-fake.qcow2 bs=1k count=64 2>/dev/null
+disk_xml /tmp/db-fake.xml db-fake /tmp/db-fake.qcow2 "<driver name='qemu' type='qcow2'/>"
+check_status "a qcow2 file that is not qcow2: create fails" 1 xlite create /tmp/db-fake.xml
+check_match "not qcow2: the message names the file and the format" \
+	"/tmp/db-fake.qcow2 is not a qcow2 image" "$(cat "$LAB_TMP/out")"
+nothing_left db-fake /tmp/db-fake.qcow2
+
+set_conf "grub-image = /nonexistent/grub-x86_64-xen.bin"
+check_status "a missing pvgrub2 image: create fails" 1 xlite create /tmp/db-raw.xml
+check_match "missing pvgrub2: the message names it and the setting" \
+	"/nonexistent/grub-x86_64-xen.bin is missing \\(xlite.conf \\[boot\\] grub-image" \
+	"$(cat "$LAB_TMP/out")"
+nothing_left db-raw /tmp/db-raw.img
+
+rm -f /tmp/db-*.img /tmp/db-*.qcow2 /tmp/db-*.xml
+restore_conf
+finish
