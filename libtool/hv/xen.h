@@ -71,8 +71,9 @@ int xlite_hvx_vif_setup(struct xlite_hv *hv, const char *ifname, const char *new
 int xlite_hvx_vif_route(struct xlite_hv *hv, const char *ifname, const char *const *ips,
 			int timeout_ms);
 
-/* hv_xen_build.c: the PV image build (libxenguest), with the kernel cache. */
+/* hv_xen_build.c: the PV and PVH image builds (libxenguest), with the kernel cache. */
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
+int xlite_hvx_build_pvh(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
 
 /* xen-save.c: save, restore, resume (libxenguest). */
 int xlite_hvx_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,

@@ -103,7 +103,7 @@ struct xlite_config {
 	unsigned int cap;	/* <cputune><cap> (xlite extension): percent of one CPU, 0 = no cap */
 	struct xlite_vcpupin *pins;	/* the <vcpu cpuset> one (all) first, then by vcpu */
 	size_t n_pins;
-	char *os_type;		/* "linux" or "xen" */
+	char *os_type;		/* "linux" or "xen" (PV), "xenpvh" (PVH) */
 	char *kernel;		/* never NULL after a successful parse */
 	char *initrd;		/* NULL when absent */
 	char *cmdline;		/* NULL when absent */

@@ -88,7 +88,11 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		return NULL;
 	fputs("name ", f);
 	quoted(f, p->name);
-	fprintf(f, "\nuuid %s\nos %s\nkernel ", p->uuid, p->os_type);
+	fprintf(f, "\nuuid %s\nos %s\n", p->uuid, p->os_type);
+	if (p->pvh)
+		fprintf(f, "guest pvh: HVM container, HAP, no device model, no ACPI; paging pool %llu KiB\n",
+			(unsigned long long)p->paging_kib);
+	fputs("kernel ", f);
 	quoted(f, p->kernel);
 	fputc('\n', f);
 	if (p->initrd) {
