@@ -14,6 +14,7 @@
 #include <xen/hvm/params.h>
 
 #include "libtool/apply/kcache.h"
+#include "libtool/hv/acpi.h"
 
 static struct xlite_hv_xen *xen_of(struct xlite_hv *hv)
 {
@@ -94,107 +95,6 @@ static void step_time(const struct xlite_hv_xen *x, const char *what, gint64 *t)
 		step_time(x, what, &t_step);                     \
 	} while (0)
 
-/* ---- ACPI tables of a PVH guest ---------------------------------------
- * What libxl's libacpi gives a PVH guest, reduced to what Linux needs to
- * find its vCPUs and run without legacy hardware (a PVH container emulates
- * only the local APIC): RSDP -> XSDT -> FADT (hardware-reduced ACPI, no
- * VGA, no CMOS RTC; an empty DSDT) and MADT (a local APIC per vCPU, APIC
- * id 2 * vCPU as Xen numbers them). Without them Linux finds no RSDP and
- * hangs early in its boot (seen in the lab). The RSDP goes at the start of
- * the ACPI area (start info's rsdp_paddr), the tables in the next page. */
-#define ACPI_BASE 0xfc000000ULL		/* libacpi's ACPI_INFO_PHYSICAL_ADDRESS */
-#define ACPI_TABLES (ACPI_BASE + XC_PAGE_SIZE)
-#define SDT_HDR 36
-#define FADT_LEN 268			/* ACPI 5.0 */
-#define MADT_LEN(n) (SDT_HDR + 8 + 8 * (n))
-#define XSDT_LEN (SDT_HDR + 2 * 8)
-#define FADT_HW_REDUCED_ACPI (1u << 20)
-#define FADT_WBINVD (1u << 0)
-#define FADT_PROC_C1 (1u << 2)
-#define BOOT_ARCH_NO_VGA (1u << 2)
-#define BOOT_ARCH_NO_CMOS_RTC (1u << 5)
-
-struct pvh_acpi {
-	uint8_t rsdp[36];
-	uint8_t *tables;	/* one page: XSDT, FADT, DSDT, MADT */
-	size_t len;
-};
-
-static void put16(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, v >> 32); }
-
-static uint8_t checksum(const uint8_t *p, size_t n)
-{
-	uint8_t sum = 0;
-
-	while (n--)
-		sum += *p++;
-	return (uint8_t)(0x100 - sum);
-}
-
-static void sdt_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
-{
-	memcpy(t, sig, 4);
-	put32(t + 4, len);
-	t[8] = rev;
-	memcpy(t + 10, "XLITE ", 6);
-	memcpy(t + 16, "XLITEPVH", 8);
-	put32(t + 24, 1);
-	memcpy(t + 28, "XLTE", 4);
-	put32(t + 32, 1);
-}
-
-/* Fills A (zeroed, tables of one page) for MAX_VCPUS vCPUs. */
-static int pvh_acpi_build(struct pvh_acpi *a, unsigned int max_vcpus)
-{
-	size_t xsdt = 0, fadt = XSDT_LEN, dsdt = fadt + FADT_LEN, madt = dsdt + SDT_HDR;
-	uint8_t *t = a->tables;
-	unsigned int i;
-
-	if (max_vcpus == 0 || max_vcpus > 128 || madt + MADT_LEN(max_vcpus) > XC_PAGE_SIZE)
-		return -EINVAL;	/* APIC ids 2 * vCPU must fit in a byte */
-	a->len = madt + MADT_LEN(max_vcpus);
-
-	sdt_header(t + dsdt, "DSDT", SDT_HDR, 2);
-
-	sdt_header(t + fadt, "FACP", FADT_LEN, 5);
-	put32(t + fadt + 40, (uint32_t)(ACPI_TABLES + dsdt));
-	put16(t + fadt + 109, BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_CMOS_RTC);
-	put32(t + fadt + 112, FADT_WBINVD | FADT_PROC_C1 | FADT_HW_REDUCED_ACPI);
-	put64(t + fadt + 140, ACPI_TABLES + dsdt);
-
-	sdt_header(t + madt, "APIC", (uint32_t)MADT_LEN(max_vcpus), 3);
-	put32(t + madt + 36, 0xfee00000u);	/* local APIC address; no PC-AT PICs */
-	for (i = 0; i < max_vcpus; i++) {
-		uint8_t *e = t + madt + SDT_HDR + 8 + 8 * i;
-
-		e[0] = 0;		/* processor local APIC */
-		e[1] = 8;
-		e[2] = (uint8_t)i;	/* ACPI processor UID */
-		e[3] = (uint8_t)(2 * i);
-		put32(e + 4, 1);	/* enabled */
-	}
-
-	sdt_header(t + xsdt, "XSDT", XSDT_LEN, 1);
-	put64(t + xsdt + SDT_HDR, ACPI_TABLES + fadt);
-	put64(t + xsdt + SDT_HDR + 8, ACPI_TABLES + madt);
-
-	t[dsdt + 9] = checksum(t + dsdt, SDT_HDR);
-	t[fadt + 9] = checksum(t + fadt, FADT_LEN);
-	t[madt + 9] = checksum(t + madt, MADT_LEN(max_vcpus));
-	t[xsdt + 9] = checksum(t + xsdt, XSDT_LEN);
-
-	memcpy(a->rsdp, "RSD PTR ", 8);
-	memcpy(a->rsdp + 9, "XLITE ", 6);
-	a->rsdp[15] = 2;
-	put32(a->rsdp + 20, sizeof(a->rsdp));
-	put64(a->rsdp + 24, ACPI_TABLES + xsdt);
-	a->rsdp[8] = checksum(a->rsdp, 20);
-	a->rsdp[32] = checksum(a->rsdp, sizeof(a->rsdp));
-	return 0;
-}
-
 /* The lowest address of the MMIO hole below 4 GiB of a PVH guest, as
  * libxl places it with no device model: below the HVM special pages
  * (X86_HVM_END_SPECIAL_REGION), the local APIC (0xfee00000) and where
@@ -235,8 +135,8 @@ static int pvh_memory_map(struct xlite_hv *hv, uint32_t domid, struct xc_dom_ima
 		      << XC_PAGE_SHIFT;
 	map[n].size = (uint64_t)X86_HVM_NR_SPECIAL_PAGES << XC_PAGE_SHIFT;
 	map[n++].type = E820_RESERVED;
-	map[n].addr = ACPI_BASE;		/* the RSDP's page, then the tables' */
-	map[n].size = 2 * XC_PAGE_SIZE;
+	map[n].addr = XLITE_PVH_ACPI_BASE;		/* the RSDP's page, then the tables' */
+	map[n].size = XLITE_PVH_ACPI_SIZE;
 	map[n++].type = E820_ACPI;
 	if (dom->highmem_end) {
 		map[n].addr = GIB4;
@@ -273,7 +173,7 @@ static int build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b, 
 	struct xlite_hv_xen *x = xen_of(hv);
 	struct xc_dom_image *dom = NULL;
 	struct e820entry map[PVH_E820_MAX];
-	struct pvh_acpi acpi = { .tables = NULL };
+	struct xlite_pvh_acpi acpi;
 	struct kernel_choice k;
 	uint64_t mem_mb = b->mem_kib / 1024;
 	gint64 t_step = g_get_monotonic_time();
@@ -341,8 +241,7 @@ static int build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b, 
 	DOM_STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), "xc_dom_mem_init");
 	DOM_STEP(xc_dom_boot_mem_init(dom), "populating the domain's memory");
 	if (pvh) {
-		acpi.tables = g_malloc0(XC_PAGE_SIZE);
-		if (pvh_acpi_build(&acpi, b->max_vcpus) < 0) {
+		if (xlite_pvh_acpi_build(&acpi, b->max_vcpus) < 0) {
 			rc = xlite_hv_fail(hv, -EINVAL, "%u vCPUs: too many for a PVH guest's ACPI tables",
 					   b->max_vcpus);
 			goto out;
@@ -351,10 +250,10 @@ static int build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b, 
 		 * module 0 is the RSDP (start info's rsdp_paddr). */
 		dom->acpi_modules[0].data = acpi.rsdp;
 		dom->acpi_modules[0].length = sizeof(acpi.rsdp);
-		dom->acpi_modules[0].guest_addr_out = ACPI_BASE;
+		dom->acpi_modules[0].guest_addr_out = XLITE_PVH_ACPI_BASE;
 		dom->acpi_modules[1].data = acpi.tables;
 		dom->acpi_modules[1].length = (uint32_t)acpi.len;
-		dom->acpi_modules[1].guest_addr_out = ACPI_TABLES;
+		dom->acpi_modules[1].guest_addr_out = XLITE_PVH_ACPI_TABLES;
 		rc = pvh_memory_map(hv, domid, dom, map);
 		if (rc < 0)
 			goto out;
@@ -374,7 +273,6 @@ out:
 		memset(dom->acpi_modules, 0, sizeof(dom->acpi_modules));
 		xc_dom_release(dom);
 	}
-	g_free(acpi.tables);
 	g_free(k.cached);
 	return rc;
 }
