@@ -227,6 +227,7 @@ static int make_domain(struct apply *a)
 	c.max_vcpus = p->max_vcpus;
 	c.max_grant_frames = p->max_grant_frames;
 	c.max_evtchn_port = p->max_event_channels;
+	c.pvh = p->pvh;
 	rc = hv->ops->domain_create(hv, &c, &a->domid);
 	if (rc < 0) {
 		a->domid = XLITE_DOMID_INVALID;
@@ -246,7 +247,8 @@ static int make_domain(struct apply *a)
 	rc = hv->ops->domain_setmaxmem(hv, a->domid, p->maxmem_kib);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the memory limit");
-	rc = hv->ops->domain_memmap_limit(hv, a->domid, p->memory_kib);
+	/* PV only: a PVH guest's memory map comes with its build. */
+	rc = p->pvh ? 0 : hv->ops->domain_memmap_limit(hv, a->domid, p->memory_kib);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the memory map limit");
 	rc = a->opts->restore ? 0 : hv->ops->domain_cpuid(hv, a->domid);
@@ -299,14 +301,17 @@ static int build(struct apply *a)
 	b.console_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
 	v = g_hash_table_lookup(a->vars, "store.port");
 	b.store_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
+	b.paging_kib = p->paging_kib;
 	if (a->opts->restore) {
 		rc = a->opts->restore(a->hv, a->domid, &b, a->opts->restore_opaque);
 		if (rc < 0)
 			return step_fail(a, rc, "restoring the domain's memory and state");
 	} else {
-		rc = a->hv->ops->build_pv(a->hv, a->domid, &b);
+		rc = p->pvh ? a->hv->ops->build_pvh(a->hv, a->domid, &b) :
+			      a->hv->ops->build_pv(a->hv, a->domid, &b);
 		if (rc < 0)
-			return step_fail(a, rc, "building the PV image");
+			return step_fail(a, rc, p->pvh ? "building the PVH image" :
+						       "building the PV image");
 	}
 	a->res->kcache_hit = b.kcache_hit;
 	set_var(a, "console.mfn", "%" PRIu64, b.console_mfn);

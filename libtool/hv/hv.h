@@ -72,16 +72,17 @@ struct xlite_vcpuinfo {
 	struct xlite_cpuset hard, soft;	/* affinity */
 };
 
-/* What xc_domain_create needs for a PV domain. */
+/* What xc_domain_create needs for a PV or PVH domain. */
 struct xlite_hv_create {
 	uint8_t uuid[16];
 	unsigned int max_vcpus;
 	unsigned int max_grant_version;	/* 0: the best the host offers */
 	unsigned int max_grant_frames;	/* 0: the hypervisor's default */
 	unsigned int max_evtchn_port;	/* 0: 1023, libxl's default event_channels */
+	bool pvh;			/* an HVM container with HAP, local APIC only */
 };
 
-/* The PV image build (libxenguest xc_dom_*). IN fields, then OUT. */
+/* The PV or PVH image build (libxenguest xc_dom_*). IN fields, then OUT. */
 struct xlite_hv_build {
 	const char *kernel;
 	const char *initrd;		/* NULL: none */
@@ -93,8 +94,10 @@ struct xlite_hv_build {
 	const char *kcache_dir;		/* decompressed-kernel cache, NULL: off */
 	uint64_t kcache_max;		/* its bound in bytes (xlite.conf) */
 	/* OUT */
-	uint64_t console_mfn, store_mfn;
+	uint64_t console_mfn, store_mfn;	/* PVH: guest frame numbers */
 	bool kcache_hit;		/* the kernel came from the cache */
+	/* PVH only (build_pvh), IN: Xen's paging pool for the domain. */
+	uint64_t paging_kib;
 };
 
 struct xlite_hv;
@@ -226,6 +229,13 @@ struct xlite_hv_ops {
 	 * not connected). */
 	int (*nbd_identity)(struct xlite_hv *hv, unsigned int major, unsigned int minor,
 			    uint64_t *dev, uint64_t *ino);
+
+	/* ---- PVH guests (issue 11), appended ---- */
+	/* What build_pv does, for a domain created with pvh: its HVM params,
+	 * TSC mode and paging pool, memory map, then the xc_dom_* build of an
+	 * HVM container (PVH entry point, start info with the command line and
+	 * the initrd). B's mem_kib is all the guest's memory. */
+	int (*build_pvh)(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
 };
 
 struct xlite_hv {

@@ -5,7 +5,8 @@ libtool_libxlite_a_SOURCES += \
 	libtool/hv/hv.h libtool/hv/hv.c \
 	libtool/hv/xen.h libtool/hv/xen.c libtool/hv/xen-xs.c libtool/hv/xen-dev.c \
 	libtool/hv/xen-watch.c \
-	libtool/hv/xen-build.c libtool/hv/xen-res.c
+	libtool/hv/xen-build.c libtool/hv/xen-res.c \
+	libtool/hv/acpi.h libtool/hv/acpi.c
 libtool_libxlite_a_SOURCES += libtool/hv/xen-save.c
 
 # What a program linking libxlite.a with the Xen side needs after it.
@@ -19,3 +20,9 @@ tests_unit_libhvfake_a_SOURCES = tests/unit/hv-fake.h tests/unit/hv-fake.c
 tests_unit_libhvfake_a_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 # What a unit test on the fake hypervisor links.
 XLITE_FAKE_LIBS = tests/unit/libhvfake.a $(XLITE_XEN_LIBS)
+
+# A PVH guest's ACPI tables (acpi.c is pure).
+check_PROGRAMS += tests/unit/test-hv-acpi
+TESTS += tests/unit/test-hv-acpi
+tests_unit_test_hv_acpi_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+tests_unit_test_hv_acpi_LDADD = libtool/libxlite.a $(GLIB_LIBS)

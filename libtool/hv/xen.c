@@ -78,7 +78,8 @@ static int xen_domain_create(struct xlite_hv *hv, const struct xlite_hv_create *
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	memcpy(cfg.handle, c->uuid, sizeof(cfg.handle));
-	cfg.flags = 0;			/* PV: no XEN_DOMCTL_CDF_hvm/hap */
+	/* PV: no flags; PVH (libxl's): an HVM container with HAP */
+	cfg.flags = c->pvh ? XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap : 0;
 	cfg.max_vcpus = c->max_vcpus;
 	/* libxl's default event_channels, or <controller maxEventChannels> */
 	cfg.max_evtchn_port = c->max_evtchn_port ? c->max_evtchn_port : 1023;
@@ -86,7 +87,8 @@ static int xen_domain_create(struct xlite_hv *hv, const struct xlite_hv_create *
 	cfg.max_grant_frames = c->max_grant_frames ? (int32_t)c->max_grant_frames : -1;
 	cfg.max_maptrack_frames = -1;
 	cfg.grant_opts = XEN_DOMCTL_GRANT_version(gnt);
-	cfg.arch.emulation_flags = 0;	/* PV emulates nothing */
+	/* PV emulates nothing, PVH only the local APIC (no device model) */
+	cfg.arch.emulation_flags = c->pvh ? XEN_X86_EMU_LAPIC : 0;
 	if (xc_domain_create(x->xch, &id, &cfg) < 0)
 		return xlite_hv_xen_fail(hv, errno, "xc_domain_create");
 	*domid = id;
@@ -385,6 +387,7 @@ static const struct xlite_hv_ops xen_ops = {
 	.nbd_detach = xlite_hvx_nbd_detach,
 	.nbd_backing = xlite_hvx_nbd_backing,
 	.nbd_identity = xlite_hvx_nbd_identity,
+	.build_pvh = xlite_hvx_build_pvh,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

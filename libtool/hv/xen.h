@@ -77,8 +77,9 @@ int xlite_hvx_nbd_backing(struct xlite_hv *hv, const char *dev, char **backing);
 int xlite_hvx_nbd_identity(struct xlite_hv *hv, unsigned int major, unsigned int minor,
 			   uint64_t *dev, uint64_t *ino);
 
-/* hv_xen_build.c: the PV image build (libxenguest), with the kernel cache. */
+/* hv_xen_build.c: the PV and PVH image builds (libxenguest), with the kernel cache. */
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
+int xlite_hvx_build_pvh(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
 
 /* xen-save.c: save, restore, resume (libxenguest). */
 int xlite_hvx_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,

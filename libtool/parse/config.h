@@ -117,7 +117,7 @@ struct xlite_config {
 	unsigned int cap;	/* <cputune><cap> (xlite extension): percent of one CPU, 0 = no cap */
 	struct xlite_vcpupin *pins;	/* the <vcpu cpuset> one (all) first, then by vcpu */
 	size_t n_pins;
-	char *os_type;		/* "linux" or "xen" */
+	char *os_type;		/* "linux" or "xen" (PV), "xenpvh" (PVH) */
 	enum xlite_boot boot;
 	char *bootloader;	/* <bootloader> as written (NULL: none, libvirt's
 				 * default for a PV guest without <kernel>) */

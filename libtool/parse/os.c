@@ -1,5 +1,6 @@
-/* <os>: PV kernel, initrd and command line; <bootloader> and the boot
- * method (a kernel file in dom0, or the guest's own disk). */
+/* <os>: the guest type (PV or PVH), its kernel, initrd and command line;
+ * <bootloader> and the boot method (a kernel file in dom0, or the guest's
+ * own disk). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,12 @@ static int parse_type(struct xlite_parse *p, xmlNode *node)
 		goto out;
 	if (strcmp(s, "hvm") == 0) {
 		rc = xlite_parse_error(p, node,
-			"HVM guests are not supported (<type>hvm</type>): xlite runs PV guests, expected <type>linux</type> or <type>xen</type>");
+			"HVM guests are not supported (<type>hvm</type>): xlite runs PV and PVH guests, expected <type>linux</type>, <type>xen</type> or <type>xenpvh</type>");
 		goto out;
 	}
-	if (strcmp(s, "linux") != 0 && strcmp(s, "xen") != 0) {
+	if (strcmp(s, "linux") != 0 && strcmp(s, "xen") != 0 && strcmp(s, "xenpvh") != 0) {
 		rc = xlite_parse_error(p, node,
-			"os type '%s' is not supported, expected linux or xen (a PV guest)", s);
+			"os type '%s' is not supported, expected linux or xen (a PV guest) or xenpvh (a PVH guest)", s);
 		goto out;
 	}
 	if (arch && strcmp(arch, "x86_64") != 0) {
@@ -37,11 +38,20 @@ static int parse_type(struct xlite_parse *p, xmlNode *node)
 			"arch '%s' is not supported, expected x86_64", arch);
 		goto out;
 	}
-	if (machine && strcmp(machine, "xenpv") != 0) {
+	/* libvirt's spelling: <type machine='xenpvh'>xenpvh</type> for PVH,
+	 * machine xenpv (or none) for PV. */
+	if (machine && strcmp(s, "xenpvh") == 0 && strcmp(machine, "xenpvh") != 0) {
 		rc = xlite_parse_error(p, node,
-			"machine '%s' is not supported (%s), expected xenpv",
-			machine, strcmp(machine, "xenfv") == 0 ? "HVM" :
-			strcmp(machine, "xenpvh") == 0 ? "PVH" : "not a PV guest");
+			"machine '%s' does not go with <type>xenpvh</type>, expected machine='xenpvh'",
+			machine);
+		goto out;
+	}
+	if (machine && strcmp(s, "xenpvh") != 0 && strcmp(machine, "xenpv") != 0) {
+		rc = xlite_parse_error(p, node,
+			"machine '%s' is not supported for <type>%s</type> (%s), expected xenpv",
+			machine, s, strcmp(machine, "xenfv") == 0 ? "HVM" :
+			strcmp(machine, "xenpvh") == 0 ? "PVH is <type machine='xenpvh'>xenpvh</type>" :
+			"not a PV guest");
 		goto out;
 	}
 	p->cfg->os_type = s;

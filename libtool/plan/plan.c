@@ -84,6 +84,10 @@ static int check_config(const struct xlite_config *cfg, char **err)
 		return xlite_fail(err, -EINVAL, "no kernel or os type");
 	if (cfg->boot == XLITE_BOOT_DISK && cfg->kernel)
 		return xlite_fail(err, -EINVAL, "a kernel beside the boot from disk");
+	if (strcmp(cfg->os_type, "xenpvh") == 0 && cfg->current_kib != cfg->memory_kib)
+		return xlite_fail(err, -EINVAL, "a PVH guest starts with all its memory: current %llu KiB, max %llu KiB",
+				  (unsigned long long)cfg->current_kib,
+				  (unsigned long long)cfg->memory_kib);
 	if (cfg->n_disks > XLITE_MAX_DISKS || cfg->n_nics > XLITE_MAX_NICS)
 		return xlite_fail(err, -EINVAL, "too many devices");
 	for (i = 0; i < cfg->n_disks; i++) {
@@ -103,6 +107,14 @@ static int check_config(const struct xlite_config *cfg, char **err)
 			return xlite_fail(err, -EINVAL, "interface %zu: %s", i,
 					  cfg->nics[i].routed ? "routed, yet on a bridge" : "no bridge");
 	return 0;
+}
+
+/* Xen's paging pool of an HVM container with HAP, as libxl sizes it
+ * (libxl__get_required_paging_memory): 1 MiB per vCPU plus a page per MiB
+ * of RAM for the p2m. */
+static uint64_t paging_kib(uint64_t memory_kib, unsigned int max_vcpus)
+{
+	return 4 * (256 * (uint64_t)max_vcpus + memory_kib / 1024);
 }
 
 static uint64_t round_mib(uint64_t kib)
@@ -182,6 +194,7 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 	plan->boot = cfg->boot;
 	plan->bootloader = g_strdup(cfg->bootloader);
 	plan->bootloader_args = g_strdup(cfg->bootloader_args);
+	plan->pvh = strcmp(cfg->os_type, "xenpvh") == 0;
 	plan->kernel = g_strdup(cfg->kernel);
 	plan->initrd = g_strdup(cfg->initrd);
 	plan->cmdline = g_strdup(cfg->cmdline);
@@ -196,6 +209,8 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 	plan->max_pages = plan->memory_kib / 4;
 	plan->target_pages = plan->current_kib / 4;
 	plan->max_vcpus = cfg->max_vcpus;
+	if (plan->pvh)
+		plan->paging_kib = paging_kib(plan->memory_kib, plan->max_vcpus);
 	plan->cur_vcpus = cfg->cur_vcpus;
 	plan->weight = cfg->weight;
 	plan->cap = cfg->cap;

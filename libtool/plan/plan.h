@@ -67,7 +67,11 @@ struct xlite_plan_nic {
 struct xlite_plan {
 	char *name;
 	char uuid[37];
-	char *os_type;			/* "linux" or "xen" */
+	char *os_type;			/* "linux" or "xen" (PV), "xenpvh" (PVH) */
+	/* PVH: an HVM container with hardware paging (HAP) and no device
+	 * model; Xen's paging pool for it (libxl's shadow_memkb). */
+	bool pvh;
+	uint64_t paging_kib;
 	uint64_t max_pages;		/* 4 KiB pages, from memory_kib */
 	uint64_t target_pages;		/* from current_kib */
 	/* KiB, rounded up to whole MiB as Xen's builder takes them */

@@ -89,6 +89,9 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 	fputs("name ", f);
 	quoted(f, p->name);
 	fprintf(f, "\nuuid %s\nos %s\n", p->uuid, p->os_type);
+	if (p->pvh)
+		fprintf(f, "guest pvh: HVM container, HAP, no device model, no ACPI; paging pool %llu KiB\n",
+			(unsigned long long)p->paging_kib);
 	if (p->boot == XLITE_BOOT_DISK) {
 		fputs("boot disk: pvgrub2 reads the grub.cfg on the guest's disks, inside the guest\n", f);
 		if (p->bootloader) {

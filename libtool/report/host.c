@@ -82,6 +82,13 @@ static void put_phys(struct info_out *o, const struct xlite_physinfo *p)
 	     p->cap_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
 	     p->cap_vmtrace ? " vmtrace" : "", p->cap_vpmu ? " vpmu" : "",
 	     p->cap_gnttab_v1 ? " gnttab-v1" : "", p->cap_gnttab_v2 ? " gnttab-v2" : "");
+	/* Live migration needs Xen to track the pages a guest dirties: PV
+	 * guests through shadow paging (absent from a Xen built without
+	 * CONFIG_SHADOW_PAGING, as Debian's), PVH guests through HAP. */
+	put(o, "logdirty_pv", p->cap_pv && p->cap_shadow ? "yes (shadow paging)" :
+	    "no (this Xen has no shadow paging: PV guests move cold)");
+	put(o, "logdirty_pvh", p->cap_hvm && p->cap_hap ? "yes (hap)" :
+	    "no (no HVM with hardware-assisted paging: no PVH guests)");
 	put_num(o, "total_memory", p->total_pages / per_mb);
 	put_num(o, "free_memory",
 		(p->free_pages - MIN(p->outstanding_pages, p->free_pages)) / per_mb);

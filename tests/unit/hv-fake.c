@@ -147,6 +147,7 @@ static int fake_domain_create(struct xlite_hv *hv, const struct xlite_hv_create 
 	d.info.paused = true;
 	d.max_grant_frames = c->max_grant_frames;
 	d.max_evtchn_port = c->max_evtchn_port;
+	d.info.hvm = c->pvh;
 	g_array_append_val(f->doms, d);
 	*domid = d.info.domid;
 	return 0;
@@ -208,28 +209,44 @@ static int fake_evtchn_alloc(struct xlite_hv *hv, uint32_t domid, uint32_t remot
 	return 0;
 }
 
-static int fake_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
+/* build_pv and build_pvh: each only on a domain of its kind. */
+static int fake_build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b, bool pvh)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
 	struct xlite_hv_fake_dom *d;
-	int rc = fake_enter(hv, "build_pv");
+	int rc = fake_enter(hv, pvh ? "build_pvh" : "build_pv");
 
 	if (rc || !(d = need_dom(hv, domid, &rc)))
 		return rc;
 	if (d->info.vcpus_online == 0)
 		return xlite_hv_fail(hv, -EINVAL, "xc_dom_boot_image: SETVCPUCONTEXT failed");
+	if (d->info.hvm != pvh)
+		return xlite_hv_fail(hv, -EINVAL, "%s of a %s domain", pvh ? "build_pvh" : "build_pv",
+				     d->info.hvm ? "PVH" : "PV");
+	if (pvh && b->paging_kib == 0)
+		return xlite_hv_fail(hv, -EINVAL, "xc_set_paging_mempool_size: no paging pool");
 	if (f->kernel_bad)
-		return xlite_hv_fail(hv, -EINVAL, "%s: not a Xen PV kernel (ELF or bzImage)",
-				     b->kernel);
+		return xlite_hv_fail(hv, -EINVAL, "%s: not a Xen %s kernel (ELF or bzImage)",
+				     b->kernel, pvh ? "PVH" : "PV");
 	if (b->mem_kib > f->host_free_kib || b->mem_kib > d->maxmem_kib)
 		return xlite_hv_fail(hv, -ENOMEM, "xc_dom_boot_mem_init: out of memory");
 	f->host_free_kib -= b->mem_kib;
 	d->info.tot_kib = b->mem_kib;
 	d->built = true;
-	b->console_mfn = 0x10000 + domid * 2;
-	b->store_mfn = 0x10001 + domid * 2;
+	b->console_mfn = pvh ? 0xfeffc : 0x10000 + domid * 2;
+	b->store_mfn = pvh ? 0xfeffb : 0x10001 + domid * 2;
 	b->kcache_hit = false;
 	return 0;
+}
+
+static int fake_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
+{
+	return fake_build(hv, domid, b, false);
+}
+
+static int fake_build_pvh(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b)
+{
+	return fake_build(hv, domid, b, true);
 }
 
 static int fake_sched_credit(struct xlite_hv *hv, uint32_t domid,
@@ -1150,6 +1167,7 @@ static const struct xlite_hv_ops fake_ops = {
 	.nbd_detach = fake_nbd_detach,
 	.nbd_backing = fake_nbd_backing,
 	.nbd_identity = fake_nbd_identity,
+	.build_pvh = fake_build_pvh,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1245,6 +1263,7 @@ LOCKED(int, nbd_detach, (struct xlite_hv *hv, const char *d), (hv, d))
 LOCKED(int, nbd_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d, b))
 LOCKED(int, nbd_identity, (struct xlite_hv *hv, unsigned int ma, unsigned int mi, uint64_t *d,
 			   uint64_t *i), (hv, ma, mi, d, i))
+LOCKED(int, build_pvh, (struct xlite_hv *hv, uint32_t d, struct xlite_hv_build *b), (hv, d, b))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -1292,6 +1311,7 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.nbd_detach = locked_nbd_detach,
 	.nbd_backing = locked_nbd_backing,
 	.nbd_identity = locked_nbd_identity,
+	.build_pvh = locked_build_pvh,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)

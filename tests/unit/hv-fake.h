@@ -34,7 +34,7 @@ struct xlite_hv_fake {
 	int fail_errno;			/* negative errno the failing op returns */
 	unsigned long xs_requests;
 	GPtrArray *log;			/* names of the ops called, in order */
-	bool kernel_bad;		/* build_pv fails as for a non-ELF kernel */
+	bool kernel_bad;		/* build_pv/_pvh fail as for a non-ELF kernel */
 	GMutex mutex;			/* xlite_hv_fake_attach_locked: one op at a time */
 	/* ... and threads that meet before domain_create (see hv-fake.c) */
 	unsigned int rendezvous_n, rendezvous_seen, rendezvous_ms;

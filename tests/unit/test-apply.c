@@ -22,16 +22,20 @@ struct fx {
 	char *err;
 };
 
-static void fx_plan(struct fx *f, const char *name, unsigned int mem_mib, bool devices)
+/* The fixture's data for a PVH guest with a disk and a nic. */
+static const int pvh_with_devices = 2;
+
+static void fx_plan_type(struct fx *f, const char *name, unsigned int mem_mib, bool devices,
+			 const char *os_type)
 {
 	char *xml = g_strdup_printf(
 		"<domain type='xen'><name>%s</name><uuid>" UUID "</uuid>"
 		"<memory unit='MiB'>%u</memory><vcpu>2</vcpu>"
 		"<cputune><shares>512</shares><cap>50</cap></cputune>"
-		"<os><type>linux</type><kernel>/lab/guests/vmlinuz</kernel>"
+		"<os><type>%s</type><kernel>/lab/guests/vmlinuz</kernel>"
 		"<initrd>/lab/guests/initrd.gz</initrd><cmdline>console=hvc0</cmdline></os>"
 		"<devices>%s%s%s</devices></domain>",
-		name, mem_mib,
+		name, mem_mib, os_type,
 		devices ? "<disk type='file' device='disk'><source file='" : "",
 		devices ? f->host.disk : "",
 		devices ? "'/><target dev='xvda' bus='xen'/></disk>"
@@ -41,11 +45,17 @@ static void fx_plan(struct fx *f, const char *name, unsigned int mem_mib, bool d
 	g_free(xml);
 }
 
+static void fx_plan(struct fx *f, const char *name, unsigned int mem_mib, bool devices)
+{
+	fx_plan_type(f, name, mem_mib, devices, "linux");
+}
+
 static void fx_setup(struct fx *f, gconstpointer devices)
 {
 	memset(f, 0, sizeof(*f));
 	apply_host_init(&f->host, "test-apply-XXXXXX");
-	fx_plan(f, "guest", 128, devices != NULL);
+	fx_plan_type(f, "guest", 128, devices != NULL,
+		     devices == &pvh_with_devices ? "xenpvh" : "linux");
 	xlite_apply_result_init(&f->res);
 }
 
@@ -134,6 +144,40 @@ static void test_create_runs_domain_with_its_nodes(struct fx *f, gconstpointer d
 		g_assert_cmpstr(ports->pdata[0], ==, name);
 		g_free(name);
 	}
+}
+
+/* A PVH guest: an HVM domain built by build_pvh with a paging pool, no
+ * PV memory map limit; its rings named by guest frame; devices as PV. */
+static void test_pvh_create_builds_an_hvm_container(struct fx *f, gconstpointer devices)
+{
+	struct xlite_hv_fake_dom *d;
+	char *v;
+	guint i;
+
+	g_assert_cmpint(fx_apply(f), ==, 0);
+	d = xlite_hv_fake_dom(&f->host.fake, f->res.domid);
+	g_assert_nonnull(d);
+	g_assert_true(d->info.hvm);
+	g_assert_true(d->built);
+	g_assert_false(d->info.paused);
+	for (i = 0; i < f->host.fake.log->len; i++) {
+		g_assert_cmpstr(f->host.fake.log->pdata[i], !=, "build_pv");
+		g_assert_cmpstr(f->host.fake.log->pdata[i], !=, "domain_memmap_limit");
+	}
+	g_assert_true(g_ptr_array_find_with_equal_func(f->host.fake.log, "build_pvh",
+						       g_str_equal, NULL));
+	/* 4 * (256 * 2 vCPUs + 128 MiB) KiB, as libxl sizes it */
+	g_assert_cmpuint(f->host.plan.paging_kib, ==, 2560);
+	v = xs(f, "/local/domain/%u/console/ring-ref", f->res.domid);
+	g_assert_cmpstr(v, ==, "1044476");	/* the fake's 0xfeffc */
+	g_free(v);
+	v = xs(f, "/vm/" UUID "/image/ostype", 0);
+	g_assert_cmpstr(v, ==, "xenpvh");
+	g_free(v);
+	v = xs(f, "/local/domain/0/backend/vif/%u/0/hotplug-status", f->res.domid);
+	g_assert_cmpstr(v, ==, "connected");
+	g_free(v);
+	(void)devices;
 }
 
 static void test_paused_create_leaves_domain_paused(struct fx *f, gconstpointer unused)
@@ -686,6 +730,10 @@ int main(int argc, char **argv)
 	T("create-with-disk-and-nic-connects-them", test_create_runs_domain_with_its_nodes,
 	  &with_devices);
 	T("paused-create-leaves-domain-paused", test_paused_create_leaves_domain_paused, NULL);
+	T("pvh/create-builds-an-hvm-container", test_pvh_create_builds_an_hvm_container,
+	  &pvh_with_devices);
+	T("pvh/any-failing-step-leaves-nothing", test_any_failing_step_leaves_nothing,
+	  &pvh_with_devices);
 	T("create-stays-within-40-xenstore-requests", test_create_stays_within_xenstore_budget,
 	  NULL);
 	T("any-failing-step-leaves-nothing", test_any_failing_step_leaves_nothing, NULL);

@@ -405,9 +405,16 @@ static const struct error_case error_cases[] = {
 	{ "hvm", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type>hvm</type><loader>/usr/lib/xen/boot/hvmloader</loader></os></domain>\n", NULL, NULL, 3,
 	  "HVM guests are not supported" },
-	{ "pvh machine", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
+	{ "pvh machine on a pv type", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type machine='xenpvh'>linux</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
-	  "machine 'xenpvh' is not supported (PVH), expected xenpv" },
+	  "machine 'xenpvh' is not supported for <type>linux</type> (PVH is <type machine='xenpvh'>xenpvh</type>), expected xenpv" },
+	{ "pv machine on the pvh type", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
+	  "<type machine='xenpv'>xenpvh</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
+	  "machine 'xenpv' does not go with <type>xenpvh</type>, expected machine='xenpvh'" },
+	{ "pvh below its memory", "<domain type='xen'><name>x</name><memory unit='MiB'>256</memory>\n"
+	  "<currentMemory unit='MiB'>128</currentMemory>\n<os>\n"
+	  "<type>xenpvh</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 2,
+	  "<currentMemory> (131072 KiB) is below <memory> (262144 KiB): a PVH guest starts with all its memory" },
 	{ "hvm machine", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type machine='xenfv'>linux</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "(HVM)" },
@@ -416,7 +423,10 @@ static const struct error_case error_cases[] = {
 	  "arch 'i686' is not supported, expected x86_64" },
 	{ "exe os", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type>exe</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
-	  "os type 'exe' is not supported, expected linux or xen" },
+	  "os type 'exe' is not supported, expected linux or xen (a PV guest) or xenpvh (a PVH guest)" },
+	{ "pvh from its disk", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
+	  "<os><type machine='xenpvh'>xenpvh</type></os></domain>\n", NULL, NULL, 2,
+	  "a PVH guest cannot boot from its disk yet" },
 	{ "empty bootloader", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
 	  "<bootloader> </bootloader>\n<os><type>linux</type></os></domain>\n", NULL, NULL, 2,
 	  "<bootloader> is empty, expected pygrub (or its path)" },
@@ -830,6 +840,42 @@ static void test_oversized_input_is_refused(void)
 	xlite_config_dispose(&cfg);
 }
 
+/* libvirt's PVH spelling (its xlconfigdata test-pvh-type.xml), with and
+ * without the machine attribute. */
+static void test_pvh_guest_is_read(void)
+{
+	static const char *const types[] = {
+		"<type arch='x86_64' machine='xenpvh'>xenpvh</type>", "<type>xenpvh</type>",
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(types); i++) {
+		g_autofree char *xml = g_strdup_printf(
+			"<domain type='xen'>\n  <name>XenGuest2</name>\n"
+			"  <memory unit='KiB'>592896</memory>\n"
+			"  <currentMemory unit='KiB'>592896</currentMemory>\n"
+			"  <os>\n    %s\n    <kernel>/tmp/vmlinuz</kernel>\n"
+			"    <initrd>/tmp/initrd</initrd>\n"
+			"    <cmdline>root=/dev/xvda1 console=hvc0</cmdline>\n  </os>\n"
+			"  <devices><console type='pty'><target type='xen' port='0'/></console></devices>\n"
+			"</domain>\n", types[i]);
+		g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+		struct xlite_config cfg;
+		char *err = NULL;
+
+		xlite_config_init(&cfg);
+		g_assert_cmpint(parse_text(&cfg, xml, warnings, &err), ==, 0);
+		g_assert_null(err);
+		g_assert_cmpuint(warnings->len, ==, 0);
+		g_assert_cmpstr(cfg.os_type, ==, "xenpvh");
+		g_assert_cmpstr(cfg.kernel, ==, "/tmp/vmlinuz");
+		g_assert_cmpstr(cfg.initrd, ==, "/tmp/initrd");
+		g_assert_cmpstr(cfg.cmdline, ==, "root=/dev/xvda1 console=hvc0");
+		g_assert_cmpuint(cfg.memory_kib, ==, 592896);
+		xlite_config_dispose(&cfg);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -837,6 +883,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/parse/minimal-domain-gets-defaults", test_minimal_domain_gets_defaults);
 	g_test_add_func("/parse/full-domain-is-read", test_full_domain_is_read);
+	g_test_add_func("/parse/pvh-guest-is-read", test_pvh_guest_is_read);
 	g_test_add_func("/parse/units/follow-libvirt", test_memory_units_follow_libvirt);
 	g_test_add_func("/parse/units/unit-attribute-is-applied", test_memory_unit_attribute_is_applied);
 	g_test_add_func("/parse/numbers/strict", test_number_parse_is_strict);
