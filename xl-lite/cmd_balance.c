@@ -17,15 +17,6 @@
 #include "libtool/memory/memory.h"
 #include "xl-lite/xlite.h"
 
-/* A report whose sequence number has not moved for this many passes is
- * stale: the agent is gone, the guest is treated as agentless. */
-#define STALE_PASSES 3
-
-struct seen {
-	uint64_t seq;
-	unsigned int same;
-};
-
 static void stamp(void)
 {
 	time_t t = time(NULL);
@@ -37,37 +28,14 @@ static void stamp(void)
 	printf("%s ", buf);
 }
 
-/* Marks stale reports (watch mode: HISTORY not NULL). */
-static void age_reports(struct xlite_mem_host *h, GHashTable *history)
-{
-	size_t i;
-
-	for (i = 0; history && i < h->n; i++) {
-		struct xlite_bal_dom *d = &h->doms[i];
-		struct seen *s = g_hash_table_lookup(history, GUINT_TO_POINTER(d->domid));
-
-		if (!d->has_demand)
-			continue;
-		if (!s) {
-			s = g_new0(struct seen, 1);
-			s->seq = d->demand_seq;
-			g_hash_table_insert(history, GUINT_TO_POINTER(d->domid), s);
-			continue;
-		}
-		s->same = s->seq == d->demand_seq ? s->same + 1 : 0;
-		s->seq = d->demand_seq;
-		if (s->same >= STALE_PASSES)
-			d->has_demand = false;
-	}
-}
-
 static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_run,
-		bool quiet_steady, GHashTable *history)
+		bool quiet_steady, struct xlite_bal_history *history)
 {
 	struct xlite_mem_host h;
 	struct xlite_bal_host bh = { 0 };
 	struct xlite_bal_summary sum;
 	struct xlite_bal_out *out = NULL;
+	GString *shorts = g_string_new("");
 	char *err = NULL;
 	int lock_fd = -1;
 	size_t i;
@@ -83,7 +51,8 @@ static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_ru
 		xlite_err("balance: %s", err);
 		goto out;
 	}
-	age_reports(&h, history);
+	if (history)	/* stale reports, and demands read while a balloon moves */
+		xlite_bal_history_apply(history, h.doms, h.n);
 	bh.capacity = h.capacity_kib;
 	bh.headroom = mc->headroom_kib;
 	bh.step_limit = mc->step_limit_kib;
@@ -96,6 +65,10 @@ static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_ru
 		bool change = out[i].target != d->target;
 		char demand[32] = "none";
 
+		if (out[i].is_short)
+			g_string_append_printf(shorts, "%s%s %" PRIu64 " of %" PRIu64 " MiB",
+					       shorts->len ? ", " : "", name ? name : "?",
+					       out[i].target / 1024, out[i].want / 1024);
 		if (!change && quiet_steady)
 			continue;
 		if (d->has_demand)
@@ -123,12 +96,18 @@ static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_ru
 		printf("contention: guests want %" PRIu64 " MiB, can have %" PRIu64 " MiB: %" PRIu64
 		       " MiB short, %zu guests below their want\n", sum.wanted / 1024,
 		       sum.capacity / 1024, sum.shortfall / 1024, sum.n_short);
+		if (shorts->len) {
+			if (history)
+				stamp();
+			printf("contention: short: %s\n", shorts->str);
+		}
 	}
 	fflush(stdout);
 out:
 	xlite_name_unlock(&lock_fd);
 	g_free(out);
 	g_free(err);
+	g_string_free(shorts, TRUE);
 	xlite_mem_host_dispose(&h);
 	return rc;
 }
@@ -144,7 +123,7 @@ int xlite_cmd_balance(struct xlite_cli *cli, int argc, char **argv)
 	};
 	struct xlite_hv hv = { 0 };
 	struct xlite_memconf mc;
-	GHashTable *history = NULL;
+	struct xlite_bal_history *history = NULL;
 	bool once = false, watch = false, dry_run = false;
 	guint64 interval = 0;
 	char *err = NULL;
@@ -188,14 +167,13 @@ int xlite_cmd_balance(struct xlite_cli *cli, int argc, char **argv)
 		rc = pass(&hv, &mc, dry_run, false, NULL) < 0 ? XLITE_EXIT_FAIL : XLITE_EXIT_OK;
 		goto out;
 	}
-	history = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	history = xlite_bal_history_new();
 	for (;;) {	/* until killed: the daemon runs the same pass */
 		pass(&hv, &mc, dry_run, true, history);
 		g_usleep((gulong)(interval ? interval : mc.interval_s) * G_USEC_PER_SEC);
 	}
 out:
-	if (history)
-		g_hash_table_destroy(history);
+	xlite_bal_history_free(history);
 	xlite_hv_dispose(&hv);
 	return rc;
 }

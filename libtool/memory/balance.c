@@ -17,52 +17,57 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-static int cmp_u64_desc(const void *a, const void *b)
+/* What cutting every I to LEVEL takes: min(CAP[i], KEY[i] - LEVEL) of
+ * those whose KEY is above the level. */
+static uint64_t taken_at(const uint64_t *key, const uint64_t *cap, size_t n, uint64_t level)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t taken = 0;
+	size_t i;
 
-	return x < y ? 1 : x > y ? -1 : 0;
+	for (i = 0; i < n; i++)
+		if (key[i] > level)
+			taken = sat_add(taken, MIN(cap[i], key[i] - level));
+	return taken;
 }
 
-/* Cuts the largest of SPAN[0..n) first: finds the level L so that
- * sum(max(0, span - L)) >= NEED (or L = 0 when even all is too little),
- * takes it off ALLOC, and returns what was taken. */
-static uint64_t level_cut(uint64_t *alloc, const uint64_t *span, size_t n, uint64_t need)
+/* Cuts the largest KEY first, each I by at most CAP[i]: finds the highest
+ * level L so that the sum of min(CAP[i], KEY[i] - L) is >= NEED (or takes
+ * every CAP when even that is too little), takes it off ALLOC, and returns
+ * what was taken. With KEY = CAP this levels the spans (the largest cut
+ * first); with one KEY for all, every I gives the same (up to its CAP). */
+static uint64_t capped_cut(uint64_t *alloc, const uint64_t *key, const uint64_t *cap, size_t n,
+			   uint64_t need)
 {
-	uint64_t *sorted, total = 0, taken = 0, level = 0, above = 0;
-	size_t i, k;
+	uint64_t lo = 0, hi = 0, total;
+	size_t i;
 
 	if (need == 0 || n == 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		total = sat_add(total, span[i]);
+		hi = MAX(hi, key[i]);
+	total = taken_at(key, cap, n, 0);
 	if (total <= need) {
 		for (i = 0; i < n; i++)
-			alloc[i] -= span[i];
+			alloc[i] -= cap[i];
 		return total;
 	}
-	sorted = g_new(uint64_t, n);
-	memcpy(sorted, span, n * sizeof(*span));
-	qsort(sorted, n, sizeof(*sorted), cmp_u64_desc);
-	/* With the k largest above the level: sum over them of (s - L) = need. */
-	for (k = 1; k <= n; k++) {
-		uint64_t next = k < n ? sorted[k] : 0;
+	/* taken_at falls as the level rises: taken_at(lo) >= need > taken_at(hi) */
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
 
-		above += sorted[k - 1];
-		/* at level NEXT the k largest give above - k * next */
-		if (above - k * next >= need) {
-			level = (above - need) / k;	/* rounds the level down: takes >= need */
-			break;
-		}
+		if (taken_at(key, cap, n, mid) >= need)
+			lo = mid;
+		else
+			hi = mid;
 	}
+	total = 0;
 	for (i = 0; i < n; i++) {
-		if (span[i] > level) {
-			alloc[i] -= span[i] - level;
-			taken += span[i] - level;
-		}
+		uint64_t c = key[i] > lo ? MIN(cap[i], key[i] - lo) : 0;
+
+		alloc[i] -= c;
+		total += c;
 	}
-	g_free(sorted);
-	return taken;
+	return total;
 }
 
 void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom *doms,
@@ -72,8 +77,9 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 	uint64_t *lo = g_new0(uint64_t, n ? n : 1);	/* hard floor */
 	uint64_t *mid = g_new0(uint64_t, n ? n : 1);	/* soft floor: demand */
 	uint64_t *span = g_new0(uint64_t, n ? n : 1);
+	uint64_t *key = g_new0(uint64_t, n ? n : 1);
 	uint64_t avail, wanted = 0, total = 0, old_total = 0, floor_total = 0, limit;
-	bool making_room = host->room > 0;
+	bool making_room = host->room > 0, held;
 	/* Making room is one decision, not a loop: no step limit, no hysteresis. */
 	uint64_t step = making_room ? 0 : host->step_limit;
 	uint64_t hyst = making_room ? 0 : host->hysteresis;
@@ -112,16 +118,29 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 	sum->wanted = wanted;
 	sum->fits = floor_total <= avail;
 
-	/* Short: the excess above demand first, then above the minimum. */
+	/* Short: first the excess above demand, the most above its demand
+	 * first (a guest whose demand is below its minimum counts all it has
+	 * above its demand, though it gives nothing below the minimum); then,
+	 * when even the demands do not fit, below the demands: every guest
+	 * gives the same (a create takes the most above its minimum first),
+	 * none below its minimum. */
 	if (wanted > avail) {
-		uint64_t need = wanted - avail;
+		uint64_t need = wanted - avail, taken;
 
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			uint64_t dem = doms[i].managed && doms[i].has_demand ?
+				       MIN(doms[i].demand, alloc[i]) : mid[i];
+
+			key[i] = alloc[i] - dem;
 			span[i] = alloc[i] - mid[i];
-		need -= level_cut(alloc, span, n, need);
-		for (i = 0; i < n; i++)
+		}
+		taken = capped_cut(alloc, key, span, n, need);
+		need = need > taken ? need - taken : 0;
+		for (i = 0; i < n; i++) {
 			span[i] = alloc[i] - lo[i];
-		level_cut(alloc, span, n, need);
+			key[i] = making_room ? span[i] : UINT64_MAX / 2;
+		}
+		capped_cut(alloc, key, span, n, need);
 	}
 
 	/* Hysteresis and the step limit, from the current targets. */
@@ -160,6 +179,24 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 			out[i].reason = XLITE_BAL_SHRINK;
 	}
 
+	/* While the step limit or the hysteresis keeps a guest above its
+	 * demand, no guest is taken below its demand (mid): those wait at
+	 * their demand, or where they are when already below it. */
+	held = false;
+	for (i = 0; i < n && !making_room; i++)
+		if (doms[i].managed && doms[i].has_demand && out[i].target > mid[i])
+			held = true;
+	for (i = 0; i < n && held; i++) {
+		const struct xlite_bal_dom *d = &doms[i];
+		uint64_t floor = MIN(d->target, mid[i]);
+
+		if (!d->managed || !d->has_demand || out[i].target >= floor)
+			continue;
+		out[i].target = d->target - floor < hyst ? d->target : floor;
+		out[i].step_limited = false;
+		out[i].reason = XLITE_BAL_HELD;
+	}
+
 	/* Growth must fit beside the rest: cut the growths, most recent first
 	 * (the largest first), down to the current target or the minimum. */
 	for (i = 0; i < n; i++)
@@ -179,7 +216,7 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 		}
 		for (i = 0; i < n; i++)
 			alloc[i] = out[i].target;
-		level_cut(alloc, span, n, need);
+		capped_cut(alloc, span, span, n, need);
 		for (i = 0; i < n; i++) {
 			if (alloc[i] != out[i].target) {
 				out[i].target = alloc[i];
@@ -193,8 +230,9 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 		sum->granted = sat_add(sum->granted, out[i].target);
 		/* short: below its want, or held up only by its floor when the
 		 * floors themselves do not fit */
-		if (out[i].target < out[i].want ||
-		    (!sum->fits && doms[i].managed && out[i].target <= lo[i]))
+		out[i].is_short = out[i].target < out[i].want ||
+				   (!sum->fits && doms[i].managed && out[i].target <= lo[i]);
+		if (out[i].is_short)
 			sum->n_short++;
 		if (out[i].target != doms[i].target)
 			sum->n_changed++;
@@ -204,6 +242,67 @@ void xlite_balance(const struct xlite_bal_host *host, const struct xlite_bal_dom
 	g_free(lo);
 	g_free(mid);
 	g_free(span);
+	g_free(key);
+}
+
+struct seen {
+	uint64_t seq, actual, demand;
+	unsigned int same;
+};
+
+struct xlite_bal_history {
+	GHashTable *seen;	/* domid -> struct seen */
+};
+
+struct xlite_bal_history *xlite_bal_history_new(void)
+{
+	struct xlite_bal_history *hist = g_new0(struct xlite_bal_history, 1);
+
+	hist->seen = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	return hist;
+}
+
+void xlite_bal_history_free(struct xlite_bal_history *hist)
+{
+	if (!hist)
+		return;
+	g_hash_table_destroy(hist->seen);
+	g_free(hist);
+}
+
+void xlite_bal_history_apply(struct xlite_bal_history *hist, struct xlite_bal_dom *doms,
+			     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct xlite_bal_dom *d = &doms[i];
+		struct seen *s = g_hash_table_lookup(hist->seen, GUINT_TO_POINTER(d->domid));
+		bool fresh, settled;
+
+		if (!d->has_demand)
+			continue;
+		if (!s) {
+			s = g_new0(struct seen, 1);
+			s->seq = d->demand_seq;
+			s->actual = d->actual;
+			s->demand = d->demand;
+			g_hash_table_insert(hist->seen, GUINT_TO_POINTER(d->domid), s);
+			continue;
+		}
+		fresh = d->demand_seq != s->seq;
+		settled = (d->actual > s->actual ? d->actual - s->actual : s->actual - d->actual) <=
+			  XLITE_BAL_SETTLED_KIB;
+		s->same = fresh ? 0 : s->same + 1;
+		s->seq = d->demand_seq;
+		s->actual = d->actual;
+		if (fresh && settled)
+			s->demand = d->demand;
+		else
+			d->demand = s->demand;
+		if (s->same >= XLITE_BAL_STALE_PASSES)
+			d->has_demand = false;
+	}
 }
 
 uint64_t xlite_bal_capacity(uint64_t free_kib, uint64_t guests_actual_kib,
@@ -238,6 +337,8 @@ const char *xlite_bal_reason_str(enum xlite_bal_reason r)
 		return "was below its minimum";
 	case XLITE_BAL_TO_MAX:
 		return "was above its maximum";
+	case XLITE_BAL_HELD:
+		return "memory short: held at its demand while others above theirs come down";
 	}
 	return "?";
 }

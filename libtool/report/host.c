@@ -109,6 +109,30 @@ static void put_xen(struct info_out *o, const struct xlite_physinfo *p)
 	put(o, "xen_commandline", p->xen_commandline);
 }
 
+void xlite_report_contention(struct xlite_hv *hv, const struct xlite_memconf *mc,
+			     const struct xlite_mem_host *h, struct xlite_bal_summary *sum,
+			     char **shorts)
+{
+	struct xlite_bal_host bh = { 0 };
+	struct xlite_bal_out *out = g_new0(struct xlite_bal_out, h->n ? h->n : 1);
+	GString *names = g_string_new("");
+	size_t i;
+
+	bh.capacity = h->capacity_kib;
+	bh.headroom = mc->headroom_kib;
+	xlite_balance(&bh, h->doms, h->n, out, sum);
+	for (i = 0; i < h->n; i++) {
+		g_autofree char *name = NULL;
+
+		if (!out[i].is_short)
+			continue;
+		name = xlite_domain_name(hv, h->doms[i].domid);
+		g_string_append_printf(names, "%s%s", names->len ? "," : "", name ? name : "?");
+	}
+	g_free(out);
+	*shorts = g_string_free(names, FALSE);
+}
+
 /* Issue 10's figures: dom0's reserve, the guests' sums, over-allocation
  * (the sum of maximums over what guests can have) and contention (what the
  * balancer's wants exceed, and who is short). Needs xenstore: left out,
@@ -118,13 +142,10 @@ static void put_memory(struct info_out *o, char **warn)
 	struct xlite_hv hv = { 0 };
 	struct xlite_memconf mc;
 	struct xlite_mem_host h;
-	struct xlite_bal_host bh = { 0 };
 	struct xlite_bal_summary sum;
-	struct xlite_bal_out *out = NULL;
-	GString *shorts = g_string_new("");
+	char *shorts = NULL;
 	char *err = NULL;
 	double ratio;
-	size_t i;
 
 	xlite_memconf_init(&mc);
 	xlite_mem_host_init(&h);
@@ -134,19 +155,7 @@ static void put_memory(struct info_out *o, char **warn)
 		*warn = g_strdup_printf("no memory figures: %s", err ? err : xlite_hv_error(&hv));
 		goto out;
 	}
-	bh.capacity = h.capacity_kib;
-	bh.headroom = mc.headroom_kib;
-	out = g_new0(struct xlite_bal_out, h.n ? h.n : 1);
-	xlite_balance(&bh, h.doms, h.n, out, &sum);
-	for (i = 0; i < h.n; i++) {
-		if (out[i].target < out[i].want ||
-		    (!sum.fits && h.doms[i].managed && out[i].target <= h.doms[i].min)) {
-			g_autofree char *name = xlite_domain_name(&hv, h.doms[i].domid);
-
-			g_string_append_printf(shorts, "%s%s", shorts->len ? "," : "",
-					       name ? name : "?");
-		}
-	}
+	xlite_report_contention(&hv, &mc, &h, &sum, &shorts);
 	put_num(o, "dom0_reserve", h.dom0_reserve_kib / 1024);
 	put_num(o, "guest_capacity", h.capacity_kib / 1024);
 	put_num(o, "guests", h.n);
@@ -160,11 +169,10 @@ static void put_memory(struct info_out *o, char **warn)
 	xlite_json_member_double(o->json, "overallocation", (double)(int64_t)(ratio * 100 + 0.5) / 100);
 	put_num(o, "memory_wanted", sum.wanted / 1024);
 	put_num(o, "memory_contention", sum.shortfall / 1024);
-	put(o, "memory_short", shorts->str);
+	put(o, "memory_short", shorts);
 out:
-	g_free(out);
 	g_free(err);
-	g_string_free(shorts, TRUE);
+	g_free(shorts);
 	xlite_mem_host_dispose(&h);
 	xlite_hv_dispose(&hv);
 }

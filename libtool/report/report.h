@@ -22,6 +22,18 @@
  * read they are left out and *warn (g_free) says why. */
 int xlite_report_host(struct xlite_hv *hv, GString *text, XliteJson *json, char **warn);
 
+/* Contention as `xlite info` shows it: the balancer's policy (headroom
+ * from MC, no step limit nor hysteresis) over the host H as read by
+ * xlite_mem_host_read(); *SUM its summary and *SHORTS (g_free) the names
+ * of the guests it would give less than they want, comma-separated
+ * (empty when none). */
+struct xlite_mem_host;
+struct xlite_memconf;
+struct xlite_bal_summary;
+void xlite_report_contention(struct xlite_hv *hv, const struct xlite_memconf *mc,
+			     const struct xlite_mem_host *h, struct xlite_bal_summary *sum,
+			     char **shorts);
+
 /* "r b p s c d" as xl list shows them: the fifth letter is the shutdown
  * reason. */
 void xlite_report_state_letters(const struct xlite_dominfo *d, char out[7]);

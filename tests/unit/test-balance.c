@@ -42,11 +42,36 @@ static const struct bal_case cases[] = {
 	{ "small-change-kept", 2000, 0, 64, 0, 16,
 	  { { 192, 1024, 256, 200, 256, XLITE_BAL_HYSTERESIS } }, 1, 0 },
 	/* wants 664 + 192 + 364 = 1220 in 1000: the excess above demand goes
-	 * first (64 + 64), then 92 from the most above its minimum */
+	 * first (64 + 64; the second has none above its minimum), then the
+	 * 92 left below the demands, 46 each from the two above their
+	 * minimums */
 	{ "short-squeezes-most-above-demand-first", 1000, 0, 64, 0, 0,
-	  { { 192, 1024, 256, 600, 508, XLITE_BAL_GROW },
+	  { { 192, 1024, 256, 600, 554, XLITE_BAL_GROW },
 	    { 192, 1024, 256, 100, 192, XLITE_BAL_SHRINK },
-	    { 192, 1024, 256, 300, 300, XLITE_BAL_GROW } }, 3, 220 },
+	    { 192, 1024, 256, 300, 254, XLITE_BAL_SQUEEZE } }, 3, 220 },
+	/* The lab's overalloc.sh (headroom 128, step limit 512, hysteresis 8,
+	 * guests can have 1200 MiB; max 1 GiB, min 192 each): o1 filled 512
+	 * MiB and is at its demand 605 + 128; o2 and o3 start to fill: wants
+	 * 733 + 245 + 246 = 1224, 24 short. Everyone's excess above its
+	 * demand gives the same 8 MiB: o1 stays far above its demand and the
+	 * two that ask grow, each short of its want by 8. */
+	{ "lab-contention-starts-everyone-gives-headroom", 1200, 0, 128, 512, 8,
+	  { { 192, 1024, 733, 605, 725, XLITE_BAL_SQUEEZE },
+	    { 192, 1024, 222, 117, 237, XLITE_BAL_GROW },
+	    { 192, 1024, 222, 118, 238, XLITE_BAL_GROW } }, 3, 24 },
+	/* Even the demands do not fit (605 + 430 + 430 = 1465 in 1200): after
+	 * all headroom (1848 wanted), each is short of its demand by the same 88 MiB; o1 is
+	 * not taken down to the others' level (what cut it to ~223 MiB). */
+	{ "lab-demands-do-not-fit-each-gives-the-same", 1200, 0, 128, 512, 8,
+	  { { 192, 1024, 732, 604, 516, XLITE_BAL_SQUEEZE },
+	    { 192, 1024, 300, 430, 342, XLITE_BAL_GROW },
+	    { 192, 1024, 300, 430, 342, XLITE_BAL_GROW } }, 3, 1848 - 1200 },
+	/* The step limit keeps b far above its demand (1000 -> 936): a (at its
+	 * demand) and c (at its demand) are not taken below it meanwhile. */
+	{ "step-limited-excess-holds-the-others-at-demand", 1200, 0, 64, 64, 0,
+	  { { 192, 2048, 1000, 1000, 1000, XLITE_BAL_HELD },
+	    { 192, 2048, 1000, 200, 936, XLITE_BAL_SHRINK },
+	    { 192, 2048, 300, 300, 300, XLITE_BAL_HELD } }, 3, 1692 - 1200 },
 	{ "short-never-below-min", 600, 0, 64, 0, 0,
 	  { { 192, 1024, 256, 900, 192, XLITE_BAL_SQUEEZE },
 	    { 192, 1024, 256, 900, 192, XLITE_BAL_SQUEEZE },
@@ -85,6 +110,11 @@ static void test_case(gconstpointer data)
 	if (strcmp(c->name, "short-never-below-min") == 0) {
 		g_assert_false(sum.fits);
 		g_assert_cmpuint(sum.n_short, ==, 3);	/* all held by their minimums */
+	}
+	if (g_str_has_prefix(c->name, "lab-")) {	/* info's memory_short: all three */
+		g_assert_cmpuint(sum.n_short, ==, 3);
+		for (i = 0; i < c->n; i++)
+			g_assert_true(out[i].is_short);
 	}
 	for (i = 0; i < c->n; i++) {
 		g_test_message("dom %zu: %llu MiB (%s)", i, (unsigned long long)(out[i].target / M),
@@ -172,6 +202,39 @@ static void check_invariants(const struct rhost *r, const struct xlite_bal_out *
 		g_assert_cmpuint(total, <=, MAX(r->host.capacity, old));
 }
 
+/* Under contention (outside a create's room-making) no guest at or below
+ * its demand is lowered, and none is taken below its demand, while
+ * another guest stays above its demand: the squeeze falls first on the
+ * most above their demand. "Its demand" is within its bounds. */
+static void check_squeeze_order(const struct rhost *r, const struct xlite_bal_out *out,
+				const struct xlite_bal_summary *sum)
+{
+	bool above = false;
+	size_t i;
+
+	if (sum->shortfall == 0 || r->host.room)
+		return;
+	for (i = 0; i < r->n; i++) {
+		const struct xlite_bal_dom *d = &r->doms[i];
+
+		if (d->managed && d->has_demand && out[i].target > CLAMP(d->demand, d->min, d->max))
+			above = true;
+	}
+	for (i = 0; above && i < r->n; i++) {
+		const struct xlite_bal_dom *d = &r->doms[i];
+		uint64_t floor = MIN(d->target, CLAMP(d->demand, d->min, d->max));
+
+		if (!d->managed || !d->has_demand || d->target > d->max)
+			continue;
+		if (out[i].target < floor)
+			g_test_message("dom %zu: %llu -> %llu KiB, demand %llu", i,
+				       (unsigned long long)d->target,
+				       (unsigned long long)out[i].target,
+				       (unsigned long long)d->demand);
+		g_assert_cmpuint(out[i].target, >=, floor);
+	}
+}
+
 static void test_random_hosts_keep_the_invariants(void)
 {
 	unsigned int round;
@@ -184,10 +247,12 @@ static void test_random_hosts_keep_the_invariants(void)
 		random_host(&r);
 		xlite_balance(&r.host, r.doms, r.n, out, &sum);
 		check_invariants(&r, out, &sum);
+		check_squeeze_order(&r, out, &sum);
 		/* memory enough, no step limit nor hysteresis: every want is met */
 		r.host.step_limit = r.host.hysteresis = 0;
 		xlite_balance(&r.host, r.doms, r.n, out, &sum);
 		check_invariants(&r, out, &sum);
+		check_squeeze_order(&r, out, &sum);
 		if (sum.wanted <= r.host.capacity) {
 			size_t i;
 
@@ -220,6 +285,7 @@ static void test_steady_input_does_not_flap(void)
 		for (pass = 0; pass < 600; pass++) {	/* 5 GiB in 16 MiB steps at worst */
 			xlite_balance(&r.host, r.doms, r.n, out, &sum);
 			check_invariants(&r, out, &sum);
+			check_squeeze_order(&r, out, &sum);
 			if (sum.n_changed == 0)
 				break;
 			for (i = 0; i < r.n; i++) {
