@@ -59,6 +59,16 @@ static const struct bal_case cases[] = {
 	  { { 192, 1024, 733, 605, 725, XLITE_BAL_SQUEEZE },
 	    { 192, 1024, 222, 117, 237, XLITE_BAL_GROW },
 	    { 192, 1024, 222, 118, 238, XLITE_BAL_GROW } }, 3, 24 },
+	/* The defect the lab saw: wants 726 + 270 + 270, 66 short. Cutting
+	 * the excess above demand took 66 MiB and a few KiB (its level is
+	 * rounded down), "need -= taken" wrapped below zero, and the second
+	 * cut took every guest to its minimum: o1 724 -> 212 (the step limit
+	 * 512; 223 in the lab) with its 512 MiB of tmpfs, o2 and o3 to 192.
+	 * Now each gives 22 MiB of its excess above its demand. */
+	{ "lab-rounded-cut-does-not-take-all-to-min", 1200, 0, 128, 512, 8,
+	  { { 192, 1024, 724, 598, 704, XLITE_BAL_SQUEEZE },
+	    { 192, 1024, 238, 142, 248, XLITE_BAL_GROW },
+	    { 192, 1024, 238, 142, 248, XLITE_BAL_GROW } }, 3, 66 },
 	/* Even the demands do not fit (605 + 430 + 430 = 1465 in 1200): after
 	 * all headroom (1848 wanted), each is short of its demand by the same 88 MiB; o1 is
 	 * not taken down to the others' level (what cut it to ~223 MiB). */
