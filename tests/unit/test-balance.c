@@ -332,6 +332,140 @@ static void test_dom0_keeps_its_reserve(void)
 	}
 }
 
+/* Watch mode's history: a demand read while the balloon moves (Xen's
+ * allocation now, the guest's MemAvailable from before) is not taken; the
+ * last one read at rest stands. A report that stops moving goes stale. */
+static void test_history_holds_demand_while_balloon_moves(void)
+{
+	static const struct {
+		uint64_t seq, actual, demand;	/* MiB but seq */
+		bool has_demand;
+		uint64_t expect;	/* demand the policy sees */
+	} steps[] = {
+		{ 5, 733, 605, true, 605 },	/* first sight: as read */
+		{ 6, 700, 572, true, 605 },	/* squeezed by 33: its report is older */
+		{ 7, 700, 605, true, 605 },	/* at rest, new report: taken */
+		{ 8, 700, 400, true, 400 },	/* it freed memory: taken */
+		{ 8, 700, 400, true, 400 },
+		{ 8, 700, 400, true, 400 },
+		{ 8, 700, 400, false, 0 },	/* 3 passes without a new report: stale */
+		{ 9, 800, 500, true, 400 },	/* grown by 100: the report is older */
+		{ 10, 800, 420, true, 420 },
+	};
+	struct xlite_bal_history *hist = xlite_bal_history_new();
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(steps); i++) {
+		struct xlite_bal_dom d = { 0 };
+
+		d.domid = 7;
+		d.min = 192 * M;
+		d.max = 1024 * M;
+		d.target = d.actual = steps[i].actual * M;
+		d.managed = d.has_demand = true;
+		d.demand = steps[i].demand * M;
+		d.demand_seq = steps[i].seq;
+		xlite_bal_history_apply(hist, &d, 1);
+		g_test_message("step %zu: demand %llu MiB", i, (unsigned long long)(d.demand / M));
+		g_assert_cmpint(d.has_demand, ==, steps[i].has_demand);
+		if (d.has_demand)
+			g_assert_cmpuint(d.demand, ==, steps[i].expect * M);
+	}
+	xlite_bal_history_free(hist);
+}
+
+/* overalloc.sh as a model, pass by pass: guests can have 1200 MiB; o1
+ * holds 512 MiB of tmpfs (605 MiB in use, target 733); o2 and o3 (94 in
+ * use, 222) are then asked for 400 MiB each and fill 16 MiB at a time
+ * while more than 48 MiB is available. A balloon gives back only what is
+ * not in use, and grows only into free memory. The agent's report the
+ * balancer reads is the one from before the last pass's balloon moves
+ * (the lab's TCG guests report late). o1 is never given less than it
+ * uses, everyone keeps its minimum, the targets fit, and the contention
+ * is seen with o2 and o3 short. */
+static void test_lab_model_contention(void)
+{
+	struct xlite_bal_host host = { 1200 * M, 0, 128 * M, 512 * M, 8 * M };
+	struct xlite_bal_history *hist = xlite_bal_history_new();
+	uint64_t used[3] = { 605 * M, 94 * M, 94 * M }, act[3] = { 733 * M, 222 * M, 222 * M };
+	uint64_t tgt[3] = { 733 * M, 222 * M, 222 * M }, goal[3] = { 512, 0, 0 };
+	uint64_t filled[3] = { 512, 0, 0 }, rep_avail[3], rep_seq = 0;
+	bool seen_short = false;
+	unsigned int pass;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		rep_avail[i] = act[i] - used[i];
+	for (pass = 0; pass < 300; pass++) {
+		struct xlite_bal_dom d[3];
+		struct xlite_bal_out out[3];
+		struct xlite_bal_summary sum;
+		uint64_t total = 0, now_avail[3];
+
+		if (pass == 5)
+			goal[1] = goal[2] = 400;
+		for (i = 0; i < 3; i++) {
+			memset(&d[i], 0, sizeof(d[i]));
+			d[i].domid = (uint32_t)i + 1;
+			d[i].min = 192 * M;
+			d[i].max = 1024 * M;
+			d[i].target = tgt[i];
+			d[i].actual = act[i];
+			d[i].managed = d[i].has_demand = true;
+			/* as xlite_mem_read_demand: Xen's now less the report's */
+			d[i].demand = act[i] > rep_avail[i] ? act[i] - rep_avail[i] : 0;
+			d[i].demand_seq = rep_seq;
+			now_avail[i] = act[i] - used[i];
+		}
+		xlite_bal_history_apply(hist, d, 3);
+		xlite_balance(&host, d, 3, out, &sum);
+		for (i = 0; i < 3; i++) {
+			g_assert_cmpuint(out[i].target, >=, 192 * M);
+			g_assert_cmpuint(out[i].target, <=, 1024 * M);
+			total += out[i].target;
+			tgt[i] = out[i].target;
+		}
+		if (out[0].target < used[0])
+			g_test_message("pass %u: o1 %llu MiB, uses %llu", pass,
+				       (unsigned long long)(out[0].target / M),
+				       (unsigned long long)(used[0] / M));
+		g_assert_cmpuint(out[0].target, >=, used[0]);
+		g_assert_cmpuint(total, <=, host.capacity);
+		if (sum.shortfall && out[1].is_short && out[2].is_short)
+			seen_short = true;
+		/* the report read next pass: taken now, before the balloons move */
+		for (i = 0; i < 3; i++)
+			rep_avail[i] = now_avail[i];
+		rep_seq++;
+		total = 0;
+		for (i = 0; i < 3; i++) {
+			if (tgt[i] < act[i])
+				act[i] = MAX(tgt[i], used[i] + 8 * M);
+			total += act[i];
+		}
+		for (i = 0; i < 3; i++) {
+			if (tgt[i] > act[i]) {
+				uint64_t grow = MIN(host.capacity - total, tgt[i] - act[i]);
+
+				act[i] += grow;
+				total += grow;
+			}
+			if (filled[i] < goal[i] && act[i] - used[i] > 48 * M) {
+				filled[i] += 16;
+				used[i] += 16 * M;
+			}
+		}
+	}
+	g_test_message("o1 %llu, o2 %llu, o3 %llu MiB; o2 and o3 filled %llu, %llu",
+		       (unsigned long long)(tgt[0] / M), (unsigned long long)(tgt[1] / M),
+		       (unsigned long long)(tgt[2] / M), (unsigned long long)filled[1],
+		       (unsigned long long)filled[2]);
+	g_assert_true(seen_short);
+	g_assert_cmpuint(filled[1], >, 100);	/* they were given memory */
+	g_assert_cmpuint(filled[2], >, 100);
+	xlite_bal_history_free(hist);
+}
+
 static void test_bench_1000_domains(void)
 {
 	struct xlite_bal_dom *doms = g_new0(struct xlite_bal_dom, 1000);
@@ -382,5 +516,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/balance/steady-input-does-not-flap", test_steady_input_does_not_flap);
 	g_test_add_func("/balance/dom0-keeps-its-reserve", test_dom0_keeps_its_reserve);
 	g_test_add_func("/balance/bench-1000-domains", test_bench_1000_domains);
+	g_test_add_func("/balance/history-holds-demand-while-balloon-moves",
+			test_history_holds_demand_while_balloon_moves);
+	g_test_add_func("/balance/lab-model-contention", test_lab_model_contention);
 	return g_test_run();
 }
