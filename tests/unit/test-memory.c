@@ -8,6 +8,7 @@
 
 #include "libtool/memory/host.h"
 #include "libtool/memory/memory.h"
+#include "libtool/report/report.h"
 #include "tests/unit/apply-fixture.h"
 
 static void test_sizes_take_xl_syntax(void)
@@ -578,6 +579,79 @@ static void test_guest_reports_are_parsed_strictly(struct guest_fx *g, gconstpoi
 	}
 }
 
+/* A guest's agent report: MemTotal 56 MiB short of what it holds, and
+ * MemAvailable what it holds less DEMAND_MIB. */
+static void agent_report(struct apply_host *h, uint32_t domid, uint64_t holds_mib,
+			 uint64_t demand_mib)
+{
+	static const char *const nodes[] = { "meminfo_total", "meminfo_available", "meminfo_seq" };
+	uint64_t v[] = { (holds_mib - 56) * MIB, (holds_mib - demand_mib) * MIB, 1 };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(nodes); i++) {
+		g_autofree char *path = g_strdup_printf("/local/domain/%u/data/%s", domid, nodes[i]);
+		g_autofree char *val = g_strdup_printf("%llu", (unsigned long long)v[i]);
+
+		g_assert_cmpint(h->hv.ops->xs_write(&h->hv, path, val), ==, 0);
+	}
+}
+
+/* xlite info's contention on overalloc.sh's host: guests can have 1200
+ * MiB beside a ballast; o1 holds 733 MiB for its demand of 605, o2 and o3
+ * (222 MiB each) have begun to fill: demands 117 and 118. 24 MiB short,
+ * and every guest gives of its excess above its demand: o2 and o3, which
+ * ask, are named (they were not: the squeeze fell on o1 alone). */
+static void test_info_contention_names_who_is_short(void)
+{
+	struct apply_host h;
+	struct xlite_memconf mc;
+	struct xlite_mem_host mh;
+	struct xlite_bal_summary sum;
+	g_autofree char *xballast = NULL, *x1 = NULL, *x2 = NULL, *x3 = NULL;
+	char *err = NULL, *shorts = NULL;
+	uint32_t o1, o2, o3;
+
+	apply_host_init(&h, "xlite-test-contention-XXXXXX");
+	xlite_memconf_init(&mc);
+	mc.headroom_kib = 128 * MIB;
+	h.opts.memconf = &mc;
+	xlite_mem_host_init(&mh);
+	g_assert_cmpint(xlite_mem_host_read(&h.hv, &mc, &mh, &err), ==, 0);
+	g_assert_cmpuint(mh.capacity_kib, >, 1200 * MIB);
+	xballast = guest_xml("ballast", (unsigned int)(mh.capacity_kib / MIB - 1200),
+			     (unsigned int)(mh.capacity_kib / MIB - 1200),
+			     (unsigned int)(mh.capacity_kib / MIB - 1200));
+	x1 = guest_xml("o1", 1024, 733, 192);
+	x2 = guest_xml("o2", 1024, 222, 192);
+	x3 = guest_xml("o3", 1024, 222, 192);
+	run_guest(&h, xballast);
+	o1 = run_guest(&h, x1);
+	o2 = run_guest(&h, x2);
+	o3 = run_guest(&h, x3);
+	agent_report(&h, o1, 733, 605);
+	agent_report(&h, o2, 222, 117);
+	agent_report(&h, o3, 222, 118);
+	g_assert_cmpint(xlite_mem_host_read(&h.hv, &mc, &mh, &err), ==, 0);
+	xlite_report_contention(&h.hv, &mc, &mh, &sum, &shorts);
+	g_test_message("wanted %llu MiB, capacity %llu, short %llu: '%s'",
+		       (unsigned long long)(sum.wanted / MIB),
+		       (unsigned long long)(mh.capacity_kib / MIB),
+		       (unsigned long long)(sum.shortfall / MIB), shorts);
+	g_assert_cmpuint(sum.shortfall, ==, 24 * MIB);
+	g_assert_cmpstr(shorts, ==, "o1,o2,o3");
+	g_free(shorts);
+	/* memory enough: nobody is short */
+	agent_report(&h, o2, 222, 100);
+	agent_report(&h, o3, 222, 100);
+	g_assert_cmpint(xlite_mem_host_read(&h.hv, &mc, &mh, &err), ==, 0);
+	xlite_report_contention(&h.hv, &mc, &mh, &sum, &shorts);
+	g_assert_cmpuint(sum.shortfall, ==, 0);
+	g_assert_cmpstr(shorts, ==, "");
+	g_free(shorts);
+	xlite_mem_host_dispose(&mh);
+	apply_host_dispose(&h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -603,5 +677,7 @@ int main(int argc, char **argv)
 			test_without_memory_lock_both_are_admitted);
 	g_test_add_func("/memory/conf/memory-group", test_conf_memory_group);
 	g_test_add("/memory/guest-reports-are-parsed-strictly", struct guest_fx, NULL, guest_setup, test_guest_reports_are_parsed_strictly, guest_teardown);
+	g_test_add_func("/memory/info-contention-names-who-is-short",
+			test_info_contention_names_who_is_short);
 	return g_test_run();
 }
