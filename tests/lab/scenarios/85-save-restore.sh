@@ -12,9 +12,11 @@
 
 W=/tmp/xlite-sr
 BR=xlbr85
+# A /24 of its own: earlier scenarios leave bridges holding 169.254.0.1/16,
+# and a second /16 route would send dom0's pings out of the wrong bridge.
 mkdir -p "$W"
 ip link add $BR type bridge 2>/dev/null
-ip addr add 169.254.85.1/16 dev $BR 2>/dev/null
+ip addr add 169.254.85.1/24 dev $BR 2>/dev/null
 ip link set $BR up
 dd if=/dev/zero of="$W/disk.img" bs=1M count=8 2>/dev/null
 ONE=$(yes before | head -c 1048576 | md5sum | cut -d' ' -f1)
@@ -45,7 +47,7 @@ md5_at() { dd if="$1" bs=1M skip="$2" count=1 2>/dev/null | md5sum | cut -d' ' -
 
 # The guest: writes "before" on xvda, then counts; writes "after" at 1 MiB
 # when dom0 puts data/cmd=write2 (after the restore).
-guest_xml "$W/sr1.xml" sr1 160 "lab.ip=169.254.85.2/16" disk="$W/disk.img:xvda" \
+guest_xml "$W/sr1.xml" sr1 160 "lab.ip=169.254.85.2/24" disk="$W/disk.img:xvda" \
 	bridge="$BR" <<'GUEST'
 while [ ! -b /dev/xvda ];do sleep .2;done
 yes before|head -c 1048576|dd of=/dev/xvda bs=1M conv=fsync 2>/dev/null;echo W1=$?
