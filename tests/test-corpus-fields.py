@@ -195,9 +195,11 @@ def compare(rel, e, plan, warnings, pending):
         else:
             eq("type pvh (os xenpvh)", "xenpvh", plan["os_type"])
     if "bootloader" in e:
-        pend("bootloader", "boot method bootloader %s" % e["bootloader"])
+        # pvgrub2 boots the guest's disk in the bootloader's place
+        eq("boot method for bootloader %s" % e["bootloader"], "disk", plan["boot"])
         if "bootargs" in e:
-            pend("bootloader", "bootloader args %r" % e["bootargs"])
+            eq("bootloader args (kept, ignored with a warning)", e["bootargs"],
+               plan["bootloader_args"])
     else:
         eq("kernel", e.get("kernel"), plan["kernel"])
         eq("ramdisk", e.get("ramdisk"), plan["initrd"])
