@@ -461,6 +461,52 @@ static int connect_devices(struct apply *a)
 	return 0;
 }
 
+/* pvgrub2 (grub's xen disk driver) writes its side Initialised (3) and
+ * waits only while the backend says InitWait (2): a backend still at
+ * Initialising (1), blkback not having probed it yet, lets grub go on at
+ * once to a disk with no size, and it finds no grub.cfg (measured in the
+ * lab under load: "error: no such device: /boot/grub/grub.cfg", the guest
+ * at grub's prompt). Linux's blkfront waits for InitWait itself. So a
+ * disk-booted guest runs only once blkback holds each of its disks. */
+static int wait_backends(struct apply *a)
+{
+	int bound = a->opts->backend_timeout_ms ? a->opts->backend_timeout_ms : 30000;
+	gint64 deadline = g_get_monotonic_time() + (gint64)bound * 1000;
+	size_t i = 0;
+
+	while (i < a->plan->n_disks) {
+		const struct xlite_plan_disk *d = &a->plan->disks[i];
+		g_autofree char *path = g_strdup_printf("/local/domain/0/backend/vbd/%u/%u/state",
+							a->domid, d->disk.vdev);
+		g_autofree char *state = NULL;
+		int rc = a->hv->ops->xs_read(a->hv, path, &state);
+
+		if (rc < 0 && rc != -ENOENT)
+			return step_fail(a, rc, "waiting for blkback to take the disks");
+		if (rc == 0 && (!strcmp(state, "5") || !strcmp(state, "6"))) {
+			a->err = g_strdup_printf("blkback closed disk %s (its backend %.*s is in "
+						 "state %s) before the guest ran", d->disk.target,
+						 (int)(strlen(path) - strlen("/state")), path, state);
+			return -EIO;
+		}
+		if (rc == 0 && (!strcmp(state, "2") || !strcmp(state, "3") ||
+				!strcmp(state, "4"))) {
+			i++;
+			continue;
+		}
+		if (g_get_monotonic_time() >= deadline) {
+			a->err = g_strdup_printf("blkback did not take disk %s within %.1f s (its "
+						 "backend %.*s is in state %s, not InitWait): is "
+						 "dom0's xen-blkback loaded?", d->disk.target,
+						 bound / 1000.0, (int)(strlen(path) - strlen("/state")),
+						 path, rc == 0 ? state : "(none)");
+			return -ETIMEDOUT;
+		}
+		g_usleep(10 * 1000);
+	}
+	return 0;
+}
+
 static int finish(struct apply *a)
 {
 	struct xlite_hv *hv = a->hv;
@@ -709,6 +755,8 @@ int xlite_apply(struct xlite_hv *hv, const struct xlite_plan *plan,
 		goto out;
 	t = g_get_monotonic_time();
 	rc = connect_devices(&a);
+	if (rc == 0 && plan->boot == XLITE_BOOT_DISK && !opts->restore)
+		rc = wait_backends(&a);
 	res->ms_devices += ms_since(t);
 	if (rc == 0)
 		rc = finish(&a);

@@ -52,6 +52,9 @@ struct xlite_apply_opts {
 	 * pvgrub2 to start the guest's kernel; past it the create fails and
 	 * is rolled back. 0: do not wait. */
 	int boot_timeout_ms;
+	/* A disk-booted plan: wait this long for blkback to reach InitWait on
+	 * each disk before the guest runs (pvgrub2 needs it); 0: 30 s. */
+	int backend_timeout_ms;
 };
 
 struct xlite_apply_result {

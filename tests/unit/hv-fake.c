@@ -508,6 +508,21 @@ static int fake_physinfo(struct xlite_hv *hv, struct xlite_physinfo *info)
 
 /* ---- xenstore --------------------------------------------------------- */
 
+/* What the fake stores at PATH for VALUE: blkback takes a vbd backend
+ * written Initialising to InitWait at once (unless it stalls). */
+static const char *blkback_probes(const struct xlite_hv_fake *f, const char *path,
+				  const char *value)
+{
+	unsigned int d, n;
+	int end = 0;
+
+	if (f->blkback_stalls || !value || strcmp(value, "1") != 0 ||
+	    sscanf(path, "/local/domain/0/backend/vbd/%u/%u/state%n", &d, &n, &end) != 2 ||
+	    path[end] != '\0')
+		return value;
+	return "2";
+}
+
 static int fake_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
@@ -533,7 +548,7 @@ static int fake_xs_apply(struct xlite_hv *hv, struct xsc_batch *batch)
 			f->xs_requests += ops[i].n_perms ? 2 : 1;
 			break;
 		case XSC_OP_WRITE:
-			xs_put(f, ops[i].path, ops[i].value);
+			xs_put(f, ops[i].path, blkback_probes(f, ops[i].path, ops[i].value));
 			f->xs_requests++;
 			break;
 		case XSC_OP_RM:
@@ -610,7 +625,7 @@ static int fake_xs_write(struct xlite_hv *hv, const char *path, const char *valu
 	if (!path_ok(path))
 		return xlite_hv_fail(hv, -EINVAL, "%s: bad path", path);
 	f->xs_requests++;
-	xs_put(f, path, value);
+	xs_put(f, path, blkback_probes(f, path, value));
 	fake_guest_control(f, path, value);
 	balloon_follows(f, path, value);
 	return 0;

@@ -64,6 +64,9 @@ struct xlite_hv_fake {
 	/* A write of a built domain's memory/target moves its memory there at
 	 * once (growth as far as the host has free), as its balloon would. */
 	bool balloons_follow;
+	/* blkback probes a vbd backend written Initialising (1) at once, to
+	 * InitWait (2), unless it stalls (an unloaded xen-blkback). */
+	bool blkback_stalls;
 	unsigned int next_nbd;		/* nbd devices are 43:N, /dev/nbdN */
 };
 

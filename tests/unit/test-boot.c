@@ -355,6 +355,24 @@ static void test_no_kernel_from_pvgrub2_fails_the_create(void)
 	apply_host_dispose(&h);
 }
 
+/* pvgrub2 goes on at once past a backend still Initialising and finds no
+ * disk: a disk-booted guest is not unpaused before blkback took its disks;
+ * a blkback that never does fails the create, naming the disk, rolled back. */
+static void test_a_disk_boot_waits_for_blkback(void)
+{
+	struct apply_host h;
+
+	plan_disk_boot(&h, NULL);
+	h.fake.blkback_stalls = true;
+	h.opts.backend_timeout_ms = 200;
+	h.opts.boot_timeout_ms = 300;
+	create_fails(&h, -ETIMEDOUT, "blkback did not take disk xvda within 0.2 s",
+		     "is in state 1, not InitWait");
+	for (guint i = 0; i < h.fake.log->len; i++)	/* never ran */
+		g_assert_cmpstr(h.fake.log->pdata[i], !=, "domain_unpause");
+	apply_host_dispose(&h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -377,6 +395,8 @@ int main(int argc, char **argv)
 			test_file_disk_on_a_block_device_is_one);
 	g_test_add_func("/boot/apply/a-qcow2-disk-is-served-and-released",
 			test_a_qcow2_disk_is_served_and_released);
+	g_test_add_func("/boot/apply/a-disk-boot-waits-for-blkback",
+			test_a_disk_boot_waits_for_blkback);
 	g_test_add_func("/boot/apply/a-qcow2-file-that-is-not-one-leaves-nothing",
 			test_a_qcow2_file_that_is_not_one_leaves_nothing);
 	g_test_add_func("/boot/apply/a-missing-pvgrub2-is-said-before-anything",
