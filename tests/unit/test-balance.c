@@ -49,7 +49,7 @@ static const struct bal_case cases[] = {
 	  { { 192, 1024, 256, 600, 554, XLITE_BAL_GROW },
 	    { 192, 1024, 256, 100, 192, XLITE_BAL_SHRINK },
 	    { 192, 1024, 256, 300, 254, XLITE_BAL_SQUEEZE } }, 3, 220 },
-	/* The lab's overalloc.sh (headroom 128, step limit 512, hysteresis 8,
+	/* The lab's 77-overalloc.sh (headroom 128, step limit 512, hysteresis 8,
 	 * guests can have 1200 MiB; max 1 GiB, min 192 each): o1 filled 512
 	 * MiB and is at its demand 605 + 128; o2 and o3 start to fill: wants
 	 * 733 + 245 + 246 = 1224, 24 short. Everyone's excess above its
@@ -374,7 +374,7 @@ static void test_history_holds_demand_while_balloon_moves(void)
 	xlite_bal_history_free(hist);
 }
 
-/* overalloc.sh as a model, pass by pass: guests can have 1200 MiB; o1
+/* 77-overalloc.sh as a model, pass by pass: guests can have 1200 MiB; o1
  * holds 512 MiB of tmpfs (605 MiB in use, target 733); o2 and o3 (94 in
  * use, 222) are then asked for 400 MiB each and fill 16 MiB at a time
  * while more than 48 MiB is available. A balloon gives back only what is

@@ -596,7 +596,7 @@ static void agent_report(struct apply_host *h, uint32_t domid, uint64_t holds_mi
 	}
 }
 
-/* xlite info's contention on overalloc.sh's host: guests can have 1200
+/* xlite info's contention on 77-overalloc.sh's host: guests can have 1200
  * MiB beside a ballast; o1 holds 733 MiB for its demand of 605, o2 and o3
  * (222 MiB each) have begun to fill: demands 117 and 118. 24 MiB short,
  * and every guest gives of its excess above its demand: o2 and o3, which

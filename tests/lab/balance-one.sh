@@ -1,3 +1,6 @@
+# Not in tests/run-all: scenarios/77-overalloc.sh covers all of it with
+# three guests (this is the quicker one-guest check; run it alone with
+# `tests/lab/xlite-lab run tests/lab/balance-one.sh`).
 # Issue 10's admission and balancer on real Xen, with the host settings of
 # /etc/xlite/xlite.conf ([memory]):
 #   - a create whose guaranteed minimum does not fit beside dom0's reserve
