@@ -106,9 +106,7 @@ int xlite_mem_host_read(struct xlite_hv *hv, const struct xlite_memconf *mc,
 	/* Balloons move while the domains are read: a guest that grew since
 	 * the first physinfo counts twice (in free memory and in its actual),
 	 * one that shrank before the second counts twice the other way. The
-	 * lesser free memory of the two reads is on the safe side for both
-	 * (measured in the lab: without it the targets came to 17 MiB more
-	 * than there was while three guests ballooned). */
+	 * lesser free memory of the two reads is on the safe side for both. */
 	rc = hv->ops->physinfo(hv, &pi);
 	if (rc < 0) {
 		g_free(infos);
