@@ -105,6 +105,17 @@ static void send_all(struct xlited *d, const char *chunk)
 	xlited_http_kick(d);
 }
 
+void xlited_events_send(struct xlited *d, const char *type, const char *data)
+{
+	g_autofree char *chunk = NULL;
+
+	if (!d->sse)
+		return;
+	chunk = g_strdup_printf("event: %s\nid: %" G_GUINT64_FORMAT "\ndata: %s\n\n", type,
+				++d->event_seq, data);
+	send_all(d, chunk);
+}
+
 /* Xen's domains now, by id; NULL when Xen cannot say. */
 static GHashTable *read_doms(struct xlited *d)
 {

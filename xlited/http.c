@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "libtool/util/fail.h"
+#include "xlited/www.h"
 #include "xlited/xlited.h"
 
 #define COOKIE_NAME "xlited_token"
@@ -22,12 +23,14 @@ static struct xlited_req *req_new(struct xlited *d, struct MHD_Connection *conn,
 {
 	struct xlited_req *r = g_new0(struct xlited_req, 1);
 	const char *dry = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "dry_run");
+	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
 
 	r->d = d;
 	r->conn = conn;
 	r->method = g_strdup(method);
 	r->path = g_strdup(url);
 	r->dry_run = dry && (strcmp(dry, "1") == 0 || g_ascii_strcasecmp(dry, "true") == 0);
+	r->since = g_strdup(since);
 	r->body = g_byte_array_new();
 	r->out = g_string_new("");
 	return r;
@@ -39,6 +42,8 @@ static void req_free(struct xlited_req *r)
 	g_free(r->path);
 	g_free(r->arg);
 	g_free(r->allow);
+	g_free(r->since);
+	g_free(r->set_cookie);
 	g_byte_array_unref(r->body);
 	g_string_free(r->out, TRUE);
 	g_free(r);
@@ -54,8 +59,16 @@ static enum MHD_Result respond(struct xlited_req *r)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				r->content_type ? r->content_type : "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				r->cache_control ? r->cache_control : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* the web console: its own files only, never in a frame */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; style-src 'self' 'unsafe-inline'; "
+				"img-src 'self' data:; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (r->set_cookie)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
 	if (r->status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer realm=\"xlited\"");
@@ -66,27 +79,35 @@ static enum MHD_Result respond(struct xlited_req *r)
 	return ret;
 }
 
-/* The bearer token; for GET (nothing changes) also the cookie a browser
- * sends, as an EventSource cannot set a header. Changes need the header:
- * another site cannot make a browser send that. */
+/* The bearer token, or the cookie the web console's login set (an
+ * EventSource cannot set a header). A change made with the cookie also
+ * needs the CSRF header, which only a page of this origin can read from
+ * /login or /api/v1/session: another site cannot make a browser send it. */
 static const char *check_token(struct xlited *d, struct MHD_Connection *conn,
 			       const char *method)
 {
 	const char *hdr = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						      MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *given;
+	const char *given, *csrf_given;
+	g_autofree char *csrf = NULL;
 	size_t len = 0;
 
 	given = xlited_bearer(hdr, &len);
-	if (!given && strcmp(method, "GET") == 0) {
-		given = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE_NAME);
-		len = given ? strlen(given) : 0;
-	}
+	if (given)
+		return xlited_token_equal(given, len, d->token) ? NULL : "the token is not valid";
+	given = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE_NAME);
 	if (!given)
 		return hdr ? "the Authorization header is not \"Bearer TOKEN\""
 			   : "no token: send \"Authorization: Bearer TOKEN\"";
-	if (!xlited_token_equal(given, len, d->token))
+	if (!xlited_token_equal(given, strlen(given), d->token))
 		return "the token is not valid";
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return NULL;
+	csrf = xlited_csrf(d->token);
+	csrf_given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, XLITED_CSRF_HEADER);
+	if (!csrf_given || !xlited_token_equal(csrf_given, strlen(csrf_given), csrf))
+		return "a change with the cookie needs the " XLITED_CSRF_HEADER " header "
+		       "(GET /api/v1/session gives it)";
 	return NULL;
 }
 
@@ -122,18 +143,25 @@ static void work(gpointer data, gpointer user)
  * connection is closed. */
 static void first_call(struct xlited_req *r, struct MHD_Connection *conn)
 {
-	const char *why = check_token(r->d, conn, r->method);
+	const char *why = NULL;
 	const char *clen;
 	unsigned int status = 404;
 	guint64 n;
 
+	if (xlited_www_is_static(r->method, r->path)) {
+		xlited_www_serve(r);
+		r->done = true;
+		return;
+	}
+	r->route = xlited_route_find(r->method, r->path, &r->arg, &status, &r->allow);
+	if (!r->route || r->route->kind != XLITED_ROUTE_PUBLIC)
+		why = check_token(r->d, conn, r->method);
 	if (why) {
 		g_message("%s %s: 401: %s", r->method, r->path, why);
 		xlited_reply_error(r, MHD_HTTP_UNAUTHORIZED, "%s", why);
 		r->done = true;
 		return;
 	}
-	r->route = xlited_route_find(r->method, r->path, &r->arg, &status, &r->allow);
 	if (!r->route) {
 		xlited_reply_error(r, status, status == 405 ? "%s does not take %s (it takes %s)"
 				   : "no such resource: %s", r->path, r->method,

@@ -12,7 +12,8 @@ XLITED_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS)
 noinst_LIBRARIES += xlited/libxlited.a
 xlited_libxlited_a_SOURCES = xlited/xlited.h \
 	xlited/creds.c xlited/http.c xlited/route.c xlited/api.c xlited/api-domain.c \
-	xlited/events.c xlited/metrics.c xlited/reply.c
+	xlited/events.c xlited/metrics.c xlited/reply.c \
+	xlited/sample.h xlited/sample.c xlited/www.h xlited/www.c xlited/api-web.c
 xlited_libxlited_a_CFLAGS = $(XLITED_CFLAGS)
 XLITED_LDADD = xlited/libxlited.a $(XLITE_XEN_LIBS) $(XLITED_DEPS_LIBS)
 
@@ -30,8 +31,22 @@ xlited/xlited.service: xlited/xlited.service.in Makefile
 		$(srcdir)/xlited/xlited.service.in > $@.tmp && mv $@.tmp $@
 
 check_PROGRAMS += tests/unit/test-xlited
+check_PROGRAMS += tests/unit/test-xlited-web
+TESTS += tests/unit/test-xlited-web
+tests_unit_test_xlited_web_SOURCES = tests/unit/test-xlited-web.c
+tests_unit_test_xlited_web_CFLAGS = $(XLITED_CFLAGS)
+tests_unit_test_xlited_web_LDADD = $(XLITED_LDADD)
 TESTS += tests/unit/test-xlited
 tests_unit_test_xlited_SOURCES = tests/unit/test-xlited.c
 tests_unit_test_xlited_CFLAGS = $(XLITED_CFLAGS)
 tests_unit_test_xlited_LDADD = $(XLITED_LDADD)
 endif
+
+# The web console (www.c serves it): plain files, no build step; uPlot is
+# vendored as its release file with its licence (www/vendor/uplot/README).
+xlitedwwwdir = $(pkgdatadir)/www
+dist_xlitedwww_DATA = xlited/www/index.html xlited/www/app.js xlited/www/style.css
+xlitedvendordir = $(pkgdatadir)/www/vendor/uplot
+dist_xlitedvendor_DATA = xlited/www/vendor/uplot/uPlot.iife.min.js \
+	xlited/www/vendor/uplot/uPlot.min.css xlited/www/vendor/uplot/LICENSE \
+	xlited/www/vendor/uplot/README

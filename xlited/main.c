@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <glib-unix.h>
 
+#include "xlited/sample.h"
 #include "xlited/xlited.h"
 
 static void usage(FILE *f)
@@ -87,6 +88,7 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	d.www_dir = g_strdup(d.conf.www_dir[0] ? d.conf.www_dir : XLITE_DATADIR "/www");
 	d.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, &d);
 	g_unix_signal_add(SIGINT, on_signal, &d);
@@ -104,6 +106,10 @@ int main(int argc, char **argv)
 		g_warning("%s", err);
 		goto stop;
 	}
+	if (xlited_sampler_start(&d, d.conf.sample_interval, &err) < 0) {
+		g_warning("%s", err);
+		goto stop;
+	}
 	g_message("listening on https://%s%s%s:%u/ (certificate SHA-256 %s)",
 		  strchr(d.conf.listen, ':') ? "[" : "", d.conf.listen,
 		  strchr(d.conf.listen, ':') ? "]" : "", d.conf.port, d.fingerprint);
@@ -111,6 +117,7 @@ int main(int argc, char **argv)
 	rc = 0;
 stop:
 	g_atomic_int_set(&d.stopping, 1);
+	xlited_sampler_stop(&d);
 	xlited_events_stop(&d);
 	xlited_http_stop(&d);
 	xlited_monitors_join(&d);
@@ -120,6 +127,7 @@ stop:
 out:
 	g_free(err);
 	xlited_creds_dispose(&d);
+	g_free(d.www_dir);
 	g_mutex_clear(&d.monitors_lock);
 	return rc;
 }

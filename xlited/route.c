@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "xlited/www.h"
 #include "xlited/xlited.h"
 
 static const struct xlited_route routes[] = {
@@ -20,6 +21,13 @@ static const struct xlited_route routes[] = {
 	{ "PUT", "/api/v1/domains/*/vcpus", XLITED_ROUTE_WORKER, xlited_api_vcpus, true },
 	{ "GET", "/api/v1/events", XLITED_ROUTE_EVENTS, NULL, false },
 	{ "GET", "/metrics", XLITED_ROUTE_WORKER, xlited_api_metrics, false },
+	/* the web console's (www.c, api-web.c) */
+	{ "GET", "/api/v1/history", XLITED_ROUTE_WORKER, xlited_api_history, false },
+	{ "GET", "/api/v1/domains/*/history", XLITED_ROUTE_WORKER, xlited_api_dom_history, false },
+	{ "GET", "/api/v1/domains/*/console", XLITED_ROUTE_WORKER, xlited_api_console, false },
+	{ "GET", "/api/v1/session", XLITED_ROUTE_WORKER, xlited_www_session, false },
+	{ "POST", "/login", XLITED_ROUTE_PUBLIC, xlited_www_login, true },
+	{ "POST", "/logout", XLITED_ROUTE_PUBLIC, xlited_www_logout, false },
 };
 
 /* PATH against PATTERN segment by segment; *arg gets what "*" matched

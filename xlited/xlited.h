@@ -71,6 +71,8 @@ struct xlited {
 	GPtrArray *monitors;
 	GMutex monitors_lock;
 	gint stopping;		/* g_atomic_int_*: read by workers and monitors */
+	struct xlited_sampler *sampler;	/* sample.c */
+	char *www_dir;		/* www.c: the web console's files */
 };
 
 /* ---- creds.c: certificate, key and token in the state directory ---- */
@@ -98,6 +100,7 @@ typedef void xlited_handler(struct xlited_req *r);
 enum xlited_route_kind {
 	XLITED_ROUTE_WORKER,	/* runs on a worker thread */
 	XLITED_ROUTE_EVENTS,	/* the SSE stream, on the loop */
+	XLITED_ROUTE_PUBLIC,	/* on a worker, no token needed (the login) */
 };
 struct xlited_route {
 	const char *method;
@@ -119,6 +122,7 @@ struct xlited_req {
 	const struct xlited_route *route;
 	char *method, *path, *arg;
 	bool dry_run;			/* ?dry_run=1 */
+	char *since;			/* ?since=T */
 	GByteArray *body;
 	uint64_t received;		/* body bytes, kept or dropped */
 	bool too_large;
@@ -128,6 +132,8 @@ struct xlited_req {
 	const char *content_type;
 	GString *out;
 	char *allow;			/* 405's Allow header */
+	const char *cache_control;	/* NULL: no-store */
+	char *set_cookie;		/* www.c's login */
 };
 
 /* reply.c: a JSON reply {"error": MSG, "status": N} (and "line" when MSG
@@ -182,5 +188,8 @@ int xlited_events_attach(struct xlited *d, struct MHD_Connection *conn);
  * as one JSON line appended to EVENTS (a GPtrArray of char *). */
 void xlited_events_diff(GHashTable *old_doms, GHashTable *new_doms, GPtrArray *events);
 void xlited_dom_free(void *p);
+/* Sends "event: TYPE" with DATA (one JSON line) to every SSE client (on
+ * the loop). */
+void xlited_events_send(struct xlited *d, const char *type, const char *data);
 
 #endif

@@ -39,6 +39,8 @@ struct xlite_hostconf {
 	char listen[XLITE_HOSTCONF_ADDR_MAX];		/* listen, an IPv4 or IPv6 address, default 127.0.0.1 */
 	unsigned int port;		/* port, default 8443 */
 	char state_dir[XLITE_HOSTCONF_PATH_MAX];		/* state-dir, an absolute path, default /var/lib/xlite */
+	unsigned int sample_interval;	/* sample-interval, seconds, default 5 */
+	char www_dir[XLITE_HOSTCONF_PATH_MAX];	/* www-dir: the web console's files; "" built in */
 	/* [boot]: guests that boot from their own disk */
 	char grub_image[XLITE_HOSTCONF_PATH_MAX];	/* grub-image: the pvgrub2 image */
 	unsigned int boot_timeout;	/* timeout, seconds for pvgrub2 to start the
