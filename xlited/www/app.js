@@ -461,7 +461,9 @@ async function submitXml(dry) {
 		}
 	} catch (e) {
 		const err = $('#create-error');
-		err.textContent = (e.line ? 'line ' + e.line + ': ' : '') + e.message;
+		// "body:3: what" from the parser: said as "line 3: what"
+		err.textContent = (e.line ? 'line ' + e.line + ': ' : '') +
+			e.message.replace(/^body:\d+: /, '');
 		if (e.line) {
 			err.setAttribute('data-line', String(e.line));
 			numberLines(e.line);

@@ -85,9 +85,16 @@ check_eq "GET /api/v1/domains/$G/history: 200" 200 "$(api GET /api/v1/domains/$G
 check_match "a sample: CPU %, memory figures, vCPUs, state, disk and network rates" \
 	'"cpu_pct":[0-9.]+,"vcpus":1,"state":"[-rb]{6}","min_kib":[0-9]+,"target_kib":163840,"actual_kib":[0-9]+,"max_kib":163840,"demand_kib":(null|[0-9]+),"disk_read_bps":' \
 	"$(body)"
-last=$(body | grep -o '"t":[0-9]*' | tail -1 | cut -d: -f2)
-check_eq "?since=the last sample's time: none newer" "[]" \
-	"$(api GET "/api/v1/domains/$G/history?since=$last" >/dev/null; body | tr -d ' \n')"
+# ?since=T: the samples after T only (more may have come since: the first
+# one after T is the one that followed T)
+body | grep -o '"t":[0-9]*' | cut -d: -f2 >"$LAB_TMP/times"
+prev=$(tail -2 "$LAB_TMP/times" | head -1)
+last=$(tail -1 "$LAB_TMP/times")
+api GET "/api/v1/domains/$G/history?since=$prev" >/dev/null
+check_eq "?since=T starts with the sample after T" "$last" \
+	"$(body | grep -o '"t":[0-9]*' | head -1 | cut -d: -f2)"
+check_eq "?since=T: none at or before T" "" \
+	"$(body | grep -o '"t":[0-9]*' | cut -d: -f2 | awk -v p="$prev" '$1 <= p')"
 check_eq "?since=not a number: 400" 400 "$(api GET "/api/v1/domains/$G/history?since=x")"
 check_eq "by id as well" 200 "$(api GET "/api/v1/domains/$(domid $G)/history")"
 check_eq "history of an unknown domain: 404" 404 "$(api GET /api/v1/domains/nosuch/history)"
@@ -104,9 +111,6 @@ check_eq "GET /api/v1/domains/$G/console: 200" 200 "$(api GET /api/v1/domains/$G
 check_match "the console's tail, as text" "webui-guest-up" "$(body)"
 check_eq "console: text/plain" "text/plain; charset=utf-8" "$(header Content-Type)"
 check_eq "console of an unknown domain: 404" 404 "$(api GET /api/v1/domains/nosuch/console)"
-head -c 100000 /dev/zero | tr '\0' 'x' >>"/var/log/xen/guest-$G.log"
-api GET /api/v1/domains/$G/console >/dev/null
-check_eq "a long console log: the last 64 KiB at most" 1 "$([ "$(wc -c <"$LAB_TMP/body")" -le 65536 ] && echo 1)"
 
 # ---- login cookie, CSRF --------------------------------------------------------
 check_eq "POST /login with a wrong token: 401" 401 \
@@ -155,6 +159,13 @@ while IFS= read -r line; do
 done <"$LAB_TMP/browser"
 check_eq "the browser test exited 0" "# host-run webui exit 0" \
 	"$(grep '^# host-run webui exit' "$LAB_TMP/browser")"
+
+# after the browser, which reads the guest's console
+head -c 100000 /dev/zero | tr '\0' 'x' >>"/var/log/xen/guest-$G.log"
+printf '\nwebui-tail-marker\n' >>"/var/log/xen/guest-$G.log"
+api GET /api/v1/domains/$G/console >/dev/null
+check_eq "a long console log: the last 64 KiB at most" 1 "$([ "$(wc -c <"$LAB_TMP/body")" -le 65536 ] && echo 1)"
+check_eq "its tail, from a line's start (the cut line left out)" "webui-tail-marker" "$(body)"
 
 # ---- cleanup -------------------------------------------------------------------
 xlite destroy $G >/dev/null 2>&1
