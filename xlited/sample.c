@@ -150,7 +150,7 @@ static uint64_t read_counter(const char *dir, const char *name)
 	return v;
 }
 
-/* Whether NAME is PREFIX followed by digits only (and then SEP-free). */
+/* Whether NAME is PREFIX followed by digits only. */
 static bool name_is(const char *name, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -160,46 +160,47 @@ static bool name_is(const char *name, const char *prefix)
 	return strspn(name + n, "0123456789") == strlen(name + n);
 }
 
+/* Adds the four counters NAMES of each DIR/ENTRY/statistics whose ENTRY
+ * is PREFIX and digits to FIELDS; the number of such entries. */
+static unsigned int sum_stats(const char *dir, const char *prefix, const char *const names[4],
+			      uint64_t *const fields[4])
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	unsigned int n = 0;
+	const char *e;
+	int i;
+
+	while (d && (e = g_dir_read_name(d))) {
+		g_autofree char *st = NULL;
+
+		if (!name_is(e, prefix))
+			continue;
+		st = g_build_filename(dir, e, "statistics", NULL);
+		for (i = 0; i < 4; i++)
+			*fields[i] += read_counter(st, names[i]);
+		n++;
+	}
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
 void xlited_io_read(const char *sysroot, uint32_t domid, struct xlited_io *io)
 {
+	static const char *const vbd_names[4] = { "rd_req", "wr_req", "rd_sect", "wr_sect" };
+	static const char *const vif_names[4] = { "rx_bytes", "tx_bytes", "rx_packets",
+						  "tx_packets" };
+	uint64_t *const vbd_fields[4] = { &io->rd_req, &io->wr_req, &io->rd_sect, &io->wr_sect };
+	uint64_t *const vif_fields[4] = { &io->rx_bytes, &io->tx_bytes, &io->rx_packets,
+					  &io->tx_packets };
 	g_autofree char *vbd_dir = g_strdup_printf("%s/sys/bus/xen-backend/devices", sysroot);
 	g_autofree char *net_dir = g_strdup_printf("%s/sys/class/net", sysroot);
 	g_autofree char *vbd_prefix = g_strdup_printf("vbd-%u-", domid);
 	g_autofree char *vif_prefix = g_strdup_printf("vif%u.", domid);
-	GDir *dir;
-	const char *e;
 
 	memset(io, 0, sizeof(*io));
-	dir = g_dir_open(vbd_dir, 0, NULL);
-	while (dir && (e = g_dir_read_name(dir))) {
-		g_autofree char *st = NULL;
-
-		if (!name_is(e, vbd_prefix))
-			continue;
-		st = g_build_filename(vbd_dir, e, "statistics", NULL);
-		io->rd_req += read_counter(st, "rd_req");
-		io->wr_req += read_counter(st, "wr_req");
-		io->rd_sect += read_counter(st, "rd_sect");
-		io->wr_sect += read_counter(st, "wr_sect");
-		io->vbds++;
-	}
-	if (dir)
-		g_dir_close(dir);
-	dir = g_dir_open(net_dir, 0, NULL);
-	while (dir && (e = g_dir_read_name(dir))) {
-		g_autofree char *st = NULL;
-
-		if (!name_is(e, vif_prefix))
-			continue;
-		st = g_build_filename(net_dir, e, "statistics", NULL);
-		io->rx_bytes += read_counter(st, "rx_bytes");
-		io->tx_bytes += read_counter(st, "tx_bytes");
-		io->rx_packets += read_counter(st, "rx_packets");
-		io->tx_packets += read_counter(st, "tx_packets");
-		io->vifs++;
-	}
-	if (dir)
-		g_dir_close(dir);
+	io->vbds = sum_stats(vbd_dir, vbd_prefix, vbd_names, vbd_fields);
+	io->vifs = sum_stats(net_dir, vif_prefix, vif_names, vif_fields);
 }
 
 /* ---- the sampler ---- */
