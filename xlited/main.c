@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <glib-unix.h>
 
+#include "xlited/peers.h"
 #include "xlited/sample.h"
 #include "xlited/xlited.h"
 
@@ -88,6 +89,11 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	d.peers = g_ptr_array_new_with_free_func(xlited_peer_free);
+	if (xlited_peers_load(d.peers, d.conf_file, &err) < 0) {
+		fprintf(stderr, "xlited: %s\n", err);
+		goto out;
+	}
 	d.www_dir = g_strdup(d.conf.www_dir[0] ? d.conf.www_dir : XLITE_DATADIR "/www");
 	d.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, &d);
@@ -128,6 +134,8 @@ out:
 	g_free(err);
 	xlited_creds_dispose(&d);
 	g_free(d.www_dir);
+	if (d.peers)
+		g_ptr_array_free(d.peers, TRUE);
 	g_mutex_clear(&d.monitors_lock);
 	return rc;
 }

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "xlited/peers.h"
 #include "xlited/www.h"
 #include "xlited/xlited.h"
 
@@ -28,6 +29,7 @@ static const struct xlited_route routes[] = {
 	{ "GET", "/api/v1/session", XLITED_ROUTE_WORKER, xlited_www_session, false },
 	{ "POST", "/login", XLITED_ROUTE_PUBLIC, xlited_www_login, true },
 	{ "POST", "/logout", XLITED_ROUTE_PUBLIC, xlited_www_logout, false },
+	{ "GET", "/api/v1/peers", XLITED_ROUTE_WORKER, xlited_api_peers, false },
 };
 
 /* PATH against PATTERN segment by segment; *arg gets what "*" matched
@@ -64,8 +66,16 @@ const struct xlited_route *xlited_route_find(const char *method, const char *pat
 	const struct xlited_route *hit = NULL;
 	size_t i;
 
+	/* /api/v1/peers/NAME/REST, any method: forwarded (peers.c) */
+	static const struct xlited_route peer_proxy = { "*", "/api/v1/peers/...",
+		XLITED_ROUTE_WORKER, xlited_api_peer_proxy, true };
+
 	*arg = NULL;
 	*allow = NULL;
+	if (g_str_has_prefix(path, "/api/v1/peers/")) {
+		g_string_free(methods, TRUE);
+		return &peer_proxy;
+	}
 	for (i = 0; i < G_N_ELEMENTS(routes); i++) {
 		char *a = NULL;
 

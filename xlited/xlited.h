@@ -73,6 +73,7 @@ struct xlited {
 	gint stopping;		/* g_atomic_int_*: read by workers and monitors */
 	struct xlited_sampler *sampler;	/* sample.c */
 	char *www_dir;		/* www.c: the web console's files */
+	GPtrArray *peers;	/* peers.c: struct xlited_peer * */
 };
 
 /* ---- creds.c: certificate, key and token in the state directory ---- */

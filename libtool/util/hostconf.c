@@ -172,6 +172,9 @@ int xlite_hostconf_load(struct xlite_hostconf *hc, const char *file, char **err)
 	for (g = 0; groups[g]; g++) {
 		g_auto(GStrv) keys = NULL;
 
+		/* xlited's peers: its own reader (xlited/peers.c) */
+		if (strcmp(groups[g], "peers") == 0)
+			continue;
 		if (!find_setting(groups[g], NULL))
 			return xlite_fail(err, -EINVAL, "%s: unknown group [%s]", file, groups[g]);
 		keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);

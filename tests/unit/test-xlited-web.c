@@ -12,6 +12,7 @@
 
 #include "libtool/util/hostconf.h"
 #include "libtool/util/json.h"
+#include "xlited/peers.h"
 #include "xlited/sample.h"
 #include "xlited/www.h"
 #include "xlited/xlited.h"
@@ -283,6 +284,57 @@ static void test_conf(void)
 	g_rmdir(dir);
 }
 
+static void test_peer_parse(void)
+{
+	const char *fp = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+			 "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+	g_autofree char *v = g_strdup_printf("https://192.0.2.7:9443  tok123 %s", fp);
+	g_autofree char *v2 = g_strdup_printf("https://h2.example tok %s", "abcdef0123456789"
+					      "abcdef0123456789abcdef0123456789abcdef0123456789");
+	struct xlited_peer *p = NULL;
+	char *err = NULL;
+
+	g_assert_cmpint(xlited_peer_parse("h1", v, &p, &err), ==, 0);
+	g_assert_cmpstr(p->host, ==, "192.0.2.7");
+	g_assert_cmpuint(p->port, ==, 9443);
+	g_assert_cmpstr(p->token, ==, "tok123");
+	g_assert_cmpstr(p->fingerprint, ==,
+			"ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789");
+	xlited_peer_free(p);
+	g_assert_cmpint(xlited_peer_parse("h2", v2, &p, &err), ==, 0);
+	g_assert_cmpuint(p->port, ==, 443);
+	g_assert_cmpstr(p->fingerprint, ==,
+			"ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789");
+	xlited_peer_free(p);
+	/* plain HTTP, a path, a short fingerprint, a word missing, a bad name */
+	g_assert_cmpint(xlited_peer_parse("h", "http://h tok AB", &p, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "is not https://HOST[:PORT]"));
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(xlited_peer_parse("h", "https://h/x tok AB", &p, &err), ==, -EINVAL);
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(xlited_peer_parse("h", "https://h tok AB:CD", &p, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "not a SHA-256 fingerprint"));
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(xlited_peer_parse("h", "https://h tok", &p, &err), ==, -EINVAL);
+	g_assert_nonnull(strstr(err, "expected URL TOKEN FINGERPRINT"));
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(xlited_peer_parse("a/b", v, &p, &err), ==, -EINVAL);
+	g_clear_pointer(&err, g_free);
+}
+
+static void test_peer_route(void)
+{
+	const struct xlited_route *rt;
+	unsigned int status = 0;
+	char *arg = NULL, *allow = NULL;
+
+	rt = xlited_route_find("POST", "/api/v1/peers/h2/domains/web/pause", &arg, &status,
+			       &allow);
+	g_assert_true(rt && rt->fn == xlited_api_peer_proxy && rt->takes_body);
+	rt = xlited_route_find("GET", "/api/v1/peers", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_peers);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -298,5 +350,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/xlited-web/www/csrf-from-token", test_csrf);
 	g_test_add_func("/xlited-web/route/console-rows", test_routes);
 	g_test_add_func("/xlited-web/conf/sample-interval-www-dir", test_conf);
+	g_test_add_func("/xlited-web/peers/parse-url-token-fingerprint", test_peer_parse);
+	g_test_add_func("/xlited-web/peers/proxy-route", test_peer_route);
 	return g_test_run();
 }

@@ -16,10 +16,17 @@ const state = {
 	hostHist: [],		// host samples
 	domHist: [],		// the open domain's samples
 	domName: null,
+	peer: null,
 	charts: {},
 	timer: null,
 };
 const HIST_MAX = 3601;
+
+/* The host the page shows: this one, or a peer through this daemon's
+ * /api/v1/peers/NAME/ (xlite.conf's [peers]); a peer's data is polled,
+ * this host's comes live on the event stream. */
+function P() { return state.peer ? '/api/v1/peers/' + encodeURIComponent(state.peer) : '/api/v1'; }
+function H() { return state.peer ? '#/peer/' + encodeURIComponent(state.peer) : '#'; }
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -148,6 +155,7 @@ function startStream() {
 }
 
 function onSample(s) {
+	if (state.peer) return;	// a peer's come by polling (pollPeer)
 	for (const d of s.domains || []) state.samples.set(d.name, d);
 	if (s.host) {
 		state.hostHist.push(s.host);
@@ -251,7 +259,7 @@ function memBar(h) {
 async function showHost() {
 	show('#host-view');
 	let h;
-	try { h = await api('GET', '/api/v1/host'); } catch (e) { return; }
+	try { h = await api('GET', P() + '/host'); } catch (e) { return; }
 	$('#host-name').textContent = h.host || '';
 	const contention = (h.memory_contention || 0) > 0;
 	const health = $('#host-health');
@@ -267,16 +275,17 @@ async function showHost() {
 	fact(f, 'over-allocation', h.overallocation);
 	memBar(h);
 	try {
-		const hist = await api('GET', '/api/v1/history');
+		const hist = await api('GET', P() + '/history');
 		state.hostHist = hist;
 	} catch (e) { /* the stream fills it */ }
 	drawHostCpu();
 	await refreshDomains();
+	if (!state.peer) renderHosts(); else $('#hosts-section').hidden = true;
 }
 
 async function refreshDomains() {
 	let list;
-	try { list = await api('GET', '/api/v1/domains'); } catch (e) { return; }
+	try { list = await api('GET', P() + '/domains'); } catch (e) { return; }
 	state.domains = new Map(list.map((d) => [d.name, d]));
 	if (!$('#host-view').hidden) renderDomains();
 }
@@ -287,7 +296,7 @@ function renderDomains() {
 	for (const d of state.domains.values()) {
 		const s = state.samples.get(d.name);
 		const m = d.memory || {};
-		const link = el('a', { href: '#/domain/' + encodeURIComponent(d.name) }, d.name);
+		const link = el('a', { href: H() + '/domain/' + encodeURIComponent(d.name) }, d.name);
 		const tr = el('tr', { 'data-name': d.name },
 			el('td', {}, link), el('td', { class: 'num' }, d.domid),
 			el('td', { class: 'state' }, d.state), el('td', { class: 'num' }, d.vcpus),
@@ -318,7 +327,7 @@ async function showDomain(name) {
 	$('#console').textContent = '';
 	await refreshDomain();
 	try {
-		state.domHist = await api('GET', '/api/v1/domains/' + encodeURIComponent(name) + '/history');
+		state.domHist = await api('GET', P() + '/domains/' + encodeURIComponent(name) + '/history');
 	} catch (e) { state.domHist = []; }
 	drawDomainCharts();
 	if (state.domHist.length) renderIo(state.domHist[state.domHist.length - 1]);
@@ -329,7 +338,7 @@ async function refreshDomain() {
 	const name = state.domName;
 	let d;
 	try {
-		d = await api('GET', '/api/v1/domains/' + encodeURIComponent(name));
+		d = await api('GET', P() + '/domains/' + encodeURIComponent(name));
 	} catch (e) {
 		if (e.status === 404) {
 			$('#dom-state').textContent = 'gone';
@@ -373,7 +382,7 @@ function renderIo(s) {
 async function refreshConsole() {
 	const name = state.domName;
 	try {
-		const r = await fetch('/api/v1/domains/' + encodeURIComponent(name) + '/console',
+		const r = await fetch(P() + '/domains/' + encodeURIComponent(name) + '/console',
 				      { credentials: 'same-origin', cache: 'no-store' });
 		const text = await r.text();
 		if (name !== state.domName) return;
@@ -395,7 +404,7 @@ for (const b of document.querySelectorAll('#domain-view [data-action]')) {
 			return;
 		$('#dom-msg').textContent = action + '...';
 		try {
-			await api('POST', '/api/v1/domains/' + encodeURIComponent(name) + '/' + action);
+			await api('POST', P() + '/domains/' + encodeURIComponent(name) + '/' + action);
 			$('#dom-msg').textContent = action + ': done';
 			feed(action + ' ' + name + ' (from this page)');
 		} catch (e) {
@@ -409,7 +418,7 @@ $('#mem-form').addEventListener('submit', async (ev) => {
 	ev.preventDefault();
 	const v = $('#mem-target').value.trim();
 	try {
-		await api('PUT', '/api/v1/domains/' + encodeURIComponent(state.domName) + '/memory',
+		await api('PUT', P() + '/domains/' + encodeURIComponent(state.domName) + '/memory',
 			  { target: /^\d+$/.test(v) ? v + 'm' : v });
 		$('#dom-msg').textContent = 'memory target: ' + v;
 	} catch (e) { $('#dom-msg').textContent = 'memory refused: ' + e.message; }
@@ -419,7 +428,7 @@ $('#mem-form').addEventListener('submit', async (ev) => {
 $('#vcpu-form').addEventListener('submit', async (ev) => {
 	ev.preventDefault();
 	try {
-		await api('PUT', '/api/v1/domains/' + encodeURIComponent(state.domName) + '/vcpus',
+		await api('PUT', P() + '/domains/' + encodeURIComponent(state.domName) + '/vcpus',
 			  { count: parseInt($('#vcpu-count').value, 10) });
 		$('#dom-msg').textContent = 'vCPUs: ' + $('#vcpu-count').value;
 	} catch (e) { $('#dom-msg').textContent = 'vCPUs refused: ' + e.message; }
@@ -451,13 +460,13 @@ async function submitXml(dry) {
 	$('#plan-out').textContent = '';
 	numberLines(0);
 	try {
-		const doc = await api('POST', '/api/v1/domains' + (dry ? '?dry_run=1' : ''),
+		const doc = await api('POST', P() + '/domains' + (dry ? '?dry_run=1' : ''),
 				      $('#xml').value, 'application/xml');
 		$('#plan-out').textContent = (dry ? 'Plan (nothing made yet):\n'
 						  : 'Created:\n') + JSON.stringify(doc, null, 2);
 		if (!dry) {
 			feed('created ' + doc.name + ' (from this page)');
-			location.hash = '#/domain/' + encodeURIComponent(doc.name);
+			location.hash = H() + '/domain/' + encodeURIComponent(doc.name);
 		}
 	} catch (e) {
 		const err = $('#create-error');
@@ -485,13 +494,22 @@ function show(sel) {
 }
 
 function route() {
-	const h = location.hash || '#/host';
+	let h = location.hash || '#/host';
 	clearInterval(state.timer);
 	state.timer = null;
 	let m;
+	const peer = (m = h.match(/^#\/peer\/([^/]+)(\/.*)?$/)) ? decodeURIComponent(m[1]) : null;
+	if (peer !== state.peer) {
+		state.hostHist = [];
+		state.samples = new Map();
+		state.domName = null;
+	}
+	state.peer = peer;
+	if (peer) h = '#' + (m[2] || '/host');
+	$('#peer-label').textContent = peer ? 'peer ' + peer + ' (through this host)' : '';
 	if ((m = h.match(/^#\/domain\/(.+)$/))) {
 		showDomain(decodeURIComponent(m[1]));
-		state.timer = setInterval(refreshConsole, 5000);
+		state.timer = setInterval(() => { refreshConsole(); if (state.peer) pollPeer(); }, 5000);
 	} else if (h === '#/create') {
 		state.domName = null;
 		show('#create-view');
@@ -499,6 +517,55 @@ function route() {
 	} else {
 		state.domName = null;
 		showHost();
+		if (state.peer) state.timer = setInterval(pollPeer, 5000);
+	}
+}
+
+/* A peer's samples since the last one seen, and its domains. */
+async function pollPeer() {
+	const since = (hist) => (hist.length ? '?since=' + hist[hist.length - 1].t : '');
+	try {
+		if (!$('#host-view').hidden) {
+			const more = await api('GET', P() + '/history' + since(state.hostHist));
+			state.hostHist = state.hostHist.concat(more).slice(-HIST_MAX);
+			drawHostCpu();
+			await refreshDomains();
+		} else if (state.domName) {
+			const more = await api('GET', P() + '/domains/' + encodeURIComponent(state.domName) +
+					       '/history' + since(state.domHist));
+			state.domHist = state.domHist.concat(more).slice(-HIST_MAX);
+			drawDomainCharts();
+			if (more.length) renderIo(more[more.length - 1]);
+			refreshDomain();
+		}
+	} catch (e) { /* said by the next try */ }
+}
+
+/* Every host: this one and each peer, with its health. */
+async function renderHosts() {
+	const body = $('#hosts tbody');
+	let peers = [];
+	try { peers = await api('GET', '/api/v1/peers'); } catch (e) { /* none */ }
+	body.textContent = '';
+	$('#hosts-section').hidden = peers.length === 0;
+	for (const p of [{ name: null }].concat(peers)) {
+		const base = p.name ? '/api/v1/peers/' + encodeURIComponent(p.name) : '/api/v1';
+		const link = el('a', { href: p.name ? '#/peer/' + encodeURIComponent(p.name) + '/host'
+						    : '#/host' }, p.name || 'this host');
+		const tr = el('tr', { 'data-host': p.name || '' }, el('td', {}, link));
+		body.append(tr);
+		try {
+			const h = await api('GET', base + '/host');
+			const list = await api('GET', base + '/domains');
+			const bad = (h.memory_contention || 0) > 0;
+			tr.append(el('td', { class: 'health' }, bad ? 'memory contention' : 'healthy'),
+				  el('td', {}, h.host), el('td', { class: 'num' }, h.nr_cpus),
+				  el('td', { class: 'num' }, h.free_memory),
+				  el('td', { class: 'num' }, h.overallocation),
+				  el('td', { class: 'num' }, list.length));
+		} catch (e) {
+			tr.append(el('td', { class: 'health error', colSpan: 6 }, 'unreachable: ' + e.message));
+		}
 	}
 }
 

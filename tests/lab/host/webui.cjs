@@ -107,7 +107,20 @@ const tinyXml = (name, memory) => `<domain type='xen'>
 		await page.waitForFunction(() => Number(document.querySelector('#host-cpu-chart')
 			.getAttribute('data-points')) >= 2, null, { timeout: 30000 });
 	});
+	await check('the hosts table: this host, peer self healthy, peer bad refused (pin)', async () => {
+		await page.locator('#hosts tr[data-host="self"] td.health', { hasText: 'healthy' }).waitFor();
+		await page.locator('#hosts tr[data-host="bad"] td.health',
+				   { hasText: 'not the' }).waitFor();
+	});
 	await shot(page, '1-host');
+	await check('a peer\'s view (through this daemon) lists its domains', async () => {
+		await page.click('#hosts tr[data-host="self"] a');
+		await page.locator('#peer-label', { hasText: 'peer self' }).waitFor();
+		await page.locator(`#domains tr[data-name="${GUEST}"] a[href^="#/peer/self/domain/"]`).waitFor();
+	});
+	await shot(page, '1b-peer');
+	await page.click('header h1 a');
+	await page.locator('#hosts-section').waitFor({ state: 'visible' });
 
 	await check(`${GUEST}'s page opens from the table`, async () => {
 		await row.locator('a').click();

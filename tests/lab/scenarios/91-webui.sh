@@ -37,7 +37,14 @@ ip link set eth0 up
 ping -c 1 -W 2 10.0.2.2 >/dev/null 2>&1	# let QEMU's network learn dom0's address
 check "dom0's eth0 has 10.0.2.15 (QEMU user network)" sh -c "ip addr show eth0 | grep -q 10.0.2.15"
 
+# Two peers of this host: itself (to show the forwarding and the pin on one
+# host) and the same with another fingerprint.
 printf '[daemon]\nlisten=0.0.0.0\nsample-interval=1\n' >"$CONF"
+xlited -c "$CONF" --print-token >/dev/null
+FP=$(sed '/-----/d' "$CERT" | base64 -d | sha256sum | cut -d' ' -f1)
+ZERO=0000000000000000000000000000000000000000000000000000000000000000
+printf '[peers]\nself = https://127.0.0.1:8443 %s %s\nbad = https://127.0.0.1:8443 %s %s\n' \
+	"$(cat $ST/api-token)" "$FP" "$(cat $ST/api-token)" "$ZERO" >>"$CONF"
 xlited --foreground -c "$CONF" >>"$LOG" 2>&1 &
 XPID=$!
 if wait_for 30 curl -s --cacert "$CERT" -o /dev/null "$URL/"; then
@@ -46,6 +53,9 @@ if wait_for 30 curl -s --cacert "$CERT" -o /dev/null "$URL/"; then
 TOKEN=$(cat "$ST/api-token" 2>/dev/null)
 check_match "it logs the sampler's interval and the history's bound" \
 	"sampling every 1 s; history 3600 s, 3601 records a domain, at most [0-9]+ KiB" "$(cat "$LOG")"
+
+check_match "the fingerprint configured is the one it logs" \
+	"SHA-256 $(echo "$FP" | tr a-f A-F | sed 's/../&:/g; s/:$//')" "$(cat "$LOG")"
 
 # ---- the page's files ----------------------------------------------------------
 check_eq "GET / without a token: 200 (the page holds no secret)" 200 "$(get /)"
@@ -111,6 +121,26 @@ check_eq "GET /api/v1/domains/$G/console: 200" 200 "$(api GET /api/v1/domains/$G
 check_match "the console's tail, as text" "webui-guest-up" "$(body)"
 check_eq "console: text/plain" "text/plain; charset=utf-8" "$(header Content-Type)"
 check_eq "console of an unknown domain: 404" 404 "$(api GET /api/v1/domains/nosuch/console)"
+
+# ---- peers: /api/v1/peers/NAME/... forwarded, the certificate pinned ----------
+check_eq "GET /api/v1/peers: 200" 200 "$(api GET /api/v1/peers)"
+check_match "it lists self and bad (no tokens)" '^\[\{"name":"self",.*"name":"bad"' "$(body)"
+check_fails "the list holds no token" grep -q "$TOKEN" "$LAB_TMP/body"
+check_eq "GET /api/v1/peers/self/host: 200" 200 "$(api GET /api/v1/peers/self/host)"
+check_match "the peer's host document" '"xen_version"' "$(body)"
+check_eq "a peer's domain history: 200" 200 "$(api GET "/api/v1/peers/self/domains/$G/history?since=0")"
+check_match "its samples" '"cpu_pct"' "$(body)"
+check_eq "an action forwarded: POST .../peers/self/domains/$G/pause: 200" 200 \
+	"$(api POST /api/v1/peers/self/domains/$G/pause)"
+check_match "the domain is paused" "^..p" "$(xlite list $G | awk 'NR == 2 { print $5 }')"
+check_eq "and unpause: 200" 200 "$(api POST /api/v1/peers/self/domains/$G/unpause)"
+check_eq "a peer's error comes back as it is: 404" 404 "$(api GET /api/v1/peers/self/domains/nosuch)"
+check_eq "a peer whose certificate is not the pinned one: 502" 502 "$(api GET /api/v1/peers/bad/host)"
+check_match "502 says the fingerprint and that nothing was sent" \
+	"peer bad: its certificate's SHA-256 is [0-9A-F]{64}, not the 0{64} configured: nothing sent" "$(body)"
+check_eq "an unknown peer: 404" 404 "$(api GET /api/v1/peers/nosuch/host)"
+check_eq "a path with .. : 400" 400 "$(api GET /api/v1/peers/self/../../host --path-as-is)"
+check_eq "peers need the token too" 401 "$(get /api/v1/peers/self/host)"
 
 # ---- login cookie, CSRF --------------------------------------------------------
 check_eq "POST /login with a wrong token: 401" 401 \
