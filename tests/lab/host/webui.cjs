@@ -119,8 +119,11 @@ const tinyXml = (name, memory) => `<domain type='xen'>
 		await page.locator(`#domains tr[data-name="${GUEST}"] a[href^="#/peer/self/domain/"]`).waitFor();
 	});
 	await shot(page, '1b-peer');
-	await page.click('header h1 a');
-	await page.locator('#hosts-section').waitFor({ state: 'visible' });
+	await check('back to this host from the header', async () => {
+		await page.click('header h1 a');
+		await page.locator(`#domains tr[data-name="${GUEST}"] a[href^="#/domain/"]`).waitFor();
+		expectEq('peer label', '', (await page.textContent('#peer-label')).trim());
+	});
 
 	await check(`${GUEST}'s page opens from the table`, async () => {
 		await row.locator('a').click();
