@@ -111,8 +111,12 @@ check_eq "history of an unknown domain: 404" 404 "$(api GET /api/v1/domains/nosu
 check_eq "GET /api/v1/history (the host): 200" 200 "$(api GET /api/v1/history)"
 check_match "host samples: CPU %, CPUs, domains, memory" \
 	'"cpu_pct":[0-9.]+,"nr_cpus":[0-9]+,"domains":[0-9]+,"total_kib":[0-9]+,"free_kib":[0-9]+' "$(body)"
-timeout 4 curl -s -N --cacert "$CERT" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/events" \
-	>"$LAB_TMP/events" 2>/dev/null
+curl -s -N --cacert "$CERT" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/events" \
+	>"$LAB_TMP/events" 2>/dev/null &
+EPID=$!
+wait_for 60 grep -q '^event: sample' "$LAB_TMP/events"
+sleep 1	# the rest of that event
+kill "$EPID" 2>/dev/null
 check_match "SSE: 'sample' events with every domain and the host" \
 	"^data: \{\"domains\":\[.*\"name\":\"$G\".*\],\"host\":\{\"t\":" "$(grep -A2 '^event: sample' "$LAB_TMP/events")"
 if wait_for 120 grep -q "webui-guest-up" "/var/log/xen/guest-$G.log"; then
