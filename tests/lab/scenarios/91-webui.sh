@@ -114,8 +114,7 @@ check_match "host samples: CPU %, CPUs, domains, memory" \
 curl -s -N --cacert "$CERT" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/events" \
 	>"$LAB_TMP/events" 2>/dev/null &
 EPID=$!
-wait_for 60 grep -q '^event: sample' "$LAB_TMP/events"
-sleep 1	# the rest of that event
+wait_for 60 sh -c "grep -A2 '^event: sample' '$LAB_TMP/events' | grep -q '^data: .*}}\$'"
 kill "$EPID" 2>/dev/null
 check_match "SSE: 'sample' events with every domain and the host" \
 	"^data: \{\"domains\":\[.*\"name\":\"$G\".*\],\"host\":\{\"t\":" "$(grep -A2 '^event: sample' "$LAB_TMP/events")"
