@@ -40,7 +40,7 @@ check "dom0's eth0 has 10.0.2.15 (QEMU user network)" sh -c "ip addr show eth0 |
 # Two peers of this host: itself (to show the forwarding and the pin on one
 # host) and the same with another fingerprint.
 printf '[daemon]\nlisten=0.0.0.0\nsample-interval=1\n' >"$CONF"
-xlited -c "$CONF" --print-token >/dev/null
+xlited -c "$CONF" --print-token >/dev/null 2>>"$LOG"
 FP=$(sed '/-----/d' "$CERT" | base64 -d | sha256sum | cut -d' ' -f1)
 ZERO=0000000000000000000000000000000000000000000000000000000000000000
 printf '[peers]\nself = https://127.0.0.1:8443 %s %s\nbad = https://127.0.0.1:8443 %s %s\n' \
