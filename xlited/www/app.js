@@ -217,8 +217,12 @@ function drawDomainCharts() {
 
 /* ---- host view ------------------------------------------------------------ */
 
-function fact(parent, label, value) {
-	parent.append(el('div', {}, el('span', {}, label), value == null ? '-' : String(value)));
+/* SEL's facts: a label and a value for each of ROWS. */
+function facts(sel, rows) {
+	const parent = $(sel);
+	parent.textContent = '';
+	for (const [label, value] of rows)
+		parent.append(el('div', {}, el('span', {}, label), value == null ? '-' : String(value)));
 }
 
 function memBar(h) {
@@ -265,14 +269,9 @@ async function showHost() {
 	const health = $('#host-health');
 	health.textContent = contention ? 'memory contention' : 'healthy';
 	health.className = 'badge ' + (contention ? 'warn' : 'ok');
-	const f = $('#host-facts');
-	f.textContent = '';
-	fact(f, 'Xen', h.xen_version);
-	fact(f, 'CPUs', h.nr_cpus);
-	fact(f, 'memory (MiB)', h.total_memory);
-	fact(f, 'free (MiB)', h.free_memory);
-	fact(f, 'dom0 (MiB)', h.dom0_memory);
-	fact(f, 'over-allocation', h.overallocation);
+	facts('#host-facts', [['Xen', h.xen_version], ['CPUs', h.nr_cpus],
+			      ['memory (MiB)', h.total_memory], ['free (MiB)', h.free_memory],
+			      ['dom0 (MiB)', h.dom0_memory], ['over-allocation', h.overallocation]]);
 	memBar(h);
 	try {
 		const hist = await api('GET', P() + '/history');
@@ -352,18 +351,13 @@ async function refreshDomain() {
 		: d.running || d.blocked ? 'running' : d.state;
 	st.setAttribute('data-state', st.textContent);
 	st.className = 'badge ' + (d.paused ? 'warn' : d.shutdown || d.dying ? 'bad' : 'ok');
-	const f = $('#dom-facts');
-	f.textContent = '';
 	const m = d.memory || {};
-	fact(f, 'id', d.domid);
-	fact(f, 'uuid', d.uuid);
-	fact(f, 'state', d.state);
-	fact(f, 'vCPUs', d.vcpus);
-	fact(f, 'CPU time (s)', d.cpu_time);
-	fact(f, 'memory (MiB)', d.mem_mb);
-	fact(f, 'min / target / max (MiB)',
-	     [mib(m.min_kib), mib(m.target_kib), m.max_kib != null ? mib(m.max_kib) : d.max_mem_mb]
-		     .map((v) => (v === '' || v == null ? '-' : v)).join(' / '));
+	facts('#dom-facts', [['id', d.domid], ['uuid', d.uuid], ['state', d.state],
+			     ['vCPUs', d.vcpus], ['CPU time (s)', d.cpu_time], ['memory (MiB)', d.mem_mb],
+			     ['min / target / max (MiB)',
+			      [mib(m.min_kib), mib(m.target_kib),
+			       m.max_kib != null ? mib(m.max_kib) : d.max_mem_mb]
+				      .map((v) => (v === '' || v == null ? '-' : v)).join(' / ')]]);
 }
 
 function renderIo(s) {
