@@ -100,6 +100,13 @@ struct xlite_hv_build {
 	uint64_t paging_kib;
 };
 
+/* Where a live save is, before each round (libxenguest's precopy_stats). */
+struct xlite_hv_precopy {
+	unsigned int iteration;		/* 0: the first, whole-memory round */
+	long dirty_pages;		/* dirtied during the last round; < 0: unknown */
+	uint64_t pages_sent;		/* so far */
+};
+
 struct xlite_hv;
 
 struct xlite_hv_ops {
@@ -236,6 +243,18 @@ struct xlite_hv_ops {
 	 * HVM container (PVH entry point, start info with the command line and
 	 * the initrd). B's mem_kib is all the guest's memory. */
 	int (*build_pvh)(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
+
+	/* ---- live migration (issue 11), appended ---- */
+	/* As domain_save, live (XCFLAGS_LIVE): memory is sent while the
+	 * domain runs, Xen's log-dirty tracking what it dirties, round after
+	 * round; before each, PRECOPY(S, OPAQUE) returns 0 to go on, 1 to
+	 * suspend the domain (SUSPEND) and send the rest, < 0 to give up.
+	 * -EOPNOTSUPP when Xen cannot track the domain's dirty pages (a PV
+	 * guest on a Xen without shadow paging). */
+	int (*domain_save_live)(struct xlite_hv *hv, uint32_t domid, int fd,
+				int (*suspend)(void *opaque),
+				int (*precopy)(const struct xlite_hv_precopy *s, void *opaque),
+				void *opaque);
 };
 
 struct xlite_hv {

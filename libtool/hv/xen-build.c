@@ -153,7 +153,7 @@ static int pvh_memory_map(struct xlite_hv *hv, uint32_t domid, struct xc_dom_ima
 /* What libxl sets on a new PVH domain before its build
  * (hvm_set_conf_params, libxl__domain_set_paging_mempool_size): the timer
  * mode xl defaults to, and Xen's paging pool sized for the guest. */
-static int pvh_prepare(struct xlite_hv *hv, uint32_t domid, const struct xlite_hv_build *b)
+int xlite_hvx_pvh_prepare(struct xlite_hv *hv, uint32_t domid, const struct xlite_hv_build *b)
 {
 	xc_interface *xch = xen_of(hv)->xch;
 
@@ -187,7 +187,7 @@ static int build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b, 
 		goto out;
 	}
 	if (pvh) {
-		rc = pvh_prepare(hv, domid, b);
+		rc = xlite_hvx_pvh_prepare(hv, domid, b);
 		if (rc < 0)
 			goto out;
 	}

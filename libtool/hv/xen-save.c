@@ -1,6 +1,7 @@
 /* Save and restore through libxenguest (what libxl's save helper runs):
- * xc_domain_save of a PV domain (not live: Debian's Xen has no shadow
- * paging for PV log-dirty), xc_domain_restore into a domain apply made,
+ * xc_domain_save of a PV or PVH domain (live only where Xen can track
+ * dirty pages: HAP for PVH; Debian's Xen has no shadow paging for PV
+ * log-dirty), xc_domain_restore into a domain apply made,
  * xc_domain_resume after a checkpoint or a failed save. */
 #define XC_WANT_COMPAT_MAP_FOREIGN_API 1
 #include <errno.h>
@@ -46,6 +47,7 @@ static int check_p2m(struct xlite_hv *hv, uint32_t domid)
 
 struct suspend_call {
 	int (*suspend)(void *opaque);
+	int (*precopy)(const struct xlite_hv_precopy *s, void *opaque);
 	void *opaque;
 	int rc;
 };
@@ -59,29 +61,91 @@ static int on_suspend(void *data)
 	return s->rc == 0 ? 1 : 0;
 }
 
-int xlite_hvx_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
-			  int (*suspend)(void *opaque), void *opaque)
+/* No device model: nothing outside Xen dirties a PVH guest's memory. */
+static int on_qemu_logdirty(uint32_t domid, unsigned int enable, void *data)
+{
+	(void)domid;
+	(void)enable;
+	(void)data;
+	return 0;
+}
+
+static int on_precopy(struct precopy_stats stats, void *data)
+{
+	struct suspend_call *s = data;
+	struct xlite_hv_precopy p = { stats.iteration, stats.dirty_count, stats.total_written };
+	int rc = s->precopy(&p, s->opaque);
+
+	if (rc < 0) {
+		s->rc = rc;
+		return XGS_POLICY_ABORT;
+	}
+	return rc ? XGS_POLICY_STOP_AND_COPY : XGS_POLICY_CONTINUE_PRECOPY;
+}
+
+static bool is_hvm(struct xlite_hv *hv, uint32_t domid, int *rc)
+{
+	xc_domaininfo_t info;
+
+	*rc = 0;
+	if (xc_domain_getinfolist(xen_of(hv)->xch, domid, 1, &info) != 1 || info.domain != domid) {
+		*rc = xlite_hv_fail(hv, -ESRCH, "domain %u does not exist", domid);
+		return false;
+	}
+	return info.flags & XEN_DOMINF_hvm_guest;
+}
+
+static int save(struct xlite_hv *hv, uint32_t domid, int fd, struct suspend_call *s)
 {
 	struct xlite_hv_xen *x = xen_of(hv);
-	struct suspend_call s = { suspend, opaque, 0 };
 	struct save_callbacks cb;
-	int rc;
+	bool hvm = is_hvm(hv, domid, &s->rc);
+	int rc = s->rc;
 
-	rc = check_p2m(hv, domid);
+	if (rc < 0)
+		return rc;
+	/* A PVH guest's p2m is Xen's: only a PV guest publishes one. */
+	rc = hvm ? 0 : check_p2m(hv, domid);
 	if (rc < 0)
 		return rc;
 	memset(&cb, 0, sizeof(cb));
 	cb.suspend = on_suspend;
-	cb.data = &s;
+	cb.switch_qemu_logdirty = on_qemu_logdirty;
+	if (s->precopy)
+		cb.precopy_policy = on_precopy;
+	cb.data = s;
 	x->log.last[0] = '\0';
 	hv->err[0] = '\0';
-	if (xc_domain_save(x->xch, fd, domid, 0, &cb, XC_STREAM_PLAIN, -1) != 0) {
-		/* The suspend callback's own reason first. */
-		if (s.rc < 0)
-			return s.rc;
+	if (xc_domain_save(x->xch, fd, domid, s->precopy ? XCFLAGS_LIVE : 0, &cb,
+			   XC_STREAM_PLAIN, -1) != 0) {
+		/* The callbacks' own reason first. */
+		if (s->rc < 0)
+			return s->rc;
+		if (s->precopy && errno == EOPNOTSUPP)
+			return xlite_hv_fail(hv, -EOPNOTSUPP, "Xen cannot track the pages domain %u "
+					     "dirties (log-dirty: %s): it can only be moved cold",
+					     domid, hvm ? "no HAP" : "this Xen has no shadow paging");
 		return xlite_hv_xen_fail(hv, errno, "xc_domain_save");
 	}
 	return 0;
+}
+
+int xlite_hvx_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
+			  int (*suspend)(void *opaque), void *opaque)
+{
+	struct suspend_call s = { suspend, NULL, opaque, 0 };
+
+	return save(hv, domid, fd, &s);
+}
+
+int xlite_hvx_domain_save_live(struct xlite_hv *hv, uint32_t domid, int fd,
+			       int (*suspend)(void *opaque),
+			       int (*precopy)(const struct xlite_hv_precopy *p, void *opaque),
+			       void *opaque)
+{
+	struct suspend_call s = { suspend, precopy, opaque, 0 };
+
+	return save(hv, domid, fd, &s);
 }
 
 struct restore_call {
@@ -109,7 +173,17 @@ int xlite_hvx_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
 	struct restore_call r = { hv, domid };
 	struct restore_callbacks cb;
 	unsigned long store_mfn = 0, console_mfn = 0;
+	int rc;
 
+	/* A PVH domain's timer mode and paging pool, as its build sets them
+	 * (the stream carries its memory, HVM context and ACPI tables). */
+	if (is_hvm(hv, domid, &rc)) {
+		rc = xlite_hvx_pvh_prepare(hv, domid, b);
+		if (rc < 0)
+			return rc;
+	} else if (rc < 0) {
+		return rc;
+	}
 	memset(&cb, 0, sizeof(cb));
 	cb.static_data_done = on_static_data_done;
 	cb.data = &r;

@@ -388,6 +388,7 @@ static const struct xlite_hv_ops xen_ops = {
 	.nbd_backing = xlite_hvx_nbd_backing,
 	.nbd_identity = xlite_hvx_nbd_identity,
 	.build_pvh = xlite_hvx_build_pvh,
+	.domain_save_live = xlite_hvx_domain_save_live,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

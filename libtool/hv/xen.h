@@ -80,6 +80,9 @@ int xlite_hvx_nbd_identity(struct xlite_hv *hv, unsigned int major, unsigned int
 /* hv_xen_build.c: the PV and PVH image builds (libxenguest), with the kernel cache. */
 int xlite_hvx_build_pv(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
 int xlite_hvx_build_pvh(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b);
+/* What a PVH domain needs before its memory is populated, by a build or a
+ * restore: the timer mode and Xen's paging pool (B's paging_kib). */
+int xlite_hvx_pvh_prepare(struct xlite_hv *hv, uint32_t domid, const struct xlite_hv_build *b);
 
 /* xen-save.c: save, restore, resume (libxenguest). */
 int xlite_hvx_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
@@ -87,6 +90,10 @@ int xlite_hvx_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
 int xlite_hvx_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
 			     struct xlite_hv_build *b);
 int xlite_hvx_domain_resume(struct xlite_hv *hv, uint32_t domid, bool fast);
+int xlite_hvx_domain_save_live(struct xlite_hv *hv, uint32_t domid, int fd,
+			       int (*suspend)(void *opaque),
+			       int (*precopy)(const struct xlite_hv_precopy *s, void *opaque),
+			       void *opaque);
 
 /* "CALL failed: LIBRARY MESSAGE (ERRNO TEXT)" into hv->err; returns -errno. */
 int xlite_hv_xen_fail(struct xlite_hv *hv, int err, const char *call);

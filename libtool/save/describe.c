@@ -121,7 +121,10 @@ static int describe_os(struct describe *d, const char *vm)
 		return -ENOENT;
 	}
 	g_string_append(d->x, "  <os>\n");
-	element(d, "    ", "type", type && strcmp(type, "xen") == 0 ? "xen" : "linux");
+	if (type && strcmp(type, "xenpvh") == 0)
+		g_string_append(d->x, "    <type arch='x86_64' machine='xenpvh'>xenpvh</type>\n");
+	else
+		element(d, "    ", "type", type && strcmp(type, "xen") == 0 ? "xen" : "linux");
 	element(d, "    ", "kernel", kernel);
 	if (initrd && *initrd)
 		element(d, "    ", "initrd", initrd);

@@ -121,7 +121,31 @@ struct save_ctx {
 	int timeout_ms;
 	char *err;
 	gint64 t_asked, t_suspended;
+	const struct xlite_save_opts *opts;
+	struct xlite_save_round last;
 };
+
+int xlite_save_live_stop(unsigned int iteration, long dirty_pages)
+{
+	if (iteration == 0)
+		return 0;	/* the whole memory goes first, whatever the count */
+	return (dirty_pages >= 0 && dirty_pages < XLITE_SAVE_LIVE_DIRTY) ||
+	       iteration >= XLITE_SAVE_LIVE_ROUNDS;
+}
+
+static int on_precopy(const struct xlite_hv_precopy *p, void *opaque)
+{
+	struct save_ctx *s = opaque;
+	int stop = xlite_save_live_stop(p->iteration, p->dirty_pages);
+
+	s->last.iteration = p->iteration;
+	s->last.dirty_pages = p->dirty_pages;
+	s->last.pages_sent = p->pages_sent;
+	s->last.last = stop;
+	if (s->opts->round)
+		s->opts->round(&s->last, s->opts->progress_opaque);
+	return stop;
+}
 
 static int on_suspend(void *opaque)
 {
@@ -181,11 +205,6 @@ static int check_saveable(struct xlite_hv *hv, uint32_t domid, struct xlite_domi
 		*err = g_strdup("Domain-0 cannot be saved");
 		return -EPERM;
 	}
-	if (info->hvm) {
-		*err = g_strdup_printf("domain %u is not a PV guest: only PV guests can be saved",
-				       domid);
-		return -EOPNOTSUPP;
-	}
 	if (info->dying || info->shutdown) {
 		*err = g_strdup_printf("domain %u is not running (%s)", domid,
 				       info->dying ? "dying" : "shut down");
@@ -201,7 +220,7 @@ int xlite_save_stream(struct xlite_hv *hv, uint32_t domid, int fd,
 	struct xlite_save_writer w;
 	struct xlite_save_header h;
 	struct xlite_dominfo info;
-	struct save_ctx s = { hv, domid, opts->suspend_timeout_ms, NULL, 0, 0 };
+	struct save_ctx s = { hv, domid, opts->suspend_timeout_ms, NULL, 0, 0, opts, { 0 } };
 	gint64 t0 = g_get_monotonic_time();
 	char *xml = NULL, *werr = NULL, *serr = NULL;
 	int stream_fd = -1, rc, wrc;
@@ -222,6 +241,11 @@ int xlite_save_stream(struct xlite_hv *hv, uint32_t domid, int fd,
 		*err = g_strdup_printf("writing the header: %s", werr);
 		goto out;
 	}
+	if (opts->accepted) {
+		rc = opts->accepted(opts->accepted_opaque, err);
+		if (rc < 0)
+			goto out;
+	}
 	w.pump.total = info.tot_kib * 1024;
 	w.pump.progress = opts->progress;
 	w.pump.progress_opaque = opts->progress_opaque;
@@ -230,7 +254,8 @@ int xlite_save_stream(struct xlite_hv *hv, uint32_t domid, int fd,
 	rc = xlite_save_writer_start(&w, &stream_fd, err);
 	if (rc < 0)
 		goto out;
-	rc = hv->ops->domain_save(hv, domid, stream_fd, on_suspend, &s);
+	rc = opts->live ? hv->ops->domain_save_live(hv, domid, stream_fd, on_suspend, on_precopy, &s)
+			: hv->ops->domain_save(hv, domid, stream_fd, on_suspend, &s);
 	if (rc < 0)
 		serr = g_strdup(xlite_hv_error(hv));
 	wrc = xlite_save_writer_finish(&w, rc == 0, &werr);
@@ -248,6 +273,8 @@ int xlite_save_stream(struct xlite_hv *hv, uint32_t domid, int fd,
 	res->file_bytes = w.offset;
 	if (s.t_suspended)
 		res->ms_suspend = (double)(s.t_suspended - s.t_asked) / 1000.0;
+	res->t_suspended = s.t_suspended;
+	res->rounds = s.last.iteration;
 	if (rc == 0 && opts->checkpoint) {
 		rc = xlite_domain_resume(hv, domid, err);
 		res->ms_down = ms_since(s.t_suspended);

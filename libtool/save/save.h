@@ -24,12 +24,34 @@
 
 #define XLITE_SUSPEND_TIMEOUT_MS 60000	/* libxl's, for the ack and the suspend */
 
+/* Before each round of a live save: where it is. */
+struct xlite_save_round {
+	unsigned int iteration;
+	long dirty_pages;		/* dirtied during the last round; < 0: unknown */
+	uint64_t pages_sent;
+	bool last;			/* the domain is suspended for the final round */
+};
+typedef void xlite_save_round_fn(const struct xlite_save_round *r, void *opaque);
+
+/* A live save's rounds: at most this many, and the domain is suspended
+ * once a round leaves fewer dirty pages than this (libxenguest's own
+ * simple policy). */
+#define XLITE_SAVE_LIVE_ROUNDS 5
+#define XLITE_SAVE_LIVE_DIRTY 50
+
 struct xlite_save_opts {
 	bool checkpoint;		/* resume the domain afterwards (save -c) */
+	bool live;			/* memory sent while it runs (migrate --live) */
 	int suspend_timeout_ms;		/* 0: XLITE_SUSPEND_TIMEOUT_MS */
 	const char *lock_dir;		/* NULL: XLITE_LOCK_DIR */
 	xlite_save_progress_fn *progress;
 	void *progress_opaque;
+	xlite_save_round_fn *round;	/* live only; PROGRESS_OPAQUE */
+	/* Called once the header and XML are out, before any memory (a
+	 * migration waits there for its target to accept the domain): 0 to
+	 * go on, or -errno with *err and nothing is suspended. */
+	int (*accepted)(void *opaque, char **err);
+	void *accepted_opaque;
 	/* Test hook (lab): the stream stops after TEST_STOP_AT bytes until
 	 * the file TEST_STOP_FILE, which it makes, is removed. */
 	uint64_t test_stop_at;
@@ -42,7 +64,13 @@ struct xlite_save_result {
 	double ms_total;
 	double ms_suspend;		/* from the request to the guest's suspend */
 	double ms_down;			/* checkpoint: suspended until resumed */
+	gint64 t_suspended;		/* monotonic time of the suspend (0: none) */
+	unsigned int rounds;		/* live: rounds before the suspend */
 };
+
+/* The live save's policy: 1 to suspend the domain now, 0 to go on with
+ * another round (pure). */
+int xlite_save_live_stop(unsigned int iteration, long dirty_pages);
 
 /* Domain DOMID as domain XML (*xml, g_free): name, uuid, memory, vCPUs,
  * scheduler, boot image, lifecycle actions, disks and vifs as they are

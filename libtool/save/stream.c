@@ -438,7 +438,7 @@ static int read_body(struct xlite_save_reader *r, int sink, char **err)
 						      r->checked ? XLITE_SAVE_CRC_CHECKED : crc, at,
 						      err);
 	}
-	if (rc == 0 && read_full(r->fd, head, 1) == 1) {
+	if (rc == 0 && !r->more_follows && read_full(r->fd, head, 1) == 1) {
 		*err = g_strdup_printf("damaged: more data after the trailer at byte %" PRIu64,
 				       r->offset);
 		rc = -EINVAL;

@@ -77,6 +77,9 @@ struct xlite_save_reader {
 	/* Read whole and checked before (a file): this pass checks the
 	 * framing and lengths again, not the checksum (one CRC pass less). */
 	bool checked;
+	/* More comes after the trailer on FD (a migration's replies): the
+	 * reader stops at the trailer instead of checking for the end. */
+	bool more_follows;
 	struct xlite_save_pump pump;
 };
 

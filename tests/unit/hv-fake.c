@@ -934,6 +934,7 @@ static int fake_loop_identity(struct xlite_hv *hv, unsigned int major, unsigned 
 /* ---- save and restore ------------------------------------------------ */
 
 #define FAKE_STREAM_MAGIC "XLFAKE1\n"
+#define FAKE_STREAM_MAGIC_HVM "XLFAKEH\n"
 #define FAKE_STREAM_END "XLEND\n"
 
 static uint8_t fake_page_byte(uint64_t i)
@@ -979,22 +980,19 @@ static int fake_read(struct xlite_hv *hv, int fd, void *buf, size_t len)
 	return 0;
 }
 
-/* The fake stream: magic, 8 bytes of length, that many bytes of "memory"
- * (a pattern), the end marker; the domain suspended before its memory. */
-static int fake_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
-			    int (*suspend)(void *opaque), void *opaque)
+/* The fake stream: magic (PV or HVM, as libxenguest's domain header
+ * says), 8 bytes of length, that many bytes of "memory" (a pattern), the
+ * end marker; the domain suspended before its memory. */
+static int save_body(struct xlite_hv *hv, uint32_t domid, int fd,
+		     int (*suspend)(void *opaque), void *opaque)
 {
 	struct xlite_hv_fake *f = fake_of(hv);
-	struct xlite_hv_fake_dom *d;
+	struct xlite_hv_fake_dom *d = xlite_hv_fake_dom(f, domid);
 	uint64_t len = f->save_bytes ? f->save_bytes : 256 * 1024, i, j;
 	uint8_t buf[4096];
-	int rc = fake_enter(hv, "domain_save");
+	int rc;
 
-	if (rc || !(d = need_dom(hv, domid, &rc)))
-		return rc;
-	if (d->info.hvm)
-		return xlite_hv_fail(hv, -EINVAL, "xc_domain_save: not a PV domain");
-	rc = fake_write(hv, fd, FAKE_STREAM_MAGIC, 8);
+	rc = fake_write(hv, fd, d->info.hvm ? FAKE_STREAM_MAGIC_HVM : FAKE_STREAM_MAGIC, 8);
 	if (rc == 0)
 		rc = fake_write(hv, fd, &len, sizeof(len));
 	if (rc < 0)
@@ -1022,6 +1020,50 @@ static int fake_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
 	return fake_write(hv, fd, FAKE_STREAM_END, 6);
 }
 
+static int fake_domain_save(struct xlite_hv *hv, uint32_t domid, int fd,
+			    int (*suspend)(void *opaque), void *opaque)
+{
+	int rc = fake_enter(hv, "domain_save");
+
+	if (rc || !need_dom(hv, domid, &rc))
+		return rc;
+	return save_body(hv, domid, fd, suspend, opaque);
+}
+
+/* Live: a PVH domain's dirty pages are tracked (HAP), a PV domain's are not
+ * (no shadow paging, as Debian's Xen). Rounds of a shrinking dirty count
+ * (live_dirty[i]; none set: 500, 100, 20, ...) until the policy stops. */
+static int fake_domain_save_live(struct xlite_hv *hv, uint32_t domid, int fd,
+				 int (*suspend)(void *opaque),
+				 int (*precopy)(const struct xlite_hv_precopy *s, void *opaque),
+				 void *opaque)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	struct xlite_hv_fake_dom *d;
+	struct xlite_hv_precopy p = { 0, -1, 0 };
+	uint64_t pages = (f->save_bytes ? f->save_bytes : 256 * 1024) / 4096;
+	int rc = fake_enter(hv, "domain_save_live");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (!d->info.hvm)
+		return xlite_hv_fail(hv, -EOPNOTSUPP, "xc_domain_save: Failed to enable "
+				     "logdirty: 95 (Operation not supported)");
+	for (;;) {
+		rc = precopy(&p, opaque);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			break;
+		p.pages_sent += p.iteration == 0 ? pages : (uint64_t)p.dirty_pages;
+		p.dirty_pages = p.iteration < G_N_ELEMENTS(f->live_dirty) &&
+				f->live_dirty[p.iteration] ? f->live_dirty[p.iteration] :
+				500 / (long)(1u << (2 * MIN(p.iteration, 8u)));
+		p.iteration++;
+	}
+	return save_body(hv, domid, fd, suspend, opaque);
+}
+
 static int fake_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
 			       struct xlite_hv_build *b)
 {
@@ -1034,8 +1076,15 @@ static int fake_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
 	if (rc || !(d = need_dom(hv, domid, &rc)))
 		return rc;
 	rc = fake_read(hv, fd, buf, 8);
-	if (rc == 0 && memcmp(buf, FAKE_STREAM_MAGIC, 8) != 0)
+	if (rc == 0 && memcmp(buf, FAKE_STREAM_MAGIC, 8) != 0 &&
+	    memcmp(buf, FAKE_STREAM_MAGIC_HVM, 8) != 0)
 		rc = xlite_hv_fail(hv, -EINVAL, "xc_domain_restore: not a stream");
+	if (rc == 0 && (memcmp(buf, FAKE_STREAM_MAGIC_HVM, 8) == 0) != d->info.hvm)
+		rc = xlite_hv_fail(hv, -EINVAL, "xc_domain_restore: %s stream, %s domain",
+				   d->info.hvm ? "a PV" : "an HVM", d->info.hvm ? "an HVM" : "a PV");
+	/* As build_pvh: Xen's paging pool is set before memory goes in. */
+	if (rc == 0 && d->info.hvm && b->paging_kib == 0)
+		rc = xlite_hv_fail(hv, -ENOMEM, "xc_domain_restore: no paging pool");
 	if (rc == 0)
 		rc = fake_read(hv, fd, &len, sizeof(len));
 	for (i = 0; rc == 0 && i < len; i += sizeof(buf)) {
@@ -1057,8 +1106,8 @@ static int fake_domain_restore(struct xlite_hv *hv, uint32_t domid, int fd,
 	f->host_free_kib -= len / 1024;
 	d->info.tot_kib = len / 1024;
 	d->built = true;
-	b->console_mfn = 0x10000 + domid * 2;
-	b->store_mfn = 0x10001 + domid * 2;
+	b->console_mfn = d->info.hvm ? 0xfeffc : 0x10000 + domid * 2;
+	b->store_mfn = d->info.hvm ? 0xfeffb : 0x10001 + domid * 2;
 	b->kcache_hit = false;
 	return 0;
 }
@@ -1183,6 +1232,7 @@ static const struct xlite_hv_ops fake_ops = {
 	.nbd_backing = fake_nbd_backing,
 	.nbd_identity = fake_nbd_identity,
 	.build_pvh = fake_build_pvh,
+	.domain_save_live = fake_domain_save_live,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1327,6 +1377,7 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.nbd_backing = locked_nbd_backing,
 	.nbd_identity = locked_nbd_identity,
 	.build_pvh = locked_build_pvh,
+	.domain_save_live = fake_domain_save_live,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)

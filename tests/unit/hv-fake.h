@@ -68,6 +68,8 @@ struct xlite_hv_fake {
 	 * InitWait (2), unless it stalls (an unloaded xen-blkback). */
 	bool blkback_stalls;
 	unsigned int next_nbd;		/* nbd devices are 43:N, /dev/nbdN */
+	/* Live saves (issue 11): pages dirtied in each round (0: the default). */
+	long live_dirty[8];
 };
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"

@@ -3,6 +3,7 @@
  * can fail leaves the domain running and no file; a restore that fails at
  * any step, or from a damaged file, leaves nothing. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,25 +26,29 @@ struct fx {
 	uint32_t domid;
 };
 
-static void fx_setup(struct fx *f, gconstpointer unused)
+/* DATA: NULL for a PV guest, "pvh" for the same guest as PVH (all its
+ * memory at boot, as PVH wants). */
+static void fx_setup(struct fx *f, gconstpointer data)
 {
+	bool pvh = data != NULL;
 	char *xml;
 
-	(void)unused;
 	memset(f, 0, sizeof(*f));
 	apply_host_init(&f->host, "test-save-XXXXXX");
 	xml = g_strdup_printf(
 		"<domain type='xen'><name>sv</name><uuid>" UUID "</uuid>"
-		"<memory unit='MiB'>256</memory><currentMemory unit='MiB'>192</currentMemory>"
+		"<memory unit='MiB'>256</memory><currentMemory unit='MiB'>%u</currentMemory>"
 		"<memtune><min_guarantee unit='MiB'>64</min_guarantee></memtune>"
 		"<vcpu current='1'>2</vcpu><cputune><shares>512</shares><cap>50</cap></cputune>"
-		"<os><type>linux</type><kernel>/lab/guests/vmlinuz</kernel>"
+		"<os>%s<kernel>/lab/guests/vmlinuz</kernel>"
 		"<initrd>/lab/guests/initrd.gz</initrd><cmdline>console=hvc0 a&amp;b</cmdline></os>"
 		"<on_reboot>destroy</on_reboot>"
 		"<devices><disk type='file' device='disk'><source file='%s'/>"
 		"<target dev='xvda'/></disk>"
 		"<interface type='bridge'><mac address='00:16:3e:01:02:03'/>"
-		"<source bridge='xenbr0'/></interface></devices></domain>", f->host.disk);
+		"<source bridge='xenbr0'/></interface></devices></domain>", pvh ? 256 : 192,
+		pvh ? "<type arch='x86_64' machine='xenpvh'>xenpvh</type>" : "<type>linux</type>",
+		f->host.disk);
 	apply_host_plan(&f->host, xml);
 	g_free(xml);
 	xlite_apply_result_init(&f->res);
@@ -368,7 +373,163 @@ static void test_damaged_file_makes_nothing(struct fx *f, gconstpointer unused)
 	g_free(data);
 }
 
+
+/* A PVH guest goes to a file and back as a PVH guest: an HVM container
+ * with its paging pool set before its memory comes in (the fake's restore
+ * refuses a stream of the other kind, or no pool). */
+static void test_pvh_save_then_restore(struct fx *f, gconstpointer unused)
+{
+	struct xlite_apply_result res;
+	struct xlite_hv_fake_dom *d;
+	struct xlite_config cfg;
+	char *note = NULL, *xml = NULL, *v;
+	uint32_t id;
+
+	(void)unused;
+	g_assert_cmpint(xlite_domain_describe(&f->host.hv, f->domid, &xml, &f->err), ==, 0);
+	xlite_config_init(&cfg);
+	g_assert_cmpint(xlite_config_parse_memory(&cfg, xml, strlen(xml), "described", NULL, NULL,
+						  &f->err), ==, 0);
+	g_assert_cmpstr(cfg.os_type, ==, "xenpvh");
+	xlite_config_dispose(&cfg);
+	g_free(xml);
+	if (save(f) < 0)
+		g_error("save: %s", f->err);
+	assert_nothing_left(&f->host);
+	xlite_apply_result_init(&res);
+	if (restore(f, NULL, &res, &note) < 0)
+		g_error("restore: %s", f->err);
+	g_assert_cmpint(xlite_domain_find(&f->host.hv, "sv", &id), ==, 0);
+	d = xlite_hv_fake_dom(&f->host.fake, id);
+	g_assert_true(d->info.hvm);
+	g_assert_true(d->built);
+	g_assert_false(d->info.paused);
+	/* Its rings are named by guest frame, as a PVH build gives them. */
+	v = g_strdup_printf("/local/domain/%u/store/ring-ref", id);
+	g_assert_cmpstr(g_tree_lookup(f->host.fake.xs, v), ==, "1044475");
+	g_free(v);
+	g_assert_cmpint(xlite_domain_destroy(&f->host.hv, id, &f->err), ==, 0);
+	assert_nothing_left(&f->host);
+	xlite_apply_result_dispose(&res);
+}
+
+struct rounds {
+	GArray *seen;		/* of struct xlite_save_round */
+};
+
+static void on_round(const struct xlite_save_round *r, void *opaque)
+{
+	g_array_append_val(((struct rounds *)opaque)->seen, *r);
+}
+
+static int save_live_to(struct fx *f, int fd, struct xlite_save_result *r)
+{
+	g_clear_pointer(&f->err, g_free);
+	f->sopts.live = true;
+	return xlite_save_stream(&f->host.hv, f->domid, fd, &f->sopts, r, &f->err);
+}
+
+/* Live: rounds while the guest runs, until few pages are dirtied, then the
+ * suspend; the stream restores like any other. */
+static void test_pvh_live_save_goes_round_until_few_pages_are_dirty(struct fx *f,
+								  gconstpointer unused)
+{
+	struct rounds rs = { g_array_new(FALSE, FALSE, sizeof(struct xlite_save_round)) };
+	struct xlite_save_result r;
+	const struct xlite_save_round *last;
+	int fd = open(f->file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	(void)unused;
+	g_assert_cmpint(fd, >=, 0);
+	f->sopts.round = on_round;
+	f->sopts.progress_opaque = &rs;
+	/* 500, 125, 31 dirty pages: the fourth report is below 50. */
+	if (save_live_to(f, fd, &r) < 0)
+		g_error("live save: %s", f->err);
+	close(fd);
+	g_assert_cmpuint(rs.seen->len, ==, 4);
+	last = &g_array_index(rs.seen, struct xlite_save_round, rs.seen->len - 1);
+	g_assert_true(last->last);
+	g_assert_cmpint(last->dirty_pages, <, XLITE_SAVE_LIVE_DIRTY);
+	g_assert_false(g_array_index(rs.seen, struct xlite_save_round, 0).last);
+	g_assert_cmpuint(r.rounds, ==, 3);
+	g_assert_cmpint(r.t_suspended, >, 0);
+	/* Left suspended for the caller, who destroys it once the target runs
+	 * it, or resumes it. */
+	g_assert_true(xlite_hv_fake_dom(&f->host.fake, f->domid)->info.shutdown);
+	g_assert_cmpint(xlite_domain_resume(&f->host.hv, f->domid, &f->err), ==, 0);
+	assert_running(f);
+	g_array_unref(rs.seen);
+}
+
+/* A guest that never settles is suspended after XLITE_SAVE_LIVE_ROUNDS. */
+static void test_live_save_stops_after_its_rounds(struct fx *f, gconstpointer unused)
+{
+	struct rounds rs = { g_array_new(FALSE, FALSE, sizeof(struct xlite_save_round)) };
+	struct xlite_save_result r;
+	int fd = open(f->file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unsigned int i;
+
+	(void)unused;
+	for (i = 0; i < G_N_ELEMENTS(f->host.fake.live_dirty); i++)
+		f->host.fake.live_dirty[i] = 4000;
+	f->sopts.round = on_round;
+	f->sopts.progress_opaque = &rs;
+	g_assert_cmpint(save_live_to(f, fd, &r), ==, 0);
+	close(fd);
+	g_assert_cmpuint(rs.seen->len, ==, XLITE_SAVE_LIVE_ROUNDS + 1);
+	g_assert_cmpint(xlite_save_live_stop(0, 0), ==, 0);
+	g_assert_cmpint(xlite_save_live_stop(1, 49), ==, 1);
+	g_assert_cmpint(xlite_save_live_stop(1, 50), ==, 0);
+	g_assert_cmpint(xlite_save_live_stop(XLITE_SAVE_LIVE_ROUNDS, 4000), ==, 1);
+	g_array_unref(rs.seen);
+}
+
+/* A PV guest on a Xen without shadow paging: the live save fails before
+ * anything is suspended, and the guest runs on. */
+static void test_pv_live_save_fails_and_the_guest_runs_on(struct fx *f, gconstpointer unused)
+{
+	struct xlite_save_result r;
+	int fd = open(f->file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	(void)unused;
+	g_assert_cmpint(save_live_to(f, fd, &r), ==, -EOPNOTSUPP);
+	close(fd);
+	g_assert_nonnull(strstr(f->err, "logdirty"));
+	g_assert_cmpint(r.t_suspended, ==, 0);
+	assert_running(f);
+	g_assert_false(g_ptr_array_find_with_equal_func(f->host.fake.log, "domain_resume",
+							g_str_equal, NULL));
+}
+
+static int refuse(void *opaque, char **err)
+{
+	(void)opaque;
+	*err = g_strdup("name taken on the target");
+	return -EEXIST;
+}
+
+/* A target that refuses after the header: no memory moved, nothing
+ * suspended. */
+static void test_refused_after_the_header_moves_no_memory(struct fx *f, gconstpointer unused)
+{
+	struct xlite_save_result r;
+	int fd = open(f->file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	(void)unused;
+	f->sopts.accepted = refuse;
+	g_assert_cmpint(save_live_to(f, fd, &r), ==, -EEXIST);
+	close(fd);
+	g_assert_cmpstr(f->err, ==, "name taken on the target");
+	g_assert_false(g_ptr_array_find_with_equal_func(f->host.fake.log, "domain_save_live",
+							g_str_equal, NULL));
+	g_assert_cmpuint(r.stream_bytes, ==, 0);
+	assert_running(f);
+}
+
 #define ADD(path, fn) g_test_add("/save/" path, struct fx, NULL, fx_setup, fn, fx_teardown)
+#define ADD_PVH(path, fn) g_test_add("/save/pvh/" path, struct fx, "pvh", fx_setup, fn, \
+				     fx_teardown)
 
 int main(int argc, char **argv)
 {
@@ -383,5 +544,16 @@ int main(int argc, char **argv)
 	ADD("restore-failing-at-any-step-leaves-nothing",
 	    test_restore_failing_at_any_step_leaves_nothing);
 	ADD("damaged-file-makes-nothing", test_damaged_file_makes_nothing);
+	ADD_PVH("save-then-restore", test_pvh_save_then_restore);
+	ADD_PVH("restore-failing-at-any-step-leaves-nothing",
+		test_restore_failing_at_any_step_leaves_nothing);
+	ADD_PVH("any-failing-step-of-a-save", test_any_failing_step_of_a_save);
+	ADD_PVH("live-save-goes-round-until-few-pages-are-dirty",
+		test_pvh_live_save_goes_round_until_few_pages_are_dirty);
+	ADD_PVH("live-save-stops-after-its-rounds", test_live_save_stops_after_its_rounds);
+	ADD_PVH("refused-after-the-header-moves-no-memory",
+		test_refused_after_the_header_moves_no_memory);
+	ADD("pv-live-save-fails-and-the-guest-runs-on",
+	    test_pv_live_save_fails_and_the_guest_runs_on);
 	return g_test_run();
 }

@@ -27,7 +27,7 @@ tick() { xenstore-read "/local/domain/$(domid "$1")/data/tick" 2>/dev/null || ec
 # The counter passed N (the guest runs).
 tick_above() { [ "$(tick "$1")" -gt "$2" ] 2>/dev/null; }
 ticks() { guest_log "$1" | tr -d '\r' | sed -n 's/^TICK \([0-9]*\) .*/\1/p'; }
-last_uptime() { guest_log "$1" | tr -d '\r' | sed -n 's/^TICK [0-9]* \([0-9.]*\)$/\1/p' | tail -1; }
+last_uptime() { guest_log "$1" | tr -d '\r' | sed -n 's/^TICK [0-9]* \([0-9.]*\).*$/\1/p' | tail -1; }
 state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 our_loops() {
 	for b in /sys/block/loop*/loop/backing_file; do
@@ -186,6 +186,31 @@ check "srb counts on from the checkpoint" wait_for 60 tick_above srb "$CKPT"
 check_match "xlite list shows srb" "srb" "$(xlite list srb)"
 check "destroy srb" xlite destroy srb
 check_eq "nothing of srb is left" "" "$(our_loops)"
+
+# ---- a PVH guest: saved with its HVM context, restored as PVH ----------------
+guest_xml "$W/pvh.xml" srp 128 "" <<'GUEST'
+mkdir /t;mount -t tmpfs t /t;echo "$(cat /proc/sys/kernel/random/uuid)" >/t/id
+i=0;while :;do i=$((i+1));echo "TICK $i $(cut -d' ' -f1 /proc/uptime) $(cat /t/id) $(cat /sys/hypervisor/guest_type)"
+xenstore-write data/tick $i;sleep 1;done &
+GUEST
+sed -i "s|<type>linux</type>|<type arch='x86_64' machine='xenpvh'>xenpvh</type>|" "$W/pvh.xml"
+check "create srp (Linux PVH, 128 MiB)" xlite create "$W/pvh.xml"
+check "srp boots and counts" wait_for 240 tick_above srp 3
+U1=$(last_uptime srp); P1=$(domid srp)
+ID1=$(guest_log srp | tr -d '\r' | sed -n 's/^TICK [0-9]* [0-9.]* //p' | tail -1)
+check "save srp (PVH)" xlite save srp "$W/srp.save"
+LAST=$(ticks srp | tail -1)
+check "srp is gone after the save" sh -c "! xl domid srp >/dev/null 2>&1"
+check "restore srp" xlite restore "$W/srp.save"
+rm -f "$W/srp.save"
+check "srp counts on from where it was" wait_for 60 tick_above srp "$LAST"
+check "its uptime keeps growing" awk -v a="$U1" -v b="$(last_uptime srp)" \
+	'BEGIN { exit !(b > a) }'
+check_match "srp runs as PVH" " PVH$" "$ID1"
+check_eq "its tmpfs file is the same, it still runs as PVH" "$ID1" \
+	"$(guest_log srp | tr -d '\r' | sed -n 's/^TICK [0-9]* [0-9.]* //p' | tail -1)"
+echo "# srp: domain $P1 saved at count $LAST, restored as domain $(domid srp)"
+check "destroy srp" xlite destroy srp
 
 # ---- grub's tiny guest publishes no p2m: refused, untouched -------------------
 check "create tiny1" xlite create /lab/src/examples/tiny.xml
