@@ -134,8 +134,8 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "  --json            progress and the result as JSON lines on stdout\n"
 	  "On a terminal a progress bar (MiB done, rate, time left) goes to stderr.\n"
 	  "On any failure (disk full, write error, the guest does not suspend) no\n"
-	  "file is left and the domain runs on as it was. PV guests only; a guest\n"
-	  "with no p2m table (pvgrub before it booted a kernel) cannot be saved." },
+	  "file is left and the domain runs on as it was. PV and PVH guests; a PV\n"
+	  "guest with no p2m table (pvgrub before it booted a kernel) cannot be saved." },
 	{ "restore", xlite_cmd_restore, "[-p] [--json] FILE [NEWNAME]",
 	  "restore a domain saved with xlite save",
 	  "Checks the whole file first (format version, lengths, checksum): a\n"
@@ -147,6 +147,31 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "  -p, --paused  leave it paused\n"
 	  "  --json        progress and the result as JSON lines on stdout\n"
 	  "On failure nothing is left: no domain, xenstore node or loop device." },
+	/* Migration (issue 11). */
+	{ "migrate", xlite_cmd_migrate, "[--live|--cold] [-s CMD] [-C XML] [--json] NAME|ID HOST",
+	  "move a running domain to another host",
+	  "Runs `ssh HOST xlite migrate-receive` and sends it the domain's XML, then its\n"
+	  "memory and state (the save format). The target refuses a name it already\n"
+	  "runs, or memory it does not have, before any memory moves; it recreates the\n"
+	  "domain with its devices (disks by the same path: shared storage; vifs on the\n"
+	  "bridge of the same name), paused; the domain is destroyed here only once\n"
+	  "the target says it runs there. Any failure leaves it running here and\n"
+	  "nothing on the target.\n"
+	  "  --live      memory sent while the guest runs, then a short suspend: PVH\n"
+	  "              guests (HAP), PV guests only on a Xen with shadow paging\n"
+	  "              (xlite info: live_migration); refused up front otherwise\n"
+	  "  --cold      suspended while all of its memory moves (the default for a\n"
+	  "              guest that cannot move live)\n"
+	  "  -s CMD      CMD HOST xlite migrate-receive, run by sh, in place of ssh;\n"
+	  "              with -s '', HOST itself is run by sh\n"
+	  "  -C XML      the domain XML the target creates it from (default: its own)\n"
+	  "  --json      progress and the result as JSON lines on stdout\n"
+	  "On a terminal stderr shows the rounds, dirty pages, MiB sent and rate; the\n"
+	  "downtime and the total time are printed at the end." },
+	{ "migrate-receive", xlite_cmd_migrate_receive, "",
+	  "the receiving end of xlite migrate (stdin, stdout)",
+	  "Run by xlite migrate on the target host, over ssh or the -s command: reads\n"
+	  "the stream on stdin, answers on stdout, messages on stderr." },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

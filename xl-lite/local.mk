@@ -24,7 +24,7 @@ xlite_SOURCES += xl-lite/cmd_device.c xl-lite/cmd_block.c xl-lite/cmd_network.c 
 xlite_SOURCES += xl-lite/cmd_mem.c xl-lite/cmd_vcpu.c xl-lite/cmd_sched.c \
 	xl-lite/cmd_balance.c
 # Save and restore (issue 11).
-xlite_SOURCES += xl-lite/cmd_save.c
+xlite_SOURCES += xl-lite/cmd_save.c xl-lite/cmd_migrate.c
 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1

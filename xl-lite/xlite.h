@@ -67,6 +67,9 @@ int xlite_cli_start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan 
 /* Save and restore (cmd_save.c): issue 11. */
 int xlite_cmd_save(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_restore(struct xlite_cli *cli, int argc, char **argv);
+/* Migration (cmd_migrate.c): issue 11. */
+int xlite_cmd_migrate(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_migrate_receive(struct xlite_cli *cli, int argc, char **argv);
 
 /* Devices (cmd_block.c, cmd_network.c): hotplug and listing. */
 int xlite_cmd_block_attach(struct xlite_cli *cli, int argc, char **argv);

@@ -89,6 +89,10 @@ static void put_phys(struct info_out *o, const struct xlite_physinfo *p)
 	    "no (this Xen has no shadow paging: PV guests move cold)");
 	put(o, "logdirty_pvh", p->cap_hvm && p->cap_hap ? "yes (hap)" :
 	    "no (no HVM with hardware-assisted paging: no PVH guests)");
+	/* What xlite migrate --live takes: the rest moves cold. */
+	putf(o, "live_migration", "%s%s%s", p->cap_pv && p->cap_shadow ? " pv" : "",
+	     p->cap_hvm && p->cap_hap ? " pvh" : "",
+	     (p->cap_pv && p->cap_shadow) || (p->cap_hvm && p->cap_hap) ? "" : " none");
 	put_num(o, "total_memory", p->total_pages / per_mb);
 	put_num(o, "free_memory",
 		(p->free_pages - MIN(p->outstanding_pages, p->free_pages)) / per_mb);

@@ -230,7 +230,10 @@ int xlite_save_stream(struct xlite_hv *hv, uint32_t domid, int fd,
 	rc = check_saveable(hv, domid, &info, err);
 	if (rc < 0)
 		goto out;
-	rc = xlite_domain_describe(hv, domid, &xml, err);
+	if (opts->xml)
+		xml = g_strdup(opts->xml);
+	else
+		rc = xlite_domain_describe(hv, domid, &xml, err);
 	if (rc < 0)
 		goto out;
 	memset(&h, 0, sizeof(h));
@@ -392,8 +395,10 @@ static int restore_memory(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_b
 	}
 	rc = hv->ops->domain_restore(hv, domid, fd, b);
 	prc = xlite_save_reader_finish(r, &why);
-	/* A stream cut or damaged on its way stopped libxenguest: the cause. */
-	if (prc < 0) {
+	/* A stream cut or damaged on its way stopped libxenguest: the cause;
+	 * but a pump that could not write on because libxenguest had stopped
+	 * reading (it failed first) is not. */
+	if (prc < 0 && !(rc < 0 && prc == -EPIPE)) {
 		xlite_hv_fail(hv, prc, "%s", why);
 		rc = prc;
 	}

@@ -42,6 +42,7 @@ typedef void xlite_save_round_fn(const struct xlite_save_round *r, void *opaque)
 struct xlite_save_opts {
 	bool checkpoint;		/* resume the domain afterwards (save -c) */
 	bool live;			/* memory sent while it runs (migrate --live) */
+	const char *xml;		/* the domain XML to send (migrate -C); NULL: described */
 	int suspend_timeout_ms;		/* 0: XLITE_SUSPEND_TIMEOUT_MS */
 	const char *lock_dir;		/* NULL: XLITE_LOCK_DIR */
 	xlite_save_progress_fn *progress;

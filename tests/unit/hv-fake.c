@@ -500,6 +500,8 @@ static int fake_physinfo(struct xlite_hv *hv, struct xlite_physinfo *info)
 	info->threads_per_core = 1;
 	info->nr_nodes = 1;
 	info->cap_pv = true;
+	/* Debian's Xen: HVM with HAP, no shadow paging (PV guests move cold). */
+	info->cap_hvm = info->cap_hap = true;
 	info->cap_gnttab_v1 = info->cap_gnttab_v2 = true;
 	info->total_pages = FAKE_HOST_KIB / 4;
 	info->free_pages = f->host_free_kib / 4;
