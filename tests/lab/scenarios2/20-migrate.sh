@@ -17,7 +17,7 @@ mkdir -p "$W"
 # The lab's ssh: dbclient with the run's client key, keepalives so that a
 # peer without power ends the connection.
 SSH="dbclient -i /lab/ssh/id_client -K 2"
-H1=root@169.254.0.1
+
 H2=root@169.254.0.2
 mkdir -p "$HOME/.ssh" && cp /lab/ssh/known_hosts "$HOME/.ssh/known_hosts"
 lab-on 2 'mkdir -p $HOME/.ssh && cp /lab/ssh/known_hosts $HOME/.ssh/known_hosts'
@@ -27,9 +27,8 @@ on() {	# on 1|2 CMD: CMD on that host
 }
 tick() { on "$1" "xenstore-read /local/domain/\$(xl domid $2 2>/dev/null)/data/tick 2>/dev/null" || echo 0; }
 tick_above() { [ "$(tick "$1" "$2")" -gt "$3" ] 2>/dev/null; }
-# The last TICK line of guest NAME on host N: "COUNT UPTIME ID TYPE".
-last_tick() { on "$1" "cat /var/log/xen/guest-$2.log" 2>/dev/null | tr -d '\r' |
-	sed -n 's/^TICK //p' | tail -1; }
+# What guest NAME on host N says it is: "COUNT UPTIME ID TYPE" (data/state).
+last_tick() { on "$1" "xenstore-read /local/domain/\$(xl domid $2 2>/dev/null)/data/state" 2>/dev/null; }
 uuid_on() { on "$1" "xlite list --json $2" 2>/dev/null | sed -n 's/.*"uuid":"\([^"]*\)".*/\1/p'; }
 absent_on() {	# absent_on N NAME DOMID: no domain, node, backend or vif left
 	on "$1" "! xl domid $2 >/dev/null 2>&1 && ! xenstore-ls /local/domain/$3 >/dev/null 2>&1 &&
@@ -46,8 +45,8 @@ guest() {
 mkdir /t;mount -t tmpfs t /t;cat /proc/sys/kernel/random/uuid >/t/id
 while [ ! -b /dev/xvda ];do sleep .2;done
 yes $1|head -c 1048576|dd of=/dev/xvda bs=1M seek=$4 oflag=direct conv=fsync 2>/dev/null;echo W=\$?
-i=0;while :;do i=\$((i+1));echo "TICK \$i \$(cut -d' ' -f1 /proc/uptime) \$(cat /t/id) \$(cat /sys/hypervisor/guest_type)"
-xenstore-write data/tick \$i;sleep 1;done &
+i=0;while :;do i=\$((i+1));s="\$i \$(cut -d' ' -f1 /proc/uptime) \$(cat /t/id) \$(cat /sys/hypervisor/guest_type)"
+echo "TICK \$s";xenstore-write data/state "\$s";xenstore-write data/tick \$i;sleep 1;done &
 GUEST
 	sed -i "s|<devices>|<devices>\n    <disk type='block' device='disk'><source dev='$S'/><target dev='xvda'/></disk>|" \
 		"$W/$1.xml"
@@ -56,15 +55,19 @@ GUEST
 }
 md5_shared() { on "$1" "dd if=$S bs=1M skip=$2 count=1 iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1"; }
 
-# move NAME FROM TO MODE IP: migrate and check everything the issue asks.
+# move NAME FROM TO MODE IP: migrate over nc (-s '': the host argument is
+# the command; xlite migrate-receive listens on the target, started by nc
+# -e) and check everything the issue asks.
 move() {
 	_n=$1 _from=$2 _to=$3 _mode=$4 _ip=$5
-	_dst=$H2; [ "$_to" = 1 ] && _dst=$H1
 	_uuid=$(uuid_on "$_from" "$_n") _id=$(on "$_from" "xl domid $_n")
 	_before=$(last_tick "$_from" "$_n")
-	_out=$(on "$_from" "xlite migrate $_mode -s '$SSH' $_n $_dst" 2>&1); _rc=$?
+	on "$_to" "nc -l -p 9000 -e xlite migrate-receive </dev/null >/dev/null 2>/tmp/recv.log &"
+	sleep 1
+	_out=$(on "$_from" "xlite migrate $_mode -s '' $_n 'nc 169.254.0.$_to 9000'" 2>&1); _rc=$?
 	check_eq "migrate $_n $_mode host $_from -> host $_to (exit 0)" 0 "$_rc"
 	echo "$_out" | sed 's/^/# /'
+	[ "$_rc" = 0 ] || on "$_to" "cat /tmp/recv.log" | sed 's/^/# target: /'
 	check_match "it prints the downtime and the total time" "downtime [0-9.]+ s, total [0-9.]+ s" "$_out"
 	check_eq "$_n is on host $_to with the same uuid" "$_uuid" "$(uuid_on "$_to" "$_n")"
 	check "nothing of $_n is left on host $_from" absent_on "$_from" "$_n" "$_id"
@@ -72,6 +75,8 @@ move() {
 	_after=$(last_tick "$_to" "$_n")
 	check "its uptime keeps growing (no restart)" gt "$(field "$_before" 2)" "$(field "$_after" 2)"
 	check_eq "its tmpfs file is the same" "$(field "$_before" 3)" "$(field "$_after" 3)"
+	check "its console goes on (its line of the count after the move is logged)" \
+		wait_for 20 on "$_to" "grep -q '^TICK $(field "$_after" 1) ' /var/log/xen/guest-$_n.log"
 	check "it answers ping on host $_to's bridge" wait_for 30 on "$_to" "ping -c1 -W2 $_ip"
 }
 
