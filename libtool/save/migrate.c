@@ -166,7 +166,13 @@ int xlite_migrate_send(struct xlite_hv *hv, uint32_t domid, int out, int in,
 		       char **err)
 {
 	struct send_ctx s = { in };
-	struct xlite_save_opts so;
+	struct xlite_save_opts so = {
+		.live = opts->live, .xml = opts->xml,
+		.suspend_timeout_ms = opts->suspend_timeout_ms,
+		.progress = opts->progress, .round = opts->round,
+		.progress_opaque = opts->progress_opaque,
+		.accepted = on_header_sent, .accepted_opaque = &s,
+	};
 	gint64 t0 = g_get_monotonic_time();
 	g_autofree char *name = xlite_domain_name(hv, domid);
 	char *why = NULL, *reply = NULL;
@@ -175,15 +181,6 @@ int xlite_migrate_send(struct xlite_hv *hv, uint32_t domid, int out, int in,
 
 	memset(res, 0, sizeof(*res));
 	res->source_left = true;
-	memset(&so, 0, sizeof(so));
-	so.live = opts->live;
-	so.xml = opts->xml;
-	so.suspend_timeout_ms = opts->suspend_timeout_ms;
-	so.progress = opts->progress;
-	so.round = opts->round;
-	so.progress_opaque = opts->progress_opaque;
-	so.accepted = on_header_sent;
-	so.accepted_opaque = &s;
 	/* One move, save or destroy of a domain at a time. */
 	if (name && !xlite_name_invalid(name)) {
 		rc = xlite_name_lock(opts->lock_dir ? opts->lock_dir : XLITE_LOCK_DIR, name,

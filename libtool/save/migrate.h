@@ -14,7 +14,9 @@
  *   destroys the source
  *
  * Any failure before "running" leaves the domain running on the source
- * (resumed when it was suspended) and the receiver removes what it made. */
+ * (resumed when it was suspended) and the receiver removes what it made.
+ * Both ends write replies to a peer that may be gone: the caller ignores
+ * SIGPIPE (the writes then fail with EPIPE). */
 #ifndef XLITE_SAVE_MIGRATE_H
 #define XLITE_SAVE_MIGRATE_H
 

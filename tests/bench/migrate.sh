@@ -12,15 +12,12 @@
 # from the suspend to the target's "running". xl reports no downtime.
 # The PV guest has no xl figure: Debian's Xen has no shadow paging, and xl
 # migrate has no cold mode (it fails with "Failed to enable logdirty: 95").
-RUNS=${RUNS:-3}
-G=${LAB_GUESTS:-/lab/guests}
-T=/tmp/bench-mig.$$
-mkdir -p "$T"
-BENCH_LIB=$(dirname "$0")/bench-lib.sh
-[ -f "$BENCH_LIB" ] || BENCH_LIB=/lab/src/tests/bench/bench-lib.sh
-. "$BENCH_LIB"
-[ -x "$TIMEIT" ] || { echo "bench: xlite-timeit not found"; exit 1; }
 [ "${LAB_HOSTS:-1}" = 2 ] || { echo "bench: needs the two-host lab (run --hosts 2)"; exit 1; }
+# The lab runs a copy of this file: the helpers are in /lab/src.
+. /lab/src/tests/bench/bench-lib.sh
+[ -x "$TIMEIT" ] || { echo "bench: xlite-timeit not found"; exit 1; }
+RUNS=${RUNS:-3} G=${LAB_GUESTS:-/lab/guests} T=/tmp/bench-mig.$$
+mkdir -p "$T"
 
 SSH="dbclient -i /lab/ssh/id_client"
 mkdir -p "$HOME/.ssh" && cp /lab/ssh/known_hosts "$HOME/.ssh/known_hosts"
