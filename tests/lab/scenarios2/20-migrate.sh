@@ -59,24 +59,24 @@ md5_shared() { on "$1" "dd if=$S bs=1M skip=$2 count=1 iflag=direct 2>/dev/null 
 # the command; xlite migrate-receive listens on the target, started by nc
 # -e) and check everything the issue asks.
 move() {
-	_n=$1 _from=$2 _to=$3 _mode=$4 _ip=$5
-	_uuid=$(uuid_on "$_from" "$_n") _id=$(on "$_from" "xl domid $_n")
-	_before=$(last_tick "$_from" "$_n")
+	mv_n=$1 _from=$2 _to=$3 _mode=$4 _ip=$5
+	_uuid=$(uuid_on "$_from" "$mv_n") _id=$(on "$_from" "xl domid $mv_n")
+	_before=$(last_tick "$_from" "$mv_n")
 	on "$_to" "nc -l -p 9000 -e xlite migrate-receive </dev/null >/dev/null 2>/tmp/recv.log &"
 	sleep 1
-	_out=$(on "$_from" "xlite migrate $_mode -s '' $_n 'nc 169.254.0.$_to 9000'" 2>&1); _rc=$?
-	check_eq "migrate $_n $_mode host $_from -> host $_to (exit 0)" 0 "$_rc"
+	_out=$(on "$_from" "xlite migrate $_mode -s '' $mv_n 'nc 169.254.0.$_to 9000'" 2>&1); mv_rc=$?
+	check_eq "migrate $mv_n $_mode host $_from -> host $_to (exit 0)" 0 "$mv_rc"
 	echo "$_out" | sed 's/^/# /'
-	[ "$_rc" = 0 ] || on "$_to" "cat /tmp/recv.log" | sed 's/^/# target: /'
+	[ "$mv_rc" = 0 ] || on "$_to" "cat /tmp/recv.log" | sed 's/^/# target: /'
 	check_match "it prints the downtime and the total time" "downtime [0-9.]+ s, total [0-9.]+ s" "$_out"
-	check_eq "$_n is on host $_to with the same uuid" "$_uuid" "$(uuid_on "$_to" "$_n")"
-	check "nothing of $_n is left on host $_from" absent_on "$_from" "$_n" "$_id"
-	check "$_n counts on on host $_to" wait_for 60 tick_above "$_to" "$_n" "$(field "$_before" 1)"
-	_after=$(last_tick "$_to" "$_n")
+	check_eq "$mv_n is on host $_to with the same uuid" "$_uuid" "$(uuid_on "$_to" "$mv_n")"
+	check "nothing of $mv_n is left on host $_from" absent_on "$_from" "$mv_n" "$_id"
+	check "$mv_n counts on on host $_to" wait_for 60 tick_above "$_to" "$mv_n" "$(field "$_before" 1)"
+	_after=$(last_tick "$_to" "$mv_n")
 	check "its uptime keeps growing (no restart)" gt "$(field "$_before" 2)" "$(field "$_after" 2)"
 	check_eq "its tmpfs file is the same" "$(field "$_before" 3)" "$(field "$_after" 3)"
 	check "its console goes on (its line of the count after the move is logged)" \
-		wait_for 20 on "$_to" "grep -q '^TICK $(field "$_after" 1) ' /var/log/xen/guest-$_n.log"
+		wait_for 20 on "$_to" "grep -q '^TICK $(field "$_after" 1) ' /var/log/xen/guest-$mv_n.log"
 	check "it answers ping on host $_to's bridge" wait_for 30 on "$_to" "ping -c1 -W2 $_ip"
 }
 
