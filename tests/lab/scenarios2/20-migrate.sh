@@ -84,7 +84,7 @@ check_match "xlite info: PVH guests move live, PV guests do not" \
 	"live_migration +: pvh$" "$(xlite info | grep live_migration)"
 
 # ---- a PVH guest, live, to host 2 and back --------------------------------------
-guest m1 128 169.254.1.10 8 pvh
+guest m1 96 169.254.1.10 8 pvh
 check "create m1 (PVH, shared disk, vif on xlbr0) on host 1" xlite create "$W/m1.xml"
 check "m1 boots and counts" wait_for 240 tick_above 1 m1 3
 check_match "m1 runs as PVH" " PVH$" "$(last_tick 1 m1)"
@@ -95,7 +95,7 @@ move m1 2 1 --live 169.254.1.10
 check_eq "m1's disk data is intact (read on host 1)" "$M1" "$(md5_shared 1 8)"
 
 # ---- a PV guest: refused live, moved cold -------------------------------------
-guest p1 128 169.254.1.11 9 pv
+guest p1 96 169.254.1.11 9 pv
 check "create p1 (PV) on host 1" xlite create "$W/p1.xml"
 check "p1 boots and counts" wait_for 240 tick_above 1 p1 3
 OUT=$(xlite migrate --live -s "$SSH" p1 $H2 2>&1); RC=$?
