@@ -39,7 +39,8 @@ gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b > a) }'; }
 field() { echo "$1" | awk -v n="$2" '{ print $n }'; }
 
 # guest NAME MIB IP OFFSET_MIB TYPE: the lab's Linux guest on xlbr0 with the
-# shared disk as xvda; it writes 1 MiB of its own at OFFSET and counts.
+# shared disk as xvda (shareable: both guests use it); it writes 1 MiB of
+# its own at OFFSET and counts.
 guest() {
 	guest_xml "$W/$1.xml" "$1" "$2" "lab.ip=$3/16" bridge=xlbr0 <<GUEST
 mkdir /t;mount -t tmpfs t /t;cat /proc/sys/kernel/random/uuid >/t/id
@@ -48,7 +49,7 @@ yes $1|head -c 1048576|dd of=/dev/xvda bs=1M seek=$4 oflag=direct conv=fsync 2>/
 i=0;while :;do i=\$((i+1));s="\$i \$(cut -d' ' -f1 /proc/uptime) \$(cat /t/id) \$(cat /sys/hypervisor/guest_type)"
 echo "TICK \$s";xenstore-write data/state "\$s";xenstore-write data/tick \$i;sleep 1;done &
 GUEST
-	sed -i "s|<devices>|<devices>\n    <disk type='block' device='disk'><source dev='$S'/><target dev='xvda'/></disk>|" \
+	sed -i "s|<devices>|<devices>\n    <disk type='block' device='disk'><source dev='$S'/><target dev='xvda'/><shareable/></disk>|" \
 		"$W/$1.xml"
 	[ "$5" = pvh ] && sed -i "s|<type>linux</type>|<type arch='x86_64' machine='xenpvh'>xenpvh</type>|" "$W/$1.xml"
 	true
