@@ -94,18 +94,13 @@ static void end_line(struct mview *v)
 	v->drawn = false;
 }
 
-/* While the domain is suspended or half made, an interrupt waits. */
+/* Interrupts wait while the domain is suspended or half made; a peer that
+ * went away is an error to report, not a death. */
 static void hold_signals(void)
 {
-	sigset_t set;
+	sigset_t old;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	/* A peer that went away is an error to report, not a death. */
+	xlite_cli_hold_interrupts(&old);
 	signal(SIGPIPE, SIG_IGN);
 }
 

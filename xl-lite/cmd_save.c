@@ -85,7 +85,7 @@ static void end_bar(struct view *v)
 
 /* While a domain is suspended or half made, an interrupt waits until the
  * command is done: the domain is never left suspended or half restored. */
-static void hold_interrupts(sigset_t *old)
+void xlite_cli_hold_interrupts(sigset_t *old)
 {
 	sigset_t set;
 
@@ -178,7 +178,7 @@ int xlite_cmd_save(struct xlite_cli *cli, int argc, char **argv)
 #ifdef XLITE_TEST_HOOKS
 	test_stop(&o);
 #endif
-	hold_interrupts(&old);
+	xlite_cli_hold_interrupts(&old);
 	if (xlite_save_file(&hv, domid, argv[optind + 1], &o, &res, &err) < 0) {
 		end_bar(&v);
 		xlite_err("cannot save domain '%s': %s", v.name, err);
@@ -256,7 +256,7 @@ int xlite_cmd_restore(struct xlite_cli *cli, int argc, char **argv)
 	o.apply.memconf = &memconf;
 	if (xlite_cli_hv_open(&hv, 0) < 0)
 		goto out;
-	hold_interrupts(&old);
+	xlite_cli_hold_interrupts(&old);
 	rc = xlite_restore_file(&hv, file, &o, &plan, &res, &note, &err);
 	/* The domain is whole (or gone): interrupts again, and the monitor
 	 * must not inherit them held. */

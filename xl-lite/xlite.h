@@ -2,6 +2,7 @@
 #ifndef XLITE_CLI_H
 #define XLITE_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -67,6 +68,9 @@ int xlite_cli_start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan 
 /* Save and restore (cmd_save.c): issue 11. */
 int xlite_cmd_save(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_restore(struct xlite_cli *cli, int argc, char **argv);
+/* While a domain is suspended or half made, SIGINT, SIGTERM, SIGHUP and
+ * SIGQUIT wait (*OLD: the mask before); SIGXFSZ is ignored (cmd_save.c). */
+void xlite_cli_hold_interrupts(sigset_t *old);
 /* Migration (cmd_migrate.c): issue 11. */
 int xlite_cmd_migrate(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_migrate_receive(struct xlite_cli *cli, int argc, char **argv);
