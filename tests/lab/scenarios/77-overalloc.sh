@@ -9,98 +9,10 @@
 #     192 MiB, dom0 keeps its memory and reserve; when the others ask too,
 #     `xlite info` and the balancer show the contention; it frees the
 #     memory and its target falls back;
-#   - create makes room: a boot target that is not free is taken from
-#     guests lowered toward their minimums; refused (nothing changed) when
-#     even every guest at its minimum would not make room;
-#   - two creates at once whose minimums fit one at a time: exactly one is
-#     admitted, the other refused with the figures, nothing of it left.
+#   create's room-making and two creates at once that fit one at a time:
+#   tests/lab/overalloc-room.sh (not in the default run).
 . "$(dirname "$0")/lib.sh"
-
-W=/tmp/xlite-over
-mkdir -p "$W"
-G=${LAB_GUESTS:-/lab/guests}
-BPID=
-
-memory_conf 128M 512M 8M 2
-
-glog() { tr -d '\r' <"/var/log/xen/guest-$1.log" 2>/dev/null; }
-gval() { glog "$1" | sed -n "s/^BAL $2=//p" | tail -1; }
-domid() { xlite list "$1" 2>/dev/null | awk 'NR == 2 { print $2 }'; }
-xs() { xenstore-read "/local/domain/$(domid "$1")/$2" 2>&1; }
-target() { echo $(($(xs "$1" memory/target) / 1024)); }
-target_ge() { [ "$(target "$1")" -ge "$2" ] 2>/dev/null; }
-target_le() { [ "$(target "$1")" -le "$2" ] 2>/dev/null; }
-mem_ge() { [ "$(gval "$1" mem)" -ge "$2" ] 2>/dev/null; }
-filled() { [ "$(gval "$1" filled)" = "$2" ]; }
-filled_ge() { [ "$(gval "$1" filled)" -ge "$2" ] 2>/dev/null; }
-fill() { xenstore-write "/local/domain/$(domid "$1")/data/fill" "$2"; }
-info() { xlite info | sed -n "s/^$1 *: //p"; }
-free_mib() { xl info | sed -n 's/^free_memory *: //p'; }
-dom0_mib() { xl list Domain-0 | awk 'NR == 2 { print $3 }'; }
-# A tiny grub guest NAME of MIB MiB (min = target = max unless MIN given).
-tiny() {
-	cat >"$W/$1.xml" <<EOF
-<domain type='xen'>
-  <name>$1</name>
-  <memory unit='MiB'>$2</memory>${3:+
-  <memtune><min_guarantee unit='MiB'>$3</min_guarantee></memtune>}
-  <os><type>xen</type><kernel>$G/tiny.bin</kernel></os>
-  <on_reboot>destroy</on_reboot>
-</domain>
-EOF
-	echo "$W/$1.xml"
-}
-# What a refused create must not change: domains, /vm, backends, loops.
-state() {
-	echo "domains: $(xenstore-list /local/domain | tr '\n' ' ')"
-	echo "vm: $(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')"
-	echo "backends:"; xenstore-ls /local/domain/0/backend 2>/dev/null | grep '^ '
-	echo "loops: $(losetup -a 2>/dev/null | sort | tr '\n' ' ')"
-}
-targets() { for n in o1 o2 o3; do printf '%s ' "$(target $n)"; done; }
-# The three targets as one pass of the balancer left them: read until two
-# reads agree (a pass every 2 s moves memory between them, and three
-# xenstore reads under TCG can straddle it: o1 before, o2 after).
-stable_targets() {
-	_a=$(targets) _i=0
-	while [ $_i -lt 30 ]; do
-		_b=$(targets)
-		[ "$_a" = "$_b" ] && break
-		_a=$_b _i=$((_i + 1))
-	done
-	echo "$_a"
-}
-# at_least_min WHEN: every guest's target is at or above its 192 MiB.
-at_least_min() {
-	_t=$(targets)
-	if [ "$(echo "$_t" | awk '{ print ($1 >= 192 && $2 >= 192 && $3 >= 192) }')" = 1 ]; then
-		pass "$1: every guest at or above its 192 MiB ($_t)"
-	else fail "$1: every guest at or above its 192 MiB ($_t)"; fi
-}
-
-# ---- the host: a ballast leaves the guests 1200 MiB -------------------------------
-CAP0=$(info guest_capacity)
-DOM0=$(dom0_mib)
-echo "# guests can have $CAP0 MiB, dom0 has $DOM0 MiB"
-BALLAST=$((CAP0 - 1200))
-check "a fixed ballast guest of $BALLAST MiB" xlite create "$(tiny ballast $BALLAST)"
-
-# ---- three guests, max 1 GiB each ---------------------------------------------------
-for n in o1 o2 o3; do
-	fill_guest_xml "$W/$n.xml" $n 1024 256 192
-	rm -f "/var/log/xen/guest-$n.log"
-	check "create $n (max 1024, target 256, min 192 MiB)" xlite create "$W/$n.xml"
-done
-INFO=$(xlite info)
-check_match "info: the guests' minimums" "^guests_min +: $((BALLAST + 576))\$" "$INFO"
-OVER=$(echo "$INFO" | sed -n 's/^overallocation *: //p')
-check "info: over-allocated ($OVER: the maximums exceed what guests can have)" \
-	awk -v r="$OVER" 'BEGIN { exit !(r > 1.5) }'
-for n in o1 o2 o3; do
-	if wait_for 240 sh -c "xenstore-read /local/domain/$(domid $n)/data/meminfo_seq"; then
-		pass "$n's agent reports to data/"
-	else fail "$n's agent reports to data/"; glog $n | tail -5 | sed 's/^/#   /'; fi
-done
+. /lab/src/tests/lab/scenarios/overalloc.inc
 
 # ---- refusals ------------------------------------------------------------------------
 # What is left for one more minimum: capacity less every guaranteed one.
@@ -169,59 +81,6 @@ wait $BPID 2>/dev/null
 BPID=
 echo "# balancer log: $(grep -c ' set ' "$W/balance.log") changes, $(grep -c contention "$W/balance.log") contention lines"
 
-# ---- create makes room by lowering others toward their minimums -----------------------------
-# (balancer stopped) o2 and o3 take what is free but ~40 MiB; a guest of
-# 200 MiB then needs them lowered.
-F=$(free_mib)
-UP=$(( (F - 40) / 2 ))
-[ $UP -lt 32 ] && UP=32
-check "mem-set o2 and o3 up by $UP MiB each" sh -c \
-	"xlite mem-set o2 $(( $(target o2) + UP )) && xlite mem-set o3 $(( $(target o3) + UP ))"
-T2=$(target o2) T3=$(target o3)
-full() { [ "$(free_mib)" -lt 120 ] 2>/dev/null; }
-if wait_for 60 full; then pass "their balloons took the free memory ($(free_mib) MiB free)"; else
-	fail "their balloons took the free memory (still $(free_mib) MiB free)"; fi
-check "create r1 (200 MiB) with $(free_mib) MiB free" xlite create "$(tiny r1 200)"
-check_eq "r1 runs" 1 "$(xl list r1 2>/dev/null | awk 'NR == 2' | wc -l)"
-check "o2 and o3 were lowered for it ($T2 $T3 -> $(target o2) $(target o3) MiB)" sh -c \
-	"[ $(target o2) -lt $T2 ] && [ $(target o3) -lt $T3 ]"
-at_least_min "after making room"
-# Even every guest at its minimum leaves less than this boot target.
-MINS=$(info guests_min)
-BIG=$(( $(info guest_capacity) - MINS + 100 ))
-BEFORE=$(state) TB=$(targets)
-check_status "a create of $BIG MiB (minimum 64) is refused (exit 1)" 1 xlite create "$(tiny r2 $BIG 64)"
-check_match "the refusal says room cannot be made, with the figures" \
-	"not enough free memory for 'r2': its boot target $BIG MiB is not free \\([0-9]+ [KM]iB free\\) and lowering the other guests to their minimums would not make room \\(guests can have [0-9]+ [KM]iB, they would keep [0-9]+ [KM]iB\\)" \
-	"$(cat "$LAB_TMP/out")"
-check_eq "nothing of it is left" "$BEFORE" "$(state)"
-check_eq "no guest was lowered for it" "$TB" "$(targets)"
-
-# ---- two creates at once, one fits ---------------------------------------------------------------
-check "o1, o2, o3 at their minimums" sh -c "xlite mem-set o1 192 && xlite mem-set o2 192 && xlite mem-set o3 192"
-settled() { [ "$(info guests_actual)" -le $(( $(info guests_target) + 8 )) ] 2>/dev/null; }
-wait_for 60 settled
-LEFT=$(($(info guest_capacity) - $(info guests_min)))
-M=$(( LEFT * 2 / 3 ))
-echo "# $LEFT MiB left for minimums, $(free_mib) MiB free: two creates of $M MiB"
-BEFORE=$(state)
-NDOM=$(xenstore-list /local/domain | wc -l)
-xlite create "$(tiny c1 $M)" >"$W/c1.out" 2>&1 &
-P1=$!
-xlite create "$(tiny c2 $M)" >"$W/c2.out" 2>&1 &
-P2=$!
-wait $P1; R1=$?
-wait $P2; R2=$?
-check_eq "exactly one of the two is admitted (exits $R1 $R2)" "0 1" "$(printf '%s\n' $R1 $R2 | sort | tr '\n' ' ' | sed 's/ $//')"
-if [ "$R1" = 0 ]; then WIN=c1 LOSE=c2; else WIN=c2 LOSE=c1; fi
-check_match "$LOSE is refused with the figures" \
-	"not enough free memory for '$LOSE': the guaranteed minimums would not fit: .* \\+ its $M MiB = [0-9]+ MiB, but guests can have [0-9]+ [KM]iB" \
-	"$(cat "$W/$LOSE.out")"
-check_fails "no domain $LOSE" xl list $LOSE
-check "$WIN runs" xl list $WIN
-check_eq "one domain more" "$((NDOM + 1))" "$(xenstore-list /local/domain | wc -l)"
-check_eq "no loop device, no backend left" "$(echo "$BEFORE" | sed '/^domains\|^vm/d')" \
-	"$(state | sed '/^domains\|^vm/d')"
 
 for n in c1 c2 r1 o1 o2 o3 ballast; do
 	xl list $n >/dev/null 2>&1 && check "destroy $n" xlite destroy $n
