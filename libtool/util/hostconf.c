@@ -25,6 +25,8 @@ void xlite_hostconf_init(struct xlite_hostconf *hc)
 	g_strlcpy(hc->state_dir, XLITE_HOSTCONF_STATE_DIR, sizeof(hc->state_dir));
 	g_strlcpy(hc->grub_image, XLITE_HOSTCONF_GRUB_IMAGE_DEFAULT, sizeof(hc->grub_image));
 	hc->boot_timeout = 60;
+	g_strlcpy(hc->grub_pvh_image, XLITE_HOSTCONF_GRUB_PVH_IMAGE_DEFAULT,
+		  sizeof(hc->grub_pvh_image));
 }
 
 int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
@@ -134,6 +136,8 @@ static const struct setting {
 	  "an absolute path (of pvgrub2, grub-x86_64-xen.bin; below 256 bytes)" },
 	{ "boot", "timeout", offsetof(struct xlite_hostconf, boot_timeout), set_seconds0,
 	  "a number of seconds from 0 (do not wait) to 3600" },
+	{ "boot", "grub-pvh-image", offsetof(struct xlite_hostconf, grub_pvh_image), set_abs_path,
+	  "an absolute path (of pvhgrub, grub-i386-xen_pvh.bin; below 256 bytes)" },
 };
 
 static const struct setting *find_setting(const char *group, const char *key)

@@ -119,6 +119,22 @@ static void test_a_diskless_disk_boot_is_warned_about(void)
 	xlite_config_dispose(&cfg);
 }
 
+/* A PVH guest boots from its disk as a PV one does, through pvhgrub. */
+static void test_a_pvh_guest_boots_from_its_disk(void)
+{
+	const char *xml = HEAD "  <bootloader>pygrub</bootloader>\n"
+		"  <os><type arch='x86_64' machine='xenpvh'>xenpvh</type></os>\n"
+		"  <devices>\n" DISK("/g.img", "") "  </devices>\n</domain>\n";
+	g_autoptr(GPtrArray) w = g_ptr_array_new_with_free_func(g_free);
+	struct xlite_config cfg;
+
+	parse_ok(xml, &cfg, w);
+	g_assert_cmpint(cfg.boot, ==, XLITE_BOOT_DISK);
+	g_assert_cmpstr(cfg.os_type, ==, "xenpvh");
+	g_assert_cmpuint(w->len, ==, 0);
+	xlite_config_dispose(&cfg);
+}
+
 /* Plans a config from XML into PLAN. */
 static void plan_of(const char *xml, struct xlite_config *cfg, struct xlite_plan *plan)
 {
@@ -152,6 +168,28 @@ static void test_plan_says_the_boot_method(void)
 	json = xlite_plan_to_json(&plan);
 	g_assert_nonnull(strstr(json, "\"boot\": \"disk\""));
 	g_assert_nonnull(strstr(json, "\"bootloader\": \"pygrub\""));
+	xlite_plan_dispose(&plan);
+	xlite_config_dispose(&cfg);
+}
+
+static void test_plan_names_pvhgrub_for_a_pvh_guest(void)
+{
+	const char *xml = HEAD "  <os><type machine='xenpvh'>xenpvh</type></os>\n"
+		"  <devices>\n" DISK("/g.img", "") "  </devices>\n</domain>\n";
+	struct xlite_config cfg;
+	struct xlite_plan plan;
+	g_autofree char *before = NULL, *after = NULL;
+
+	plan_of(xml, &cfg, &plan);
+	g_assert_true(plan.pvh);
+	g_assert_cmpint(plan.boot, ==, XLITE_BOOT_DISK);
+	before = xlite_plan_to_text(&plan);
+	g_assert_nonnull(strstr(before, "boot disk: pvhgrub reads the grub.cfg on the guest's disks"));
+	g_assert_nonnull(strstr(before, "kernel pvhgrub (xlite.conf [boot] grub-pvh-image)\n"));
+	g_assert_null(strstr(before, "pvgrub2"));
+	xlite_plan_set_boot_image(&plan, "/usr/lib/grub-xen/grub-i386-xen_pvh.bin");
+	after = xlite_plan_to_text(&plan);
+	g_assert_nonnull(strstr(after, "kernel pvhgrub \"/usr/lib/grub-xen/grub-i386-xen_pvh.bin\"\n"));
 	xlite_plan_dispose(&plan);
 	xlite_config_dispose(&cfg);
 }
@@ -317,17 +355,24 @@ static void test_a_qcow2_file_that_is_not_one_leaves_nothing(void)
 	apply_host_dispose(&h);
 }
 
-/* H plans a pygrub guest on the fixture's disk, pvgrub2 being IMAGE (NULL:
- * the disk itself, any file does for the fake). */
-static void plan_disk_boot(struct apply_host *h, const char *image)
+/* H plans a pygrub guest (PV, or PVH) on the fixture's disk, its GRUB
+ * being IMAGE (NULL: the disk itself, any file does for the fake). */
+static void plan_disk_boot_as(struct apply_host *h, const char *image, bool pvh)
 {
 	g_autofree char *xml = NULL;
 
 	apply_host_init(h, "xlite-boot-XXXXXX");
-	xml = xml_with_disk("  <bootloader>pygrub</bootloader>\n  <os><type>linux</type></os>\n",
+	xml = xml_with_disk(pvh ? "  <bootloader>pygrub</bootloader>\n"
+				  "  <os><type machine='xenpvh'>xenpvh</type></os>\n" :
+				  "  <bootloader>pygrub</bootloader>\n  <os><type>linux</type></os>\n",
 			    "", h->disk);
 	apply_host_plan(h, xml);
 	xlite_plan_set_boot_image(&h->plan, image ? image : h->disk);
+}
+
+static void plan_disk_boot(struct apply_host *h, const char *image)
+{
+	plan_disk_boot_as(h, image, false);
 }
 
 static void test_a_missing_pvgrub2_is_said_before_anything(void)
@@ -339,6 +384,41 @@ static void test_a_missing_pvgrub2_is_said_before_anything(void)
 		     "[boot] grub-image");
 	for (guint i = 0; i < h.fake.log->len; i++)	/* no domain was made at all */
 		g_assert_cmpstr(h.fake.log->pdata[i], !=, "domain_create");
+	apply_host_dispose(&h);
+}
+
+static void test_a_missing_pvhgrub_names_its_setting(void)
+{
+	struct apply_host h;
+
+	plan_disk_boot_as(&h, "/nonexistent/grub-i386-xen_pvh.bin", true);
+	create_fails(&h, -ENOENT, "through pvhgrub, but /nonexistent/grub-i386-xen_pvh.bin is missing",
+		     "[boot] grub-pvh-image");
+	for (guint i = 0; i < h.fake.log->len; i++)
+		g_assert_cmpstr(h.fake.log->pdata[i], !=, "domain_create");
+	apply_host_dispose(&h);
+}
+
+/* pvhgrub is the PVH guest's kernel: built as a PVH image, not a PV one. */
+static void test_a_pvh_disk_boot_is_built_as_pvh(void)
+{
+	struct apply_host h;
+	struct xlite_apply_result res;
+	g_autofree char *err = NULL;
+	bool pvh_built = false;
+
+	plan_disk_boot_as(&h, NULL, true);
+	h.opts.boot_timeout_ms = 0;	/* the fake runs no GRUB */
+	xlite_apply_result_init(&res);
+	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, 0);
+	for (guint i = 0; i < h.fake.log->len; i++) {
+		g_assert_cmpstr(h.fake.log->pdata[i], !=, "build_pv");
+		pvh_built = pvh_built || strcmp(h.fake.log->pdata[i], "build_pvh") == 0;
+	}
+	g_assert_true(pvh_built);
+	g_assert_cmpint(xlite_domain_destroy(&h.hv, res.domid, &err), ==, 0);
+	assert_nothing_left(&h);
+	xlite_apply_result_dispose(&res);
 	apply_host_dispose(&h);
 }
 
@@ -386,7 +466,11 @@ int main(int argc, char **argv)
 			test_bootloader_args_alone_are_dropped);
 	g_test_add_func("/boot/parse/a-diskless-disk-boot-is-warned-about",
 			test_a_diskless_disk_boot_is_warned_about);
+	g_test_add_func("/boot/parse/a-pvh-guest-boots-from-its-disk",
+			test_a_pvh_guest_boots_from_its_disk);
 	g_test_add_func("/boot/plan/says-the-boot-method", test_plan_says_the_boot_method);
+	g_test_add_func("/boot/plan/names-pvhgrub-for-a-pvh-guest",
+			test_plan_names_pvhgrub_for_a_pvh_guest);
 	g_test_add_func("/boot/plan/a-kernel-boot-keeps-its-kernel",
 			test_a_kernel_boot_keeps_its_kernel);
 	g_test_add_func("/boot/plan/qcow2-on-nbd-raw-on-loops",
@@ -401,6 +485,10 @@ int main(int argc, char **argv)
 			test_a_qcow2_file_that_is_not_one_leaves_nothing);
 	g_test_add_func("/boot/apply/a-missing-pvgrub2-is-said-before-anything",
 			test_a_missing_pvgrub2_is_said_before_anything);
+	g_test_add_func("/boot/apply/a-missing-pvhgrub-names-its-setting",
+			test_a_missing_pvhgrub_names_its_setting);
+	g_test_add_func("/boot/apply/a-pvh-disk-boot-is-built-as-pvh",
+			test_a_pvh_disk_boot_is_built_as_pvh);
 	g_test_add_func("/boot/apply/no-kernel-from-pvgrub2-fails-the-create",
 			test_no_kernel_from_pvgrub2_fails_the_create);
 	return g_test_run();
