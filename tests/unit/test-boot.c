@@ -10,6 +10,7 @@
 
 #include "libtool/apply/apply.h"
 #include "libtool/apply/domain.h"
+#include "libtool/device/device.h"
 #include "libtool/parse/config.h"
 #include "libtool/plan/plan.h"
 #include "tests/unit/apply-fixture.h"
@@ -335,6 +336,7 @@ static void create_fails(struct apply_host *h, int want, const char *text1, cons
 
 	xlite_apply_result_init(&res);
 	g_assert_cmpint(xlite_apply(&h->hv, &h->plan, &h->opts, &res, &err), ==, want);
+	g_test_message("create failed: %s", err);
 	g_assert_nonnull(strstr(err, text1));
 	g_assert_nonnull(strstr(err, text2));
 	assert_nothing_left(h);
@@ -353,6 +355,95 @@ static void test_a_qcow2_file_that_is_not_one_leaves_nothing(void)
 	apply_host_plan(&h, xml);
 	create_fails(&h, -EINVAL, "disk xvda: ", "is not a qcow2 image");
 	apply_host_dispose(&h);
+}
+
+/* ---- nbd faults: qemu-nbd failing to start, the device not coming up in
+ * time (XLITE_FAULT over the fake, as the lab injects them), and any step
+ * after the nbd connect failing: each create fails with the cause and
+ * leaves no domain, no node and no nbd device connected. */
+
+/* H plans a kernel-booted guest whose only disk is a qcow2 image in H's
+ * dir; the disk's path is returned (g_free). */
+static char *plan_qcow2(struct apply_host *h)
+{
+	g_autofree char *xml = NULL;
+	char *q;
+
+	apply_host_init(h, "xlite-boot-XXXXXX");
+	q = image(h->dir, "g.qcow2", qcow2_head, sizeof(qcow2_head) - 1);
+	xml = xml_with_disk("  <os><type>linux</type><kernel>/k</kernel></os>\n",
+			    "<driver name='qemu' type='qcow2'/>", q);
+	apply_host_plan(h, xml);
+	return q;
+}
+
+static bool logged(const struct apply_host *h, const char *op)
+{
+	for (guint i = 0; i < h->fake.log->len; i++)
+		if (strcmp(h->fake.log->pdata[i], op) == 0)
+			return true;
+	return false;
+}
+
+/* XLITE_FAULT=SPEC on a qcow2 create: fails with WANT, naming the disk
+ * and nbd_attach, and nothing is left (no nbd device: none was ever connected). */
+static void nbd_attach_fails(const char *spec, int want)
+{
+	struct apply_host h;
+	g_autofree char *q = plan_qcow2(&h);
+
+	g_assert_cmpint(xlite_hv_fault_wrap(&h.hv, spec), ==, 0);
+	create_fails(&h, want, "preparing devices: disk xvda (", "nbd_attach: injected failure");
+	g_assert_cmpuint(g_hash_table_size(h.fake.loops), ==, 0);
+	g_assert_false(logged(&h, "domain_unpause"));
+	g_unlink(q);
+	apply_host_dispose(&h);
+}
+
+static void test_qemu_nbd_failing_to_start_leaves_nothing(void)
+{
+	nbd_attach_fails("nbd_attach:1:2", -ENOENT);	/* "cannot run qemu-nbd" */
+}
+
+static void test_an_nbd_device_not_up_in_time_leaves_nothing(void)
+{
+	nbd_attach_fails("nbd_attach:1:110", -ETIMEDOUT);
+}
+
+/* The build fails after qemu-nbd connected the device: rollback
+ * disconnects it (nbd_detach) after the domain and its nodes went. */
+static void test_a_failure_after_the_nbd_connect_disconnects_it(void)
+{
+	struct apply_host h;
+	g_autofree char *q = plan_qcow2(&h);
+
+	h.fake.fail_op = "build_pv";
+	h.fake.fail_at = 1;
+	create_fails(&h, -EIO, "building the PV image", "injected failure");
+	g_assert_true(logged(&h, "nbd_attach"));
+	g_assert_true(logged(&h, "nbd_detach"));
+	g_assert_cmpuint(g_hash_table_size(h.fake.loops), ==, 0);
+	g_unlink(q);
+	apply_host_dispose(&h);
+}
+
+/* Every op of a qcow2 create fails in turn: each failure after the nbd
+ * connect is rolled back to nothing (apply_fail_each_step checks it). */
+static void test_each_step_after_the_nbd_connect_rolls_back(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("xlite-nbd-XXXXXX", NULL);
+	g_autofree char *q = NULL, *xml = NULL;
+	unsigned long n_ops = 0, failed;
+
+	g_assert_nonnull(dir);
+	q = image(dir, "g.qcow2", qcow2_head, sizeof(qcow2_head) - 1);
+	xml = xml_with_disk("  <os><type>linux</type><kernel>/k</kernel></os>\n",
+			    "<driver name='qemu' type='qcow2'/>", q);
+	failed = apply_fail_each_step(xml, "xlite-boot-XXXXXX", 0, &n_ops);
+	g_test_message("%lu of %lu ops failed the create, each leaving nothing", failed, n_ops);
+	g_assert_cmpuint(failed, >=, 5);
+	g_unlink(q);
+	g_rmdir(dir);
 }
 
 /* H plans a pygrub guest (PV, or PVH) on the fixture's disk, its GRUB
@@ -489,6 +580,14 @@ int main(int argc, char **argv)
 			test_a_missing_pvhgrub_names_its_setting);
 	g_test_add_func("/boot/apply/a-pvh-disk-boot-is-built-as-pvh",
 			test_a_pvh_disk_boot_is_built_as_pvh);
+	g_test_add_func("/boot/nbd/qemu-nbd-failing-to-start-leaves-nothing",
+			test_qemu_nbd_failing_to_start_leaves_nothing);
+	g_test_add_func("/boot/nbd/a-device-not-up-in-time-leaves-nothing",
+			test_an_nbd_device_not_up_in_time_leaves_nothing);
+	g_test_add_func("/boot/nbd/a-failure-after-the-connect-disconnects-it",
+			test_a_failure_after_the_nbd_connect_disconnects_it);
+	g_test_add_func("/boot/nbd/each-step-after-the-connect-rolls-back",
+			test_each_step_after_the_nbd_connect_rolls_back);
 	g_test_add_func("/boot/apply/no-kernel-from-pvgrub2-fails-the-create",
 			test_no_kernel_from_pvgrub2_fails_the_create);
 	return g_test_run();
