@@ -86,19 +86,17 @@ check_match "not qcow2: the message names the file and the format" \
 	"/tmp/db-fake.qcow2 is not a qcow2 image" "$(cat "$LAB_TMP/out")"
 nothing_left db-fake /tmp/db-fake.qcow2
 
-set_conf "grub-pvh-image = /nonexistent/grub-i386-xen_pvh.bin"
-check_status "a missing pvhgrub image: a PVH create fails" 1 xlite create /tmp/db-pvh.xml
-check_match "missing pvhgrub: the message names it and the setting" \
-	"/nonexistent/grub-i386-xen_pvh.bin is missing \\(xlite.conf \\[boot\\] grub-pvh-image" \
-	"$(cat "$LAB_TMP/out")"
-nothing_left db-pvh /tmp/db-pvh.img
-
-set_conf "grub-image = /nonexistent/grub-x86_64-xen.bin"
-check_status "a missing pvgrub2 image: create fails" 1 xlite create /tmp/db-raw.xml
-check_match "missing pvgrub2: the message names it and the setting" \
-	"/nonexistent/grub-x86_64-xen.bin is missing \\(xlite.conf \\[boot\\] grub-image" \
-	"$(cat "$LAB_TMP/out")"
-nothing_left db-raw /tmp/db-raw.img
+# missing GRUB NAME KEY IMAGE: a create of NAME (/tmp/NAME.xml) with
+# xlite.conf [boot] KEY naming a missing IMAGE fails, saying so.
+missing() {
+	set_conf "$3 = $4"
+	check_status "a missing $1 image: create of $2 fails" 1 xlite create "/tmp/$2.xml"
+	check_match "missing $1: the message names it and the setting" \
+		"$4 is missing \\(xlite.conf \\[boot\\] $3" "$(cat "$LAB_TMP/out")"
+	nothing_left "$2" "/tmp/$2.img"
+}
+missing pvhgrub db-pvh grub-pvh-image /nonexistent/grub-i386-xen_pvh.bin
+missing pvgrub2 db-raw grub-image /nonexistent/grub-x86_64-xen.bin
 
 rm -f /tmp/db-*.img /tmp/db-*.qcow2 /tmp/db-*.xml
 restore_conf
