@@ -66,7 +66,9 @@ median() {
 		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 domid() { xenstore-list /local/domain 2>/dev/null | grep -v '^0$' | head -1; }
-kernel_up() { xenstore-read "/local/domain/$(domid)/control/feature-poweroff" >/dev/null 2>&1; }
+# libxl makes control/feature-* empty for the guest to fill: the guest's
+# kernel runs once it wrote one (Linux writes 1).
+kernel_up() { [ -n "$(xenstore-read "/local/domain/$(domid)/control/feature-poweroff" 2>/dev/null)" ]; }
 ready() { grep -q 'xlite-guest: ready' /var/log/xen/guest-bdboot.log 2>/dev/null; }
 
 # until CMD: polls CMD every 0.1 s (at most 900 s); prints the ms since T0.
