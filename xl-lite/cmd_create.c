@@ -186,12 +186,15 @@ static void report(const struct create_args *a, const struct xlite_plan *plan,
 		xlite_json_print(stdout, b, true);
 		return;
 	}
-	if (!a->quiet)
+	if (!a->quiet) {
+		g_autofree char *how = plan->boot != XLITE_BOOT_DISK ? g_strdup("") :
+			g_strdup_printf(res->ms_boot > 0 ? ", its kernel started by %s from its disk" :
+					", booting from its disk through %s",
+					xlite_plan_boot_loader(plan));
+
 		fprintf(stderr, "xlite: created domain '%s' (id %u)%s%s\n", plan->name, res->domid,
-			a->paused ? ", paused" : "",
-			plan->boot != XLITE_BOOT_DISK ? "" : res->ms_boot > 0 ?
-			", its kernel started by pvgrub2 from its disk" :
-			", booting from its disk through pvgrub2");
+			a->paused ? ", paused" : "", how);
+	}
 	if (a->verbose)
 		fprintf(stderr, "xlite: %.1f ms (domain %.1f, devices %.1f, build %.1f%s, "
 			"xenstore %.1f incl. introduce %.1f), %lu xenstore requests; "
@@ -265,8 +268,9 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 		xlite_err("%s", err);
 		goto out;
 	}
-	/* A guest booted from its disk runs the host's pvgrub2. */
-	xlite_plan_set_boot_image(&plan, hc.grub_image);
+	/* A guest booted from its disk runs the host's pvgrub2 (pvhgrub for
+	 * a PVH guest). */
+	xlite_plan_set_boot_image(&plan, plan.pvh ? hc.grub_pvh_image : hc.grub_image);
 	if (a.dry_run) {
 		out = a.json ? xlite_plan_to_json(&plan) : xlite_plan_to_text(&plan);
 		fputs(out ? out : "", stdout);

@@ -106,33 +106,36 @@ static int check_uuid_free(struct apply *a)
 	return -EEXIST;
 }
 
-/* A guest booted from its disk: pvgrub2's image is there, and a disk for
- * it to read. */
+/* A guest booted from its disk: its GRUB image (pvgrub2, or pvhgrub for
+ * a PVH guest) is there, and a disk for it to read. */
 static int check_boot(struct apply *a)
 {
 	const struct xlite_plan *p = a->plan;
+	const char *grub = xlite_plan_boot_loader(p);
 	struct stat st;
 
 	if (p->boot != XLITE_BOOT_DISK)
 		return 0;
 	if (!p->kernel) {
-		a->err = g_strdup("the guest boots from its disk, but no pvgrub2 image is "
-				  "named (xlite.conf [boot] grub-image)");
+		a->err = g_strdup_printf("the guest boots from its disk, but no %s image is "
+					 "named (xlite.conf [boot] %s)", grub,
+					 xlite_plan_boot_setting(p));
 		return -EINVAL;
 	}
 	if (stat(p->kernel, &st) < 0 || !S_ISREG(st.st_mode)) {
 		int rc = stat(p->kernel, &st) < 0 ? -errno : -EINVAL;
 
-		a->err = g_strdup_printf("the guest boots from its disk through pvgrub2, but %s "
-					 "is %s (xlite.conf [boot] grub-image; Debian's "
-					 "grub-xen-host installs it)", p->kernel,
+		a->err = g_strdup_printf("the guest boots from its disk through %s, but %s "
+					 "is %s (xlite.conf [boot] %s; Debian's "
+					 "grub-xen-host installs it)", grub, p->kernel,
 					 rc == -ENOENT ? "missing" : rc == -EINVAL ?
-					 "not a regular file" : g_strerror(-rc));
+					 "not a regular file" : g_strerror(-rc),
+					 xlite_plan_boot_setting(p));
 		return rc;
 	}
 	if (p->n_disks == 0) {
 		a->err = g_strdup_printf("domain '%s' boots from its disk (no <kernel>), but "
-					 "has no <disk> for pvgrub2 to read", p->name);
+					 "has no <disk> for %s to read", p->name, grub);
 		return -EINVAL;
 	}
 	return 0;
@@ -564,18 +567,20 @@ static int wait_kernel(struct apply *a)
 			return 0;
 		rc = a->hv->ops->domain_info(a->hv, a->domid, &info);
 		if (rc < 0)
-			return step_fail(a, rc, "waiting for pvgrub2 to start the guest's kernel");
+			return step_fail(a, rc, "waiting for GRUB to start the guest's kernel");
 		if (info.shutdown || info.dying) {
-			a->err = g_strdup_printf("the domain stopped in pvgrub2 (shutdown reason "
-						 "%u) before its kernel started", info.shutdown_reason);
+			a->err = g_strdup_printf("the domain stopped in %s (shutdown reason "
+						 "%u) before its kernel started",
+						 xlite_plan_boot_loader(a->plan), info.shutdown_reason);
 			return -EIO;
 		}
 		if (g_get_monotonic_time() >= deadline) {
 			a->err = g_strdup_printf(
-				"pvgrub2 did not start a kernel within %d s: the guest's disks hold "
+				"%s did not start a kernel within %d s: the guest's disks hold "
 				"no /boot/grub/grub.cfg it can boot, or its menu waits for a choice "
 				"(create -c shows the console; xlite.conf [boot] timeout = 0 does "
-				"not wait)", a->opts->boot_timeout_ms / 1000);
+				"not wait)", xlite_plan_boot_loader(a->plan),
+				a->opts->boot_timeout_ms / 1000);
 			return -ETIMEDOUT;
 		}
 		g_usleep(100 * 1000);

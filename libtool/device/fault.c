@@ -143,6 +143,20 @@ static int f_domain_destroy(struct xlite_hv *hv, uint32_t domid)
 	       CALL(hv, domain_destroy, domid);
 }
 
+/* qcow2 disks: qemu-nbd failing to start is nbd_attach:1:ENOENT (2), the
+ * device not coming up in time nbd_attach:1:ETIMEDOUT (110). */
+static int f_nbd_attach(struct xlite_hv *hv, const char *file, bool readonly,
+			char **dev, unsigned int *major, unsigned int *minor)
+{
+	return trip(hv, "nbd_attach") ? -faulty_of(hv)->err :
+	       CALL(hv, nbd_attach, file, readonly, dev, major, minor);
+}
+
+static int f_nbd_detach(struct xlite_hv *hv, const char *dev)
+{
+	return trip(hv, "nbd_detach") ? -faulty_of(hv)->err : CALL(hv, nbd_detach, dev);
+}
+
 static void f_close(struct xlite_hv *hv)
 {
 	struct faulty *f = faulty_of(hv);
@@ -158,7 +172,8 @@ static void f_close(struct xlite_hv *hv)
 #define WRAPPABLE(X)							\
 	X(loop_attach) X(loop_detach) X(blockdev_stat) X(bridge_check)	\
 	X(bridge_attach) X(xs_apply) X(xs_write) X(xs_introduce)	\
-	X(build_pv) X(domain_unpause) X(xs_rm) X(domain_destroy) X(vif_route)
+	X(build_pv) X(domain_unpause) X(xs_rm) X(domain_destroy) X(vif_route)	\
+	X(nbd_attach) X(nbd_detach)
 
 #define OP_NAME(op) #op,
 static const char *const wrappable[] = { WRAPPABLE(OP_NAME) };

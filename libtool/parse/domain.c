@@ -349,7 +349,11 @@ static int parse_clock(struct xlite_parse *p, xmlNode *node)
 	return 0;
 }
 
-/* <features><xen><e820_host state='on'/><passthrough state='on'/></xen>. */
+/* <features><xen><e820_host state='on'/><passthrough state='on'/></xen>.
+ * e820_host is refused: libxl gives such a PV guest a copy of the host's
+ * E820 reshaped around its RAM (e820_sanitize) so that passed-through PCI
+ * devices keep their addresses; xlite has no PCI passthrough, and a guest
+ * that asks for the host's map should not silently get another. */
 static int parse_features_xen(struct xlite_parse *p, xmlNode *node)
 {
 	xmlNode *c;
@@ -365,8 +369,9 @@ static int parse_features_xen(struct xlite_parse *p, xmlNode *node)
 		if (state && strcmp(state, "off") == 0)
 			continue;	/* off is what xlite does */
 		if (strcmp(name, "e820_host") == 0)
-			xlite_parse_warn(p, c,
-				"<e820_host> ignored: xlite gives a PV guest Xen's default memory map, not the host's (libxl copies the host's e820 for PCI passthrough, which xlite does not offer)");
+			return xlite_parse_error(p, c,
+				"<e820_host state='%s'> is not supported: xlite gives a PV guest Xen's default memory map and never the host's E820 (libxl copies it for PCI passthrough, which xlite does not offer), expected state='off' or no <e820_host>",
+				state ? state : "on");
 		else if (strcmp(name, "passthrough") == 0)
 			xlite_parse_warn(p, c,
 				"<passthrough> ignored: xlite does not offer PCI passthrough, so the domain gets no IOMMU context");

@@ -135,16 +135,13 @@ int xlite_parse_finish(struct xlite_parse *p)
 	rc = xlite_parse_boot(p);
 	if (rc < 0)
 		return rc;
-	/* pvgrub2 is a PV kernel: a PVH guest's disk boot needs GRUB's
-	 * i386-xen_pvh image, which xlite does not build yet. */
-	if (strcmp(cfg->os_type, "xenpvh") == 0 && cfg->boot == XLITE_BOOT_DISK)
-		return xlite_parse_error_at(p, p->os_line,
-			"a PVH guest cannot boot from its disk yet (pvgrub2 is a PV kernel), expected <kernel>/path/to/vmlinuz</kernel>");
 	/* xc_dom's HVM builder would populate the rest on demand (PoD), which
-	 * xlite does not drive: a PVH guest gets its whole <memory> at boot. */
+	 * xlite does not drive (the PoD target, its cache and the balloon
+	 * racing it): refused, as libxl refuses PoD where it cannot have it.
+	 * A PVH guest gets its whole <memory> at boot. */
 	if (strcmp(cfg->os_type, "xenpvh") == 0 && cfg->current_kib < cfg->memory_kib)
 		return xlite_parse_error_at(p, p->current_line,
-			"<currentMemory> (%llu KiB) is below <memory> (%llu KiB): a PVH guest starts with all its memory, expected <currentMemory> equal to <memory> or none",
+			"<currentMemory> (%llu KiB) is below <memory> (%llu KiB): a PVH guest would start in populate-on-demand mode, which xlite does not drive; a PVH guest starts with all its memory, expected <currentMemory> equal to <memory> or none",
 			(unsigned long long)cfg->current_kib,
 			(unsigned long long)cfg->memory_kib);
 	if (!cfg->uuid_given) {

@@ -178,6 +178,16 @@ void xlite_plan_set_boot_image(struct xlite_plan *plan, const char *path)
 	plan->kernel = g_strdup(path);
 }
 
+const char *xlite_plan_boot_loader(const struct xlite_plan *plan)
+{
+	return plan->pvh ? "pvhgrub" : "pvgrub2";
+}
+
+const char *xlite_plan_boot_setting(const struct xlite_plan *plan)
+{
+	return plan->pvh ? "grub-pvh-image" : "grub-image";
+}
+
 int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 		     char **err)
 {

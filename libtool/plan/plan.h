@@ -82,10 +82,11 @@ struct xlite_plan {
 	bool min_given;			/* <min_guarantee>; else min = current */
 	struct xlite_vcpupin *pins;	/* as the config's: the "all" one first */
 	size_t n_pins;
-	/* XLITE_BOOT_DISK: the PV kernel is pvgrub2 (grub-x86_64-xen.bin),
-	 * which reads the grub.cfg on the guest's disks inside the guest;
+	/* XLITE_BOOT_DISK: the kernel is GRUB, which reads the grub.cfg on
+	 * the guest's disks inside the guest: pvgrub2 (grub-x86_64-xen.bin)
+	 * for a PV guest, pvhgrub (grub-i386-xen_pvh.bin) for a PVH one;
 	 * kernel is NULL until xlite_plan_set_boot_image() names the image
-	 * (a host setting, xlite.conf [boot] grub-image). */
+	 * (a host setting, xlite.conf [boot] grub-image or grub-pvh-image). */
 	enum xlite_boot boot;
 	char *bootloader, *bootloader_args;	/* as the config says, may be NULL */
 	char *kernel, *initrd, *cmdline;	/* initrd, cmdline may be NULL */
@@ -108,9 +109,14 @@ void xlite_plan_dispose(struct xlite_plan *plan);
 int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 		     char **err);
 
-/* The PV kernel of a disk-booted plan: the pvgrub2 image PATH (copied).
- * No-op for a plan that boots a kernel of its own. */
+/* The kernel of a disk-booted plan: the GRUB image PATH (copied), the one
+ * xlite_plan_boot_setting() names. No-op for a plan that boots a kernel of
+ * its own. */
 void xlite_plan_set_boot_image(struct xlite_plan *plan, const char *path);
+/* The GRUB that boots a disk-booted PLAN, for messages: "pvgrub2" (PV) or
+ * "pvhgrub" (PVH); and the xlite.conf [boot] key naming its image. */
+const char *xlite_plan_boot_loader(const struct xlite_plan *plan);
+const char *xlite_plan_boot_setting(const struct xlite_plan *plan);
 
 /* Plan as text (what `xlite create -n` prints) or JSON; caller frees.
  * NULL only when out of memory. */

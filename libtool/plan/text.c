@@ -93,11 +93,12 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		fprintf(f, "guest pvh: HVM container, HAP, no device model, no ACPI; paging pool %llu KiB\n",
 			(unsigned long long)p->paging_kib);
 	if (p->boot == XLITE_BOOT_DISK) {
-		fputs("boot disk: pvgrub2 reads the grub.cfg on the guest's disks, inside the guest\n", f);
+		fprintf(f, "boot disk: %s reads the grub.cfg on the guest's disks, inside the guest\n",
+			xlite_plan_boot_loader(p));
 		if (p->bootloader) {
 			fputs("bootloader ", f);
 			quoted(f, p->bootloader);
-			fputs(" not run in dom0: pvgrub2 in its place\n", f);
+			fprintf(f, " not run in dom0: %s in its place\n", xlite_plan_boot_loader(p));
 		}
 		if (p->bootloader_args) {
 			fputs("bootloader_args ", f);
@@ -106,11 +107,14 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 		}
 	}
 	if (p->kernel) {
-		fputs(p->boot == XLITE_BOOT_DISK ? "kernel pvgrub2 " : "kernel ", f);
+		fputs("kernel ", f);
+		if (p->boot == XLITE_BOOT_DISK)
+			fprintf(f, "%s ", xlite_plan_boot_loader(p));
 		quoted(f, p->kernel);
 		fputc('\n', f);
 	} else {
-		fputs("kernel pvgrub2 (xlite.conf [boot] grub-image)\n", f);
+		fprintf(f, "kernel %s (xlite.conf [boot] %s)\n", xlite_plan_boot_loader(p),
+			xlite_plan_boot_setting(p));
 	}
 	if (p->initrd) {
 		fputs("initrd ", f);

@@ -26,6 +26,8 @@ void xlite_hostconf_init(struct xlite_hostconf *hc)
 	g_strlcpy(hc->grub_image, XLITE_HOSTCONF_GRUB_IMAGE_DEFAULT, sizeof(hc->grub_image));
 	hc->boot_timeout = 60;
 	hc->sample_interval = 5;
+	g_strlcpy(hc->grub_pvh_image, XLITE_HOSTCONF_GRUB_PVH_IMAGE_DEFAULT,
+		  sizeof(hc->grub_pvh_image));
 }
 
 int xlite_hostconf_parse_size(const char *s, uint64_t *bytes)
@@ -139,6 +141,8 @@ static const struct setting {
 	  set_seconds, "a number of seconds from 1 to 3600" },
 	{ "daemon", "www-dir", offsetof(struct xlite_hostconf, www_dir), set_abs_path,
 	  "an absolute path (below 256 bytes)" },
+	{ "boot", "grub-pvh-image", offsetof(struct xlite_hostconf, grub_pvh_image), set_abs_path,
+	  "an absolute path (of pvhgrub, grub-i386-xen_pvh.bin; below 256 bytes)" },
 };
 
 static const struct setting *find_setting(const char *group, const char *key)

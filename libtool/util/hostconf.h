@@ -25,6 +25,9 @@
 /* Debian's pvgrub2 (package grub-xen-host): the PV kernel of a guest that
  * boots from its own disk. */
 #define XLITE_HOSTCONF_GRUB_IMAGE_DEFAULT "/usr/lib/grub-xen/grub-x86_64-xen.bin"
+/* The same package's GRUB for PVH (i386-xen_pvh, an ELF with a PVH entry
+ * point): the kernel of a PVH guest that boots from its own disk. */
+#define XLITE_HOSTCONF_GRUB_PVH_IMAGE_DEFAULT "/usr/lib/grub-xen/grub-i386-xen_pvh.bin"
 
 struct xlite_hostconf {
 	/* [kernel-cache] */
@@ -45,6 +48,7 @@ struct xlite_hostconf {
 	char grub_image[XLITE_HOSTCONF_PATH_MAX];	/* grub-image: the pvgrub2 image */
 	unsigned int boot_timeout;	/* timeout, seconds for pvgrub2 to start the
 					 * guest's kernel; 0: create does not wait */
+	char grub_pvh_image[XLITE_HOSTCONF_PATH_MAX];	/* grub-pvh-image: pvhgrub */
 };
 
 /* Every setting at its default. Owns nothing: no dispose needed yet. */

@@ -10,6 +10,7 @@
 
 #include "libtool/apply/apply.h"
 #include "libtool/apply/domain.h"
+#include "libtool/device/device.h"
 #include "libtool/parse/config.h"
 #include "libtool/plan/plan.h"
 #include "tests/unit/apply-fixture.h"
@@ -119,6 +120,22 @@ static void test_a_diskless_disk_boot_is_warned_about(void)
 	xlite_config_dispose(&cfg);
 }
 
+/* A PVH guest boots from its disk as a PV one does, through pvhgrub. */
+static void test_a_pvh_guest_boots_from_its_disk(void)
+{
+	const char *xml = HEAD "  <bootloader>pygrub</bootloader>\n"
+		"  <os><type arch='x86_64' machine='xenpvh'>xenpvh</type></os>\n"
+		"  <devices>\n" DISK("/g.img", "") "  </devices>\n</domain>\n";
+	g_autoptr(GPtrArray) w = g_ptr_array_new_with_free_func(g_free);
+	struct xlite_config cfg;
+
+	parse_ok(xml, &cfg, w);
+	g_assert_cmpint(cfg.boot, ==, XLITE_BOOT_DISK);
+	g_assert_cmpstr(cfg.os_type, ==, "xenpvh");
+	g_assert_cmpuint(w->len, ==, 0);
+	xlite_config_dispose(&cfg);
+}
+
 /* Plans a config from XML into PLAN. */
 static void plan_of(const char *xml, struct xlite_config *cfg, struct xlite_plan *plan)
 {
@@ -152,6 +169,28 @@ static void test_plan_says_the_boot_method(void)
 	json = xlite_plan_to_json(&plan);
 	g_assert_nonnull(strstr(json, "\"boot\": \"disk\""));
 	g_assert_nonnull(strstr(json, "\"bootloader\": \"pygrub\""));
+	xlite_plan_dispose(&plan);
+	xlite_config_dispose(&cfg);
+}
+
+static void test_plan_names_pvhgrub_for_a_pvh_guest(void)
+{
+	const char *xml = HEAD "  <os><type machine='xenpvh'>xenpvh</type></os>\n"
+		"  <devices>\n" DISK("/g.img", "") "  </devices>\n</domain>\n";
+	struct xlite_config cfg;
+	struct xlite_plan plan;
+	g_autofree char *before = NULL, *after = NULL;
+
+	plan_of(xml, &cfg, &plan);
+	g_assert_true(plan.pvh);
+	g_assert_cmpint(plan.boot, ==, XLITE_BOOT_DISK);
+	before = xlite_plan_to_text(&plan);
+	g_assert_nonnull(strstr(before, "boot disk: pvhgrub reads the grub.cfg on the guest's disks"));
+	g_assert_nonnull(strstr(before, "kernel pvhgrub (xlite.conf [boot] grub-pvh-image)\n"));
+	g_assert_null(strstr(before, "pvgrub2"));
+	xlite_plan_set_boot_image(&plan, "/usr/lib/grub-xen/grub-i386-xen_pvh.bin");
+	after = xlite_plan_to_text(&plan);
+	g_assert_nonnull(strstr(after, "kernel pvhgrub \"/usr/lib/grub-xen/grub-i386-xen_pvh.bin\"\n"));
 	xlite_plan_dispose(&plan);
 	xlite_config_dispose(&cfg);
 }
@@ -297,6 +336,7 @@ static void create_fails(struct apply_host *h, int want, const char *text1, cons
 
 	xlite_apply_result_init(&res);
 	g_assert_cmpint(xlite_apply(&h->hv, &h->plan, &h->opts, &res, &err), ==, want);
+	g_test_message("create failed: %s", err);
 	g_assert_nonnull(strstr(err, text1));
 	g_assert_nonnull(strstr(err, text2));
 	assert_nothing_left(h);
@@ -317,17 +357,113 @@ static void test_a_qcow2_file_that_is_not_one_leaves_nothing(void)
 	apply_host_dispose(&h);
 }
 
-/* H plans a pygrub guest on the fixture's disk, pvgrub2 being IMAGE (NULL:
- * the disk itself, any file does for the fake). */
-static void plan_disk_boot(struct apply_host *h, const char *image)
+/* ---- nbd faults: qemu-nbd failing to start, the device not coming up in
+ * time (XLITE_FAULT over the fake, as the lab injects them), and any step
+ * after the nbd connect failing: each create fails with the cause and
+ * leaves no domain, no node and no nbd device connected. */
+
+/* H plans a kernel-booted guest whose only disk is a qcow2 image in H's
+ * dir; the disk's path is returned (g_free). */
+static char *plan_qcow2(struct apply_host *h)
+{
+	g_autofree char *xml = NULL;
+	char *q;
+
+	apply_host_init(h, "xlite-boot-XXXXXX");
+	q = image(h->dir, "g.qcow2", qcow2_head, sizeof(qcow2_head) - 1);
+	xml = xml_with_disk("  <os><type>linux</type><kernel>/k</kernel></os>\n",
+			    "<driver name='qemu' type='qcow2'/>", q);
+	apply_host_plan(h, xml);
+	return q;
+}
+
+static bool logged(const struct apply_host *h, const char *op)
+{
+	for (guint i = 0; i < h->fake.log->len; i++)
+		if (strcmp(h->fake.log->pdata[i], op) == 0)
+			return true;
+	return false;
+}
+
+/* XLITE_FAULT=SPEC on a qcow2 create: fails with WANT, naming the disk
+ * and nbd_attach, and nothing is left (no nbd device: none was ever connected). */
+static void nbd_attach_fails(const char *spec, int want)
+{
+	struct apply_host h;
+	g_autofree char *q = plan_qcow2(&h);
+
+	g_assert_cmpint(xlite_hv_fault_wrap(&h.hv, spec), ==, 0);
+	create_fails(&h, want, "preparing devices: disk xvda (", "nbd_attach: injected failure");
+	g_assert_cmpuint(g_hash_table_size(h.fake.loops), ==, 0);
+	g_assert_false(logged(&h, "domain_unpause"));
+	g_unlink(q);
+	apply_host_dispose(&h);
+}
+
+static void test_qemu_nbd_failing_to_start_leaves_nothing(void)
+{
+	nbd_attach_fails("nbd_attach:1:2", -ENOENT);	/* "cannot run qemu-nbd" */
+}
+
+static void test_an_nbd_device_not_up_in_time_leaves_nothing(void)
+{
+	nbd_attach_fails("nbd_attach:1:110", -ETIMEDOUT);
+}
+
+/* The build fails after qemu-nbd connected the device: rollback
+ * disconnects it (nbd_detach) after the domain and its nodes went. */
+static void test_a_failure_after_the_nbd_connect_disconnects_it(void)
+{
+	struct apply_host h;
+	g_autofree char *q = plan_qcow2(&h);
+
+	h.fake.fail_op = "build_pv";
+	h.fake.fail_at = 1;
+	create_fails(&h, -EIO, "building the PV image", "injected failure");
+	g_assert_true(logged(&h, "nbd_attach"));
+	g_assert_true(logged(&h, "nbd_detach"));
+	g_assert_cmpuint(g_hash_table_size(h.fake.loops), ==, 0);
+	g_unlink(q);
+	apply_host_dispose(&h);
+}
+
+/* Every op of a qcow2 create fails in turn: each failure after the nbd
+ * connect is rolled back to nothing (apply_fail_each_step checks it). */
+static void test_each_step_after_the_nbd_connect_rolls_back(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("xlite-nbd-XXXXXX", NULL);
+	g_autofree char *q = NULL, *xml = NULL;
+	unsigned long n_ops = 0, failed;
+
+	g_assert_nonnull(dir);
+	q = image(dir, "g.qcow2", qcow2_head, sizeof(qcow2_head) - 1);
+	xml = xml_with_disk("  <os><type>linux</type><kernel>/k</kernel></os>\n",
+			    "<driver name='qemu' type='qcow2'/>", q);
+	failed = apply_fail_each_step(xml, "xlite-boot-XXXXXX", 0, &n_ops);
+	g_test_message("%lu of %lu ops failed the create, each leaving nothing", failed, n_ops);
+	g_assert_cmpuint(failed, >=, 5);
+	g_unlink(q);
+	g_rmdir(dir);
+}
+
+/* H plans a pygrub guest (PV, or PVH) on the fixture's disk, its GRUB
+ * being IMAGE (NULL: the disk itself, any file does for the fake). */
+static void plan_disk_boot_as(struct apply_host *h, const char *image, bool pvh)
 {
 	g_autofree char *xml = NULL;
 
 	apply_host_init(h, "xlite-boot-XXXXXX");
-	xml = xml_with_disk("  <bootloader>pygrub</bootloader>\n  <os><type>linux</type></os>\n",
+	xml = xml_with_disk(pvh ? "  <bootloader>pygrub</bootloader>\n"
+				  "  <os><type machine='xenpvh'>xenpvh</type></os>\n" :
+				  "  <bootloader>pygrub</bootloader>\n  <os><type>linux</type></os>\n",
 			    "", h->disk);
 	apply_host_plan(h, xml);
 	xlite_plan_set_boot_image(&h->plan, image ? image : h->disk);
+}
+
+static void plan_disk_boot(struct apply_host *h, const char *image)
+{
+	plan_disk_boot_as(h, image, false);
 }
 
 static void test_a_missing_pvgrub2_is_said_before_anything(void)
@@ -339,6 +475,41 @@ static void test_a_missing_pvgrub2_is_said_before_anything(void)
 		     "[boot] grub-image");
 	for (guint i = 0; i < h.fake.log->len; i++)	/* no domain was made at all */
 		g_assert_cmpstr(h.fake.log->pdata[i], !=, "domain_create");
+	apply_host_dispose(&h);
+}
+
+static void test_a_missing_pvhgrub_names_its_setting(void)
+{
+	struct apply_host h;
+
+	plan_disk_boot_as(&h, "/nonexistent/grub-i386-xen_pvh.bin", true);
+	create_fails(&h, -ENOENT, "through pvhgrub, but /nonexistent/grub-i386-xen_pvh.bin is missing",
+		     "[boot] grub-pvh-image");
+	for (guint i = 0; i < h.fake.log->len; i++)
+		g_assert_cmpstr(h.fake.log->pdata[i], !=, "domain_create");
+	apply_host_dispose(&h);
+}
+
+/* pvhgrub is the PVH guest's kernel: built as a PVH image, not a PV one. */
+static void test_a_pvh_disk_boot_is_built_as_pvh(void)
+{
+	struct apply_host h;
+	struct xlite_apply_result res;
+	g_autofree char *err = NULL;
+	bool pvh_built = false;
+
+	plan_disk_boot_as(&h, NULL, true);
+	h.opts.boot_timeout_ms = 0;	/* the fake runs no GRUB */
+	xlite_apply_result_init(&res);
+	g_assert_cmpint(xlite_apply(&h.hv, &h.plan, &h.opts, &res, &err), ==, 0);
+	for (guint i = 0; i < h.fake.log->len; i++) {
+		g_assert_cmpstr(h.fake.log->pdata[i], !=, "build_pv");
+		pvh_built = pvh_built || strcmp(h.fake.log->pdata[i], "build_pvh") == 0;
+	}
+	g_assert_true(pvh_built);
+	g_assert_cmpint(xlite_domain_destroy(&h.hv, res.domid, &err), ==, 0);
+	assert_nothing_left(&h);
+	xlite_apply_result_dispose(&res);
 	apply_host_dispose(&h);
 }
 
@@ -386,7 +557,11 @@ int main(int argc, char **argv)
 			test_bootloader_args_alone_are_dropped);
 	g_test_add_func("/boot/parse/a-diskless-disk-boot-is-warned-about",
 			test_a_diskless_disk_boot_is_warned_about);
+	g_test_add_func("/boot/parse/a-pvh-guest-boots-from-its-disk",
+			test_a_pvh_guest_boots_from_its_disk);
 	g_test_add_func("/boot/plan/says-the-boot-method", test_plan_says_the_boot_method);
+	g_test_add_func("/boot/plan/names-pvhgrub-for-a-pvh-guest",
+			test_plan_names_pvhgrub_for_a_pvh_guest);
 	g_test_add_func("/boot/plan/a-kernel-boot-keeps-its-kernel",
 			test_a_kernel_boot_keeps_its_kernel);
 	g_test_add_func("/boot/plan/qcow2-on-nbd-raw-on-loops",
@@ -401,6 +576,18 @@ int main(int argc, char **argv)
 			test_a_qcow2_file_that_is_not_one_leaves_nothing);
 	g_test_add_func("/boot/apply/a-missing-pvgrub2-is-said-before-anything",
 			test_a_missing_pvgrub2_is_said_before_anything);
+	g_test_add_func("/boot/apply/a-missing-pvhgrub-names-its-setting",
+			test_a_missing_pvhgrub_names_its_setting);
+	g_test_add_func("/boot/apply/a-pvh-disk-boot-is-built-as-pvh",
+			test_a_pvh_disk_boot_is_built_as_pvh);
+	g_test_add_func("/boot/nbd/qemu-nbd-failing-to-start-leaves-nothing",
+			test_qemu_nbd_failing_to_start_leaves_nothing);
+	g_test_add_func("/boot/nbd/a-device-not-up-in-time-leaves-nothing",
+			test_an_nbd_device_not_up_in_time_leaves_nothing);
+	g_test_add_func("/boot/nbd/a-failure-after-the-connect-disconnects-it",
+			test_a_failure_after_the_nbd_connect_disconnects_it);
+	g_test_add_func("/boot/nbd/each-step-after-the-connect-rolls-back",
+			test_each_step_after_the_nbd_connect_rolls_back);
 	g_test_add_func("/boot/apply/no-kernel-from-pvgrub2-fails-the-create",
 			test_no_kernel_from_pvgrub2_fails_the_create);
 	return g_test_run();

@@ -414,7 +414,7 @@ static const struct error_case error_cases[] = {
 	{ "pvh below its memory", "<domain type='xen'><name>x</name><memory unit='MiB'>256</memory>\n"
 	  "<currentMemory unit='MiB'>128</currentMemory>\n<os>\n"
 	  "<type>xenpvh</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 2,
-	  "<currentMemory> (131072 KiB) is below <memory> (262144 KiB): a PVH guest starts with all its memory" },
+	  "<currentMemory> (131072 KiB) is below <memory> (262144 KiB): a PVH guest would start in populate-on-demand mode, which xlite does not drive" },
 	{ "hvm machine", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type machine='xenfv'>linux</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "(HVM)" },
@@ -424,9 +424,10 @@ static const struct error_case error_cases[] = {
 	{ "exe os", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type>exe</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "os type 'exe' is not supported, expected linux or xen (a PV guest) or xenpvh (a PVH guest)" },
-	{ "pvh from its disk", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
-	  "<os><type machine='xenpvh'>xenpvh</type></os></domain>\n", NULL, NULL, 2,
-	  "a PVH guest cannot boot from its disk yet" },
+	{ "e820_host", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
+	  "<os><type>linux</type><kernel>/k</kernel></os>\n<features>\n<xen>\n"
+	  "<e820_host state='on'/></xen></features></domain>\n", NULL, NULL, 5,
+	  "<e820_host state='on'> is not supported: xlite gives a PV guest Xen's default memory map and never the host's E820" },
 	{ "empty bootloader", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
 	  "<bootloader> </bootloader>\n<os><type>linux</type></os></domain>\n", NULL, NULL, 2,
 	  "<bootloader> is empty, expected pygrub (or its path)" },

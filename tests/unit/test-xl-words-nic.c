@@ -97,7 +97,7 @@ static void test_disk_words_discard_and_trust_and_emulated_names(void)
 static const char domain_xml[] =
 	"<domain type='xen'><name>eth</name><memory unit='MiB'>32</memory>\n"
 	"<os><type>linux</type><kernel>/k</kernel></os>\n"
-	"<features><xen><e820_host state='on'/></xen></features>\n"
+	"<features><xen><e820_host state='off'/><acpi/></xen></features>\n"
 	"<devices>\n"
 	"<controller type='xenbus' maxGrantFrames='64' maxEventChannels='2047'/>\n"
 	"<interface type='ethernet'><mac address='00:16:3e:00:00:01'/>\n"
@@ -167,8 +167,7 @@ static void test_ethernet_interface_plans_a_routed_named_limited_vif(void)
 	for (i = 0; i < warnings->len; i++)
 		g_test_message("warning: %s", (char *)warnings->pdata[i]);
 	g_assert_cmpuint(warnings->len, ==, 1);
-	g_assert_nonnull(strstr(warnings->pdata[0], "<e820_host> ignored: xlite gives a PV guest "
-				"Xen's default memory map, not the host's"));
+	g_assert_nonnull(strstr(warnings->pdata[0], "<features><xen><acpi> ignored"));
 	xlite_plan_dispose(&plan);
 	xlite_config_dispose(&cfg);
 }

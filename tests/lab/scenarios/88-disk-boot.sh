@@ -1,8 +1,10 @@
 # Guests that boot from their own disk (issue 13): the lab's kernel and
 # initrd on an ext2 image with /boot/grub/grub.cfg, booted through
-# <bootloader> (pvgrub2 reads the disk inside the guest); a raw type='file'
+# <bootloader> (pvgrub2 reads the disk inside the guest), as a PV guest and
+# as a PVH one (pvhgrub, GRUB's i386-xen_pvh image); a raw type='file'
 # disk that is a block device; and bad input: a disk with no grub
-# configuration, a "qcow2" file that is not one, a missing pvgrub2 image.
+# configuration, a "qcow2" file that is not one, a missing pvgrub2 or
+# pvhgrub image.
 # Each bad create fails with a clear message and leaves no domain, no loop
 # or nbd device, no xenstore node. The qcow2 boot is 88-disk-boot-qcow2.sh
 # (pvgrub2 reads through qemu-nbd slowly under TCG: a file of its own).
@@ -31,8 +33,25 @@ check_match "raw: the disk is on a loop device" "^/dev/loop[0-9]+$" \
 	"$(xenstore-read "/local/domain/$id/xlite/loops" 2>&1)"
 check_con db-raw "raw: the guest's init prints its ready line (kernel and initrd from the disk)" \
 	wait_for 120 ready db-raw
+check_con db-raw "raw: the kernel from the disk runs as a PV guest" wait_for 60 guest_type db-raw PV
 check "raw: destroy" xlite destroy db-raw
 nothing_left db-raw /tmp/db-raw.img
+
+# --- the same image as a PVH guest's disk, through pvhgrub ---------------
+cp "$G/disk-boot.img" /tmp/db-pvh.img
+disk_xml /tmp/db-pvh.xml db-pvh /tmp/db-pvh.img
+sed -i "s|<type>linux</type>|<type arch='x86_64' machine='xenpvh'>xenpvh</type>|" /tmp/db-pvh.xml
+out=$(xlite create -n /tmp/db-pvh.xml 2>&1)
+check_match "PVH: create -n names pvhgrub (xlite.conf's default)" \
+	'kernel pvhgrub "/usr/lib/grub-xen/grub-i386-xen_pvh.bin"' "$out"
+check_con db-pvh "PVH: create returns once pvhgrub started its kernel" \
+	xlite create /tmp/db-pvh.xml
+check_match "PVH: create said the kernel came from the disk" "its kernel started by pvhgrub" \
+	"$(cat "$LAB_TMP/out")"
+check_con db-pvh "PVH: the kernel from the disk runs as a PVH guest" \
+	wait_for 120 guest_type db-pvh PVH
+check "PVH: destroy" xlite destroy db-pvh
+nothing_left db-pvh /tmp/db-pvh.img
 
 # --- a raw type='file' disk that is a block device ----------------------
 cp "$G/disk-boot.img" /tmp/db-blk.img
@@ -67,12 +86,17 @@ check_match "not qcow2: the message names the file and the format" \
 	"/tmp/db-fake.qcow2 is not a qcow2 image" "$(cat "$LAB_TMP/out")"
 nothing_left db-fake /tmp/db-fake.qcow2
 
-set_conf "grub-image = /nonexistent/grub-x86_64-xen.bin"
-check_status "a missing pvgrub2 image: create fails" 1 xlite create /tmp/db-raw.xml
-check_match "missing pvgrub2: the message names it and the setting" \
-	"/nonexistent/grub-x86_64-xen.bin is missing \\(xlite.conf \\[boot\\] grub-image" \
-	"$(cat "$LAB_TMP/out")"
-nothing_left db-raw /tmp/db-raw.img
+# missing GRUB NAME KEY IMAGE: a create of NAME (/tmp/NAME.xml) with
+# xlite.conf [boot] KEY naming a missing IMAGE fails, saying so.
+missing() {
+	set_conf "$3 = $4"
+	check_status "a missing $1 image: create of $2 fails" 1 xlite create "/tmp/$2.xml"
+	check_match "missing $1: the message names it and the setting" \
+		"$4 is missing \\(xlite.conf \\[boot\\] $3" "$(cat "$LAB_TMP/out")"
+	nothing_left "$2" "/tmp/$2.img"
+}
+missing pvhgrub db-pvh grub-pvh-image /nonexistent/grub-i386-xen_pvh.bin
+missing pvgrub2 db-raw grub-image /nonexistent/grub-x86_64-xen.bin
 
 rm -f /tmp/db-*.img /tmp/db-*.qcow2 /tmp/db-*.xml
 restore_conf
