@@ -13,7 +13,7 @@
 # free it and the target falls back (fallback). Medians over the rounds of
 # request->target, filled->target, filled->memtotal, free->fallback, from
 # dom0's /proc/uptime (0.01 s), polled every 0.1 s.
-. "$(dirname "$0")/../lab/scenarios/lib.sh"
+. "$(dirname "$0")/lib.sh"	# xlite-lab puts scenarios/lib.sh beside each FILE
 
 RUNS=${RUNS:-5}
 FILL=${FILL:-192}
