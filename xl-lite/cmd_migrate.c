@@ -35,7 +35,6 @@ static double tenth(double v)
 
 static void mview_json(const struct mview *v, double mib, double rate, bool final)
 {
-	g_autoptr(XliteJson) b = xlite_json_new();
 	const struct xlite_json_member m[] = {
 		XLITE_JSON_STR("event", "progress"), XLITE_JSON_STR("op", "migrate"),
 		XLITE_JSON_STR("domain", v->name), XLITE_JSON_BOOL("live", v->live),
@@ -47,12 +46,7 @@ static void mview_json(const struct mview *v, double mib, double rate, bool fina
 		XLITE_JSON_BOOL("final", final),
 	};
 
-	xlite_json_begin_object(b);
-	xlite_json_members(b, m, G_N_ELEMENTS(m));
-	xlite_json_end_object(b);
-	xlite_json_print(stdout, b, false);
-	fputc('\n', stdout);
-	fflush(stdout);
+	xlite_cli_json_line(m, G_N_ELEMENTS(m));
 }
 
 /* Bytes sent so far (the stream's pump). */

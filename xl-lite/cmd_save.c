@@ -30,7 +30,6 @@ struct view {
 static void progress_json(const struct view *v, double mib, double total, double rate,
 			  double left, bool final)
 {
-	g_autoptr(XliteJson) b = xlite_json_new();
 	const struct xlite_json_member m[] = {
 		XLITE_JSON_STR("event", "progress"), XLITE_JSON_STR("op", v->op),
 		XLITE_JSON_STR("domain", v->name),
@@ -41,12 +40,7 @@ static void progress_json(const struct view *v, double mib, double total, double
 		XLITE_JSON_BOOL("final", final),
 	};
 
-	xlite_json_begin_object(b);
-	xlite_json_members(b, m, G_N_ELEMENTS(m));
-	xlite_json_end_object(b);
-	xlite_json_print(stdout, b, false);
-	fputc('\n', stdout);
-	fflush(stdout);
+	xlite_cli_json_line(m, G_N_ELEMENTS(m));
 }
 
 static void show_progress(const struct xlite_save_progress *p, void *opaque)
@@ -85,6 +79,18 @@ static void end_bar(struct view *v)
 
 /* While a domain is suspended or half made, an interrupt waits until the
  * command is done: the domain is never left suspended or half restored. */
+void xlite_cli_json_line(const struct xlite_json_member *m, size_t n)
+{
+	g_autoptr(XliteJson) b = xlite_json_new();
+
+	xlite_json_begin_object(b);
+	xlite_json_members(b, m, n);
+	xlite_json_end_object(b);
+	xlite_json_print(stdout, b, false);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 void xlite_cli_hold_interrupts(sigset_t *old)
 {
 	sigset_t set;

@@ -71,6 +71,11 @@ int xlite_cmd_restore(struct xlite_cli *cli, int argc, char **argv);
 /* While a domain is suspended or half made, SIGINT, SIGTERM, SIGHUP and
  * SIGQUIT wait (*OLD: the mask before); SIGXFSZ is ignored (cmd_save.c). */
 void xlite_cli_hold_interrupts(sigset_t *old);
+struct xlite_json_member;
+
+/* One JSON object of members M on a line of its own on stdout, flushed
+ * (progress lines for scripts: save, restore, migrate). */
+void xlite_cli_json_line(const struct xlite_json_member *m, size_t n);
 /* Migration (cmd_migrate.c): issue 11. */
 int xlite_cmd_migrate(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_migrate_receive(struct xlite_cli *cli, int argc, char **argv);

@@ -64,10 +64,4 @@ check_eq "one domain more" "$((NDOM + 1))" "$(xenstore-list /local/domain | wc -
 check_eq "no loop device, no backend left" "$(echo "$BEFORE" | sed '/^domains\|^vm/d')" \
 	"$(state | sed '/^domains\|^vm/d')"
 
-
-for n in c1 c2 r1 o1 o2 o3 ballast; do
-	xl list $n >/dev/null 2>&1 && check "destroy $n" xlite destroy $n
-done
-memory_conf_restore
-rm -rf "$W"
-finish
+overalloc_end

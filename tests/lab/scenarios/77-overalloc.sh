@@ -81,10 +81,4 @@ wait $BPID 2>/dev/null
 BPID=
 echo "# balancer log: $(grep -c ' set ' "$W/balance.log") changes, $(grep -c contention "$W/balance.log") contention lines"
 
-
-for n in c1 c2 r1 o1 o2 o3 ballast; do
-	xl list $n >/dev/null 2>&1 && check "destroy $n" xlite destroy $n
-done
-memory_conf_restore
-rm -rf "$W"
-finish
+overalloc_end
