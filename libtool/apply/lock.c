@@ -82,6 +82,63 @@ int xlite_mem_set_min_locked(struct xlite_hv *hv, uint32_t domid, uint64_t kib, 
 	return rc;
 }
 
+int xlite_daemon_lock(const char *dir, int *fd, char **err)
+{
+	char *path = NULL;
+	int rc = 0, tries;
+
+	*fd = -1;
+	if (g_mkdir_with_parents(dir, 0700) < 0) {
+		rc = -errno;
+		*err = g_strdup_printf("%s: %s", dir, g_strerror(errno));
+		goto out;
+	}
+	path = g_strdup_printf("%s/%s", dir, XLITE_DAEMON_LOCK_FILE);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0) {
+		rc = -errno;
+		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
+		goto out;
+	}
+	/* A monitor looking (a shared lock for an instant) is not a daemon:
+	 * a few tries over a second tell them apart. */
+	for (tries = 0; flock(*fd, LOCK_EX | LOCK_NB) < 0; tries++) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK || tries == 20) {
+			rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+			*err = g_strdup_printf("%s: %s", path, rc == -EBUSY ?
+					       "held by another xlited" : g_strerror(errno));
+			close(*fd);
+			*fd = -1;
+			goto out;
+		}
+		g_usleep(50000);
+	}
+out:
+	g_free(path);
+	return rc;
+}
+
+bool xlite_daemon_running(const char *dir)
+{
+	char *path = g_strdup_printf("%s/%s", dir, XLITE_DAEMON_LOCK_FILE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	bool held = false;
+
+	g_free(path);
+	if (fd < 0)
+		return false;
+	while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		held = errno == EWOULDBLOCK;
+		break;
+	}
+	close(fd);
+	return held;
+}
+
 void xlite_name_unlock(int *fd)
 {
 	if (*fd >= 0)
