@@ -36,21 +36,12 @@ static void reply_defined(struct xlited_req *r, unsigned int status,
 			  const struct xlite_defined *def, GPtrArray *warnings)
 {
 	g_autoptr(XliteJson) b = xlite_json_new();
-	g_autofree char *doc = NULL;
-	guint i;
 
 	xlite_json_begin_object(b);
 	xlite_json_member_str(b, "name", def->name);
 	xlite_json_member_str(b, "uuid", def->uuid);
 	xlite_json_member_bool(b, "autostart", def->autostart);
-	xlite_json_set_member_name(b, "warnings");
-	xlite_json_begin_array(b);
-	for (i = 0; warnings && i < warnings->len; i++)
-		xlite_json_add_str(b, warnings->pdata[i]);
-	xlite_json_end_array(b);
-	xlite_json_end_object(b);
-	doc = xlite_json_to_string(b, true);
-	xlited_reply(r, status, "application/json", doc);
+	xlited_reply_warnings(r, status, b, warnings);
 }
 
 void xlited_api_define(struct xlited_req *r)

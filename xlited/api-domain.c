@@ -41,12 +41,26 @@ static void on_warning(const char *msg, void *opaque)
 		g_message("%s", msg);
 }
 
+void xlited_reply_warnings(struct xlited_req *r, unsigned int status, XliteJson *b,
+			   GPtrArray *warnings)
+{
+	g_autofree char *doc = NULL;
+	guint i;
+
+	xlite_json_set_member_name(b, "warnings");
+	xlite_json_begin_array(b);
+	for (i = 0; warnings && i < warnings->len; i++)
+		xlite_json_add_str(b, warnings->pdata[i]);
+	xlite_json_end_array(b);
+	xlite_json_end_object(b);
+	doc = xlite_json_to_string(b, true);
+	xlited_reply(r, status, "application/json", doc);
+}
+
 static void reply_created(struct xlited_req *r, const struct xlite_plan *plan,
 			  const struct xlite_apply_result *res, GPtrArray *warnings)
 {
 	g_autoptr(XliteJson) b = xlite_json_new();
-	g_autofree char *doc = NULL;
-	guint i;
 
 	xlite_json_begin_object(b);
 	xlite_json_member_str(b, "name", plan->name);
@@ -54,14 +68,7 @@ static void reply_created(struct xlited_req *r, const struct xlite_plan *plan,
 	xlite_json_member_str(b, "uuid", plan->uuid);
 	xlite_json_member_bool(b, "kernel_cache_hit", res->kcache_hit);
 	xlite_json_member_double(b, "ms", (double)(int64_t)(res->ms_total * 10 + 0.5) / 10);
-	xlite_json_set_member_name(b, "warnings");
-	xlite_json_begin_array(b);
-	for (i = 0; i < warnings->len; i++)
-		xlite_json_add_str(b, warnings->pdata[i]);
-	xlite_json_end_array(b);
-	xlite_json_end_object(b);
-	doc = xlite_json_to_string(b, true);
-	xlited_reply(r, 201, "application/json", doc);
+	xlited_reply_warnings(r, 201, b, warnings);
 }
 
 int xlited_create_xml(struct xlited *d, const char *xml, size_t len, const char *source,

@@ -119,6 +119,8 @@ struct xlited_route {
 const struct xlited_route *xlited_route_find(const char *method, const char *path, char **arg,
 					     unsigned int *status, char **allow);
 
+struct xlite_json;
+
 /* ---- a request, as the handlers see it ---- */
 struct xlited_req {
 	struct xlited *d;
@@ -176,6 +178,9 @@ struct xlite_apply_result;
 int xlited_create_xml(struct xlited *d, const char *xml, size_t len, const char *source,
 		      GPtrArray *warnings, struct xlite_plan *plan, struct xlite_apply_result *res,
 		      unsigned int *status, char **err);
+/* Ends the object B with "warnings": [...] and replies with it. */
+void xlited_reply_warnings(struct xlited_req *r, unsigned int status, struct xlite_json *b,
+			   GPtrArray *warnings);
 /* api-defined.c: defined domains (define, undefine, start, autostart). */
 void xlited_api_define(struct xlited_req *r);
 void xlited_api_undefine(struct xlited_req *r);
@@ -185,7 +190,6 @@ void xlited_api_autostart(struct xlited_req *r);
 char *xlited_defined_dir(struct xlited *d);
 /* GET /api/v1/domains: the defined domains that do not run (not among
  * DOMS), appended to the array B. */
-struct xlite_json;
 void xlited_add_defined(struct xlited *d, struct xlite_hv *hv, struct xlite_json *b,
 			const struct xlite_dominfo *doms, size_t n);
 /* api.c: the JSON object of R's body (parsed by P), or a 400 reply and

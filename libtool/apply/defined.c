@@ -318,30 +318,48 @@ out:
 	return rc;
 }
 
+/* Checks NAME, takes DIR's lock (*fd) and makes sure NAME is defined;
+ * *path and *lpath (g_free) are its file and its autostart link. On
+ * failure the lock is not held. */
+static int lock_defined(const char *dir, const char *name, int *fd, char **path, char **lpath,
+			char **err)
+{
+	int rc;
+
+	*path = *lpath = NULL;
+	rc = check_name(name, err);
+	if (rc == 0)
+		rc = lock_dir(dir, fd, err);
+	if (rc < 0)
+		return rc;
+	*path = def_path(dir, name);
+	*lpath = link_path(dir, name);
+	if (!g_file_test(*path, G_FILE_TEST_EXISTS)) {
+		unlock_dir(fd);
+		return xlite_fail(err, -ENOENT, "domain '%s' is not defined", name);
+	}
+	return 0;
+}
+
+/* Removes NAME's autostart link, if any. */
+static int remove_link(const char *lpath, char **err)
+{
+	if (g_unlink(lpath) < 0 && errno != ENOENT)
+		return xlite_fail(err, -errno, "%s: %s", lpath, g_strerror(errno));
+	return 0;
+}
+
 int xlite_undefine(const char *dir, const char *name, char **err)
 {
 	g_autofree char *path = NULL, *lpath = NULL;
 	int fd = -1, rc;
 
-	rc = check_name(name, err);
+	rc = lock_defined(dir, name, &fd, &path, &lpath, err);
 	if (rc < 0)
 		return rc;
-	rc = lock_dir(dir, &fd, err);
-	if (rc < 0)
-		return rc;
-	path = def_path(dir, name);
-	lpath = link_path(dir, name);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		rc = xlite_fail(err, -ENOENT, "domain '%s' is not defined", name);
-		goto out;
-	}
-	if (g_unlink(lpath) < 0 && errno != ENOENT) {
-		rc = xlite_fail(err, -errno, "%s: %s", lpath, g_strerror(errno));
-		goto out;
-	}
-	if (g_unlink(path) < 0)
+	rc = remove_link(lpath, err);
+	if (rc == 0 && g_unlink(path) < 0)
 		rc = xlite_fail(err, -errno, "%s: %s", path, g_strerror(errno));
-out:
 	unlock_dir(&fd);
 	return rc;
 }
@@ -366,23 +384,11 @@ int xlite_defined_set_autostart(const char *dir, const char *name, bool on, char
 	g_autofree char *path = NULL, *lpath = NULL, *ldir = NULL, *target = NULL;
 	int fd = -1, rc;
 
-	rc = check_name(name, err);
+	rc = lock_defined(dir, name, &fd, &path, &lpath, err);
 	if (rc < 0)
 		return rc;
-	rc = lock_dir(dir, &fd, err);
-	if (rc < 0)
-		return rc;
-	path = def_path(dir, name);
-	lpath = link_path(dir, name);
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		rc = xlite_fail(err, -ENOENT, "domain '%s' is not defined", name);
-		goto out;
-	}
-	if (g_unlink(lpath) < 0 && errno != ENOENT) {
-		rc = xlite_fail(err, -errno, "%s: %s", lpath, g_strerror(errno));
-		goto out;
-	}
-	if (!on)
+	rc = remove_link(lpath, err);
+	if (rc < 0 || !on)
 		goto out;
 	ldir = g_build_filename(dir, XLITE_DEFINED_AUTOSTART, NULL);
 	if (g_mkdir_with_parents(ldir, 0700) < 0) {

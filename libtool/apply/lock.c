@@ -13,8 +13,9 @@
 #include "libtool/memory/host.h"
 #include "libtool/parse/config.h"
 
-/* Opens (creating DIR 0700 and the file 0600) and flocks DIR/FILE. */
-static int lock_file(const char *dir, const char *file, int *fd, char **err)
+/* Opens (creating DIR 0700 and the file 0600) and flocks DIR/FILE;
+ * TRIES > 0: gives up (-EBUSY) after that many tries 50 ms apart. */
+static int lock_file_tries(const char *dir, const char *file, int tries, int *fd, char **err)
 {
 	char *path = NULL;
 	int rc = 0;
@@ -32,11 +33,16 @@ static int lock_file(const char *dir, const char *file, int *fd, char **err)
 		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
 		goto out;
 	}
-	while (flock(*fd, LOCK_EX) < 0) {
+	while (flock(*fd, tries > 0 ? LOCK_EX | LOCK_NB : LOCK_EX) < 0) {
 		if (errno == EINTR)
 			continue;
-		rc = -errno;
-		*err = g_strdup_printf("locking %s: %s", path, g_strerror(errno));
+		if (errno == EWOULDBLOCK && --tries > 0) {
+			g_usleep(50000);
+			continue;
+		}
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		*err = g_strdup_printf("locking %s: %s", path, rc == -EBUSY ?
+				       "held by another process" : g_strerror(errno));
 		close(*fd);
 		*fd = -1;
 		goto out;
@@ -44,6 +50,11 @@ static int lock_file(const char *dir, const char *file, int *fd, char **err)
 out:
 	g_free(path);
 	return rc;
+}
+
+static int lock_file(const char *dir, const char *file, int *fd, char **err)
+{
+	return lock_file_tries(dir, file, 0, fd, err);
 }
 
 int xlite_name_lock(const char *dir, const char *name, int *fd, char **err)
@@ -84,39 +95,14 @@ int xlite_mem_set_min_locked(struct xlite_hv *hv, uint32_t domid, uint64_t kib, 
 
 int xlite_daemon_lock(const char *dir, int *fd, char **err)
 {
-	char *path = NULL;
-	int rc = 0, tries;
-
-	*fd = -1;
-	if (g_mkdir_with_parents(dir, 0700) < 0) {
-		rc = -errno;
-		*err = g_strdup_printf("%s: %s", dir, g_strerror(errno));
-		goto out;
-	}
-	path = g_strdup_printf("%s/%s", dir, XLITE_DAEMON_LOCK_FILE);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (*fd < 0) {
-		rc = -errno;
-		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
-		goto out;
-	}
 	/* A monitor looking (a shared lock for an instant) is not a daemon:
-	 * a few tries over a second tell them apart. */
-	for (tries = 0; flock(*fd, LOCK_EX | LOCK_NB) < 0; tries++) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK || tries == 20) {
-			rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
-			*err = g_strdup_printf("%s: %s", path, rc == -EBUSY ?
-					       "held by another xlited" : g_strerror(errno));
-			close(*fd);
-			*fd = -1;
-			goto out;
-		}
-		g_usleep(50000);
+	 * a second of tries tells them apart. */
+	int rc = lock_file_tries(dir, XLITE_DAEMON_LOCK_FILE, 20, fd, err);
+
+	if (rc == -EBUSY) {
+		g_free(*err);
+		*err = g_strdup_printf("%s/%s: held by another xlited", dir, XLITE_DAEMON_LOCK_FILE);
 	}
-out:
-	g_free(path);
 	return rc;
 }
 
