@@ -195,7 +195,7 @@ check_eq "it was not restarted" "$L2" "$(domid $L)"
 # the daemon's log has every event it sent.
 if wait_for 60 grep -q 'event {"type":"contention","state":"started".*"short":\["'$L'"\]' "$LOG"
 then pass "a contention event names $L"; else
-	fail "SSE: a contention event names $L"; grep contention "$LOG" | tail -3 | sed 's/^/#   /'; fi
+	fail "a contention event names $L"; grep contention "$LOG" | tail -3 | sed 's/^/#   /'; fi
 check_match "admission kept d92b (autostart) out: the reserve leaves no room" \
 	"autostart of 'd92b': .*" "$(cat "$LOG")"
 check "xlite shutdown $L (on_poweroff destroy)" xlite shutdown $L
