@@ -15,6 +15,7 @@
 #include "libtool/hv/hv.h"
 #include "libtool/memory/host.h"
 #include "libtool/memory/memory.h"
+#include "libtool/memory/pass.h"
 #include "xl-lite/xlite.h"
 
 static void stamp(void)
@@ -31,71 +32,51 @@ static void stamp(void)
 static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_run,
 		bool quiet_steady, struct xlite_bal_history *history)
 {
-	struct xlite_mem_host h;
-	struct xlite_bal_host bh = { 0 };
-	struct xlite_bal_summary sum;
-	struct xlite_bal_out *out = NULL;
+	struct xlite_bal_pass p;
 	GString *shorts = g_string_new("");
 	char *err = NULL;
-	int lock_fd = -1;
 	size_t i;
 	int rc;
 
-	xlite_mem_host_init(&h);
-	/* A create making room waits for the memory it freed: a pass must not
-	 * hand that memory back to the others meanwhile. */
-	rc = dry_run ? 0 : xlite_memory_lock(XLITE_LOCK_DIR, &lock_fd, &err);
-	if (rc == 0)
-		rc = xlite_mem_host_read(hv, mc, &h, &err);
+	xlite_bal_pass_init(&p);
+	rc = xlite_bal_pass_run(hv, mc, dry_run, history, XLITE_LOCK_DIR, &p, &err);
 	if (rc < 0) {
 		xlite_err("balance: %s", err);
 		goto out;
 	}
-	if (history)	/* stale reports, and demands read while a balloon moves */
-		xlite_bal_history_apply(history, h.doms, h.n);
-	bh.capacity = h.capacity_kib;
-	bh.headroom = mc->headroom_kib;
-	bh.step_limit = mc->step_limit_kib;
-	bh.hysteresis = mc->hysteresis_kib;
-	out = g_new0(struct xlite_bal_out, h.n ? h.n : 1);
-	xlite_balance(&bh, h.doms, h.n, out, &sum);
-	for (i = 0; i < h.n; i++) {
-		const struct xlite_bal_dom *d = &h.doms[i];
-		g_autofree char *name = xlite_domain_name(hv, d->domid);
-		bool change = out[i].target != d->target;
+	for (i = 0; i < p.n; i++) {
+		const struct xlite_bal_decision *dc = &p.decisions[i];
+		const struct xlite_bal_dom *d = &dc->dom;
+		const char *name = dc->name ? dc->name : "?";
 		char demand[32] = "none";
 
-		if (out[i].is_short)
+		if (dc->out.is_short)
 			g_string_append_printf(shorts, "%s%s %" PRIu64 " of %" PRIu64 " MiB",
-					       shorts->len ? ", " : "", name ? name : "?",
-					       out[i].target / 1024, out[i].want / 1024);
-		if (!change && quiet_steady)
+					       shorts->len ? ", " : "", name,
+					       dc->out.target / 1024, dc->out.want / 1024);
+		if (!dc->changed && quiet_steady)
 			continue;
 		if (d->has_demand)
 			g_snprintf(demand, sizeof(demand), "%" PRIu64 " MiB", d->demand / 1024);
 		if (history)
 			stamp();
 		printf("%s %s: %" PRIu64 " -> %" PRIu64 " MiB (%s%s; demand %s, min %" PRIu64
-		       ", max %" PRIu64 ")\n", change ? (dry_run ? "would set" : "set") : "keep",
-		       name ? name : "?", d->target / 1024, out[i].target / 1024,
-		       xlite_bal_reason_str(out[i].reason),
-		       out[i].step_limited ? ", step-limited" : "", demand, d->min / 1024,
+		       ", max %" PRIu64 ")\n", dc->changed ? (dry_run ? "would set" : "set") : "keep",
+		       name, d->target / 1024, dc->out.target / 1024,
+		       xlite_bal_reason_str(dc->out.reason),
+		       dc->out.step_limited ? ", step-limited" : "", demand, d->min / 1024,
 		       d->max / 1024);
-		if (change && !dry_run) {
-			g_autofree char *e = NULL;
-
-			if (xlite_mem_apply_target(hv, d->domid, out[i].target, &e) < 0) {
-				xlite_err("balance: %s: %s", name ? name : "?", e);
-				rc = -1;
-			}
+		if (dc->apply_err) {
+			xlite_err("balance: %s: %s", name, dc->apply_err);
+			rc = -1;
 		}
 	}
-	if (sum.shortfall) {
+	if (p.sum.shortfall) {
 		if (history)
 			stamp();
 		printf("contention: guests want %" PRIu64 " MiB, can have %" PRIu64 " MiB: %" PRIu64
-		       " MiB short, %zu guests below their want\n", sum.wanted / 1024,
-		       sum.capacity / 1024, sum.shortfall / 1024, sum.n_short);
+		       " MiB short, %zu guests below their want\n", p.sum.wanted / 1024,
+		       p.sum.capacity / 1024, p.sum.shortfall / 1024, p.sum.n_short);
 		if (shorts->len) {
 			if (history)
 				stamp();
@@ -104,11 +85,9 @@ static int pass(struct xlite_hv *hv, const struct xlite_memconf *mc, bool dry_ru
 	}
 	fflush(stdout);
 out:
-	xlite_name_unlock(&lock_fd);
-	g_free(out);
 	g_free(err);
 	g_string_free(shorts, TRUE);
-	xlite_mem_host_dispose(&h);
+	xlite_bal_pass_dispose(&p);
 	return rc;
 }
 

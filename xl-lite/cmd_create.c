@@ -28,6 +28,8 @@
 struct create_args {
 	bool dry_run, paused, console, verbose, quiet, json;
 	const char *file;
+	const char *xml;	/* start: the definition's XML (LEN bytes), named FILE */
+	size_t xml_len;
 };
 
 static void on_warning(const char *msg, void *opaque)
@@ -92,6 +94,7 @@ static void monitor_child(const struct xlite_plan *plan, const struct xlite_appl
 	}
 	xlite_monitor_init(&m, &hv, plan, opts, res->domid, res->loops);
 	m.log = monitor_log;
+	m.give_way = true;
 	monitor_log("watching", NULL);
 	rc = xlite_monitor_run(&m);
 	xlite_monitor_dispose(&m);
@@ -101,13 +104,17 @@ static void monitor_child(const struct xlite_plan *plan, const struct xlite_appl
 
 /* One fork, not waited for: the monitor runs in its own session and is
  * reparented to init when create exits (a second fork and a wait cost a
- * whole address-space copy and teardown in a PV dom0). */
+ * whole address-space copy and teardown in a PV dom0). While xlited runs
+ * there is none: the daemon adopts the new domain (its watch sees it
+ * come) and carries out its actions. */
 int xlite_cli_start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *plan,
 			    const struct xlite_apply_opts *opts,
 			    const struct xlite_apply_result *res)
 {
 	pid_t pid;
 
+	if (xlite_daemon_running(opts->lock_dir ? opts->lock_dir : XLITE_LOCK_DIR))
+		return 1;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -228,9 +235,27 @@ static void kernel_cache(const struct xlite_hostconf *hc, struct xlite_apply_opt
 	opts->kcache_max = hc->kcache_max;
 }
 
+static int create(struct xlite_cli *cli, const struct create_args *args);
+
 int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 {
 	struct create_args a;
+
+	if (parse_args(argc, argv, &a) < 0)
+		return xlite_usage(xlite_cmd_find("create"));
+	return create(cli, &a);
+}
+
+int xlite_cli_create_xml(struct xlite_cli *cli, const char *xml, size_t len, const char *source)
+{
+	struct create_args a = { .file = source, .xml = xml, .xml_len = len };
+
+	return create(cli, &a);
+}
+
+static int create(struct xlite_cli *cli, const struct create_args *args)
+{
+	struct create_args a = *args;
 	struct xlite_config cfg;
 	struct xlite_plan plan;
 	struct xlite_hv hv = { 0 };
@@ -245,13 +270,11 @@ int xlite_cmd_create(struct xlite_cli *cli, int argc, char **argv)
 	xlite_config_init(&cfg);
 	xlite_plan_init(&plan);
 	xlite_apply_result_init(&res);
-	if (parse_args(argc, argv, &a) < 0) {
-		rc = xlite_usage(xlite_cmd_find("create"));
-		goto out;
-	}
 	cli->json = a.json;
 	t_start = g_get_monotonic_time();
-	if (xlite_config_parse_file(&cfg, a.file, on_warning, NULL, &err) < 0) {
+	if ((a.xml ? xlite_config_parse_memory(&cfg, a.xml, a.xml_len, a.file, on_warning, NULL,
+					       &err)
+		   : xlite_config_parse_file(&cfg, a.file, on_warning, NULL, &err)) < 0) {
 		xlite_err("%s", err);
 		rc = XLITE_EXIT_USAGE;
 		goto out;

@@ -19,6 +19,8 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "-l adds the memory figures in MiB: Min (guaranteed), Target, Actual, Max,\n"
 	  "Demand (what the guest agent reports in use, - without a report);\n"
 	  "--json has them in KiB under \"memory\".\n"
+	  "Defined domains that do not run (xlite define) come last: ID -, State\n"
+	  "\"shut off\" (--json: \"domid\": null, \"defined\": true, \"autostart\").\n"
 	  "Exit 1 when a NAME|ID does not exist." },
 	{ "create", xlite_cmd_create, "[-n] [-p] [-c] [-v|-q] [--json] FILE.xml",
 	  "create a domain from domain XML",
@@ -172,6 +174,25 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "the receiving end of xlite migrate (stdin, stdout)",
 	  "Run by xlite migrate on the target host, over ssh or the -s command: reads\n"
 	  "the stream on stdin, answers on stdout, messages on stderr." },
+	/* Defined (persistent) domains (issue 12). */
+	{ "define", xlite_cmd_define, "FILE.xml", "keep a domain's XML, to start it later",
+	  "Checks FILE.xml as `create -n` does and stores it as\n"
+	  "STATE/domains/NAME.xml (STATE: xlite.conf's state-dir, /var/lib/xlite),\n"
+	  "written whole or not at all. NAME defined before: its XML is replaced. A\n"
+	  "uuid used by another defined domain, or NAME defined with another uuid, is\n"
+	  "refused. Without <uuid>, the earlier definition's (or a new one) is written\n"
+	  "into the stored XML. No domain is created; `xlite list` shows it shut off.\n"
+	  "Works without xlited. Exit 2 for invalid XML, 1 for a clash." },
+	{ "undefine", xlite_cmd_undefine, "NAME", "forget a defined domain",
+	  "Removes NAME's stored XML and its autostart mark. A running domain of that\n"
+	  "name goes on." },
+	{ "start", xlite_cmd_start, "NAME", "create a defined domain",
+	  "Creates the domain from its stored XML, as `xlite create` does. Exit 1 when\n"
+	  "NAME is not defined or a domain of that name runs." },
+	{ "autostart", xlite_cmd_autostart, "[--disable] NAME",
+	  "start a defined domain when xlited starts",
+	  "Marks NAME (a link STATE/domains/autostart/NAME.xml); xlited starts each\n"
+	  "marked domain that is not running when it starts. --disable removes the mark." },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

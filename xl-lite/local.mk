@@ -25,6 +25,8 @@ xlite_SOURCES += xl-lite/cmd_mem.c xl-lite/cmd_vcpu.c xl-lite/cmd_sched.c \
 	xl-lite/cmd_balance.c
 # Save and restore (issue 11).
 xlite_SOURCES += xl-lite/cmd_save.c xl-lite/cmd_migrate.c
+# Defined domains (issue 12).
+xlite_SOURCES += xl-lite/cmd_define.c
 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit statuses, stable for scripts. */
@@ -64,6 +65,17 @@ struct xlite_apply_result;
 int xlite_cli_start_monitor(struct xlite_hv *parent_hv, const struct xlite_plan *plan,
 			    const struct xlite_apply_opts *opts,
 			    const struct xlite_apply_result *res);
+/* cmd_create.c: create from XML in memory (start of a defined domain):
+ * messages name SOURCE. The exit status. */
+int xlite_cli_create_xml(struct xlite_cli *cli, const char *xml, size_t len, const char *source);
+
+/* Defined domains (cmd_define.c): issue 12. */
+int xlite_cmd_define(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_undefine(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_start(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_autostart(struct xlite_cli *cli, int argc, char **argv);
+/* STATE_DIR/domains as xlite.conf says (g_free), or NULL after an error. */
+char *xlite_cli_defined_dir(void);
 
 /* Save and restore (cmd_save.c): issue 11. */
 int xlite_cmd_save(struct xlite_cli *cli, int argc, char **argv);

@@ -1,8 +1,10 @@
 /* POST /api/v1/domains: domain XML in the body, as `xlite create FILE`
  * (parse, plan, check the files it names, the kernel cache, admission,
  * apply); ?dry_run=1 answers the plan as `create -n --json` prints it.
- * The new domain's on_poweroff/on_reboot/on_crash are carried out by a
- * monitor thread of the daemon, as the CLI's monitor process does. */
+ * The new domain's on_poweroff/on_reboot/on_crash are carried out by the
+ * daemon's supervisor (supervise.c), which adopts it as it comes. The
+ * same create serves POST .../NAME/start (api-defined.c) and the
+ * autostart of defined domains. */
 #include <errno.h>
 #include <string.h>
 
@@ -10,7 +12,6 @@
 
 #include "libtool/apply/apply.h"
 #include "libtool/apply/kcache.h"
-#include "libtool/apply/monitor.h"
 #include "libtool/memory/conf.h"
 #include "libtool/parse/config.h"
 #include "libtool/plan/plan.h"
@@ -20,96 +21,6 @@
 
 /* What a body's parse errors and warnings are called: "body:LINE: ...". */
 #define BODY_NAME "body"
-
-/* A domain created here and the thread that watches it. */
-struct monitor_job {
-	struct xlited *d;
-	struct xlite_plan plan;
-	struct xlite_memconf memconf;
-	struct xlite_apply_opts opts;
-	uint32_t domid;
-	GPtrArray *loops;
-	GThread *thread;
-};
-
-static void monitor_log(const char *msg, void *opaque)
-{
-	struct monitor_job *j = opaque;
-
-	g_message("monitor of '%s' (id %u): %s", j->plan.name, j->domid, msg);
-}
-
-static gpointer monitor_main(gpointer data)
-{
-	struct monitor_job *j = data;
-	struct xlite_hv hv = { 0 };
-	struct xlite_monitor m;
-	int rc;
-
-	if (xlite_hv_xen_open(&hv, 0) < 0) {
-		monitor_log(xlite_hv_error(&hv), j);
-		goto out;
-	}
-	xlite_monitor_init(&m, &hv, &j->plan, &j->opts, j->domid, j->loops);
-	m.log = monitor_log;
-	m.log_opaque = j;
-	monitor_log("watching", j);
-	do {
-		rc = xlite_monitor_step(&m);
-		if (rc > 0 && !g_atomic_int_get(&j->d->stopping))
-			hv.ops->wait_release(&hv, 1000);
-	} while (rc > 0 && !g_atomic_int_get(&j->d->stopping));
-	xlite_monitor_dispose(&m);
-out:
-	xlite_hv_dispose(&hv);
-	return NULL;
-}
-
-static void monitor_job_free(gpointer data)
-{
-	struct monitor_job *j = data;
-
-	if (j->thread)
-		g_thread_join(j->thread);
-	xlite_plan_dispose(&j->plan);
-	if (j->loops)
-		g_ptr_array_unref(j->loops);
-	g_free(j);
-}
-
-void xlited_monitors_join(struct xlited *d)
-{
-	g_mutex_lock(&d->monitors_lock);
-	if (d->monitors)
-		g_ptr_array_free(d->monitors, TRUE);
-	d->monitors = NULL;
-	g_mutex_unlock(&d->monitors_lock);
-}
-
-static void start_monitor(struct xlited *d, struct xlite_plan *plan,
-			  const struct xlite_memconf *mc, const struct xlite_apply_opts *opts,
-			  const struct xlite_apply_result *res)
-{
-	struct monitor_job *j = g_new0(struct monitor_job, 1);
-	guint i;
-
-	j->d = d;
-	j->plan = *plan;		/* the job owns the plan now */
-	xlite_plan_init(plan);
-	j->memconf = *mc;
-	j->opts = *opts;
-	j->opts.memconf = &j->memconf;
-	j->domid = res->domid;
-	j->loops = g_ptr_array_new_with_free_func(g_free);
-	for (i = 0; res->loops && i < res->loops->len; i++)
-		g_ptr_array_add(j->loops, g_strdup(res->loops->pdata[i]));
-	j->thread = g_thread_new("xlited-monitor", monitor_main, j);
-	g_mutex_lock(&d->monitors_lock);
-	if (!d->monitors)
-		d->monitors = g_ptr_array_new_with_free_func(monitor_job_free);
-	g_ptr_array_add(d->monitors, j);
-	g_mutex_unlock(&d->monitors_lock);
-}
 
 /* The kernel cache as xlite.conf bounds it (as `xlite create`). */
 static void kernel_cache(struct xlited *d, struct xlite_apply_opts *opts)
@@ -124,15 +35,32 @@ static void kernel_cache(struct xlited *d, struct xlite_apply_opts *opts)
 
 static void on_warning(const char *msg, void *opaque)
 {
-	g_ptr_array_add(opaque, g_strdup(msg));
+	if (opaque)
+		g_ptr_array_add(opaque, g_strdup(msg));
+	else
+		g_message("%s", msg);
+}
+
+void xlited_reply_warnings(struct xlited_req *r, unsigned int status, XliteJson *b,
+			   GPtrArray *warnings)
+{
+	g_autofree char *doc = NULL;
+	guint i;
+
+	xlite_json_set_member_name(b, "warnings");
+	xlite_json_begin_array(b);
+	for (i = 0; warnings && i < warnings->len; i++)
+		xlite_json_add_str(b, warnings->pdata[i]);
+	xlite_json_end_array(b);
+	xlite_json_end_object(b);
+	doc = xlite_json_to_string(b, true);
+	xlited_reply(r, status, "application/json", doc);
 }
 
 static void reply_created(struct xlited_req *r, const struct xlite_plan *plan,
 			  const struct xlite_apply_result *res, GPtrArray *warnings)
 {
 	g_autoptr(XliteJson) b = xlite_json_new();
-	g_autofree char *doc = NULL;
-	guint i;
 
 	xlite_json_begin_object(b);
 	xlite_json_member_str(b, "name", plan->name);
@@ -140,43 +68,85 @@ static void reply_created(struct xlited_req *r, const struct xlite_plan *plan,
 	xlite_json_member_str(b, "uuid", plan->uuid);
 	xlite_json_member_bool(b, "kernel_cache_hit", res->kcache_hit);
 	xlite_json_member_double(b, "ms", (double)(int64_t)(res->ms_total * 10 + 0.5) / 10);
-	xlite_json_set_member_name(b, "warnings");
-	xlite_json_begin_array(b);
-	for (i = 0; i < warnings->len; i++)
-		xlite_json_add_str(b, warnings->pdata[i]);
-	xlite_json_end_array(b);
-	xlite_json_end_object(b);
-	doc = xlite_json_to_string(b, true);
-	xlited_reply(r, 201, "application/json", doc);
+	xlited_reply_warnings(r, 201, b, warnings);
+}
+
+int xlited_create_xml(struct xlited *d, const char *xml, size_t len, const char *source,
+		      GPtrArray *warnings, struct xlite_plan *plan, struct xlite_apply_result *res,
+		      unsigned int *status, char **err)
+{
+	struct xlite_config cfg;
+	struct xlite_hv hv = { 0 };
+	struct xlite_apply_opts opts = { 0 };
+	struct xlite_memconf mc;
+	g_autofree char *e = NULL;
+	int rc;
+
+	xlite_config_init(&cfg);
+	xlite_memconf_init(&mc);
+	*status = 400;
+	rc = xlite_config_parse_memory(&cfg, xml, len, source, on_warning, warnings, err);
+	if (rc == 0) {
+		xlite_config_resolve_sources(&cfg, on_warning, warnings);
+		rc = xlite_plan_build(plan, &cfg, err);
+	}
+	if (rc == 0) {
+		xlite_plan_set_boot_image(plan, d->conf.grub_image);
+		rc = xlite_config_check_files(&cfg, err);
+	}
+	if (rc < 0)
+		goto out;
+	*status = 500;
+	rc = xlite_memconf_load(&mc, d->conf_file, err);
+	if (rc < 0)
+		goto out;
+	kernel_cache(d, &opts);
+	opts.memconf = &mc;
+	opts.boot_timeout_ms = (int)d->conf.boot_timeout * 1000;
+	rc = xlite_hv_xen_open(&hv, 0);
+	if (rc < 0) {
+		*status = 503;
+		*err = g_strdup(xlite_hv_error(&hv));
+		goto out;
+	}
+	rc = xlite_apply(&hv, plan, &opts, res, &e);
+	if (rc < 0) {
+		/* A missing bridge or file is the request's, not a missing resource. */
+		*status = rc == -ENOENT ? 409 : xlited_status_of(rc);
+		*err = g_strdup_printf("cannot create domain '%s': %s", plan->name, e);
+		goto out;
+	}
+	*status = 201;
+	g_message("created domain '%s' (id %u)", plan->name, res->domid);
+out:
+	xlite_hv_dispose(&hv);
+	xlite_config_dispose(&cfg);
+	return rc;
 }
 
 void xlited_api_create(struct xlited_req *r)
 {
 	struct xlite_config cfg;
 	struct xlite_plan plan;
-	struct xlite_hv hv = { 0 };
-	struct xlite_apply_opts opts = { 0 };
-	struct xlite_memconf mc;
 	struct xlite_apply_result res;
 	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *err = NULL, *out = NULL;
-	int rc;
+	unsigned int status;
 
 	xlite_config_init(&cfg);
 	xlite_plan_init(&plan);
 	xlite_apply_result_init(&res);
-	xlite_memconf_init(&mc);
 	if (r->body->len == 0) {
 		xlited_reply_error(r, 400, "no domain XML in the body");
 		goto out;
 	}
-	if (xlite_config_parse_memory(&cfg, (const char *)r->body->data, r->body->len,
-				      BODY_NAME, on_warning, warnings, &err) < 0 ||
-	    xlite_plan_build(&plan, &cfg, &err) < 0) {
-		xlited_reply_error(r, 400, "%s", err);
-		goto out;
-	}
 	if (r->dry_run) {
+		if (xlite_config_parse_memory(&cfg, (const char *)r->body->data, r->body->len,
+					      BODY_NAME, on_warning, warnings, &err) < 0 ||
+		    xlite_plan_build(&plan, &cfg, &err) < 0) {
+			xlited_reply_error(r, 400, "%s", err);
+			goto out;
+		}
 		out = xlite_plan_to_json(&plan);
 		if (out)
 			xlited_reply(r, 200, "application/json", out);
@@ -184,32 +154,14 @@ void xlited_api_create(struct xlited_req *r)
 			xlited_reply_error(r, 500, "out of memory");
 		goto out;
 	}
-	rc = xlite_config_check_files(&cfg, &err);
-	if (rc < 0) {
-		xlited_reply_error(r, 400, "%s", err);
+	if (xlited_create_xml(r->d, (const char *)r->body->data, r->body->len, BODY_NAME, warnings,
+			      &plan, &res, &status, &err) < 0) {
+		xlited_reply_error(r, status, "%s", err);
 		goto out;
 	}
-	rc = xlite_memconf_load(&mc, r->d->conf_file, &err);
-	if (rc < 0) {
-		xlited_reply_error(r, 500, "%s", err);
-		goto out;
-	}
-	kernel_cache(r->d, &opts);
-	opts.memconf = &mc;
-	if (xlited_api_hv_open(r, &hv, 0) < 0)
-		goto out;
-	rc = xlite_apply(&hv, &plan, &opts, &res, &err);
-	if (rc < 0) {
-		/* A missing bridge or file is the request's, not a missing resource. */
-		xlited_reply_error(r, rc == -ENOENT ? 409 : xlited_status_of(rc),
-				   "cannot create domain '%s': %s", plan.name, err);
-		goto out;
-	}
-	g_message("created domain '%s' (id %u)", plan.name, res.domid);
 	reply_created(r, &plan, &res, warnings);
-	start_monitor(r->d, &plan, &mc, &opts, &res);
+	xlited_supervise_wake(r->d);
 out:
-	xlite_hv_dispose(&hv);
 	xlite_apply_result_dispose(&res);
 	xlite_plan_dispose(&plan);
 	xlite_config_dispose(&cfg);

@@ -99,6 +99,7 @@ void xlited_api_domains(struct xlited_req *r)
 	xlite_json_begin_array(b);
 	for (i = 0; i < n; i++)
 		add_domain(&hv, b, &doms[i]);
+	xlited_add_defined(r->d, &hv, b, doms, n);
 	xlite_json_end_array(b);
 	reply_json(r, 200, b);
 out:
@@ -259,7 +260,7 @@ out:
 }
 
 /* The JSON object of R's body, or a 400 reply and NULL. */
-static JsonObject *body_object(struct xlited_req *r, JsonParser *p)
+JsonObject *xlited_body_object(struct xlited_req *r, JsonParser *p)
 {
 	g_autoptr(GError) gerr = NULL;
 	JsonNode *root;
@@ -307,7 +308,7 @@ void xlited_api_memory(struct xlited_req *r)
 	g_autoptr(JsonParser) p = json_parser_new();
 	struct xlite_hv hv = { 0 };
 	struct xlite_mem_dom cur;
-	JsonObject *o = body_object(r, p);
+	JsonObject *o = xlited_body_object(r, p);
 	uint64_t target = 0, min = 0, max = 0;
 	int has_t, has_min, has_max, rc;
 	g_autofree char *err = NULL;
@@ -360,7 +361,7 @@ void xlited_api_vcpus(struct xlited_req *r)
 {
 	g_autoptr(JsonParser) p = json_parser_new();
 	struct xlite_hv hv = { 0 };
-	JsonObject *o = body_object(r, p);
+	JsonObject *o = xlited_body_object(r, p);
 	JsonNode *n;
 	g_autofree char *err = NULL;
 	uint32_t domid;

@@ -153,6 +153,16 @@ static GHashTable *read_doms(struct xlited *d)
 	return t;
 }
 
+/* One event to every client (on the loop). */
+static void emit(struct xlited *d, const char *json)
+{
+	g_autofree char *chunk = g_strdup_printf("id: %" G_GUINT64_FORMAT "\ndata: %s\n\n",
+						 ++d->event_seq, json);
+
+	g_message("event %s", json);
+	send_all(d, chunk);
+}
+
 static void refresh(struct xlited *d)
 {
 	g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func(g_free);
@@ -164,14 +174,39 @@ static void refresh(struct xlited *d)
 	xlited_events_diff(d->doms, now, events);
 	g_hash_table_unref(d->doms);
 	d->doms = now;
-	for (i = 0; i < events->len; i++) {
-		g_autofree char *chunk = g_strdup_printf("id: %" G_GUINT64_FORMAT "\ndata: %s\n\n",
-							 ++d->event_seq,
-							 (char *)events->pdata[i]);
+	for (i = 0; i < events->len; i++)
+		emit(d, events->pdata[i]);
+}
 
-		g_message("event %s", (char *)events->pdata[i]);
-		send_all(d, chunk);
-	}
+struct posted {
+	struct xlited *d;
+	char *json;
+};
+
+static gboolean on_posted(gpointer data)
+{
+	struct posted *p = data;
+
+	if (p->d->sse)
+		emit(p->d, p->json);
+	return G_SOURCE_REMOVE;
+}
+
+static void posted_free(gpointer data)
+{
+	struct posted *p = data;
+
+	g_free(p->json);
+	g_free(p);
+}
+
+void xlited_events_post(struct xlited *d, char *json)
+{
+	struct posted *p = g_new0(struct posted, 1);
+
+	p->d = d;
+	p->json = json;
+	g_idle_add_full(G_PRIORITY_DEFAULT, on_posted, p, posted_free);
 }
 
 static gboolean on_watch(struct xsc_ctx *ctx, const char *path, const char *token, void *opaque)
@@ -186,6 +221,7 @@ static gboolean on_watch(struct xsc_ctx *ctx, const char *path, const char *toke
 		return G_SOURCE_REMOVE;
 	}
 	refresh(d);
+	xlited_supervise_wake(d);
 	return G_SOURCE_CONTINUE;
 }
 

@@ -12,6 +12,7 @@
 
 #include "xlited/peers.h"
 #include "xlited/sample.h"
+#include "libtool/apply/apply.h"
 #include "xlited/xlited.h"
 
 static void usage(FILE *f)
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.conf_file = XLITE_HOSTCONF_FILE;
-	g_mutex_init(&d.monitors_lock);
+	d.daemon_lock = -1;
 	while ((c = getopt_long(argc, argv, "fc:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': foreground = true; break;
@@ -95,6 +96,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	d.www_dir = g_strdup(d.conf.www_dir[0] ? d.conf.www_dir : XLITE_DATADIR "/www");
+	/* One daemon per host; the CLI's monitors see it by this lock. */
+	if (xlite_daemon_lock(XLITE_LOCK_DIR, &d.daemon_lock, &err) < 0) {
+		fprintf(stderr, "xlited: %s\n", err);
+		goto out;
+	}
 	d.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, &d);
 	g_unix_signal_add(SIGINT, on_signal, &d);
@@ -108,7 +114,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xlited: cannot detach: %s\n", g_strerror(errno));
 		goto stop;
 	}
-	if (xlited_events_start(&d, &err) < 0) {
+	if (xlited_events_start(&d, &err) < 0 || xlited_supervise_start(&d, &err) < 0 ||
+	    xlited_balancer_start(&d, &err) < 0) {
 		g_warning("%s", err);
 		goto stop;
 	}
@@ -124,9 +131,10 @@ int main(int argc, char **argv)
 stop:
 	g_atomic_int_set(&d.stopping, 1);
 	xlited_sampler_stop(&d);
+	xlited_balancer_stop(&d);
+	xlited_supervise_stop(&d);
 	xlited_events_stop(&d);
 	xlited_http_stop(&d);
-	xlited_monitors_join(&d);
 	if (d.sse)
 		g_ptr_array_free(d.sse, TRUE);
 	g_main_loop_unref(d.loop);
@@ -136,6 +144,6 @@ out:
 	g_free(d.www_dir);
 	if (d.peers)
 		g_ptr_array_free(d.peers, TRUE);
-	g_mutex_clear(&d.monitors_lock);
+	xlite_name_unlock(&d.daemon_lock);
 	return rc;
 }

@@ -119,6 +119,9 @@ void xlited_api_metrics(struct xlited_req *r)
 	xlited_metrics_format(out, doms, n, pi.total_pages * page,
 			      (pi.free_pages - MIN(pi.outstanding_pages, pi.free_pages)) * page,
 			      pi.nr_cpus);
+	g_string_append_printf(out, "# HELP xlite_balancer_moves_total Memory targets the daemon's "
+			       "balancer changed.\n# TYPE xlite_balancer_moves_total counter\n"
+			       "xlite_balancer_moves_total %" PRIu64 "\n", xlited_balancer_moves(r->d));
 	xlited_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", out->str);
 out:
 	for (i = 0; names && i < n; i++)

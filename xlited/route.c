@@ -30,6 +30,13 @@ static const struct xlited_route routes[] = {
 	{ "POST", "/login", XLITED_ROUTE_PUBLIC, xlited_www_login, true },
 	{ "POST", "/logout", XLITED_ROUTE_PUBLIC, xlited_www_logout, false },
 	{ "GET", "/api/v1/peers", XLITED_ROUTE_WORKER, xlited_api_peers, false },
+	/* Defined domains and the balancer (issue 12). */
+	{ "POST", "/api/v1/domains/define", XLITED_ROUTE_WORKER, xlited_api_define, true },
+	{ "DELETE", "/api/v1/domains/*/definition", XLITED_ROUTE_WORKER, xlited_api_undefine,
+	  false },
+	{ "POST", "/api/v1/domains/*/start", XLITED_ROUTE_WORKER, xlited_api_start, false },
+	{ "PUT", "/api/v1/domains/*/autostart", XLITED_ROUTE_WORKER, xlited_api_autostart, true },
+	{ "GET", "/api/v1/balancer", XLITED_ROUTE_WORKER, xlited_api_balancer, false },
 };
 
 /* PATH against PATTERN segment by segment; *arg gets what "*" matched

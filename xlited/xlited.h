@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "libtool/hv/hv.h"
 #include "libtool/util/hostconf.h"
@@ -67,10 +68,12 @@ struct xlited {
 	GPtrArray *sse;			/* struct xlited_sse * */
 	uint64_t event_seq;
 	guint poll_timer, ping_timer;
-	/* monitor threads of domains created through the API */
-	GPtrArray *monitors;
-	GMutex monitors_lock;
-	gint stopping;		/* g_atomic_int_*: read by workers and monitors */
+	gint stopping;		/* g_atomic_int_*: read by workers and threads */
+	/* supervise.c: the domains' lifecycle actions, on a thread */
+	struct xlited_super *super;
+	int daemon_lock;	/* xlite_daemon_lock(): one xlited per host */
+	/* balancer.c: the memory balancer's loop, on a thread */
+	struct xlited_balancer *balancer;
 	struct xlited_sampler *sampler;	/* sample.c */
 	char *www_dir;		/* www.c: the web console's files */
 	GPtrArray *peers;	/* peers.c: struct xlited_peer * */
@@ -115,6 +118,8 @@ struct xlited_route {
  * (the path exists with other methods; *allow lists them, g_free). */
 const struct xlited_route *xlited_route_find(const char *method, const char *path, char **arg,
 					     unsigned int *status, char **allow);
+
+struct xlite_json;
 
 /* ---- a request, as the handlers see it ---- */
 struct xlited_req {
@@ -164,8 +169,52 @@ void xlited_api_vcpus(struct xlited_req *r);
 void xlited_api_metrics(struct xlited_req *r);	/* metrics.c */
 /* Opens R's own hypervisor handles, or replies 503 and returns < 0. */
 int xlited_api_hv_open(struct xlited_req *r, struct xlite_hv *hv, unsigned int flags);
-/* Monitor threads of API-created domains: joined at exit. */
-void xlited_monitors_join(struct xlited *d);
+/* api-domain.c: a domain from XML (LEN bytes, messages "SOURCE:LINE:"),
+ * as `xlite create` makes it: PLAN and RES (initialised by the caller)
+ * filled. 0; or -errno with *err and the HTTP *status that fits. Any
+ * thread. */
+struct xlite_plan;
+struct xlite_apply_result;
+int xlited_create_xml(struct xlited *d, const char *xml, size_t len, const char *source,
+		      GPtrArray *warnings, struct xlite_plan *plan, struct xlite_apply_result *res,
+		      unsigned int *status, char **err);
+/* Ends the object B with "warnings": [...] and replies with it. */
+void xlited_reply_warnings(struct xlited_req *r, unsigned int status, struct xlite_json *b,
+			   GPtrArray *warnings);
+/* api-defined.c: defined domains (define, undefine, start, autostart). */
+void xlited_api_define(struct xlited_req *r);
+void xlited_api_undefine(struct xlited_req *r);
+void xlited_api_start(struct xlited_req *r);
+void xlited_api_autostart(struct xlited_req *r);
+/* STATE_DIR/domains (g_free). */
+char *xlited_defined_dir(struct xlited *d);
+/* GET /api/v1/domains: the defined domains that do not run (not among
+ * DOMS), appended to the array B. */
+void xlited_add_defined(struct xlited *d, struct xlite_hv *hv, struct xlite_json *b,
+			const struct xlite_dominfo *doms, size_t n);
+/* api.c: the JSON object of R's body (parsed by P), or a 400 reply and
+ * NULL. */
+JsonObject *xlited_body_object(struct xlited_req *r, JsonParser *p);
+
+/* ---- supervise.c: on_poweroff/on_reboot/on_crash of every domain ----
+ * A thread of its own adopts each running domain xlite made (the CLI's
+ * monitors give way), carries out its actions under the name lock, and
+ * at its start creates the defined domains marked autostart. The loop's
+ * @releaseDomain watch wakes it. */
+int xlited_supervise_start(struct xlited *d, char **err);
+void xlited_supervise_wake(struct xlited *d);
+void xlited_supervise_stop(struct xlited *d);
+
+/* ---- balancer.c: the memory balancer's loop ([balancer] in xlite.conf) */
+int xlited_balancer_start(struct xlited *d, char **err);
+void xlited_balancer_stop(struct xlited *d);
+void xlited_api_balancer(struct xlited_req *r);
+/* Moves made since the start, for /metrics. */
+uint64_t xlited_balancer_moves(struct xlited *d);
+
+/* events.c: sends JSON (an object, one line; taken) to every event
+ * client as one event. Any thread: it is sent from the loop. */
+void xlited_events_post(struct xlited *d, char *json);
 
 /* metrics.c: Prometheus text exposition of DOMS (pure, for the tests). */
 struct xlite_dominfo;

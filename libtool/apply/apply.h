@@ -95,4 +95,12 @@ int xlite_memory_lock(const char *dir, int *fd, char **err);
  * change) under that lock: for the CLI's mem-min and xlited. */
 int xlite_mem_set_min_locked(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err);
 
+/* xlited's lock (flock on DIR/XLITE_DAEMON_LOCK_FILE), held while it
+ * runs: one daemon per host, and the CLI's monitors know it is there.
+ * -EBUSY when another process holds it. */
+#define XLITE_DAEMON_LOCK_FILE "xlited.flock"
+int xlite_daemon_lock(const char *dir, int *fd, char **err);
+/* Whether a process holds DIR's daemon lock now. */
+bool xlite_daemon_running(const char *dir);
+
 #endif

@@ -5,7 +5,8 @@ libtool_libxlite_a_SOURCES += \
 	libtool/apply/kcache.h libtool/apply/kcache.c \
 	libtool/apply/domain.h libtool/apply/domain.c \
 	libtool/apply/apply.h libtool/apply/apply.c libtool/apply/lock.c \
-	libtool/apply/monitor.h libtool/apply/monitor.c
+	libtool/apply/monitor.h libtool/apply/monitor.c \
+	libtool/apply/defined.h libtool/apply/defined.c
 
 # Unit tests of apply, rollback, lookup and the monitor (the fake plays Xen).
 XEN_TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
@@ -32,3 +33,9 @@ tests_unit_test_boot_SOURCES = tests/unit/test-boot.c tests/unit/apply-fixture.h
 	tests/unit/test-parse-helpers.h
 tests_unit_test_boot_CFLAGS = $(XEN_TEST_CFLAGS)
 tests_unit_test_boot_LDADD = $(XLITE_FAKE_LIBS)
+# Defined domains (issue 12): files only.
+check_PROGRAMS += tests/unit/test-defined
+TESTS += tests/unit/test-defined
+tests_unit_test_defined_SOURCES = tests/unit/test-defined.c tests/unit/test-tmpdir.h
+tests_unit_test_defined_CFLAGS = $(XEN_TEST_CFLAGS)
+tests_unit_test_defined_LDADD = $(XLITE_FAKE_LIBS)

@@ -13,8 +13,9 @@
 #include "libtool/memory/host.h"
 #include "libtool/parse/config.h"
 
-/* Opens (creating DIR 0700 and the file 0600) and flocks DIR/FILE. */
-static int lock_file(const char *dir, const char *file, int *fd, char **err)
+/* Opens (creating DIR 0700 and the file 0600) and flocks DIR/FILE;
+ * TRIES > 0: gives up (-EBUSY) after that many tries 50 ms apart. */
+static int lock_file_tries(const char *dir, const char *file, int tries, int *fd, char **err)
 {
 	char *path = NULL;
 	int rc = 0;
@@ -32,11 +33,16 @@ static int lock_file(const char *dir, const char *file, int *fd, char **err)
 		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
 		goto out;
 	}
-	while (flock(*fd, LOCK_EX) < 0) {
+	while (flock(*fd, tries > 0 ? LOCK_EX | LOCK_NB : LOCK_EX) < 0) {
 		if (errno == EINTR)
 			continue;
-		rc = -errno;
-		*err = g_strdup_printf("locking %s: %s", path, g_strerror(errno));
+		if (errno == EWOULDBLOCK && --tries > 0) {
+			g_usleep(50000);
+			continue;
+		}
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		*err = g_strdup_printf("locking %s: %s", path, rc == -EBUSY ?
+				       "held by another process" : g_strerror(errno));
 		close(*fd);
 		*fd = -1;
 		goto out;
@@ -44,6 +50,11 @@ static int lock_file(const char *dir, const char *file, int *fd, char **err)
 out:
 	g_free(path);
 	return rc;
+}
+
+static int lock_file(const char *dir, const char *file, int *fd, char **err)
+{
+	return lock_file_tries(dir, file, 0, fd, err);
 }
 
 int xlite_name_lock(const char *dir, const char *name, int *fd, char **err)
@@ -80,6 +91,38 @@ int xlite_mem_set_min_locked(struct xlite_hv *hv, uint32_t domid, uint64_t kib, 
 		rc = xlite_mem_host_set_min(hv, domid, kib, err);
 	xlite_name_unlock(&fd);
 	return rc;
+}
+
+int xlite_daemon_lock(const char *dir, int *fd, char **err)
+{
+	/* A monitor looking (a shared lock for an instant) is not a daemon:
+	 * a second of tries tells them apart. */
+	int rc = lock_file_tries(dir, XLITE_DAEMON_LOCK_FILE, 20, fd, err);
+
+	if (rc == -EBUSY) {
+		g_free(*err);
+		*err = g_strdup_printf("%s/%s: held by another xlited", dir, XLITE_DAEMON_LOCK_FILE);
+	}
+	return rc;
+}
+
+bool xlite_daemon_running(const char *dir)
+{
+	char *path = g_strdup_printf("%s/%s", dir, XLITE_DAEMON_LOCK_FILE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	bool held = false;
+
+	g_free(path);
+	if (fd < 0)
+		return false;
+	while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		held = errno == EWOULDBLOCK;
+		break;
+	}
+	close(fd);
+	return held;
 }
 
 void xlite_name_unlock(int *fd)

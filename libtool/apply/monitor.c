@@ -233,6 +233,39 @@ static int act(struct xlite_monitor *m, enum xlite_monitor_step step)
 	return 0;
 }
 
+int xlite_monitor_mark_adopted(struct xlite_hv *hv, uint32_t domid)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/" XLITE_XS_DIR "/" XLITE_MONITOR_ADOPTED_NODE,
+		 domid);
+	return hv->ops->xs_write(hv, path, XLITE_MONITOR_ADOPTED_BY);
+}
+
+bool xlite_monitor_adopted(struct xlite_hv *hv, const char *lock_dir, uint32_t domid)
+{
+	char path[96], *v = NULL;
+	bool ours;
+
+	if (!xlite_daemon_running(lock_dir ? lock_dir : XLITE_LOCK_DIR))
+		return false;
+	snprintf(path, sizeof(path), "/local/domain/%u/" XLITE_XS_DIR "/" XLITE_MONITOR_ADOPTED_NODE,
+		 domid);
+	ours = hv->ops->xs_read(hv, path, &v) == 0 && v && strcmp(v, XLITE_MONITOR_ADOPTED_BY) == 0;
+	g_free(v);
+	return ours;
+}
+
+/* The CLI's monitor, when xlited has the domain: 0 (done), after saying so. */
+static bool gives_way(struct xlite_monitor *m)
+{
+	if (!m->give_way || !xlite_monitor_adopted(m->hv, m->opts.lock_dir, m->domid))
+		return false;
+	mlog(m, "xlited carries out the actions of domain '%s' (id %u) now: this monitor stops",
+	     m->plan->name, m->domid);
+	return true;
+}
+
 int xlite_monitor_step(struct xlite_monitor *m)
 {
 	struct xlite_dominfo info;
@@ -240,6 +273,8 @@ int xlite_monitor_step(struct xlite_monitor *m)
 	char *err = NULL;
 	int rc, fd = -1;
 
+	if (gives_way(m))
+		return 0;
 	rc = m->hv->ops->domain_info(m->hv, m->domid, &info);
 	if (rc < 0 && rc != -ESRCH)
 		return rc;
@@ -253,6 +288,10 @@ int xlite_monitor_step(struct xlite_monitor *m)
 		mlog(m, "%s", err);
 		g_free(err);
 		return rc;
+	}
+	if (gives_way(m)) {
+		rc = 0;
+		goto out;
 	}
 	rc = m->hv->ops->domain_info(m->hv, m->domid, &info);
 	if (rc < 0 && rc != -ESRCH)

@@ -38,7 +38,21 @@ struct xlite_monitor {
 	int poll_ms;			/* re-check even without a watch event */
 	void (*log)(const char *msg, void *opaque);
 	void *log_opaque;
+	/* The CLI's monitor process: it gives way to xlited (a step does
+	 * nothing and returns 0) once the daemon runs and has adopted the
+	 * domain (xlite_monitor_adopted). Decided under the name lock, which
+	 * the daemon's actions take too: one of them acts, never both. */
+	bool give_way;
 };
+
+/* xlited's mark on a domain it carries out the actions of. */
+#define XLITE_MONITOR_ADOPTED_NODE "supervisor"
+#define XLITE_MONITOR_ADOPTED_BY "xlited"
+/* Writes the mark on DOMID (/local/domain/D/xlite/supervisor). */
+int xlite_monitor_mark_adopted(struct xlite_hv *hv, uint32_t domid);
+/* Whether xlited runs (its lock in LOCK_DIR, NULL: XLITE_LOCK_DIR) and
+ * has marked DOMID as its own. */
+bool xlite_monitor_adopted(struct xlite_hv *hv, const char *lock_dir, uint32_t domid);
 
 /* LOOPS (copied; may be NULL): what apply made, from its result. They are
  * the only loop devices the monitor releases once the domain's own record

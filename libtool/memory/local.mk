@@ -5,7 +5,8 @@ libtool_libxlite_a_SOURCES += \
 	libtool/memory/vcpu.c \
 	libtool/memory/conf.h libtool/memory/conf.c \
 	libtool/memory/balance.h libtool/memory/balance.c \
-	libtool/memory/host.h libtool/memory/host.c
+	libtool/memory/host.h libtool/memory/host.c \
+	libtool/memory/pass.h libtool/memory/pass.c
 
 check_PROGRAMS += tests/unit/test-memory
 TESTS += tests/unit/test-memory

@@ -2,6 +2,7 @@
  * xlite's alike; the hypervisor and xenstore are the only sources. */
 #include <glib.h>
 
+#include "libtool/apply/defined.h"
 #include "libtool/parse/config.h"
 #include "libtool/memory/host.h"
 #include "libtool/report/report.h"
@@ -80,5 +81,23 @@ void xlite_report_domain_json(XliteJson *b, const struct xlite_dominfo *d, const
 	xlite_json_begin_object(b);
 	xlite_json_members(b, m, G_N_ELEMENTS(m));
 	add_memory(b, lm);
+	xlite_json_end_object(b);
+}
+
+void xlite_report_defined_json(XliteJson *b, const struct xlite_defined *def)
+{
+	const struct xlite_json_member m[] = {
+		XLITE_JSON_STR("uuid", def->uuid),
+		XLITE_JSON_INT("mem_mb", def->current_kib / 1024),
+		XLITE_JSON_INT("max_mem_mb", def->memory_kib / 1024),
+		XLITE_JSON_INT("vcpus", def->vcpus), XLITE_JSON_STR("state", "shut off"),
+		XLITE_JSON_BOOL("defined", true), XLITE_JSON_BOOL("autostart", def->autostart),
+	};
+
+	xlite_json_begin_object(b);
+	xlite_json_member_str(b, "name", def->name);
+	xlite_json_set_member_name(b, "domid");
+	xlite_json_add_null(b);
+	xlite_json_members(b, m, G_N_ELEMENTS(m));
 	xlite_json_end_object(b);
 }

@@ -53,5 +53,10 @@ bool xlite_report_mem_read(struct xlite_hv *hv, uint32_t domid, struct xlite_rep
  * "memory": {...} or null when LM is NULL}. */
 void xlite_report_domain_json(XliteJson *b, const struct xlite_dominfo *d, const char *name,
 			      const struct xlite_report_mem *lm);
+/* A defined domain that does not run, as an object of that list:
+ * {"name", "domid": null, "uuid", "mem_mb", "max_mem_mb", "vcpus",
+ * "state": "shut off", "defined": true, "autostart"}. */
+struct xlite_defined;
+void xlite_report_defined_json(XliteJson *b, const struct xlite_defined *def);
 
 #endif

@@ -267,3 +267,42 @@ out:
 		g_string_free(d.x, TRUE);
 	return rc;
 }
+
+int xlite_domain_adopt(struct xlite_hv *hv, uint32_t domid, const char *grub_image,
+		       struct xlite_plan *plan, GPtrArray *loops, char **err)
+{
+	g_autofree char *own = g_strdup_printf("/local/domain/%u/" XLITE_XS_DIR, domid);
+	g_autofree char *xml = NULL, *recorded = NULL, *what = NULL, *list = NULL;
+	g_auto(GStrv) names = NULL, devs = NULL;
+	struct xlite_config cfg;
+	int rc;
+
+	xlite_config_init(&cfg);
+	if (hv->ops->xs_directory(hv, own, &names) < 0) {
+		rc = -ENOTSUP;
+		*err = g_strdup_printf("domain %u has no %s: not made by xlite", domid, own);
+		goto out;
+	}
+	rc = xlite_domain_describe(hv, domid, &xml, err);
+	if (rc < 0)
+		goto out;
+	what = g_strdup_printf("domain %u", domid);
+	rc = xlite_config_parse_memory(&cfg, xml, strlen(xml), what, NULL, NULL, err);
+	if (rc == 0)
+		rc = xlite_plan_build(plan, &cfg, err);
+	if (rc < 0)
+		goto out;
+	xlite_plan_set_boot_image(plan, grub_image);
+	recorded = g_strdup_printf("%s/loops", own);
+	if (hv->ops->xs_read(hv, recorded, &list) == 0 && list) {
+		guint i;
+
+		devs = g_strsplit(list, " ", 0);
+		for (i = 0; devs[i]; i++)
+			if (devs[i][0])
+				g_ptr_array_add(loops, g_strdup(devs[i]));
+	}
+out:
+	xlite_config_dispose(&cfg);
+	return rc;
+}

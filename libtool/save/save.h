@@ -78,6 +78,16 @@ int xlite_save_live_stop(unsigned int iteration, long dirty_pages);
  * now. -errno with *err. */
 int xlite_domain_describe(struct xlite_hv *hv, uint32_t domid, char **xml, char **err);
 
+/* What xlited needs to carry out DOMID's on_poweroff, on_reboot and
+ * on_crash when it adopts a running domain: its plan as it is now
+ * (described, parsed and planned: what a restart creates again; GRUB_IMAGE
+ * for a disk-booted one) and the loop devices apply recorded for it
+ * (added to LOOPS). -ENOTSUP when the domain is not xlite's (no
+ * /local/domain/D/xlite: xl's, whose config xlite does not read); else
+ * -errno with *err. */
+int xlite_domain_adopt(struct xlite_hv *hv, uint32_t domid, const char *grub_image,
+		       struct xlite_plan *plan, GPtrArray *loops, char **err);
+
 /* Asks DOMID to suspend and waits (TIMEOUT_MS each for the guest's
  * acknowledgement and for the suspend). A guest that does not answer has
  * its request withdrawn. 0 once it is suspended; -errno with *err. */

@@ -108,6 +108,19 @@ static int set_seconds0(void *field, const char *value)
 	return set_uint(field, value, 0, 3600);
 }
 
+static int set_bool(void *field, const char *value)
+{
+	if (g_ascii_strcasecmp(value, "true") == 0 || g_ascii_strcasecmp(value, "yes") == 0 ||
+	    strcmp(value, "1") == 0)
+		*(unsigned int *)field = 1;
+	else if (g_ascii_strcasecmp(value, "false") == 0 || g_ascii_strcasecmp(value, "no") == 0 ||
+		 strcmp(value, "0") == 0)
+		*(unsigned int *)field = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 /* Every key the file may hold. */
 static const struct setting {
 	const char *group, *key;
@@ -143,6 +156,10 @@ static const struct setting {
 	  "an absolute path (below 256 bytes)" },
 	{ "boot", "grub-pvh-image", offsetof(struct xlite_hostconf, grub_pvh_image), set_abs_path,
 	  "an absolute path (of pvhgrub, grub-i386-xen_pvh.bin; below 256 bytes)" },
+	{ "balancer", "enabled", offsetof(struct xlite_hostconf, balancer_enabled), set_bool,
+	  "true or false (yes, no, 1, 0)" },
+	{ "balancer", "interval", offsetof(struct xlite_hostconf, balancer_interval),
+	  set_seconds, "a number of seconds from 1 to 3600" },
 };
 
 static const struct setting *find_setting(const char *group, const char *key)

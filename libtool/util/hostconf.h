@@ -49,6 +49,10 @@ struct xlite_hostconf {
 	unsigned int boot_timeout;	/* timeout, seconds for pvgrub2 to start the
 					 * guest's kernel; 0: create does not wait */
 	char grub_pvh_image[XLITE_HOSTCONF_PATH_MAX];	/* grub-pvh-image: pvhgrub */
+	/* [balancer]: xlited's balancer loop (issue 12); its interval is
+	 * balancer_interval above ([balancer] interval, or [memory]
+	 * balancer-interval: one setting, two names) */
+	unsigned int balancer_enabled;	/* enabled, a boolean, default false */
 };
 
 /* Every setting at its default. Owns nothing: no dispose needed yet. */

@@ -130,6 +130,44 @@ static void test_crash_loop_stops_restarting(struct fx *f, gconstpointer unused)
 	assert_nothing_left(&f->host);
 }
 
+/* The CLI's monitor and xlited: it gives way only to a daemon that runs
+ * (its lock held) and has marked the domain; then the daemon acts. */
+static void test_cli_monitor_gives_way_to_the_daemon(struct fx *f, gconstpointer unused)
+{
+	uint32_t old = f->domid;
+	char *err = NULL;
+	int lock = -1;
+
+	(void)unused;
+	f->mon.give_way = true;
+	g_assert_false(xlite_daemon_running(f->host.dir));
+	g_assert_cmpint(xlite_daemon_lock(f->host.dir, &lock, &err), ==, 0);
+	g_assert_true(xlite_daemon_running(f->host.dir));
+	/* Running, not marked: the monitor keeps the domain. */
+	g_assert_false(xlite_monitor_adopted(&f->host.hv, f->host.dir, old));
+	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 1);
+	/* Marked: a reboot is left to the daemon (no restart by the monitor). */
+	g_assert_cmpint(xlite_monitor_mark_adopted(&f->host.hv, old), ==, 0);
+	g_assert_true(xlite_monitor_adopted(&f->host.hv, f->host.dir, old));
+	xlite_hv_fake_shutdown(&f->host.fake, old, XLITE_SHUTDOWN_REBOOT);
+	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 0);
+	g_assert_nonnull(xlite_hv_fake_dom(&f->host.fake, old));
+	g_assert_true(xlite_hv_fake_dom(&f->host.fake, old)->info.shutdown);
+	/* A second daemon is refused while the first holds the lock. */
+	{
+		int other = -1;
+
+		g_assert_cmpint(xlite_daemon_lock(f->host.dir, &other, &err), ==, -EBUSY);
+		g_assert_nonnull(strstr(err, "held by another xlited"));
+		g_clear_pointer(&err, g_free);
+	}
+	/* The daemon gone (its lock released), the mark alone is not enough. */
+	xlite_name_unlock(&lock);
+	g_assert_false(xlite_monitor_adopted(&f->host.hv, f->host.dir, old));
+	g_assert_cmpint(xlite_monitor_step(&f->mon), ==, 1);
+	g_assert_null(xlite_hv_fake_dom(&f->host.fake, old));
+}
+
 static void test_decide_maps_shutdown_reasons_to_actions(void)
 {
 	struct xlite_plan p;
@@ -224,6 +262,8 @@ int main(int argc, char **argv)
 	T("outside-destroy-leftovers-are-removed", test_outside_destroy_leftovers_are_removed,
 	  &destroy_all);
 	T("crash-loop-stops-restarting", test_crash_loop_stops_restarting, &xl_defaults);
+	T("cli-monitor-gives-way-to-the-daemon", test_cli_monitor_gives_way_to_the_daemon,
+	  &xl_defaults);
 #undef T
 	g_test_add_func("/monitor/log-refuses-a-symlink", test_log_refuses_a_symlink);
 	return g_test_run();

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "libtool/memory/host.h"
+#include "libtool/memory/pass.h"
 #include "libtool/memory/memory.h"
 #include "libtool/report/report.h"
 #include "tests/unit/apply-fixture.h"
@@ -652,9 +653,66 @@ static void test_info_contention_names_who_is_short(void)
 	apply_host_dispose(&h);
 }
 
+/* One pass (balance --once, the daemon's loop): each guest's decision
+ * with its name and reason, the contention, and the targets set in
+ * xenstore; -n decides the same and sets nothing. */
+static void test_a_pass_decides_names_and_applies(void)
+{
+	struct apply_host h;
+	struct xlite_memconf mc;
+	struct xlite_bal_pass dry, p;
+	g_autofree char *x1 = NULL, *x2 = NULL;
+	char *err = NULL, path[64], *v = NULL;
+	uint32_t g1, g2;
+	size_t i;
+
+	apply_host_init(&h, "xlite-test-pass-XXXXXX");
+	xlite_memconf_init(&mc);
+	mc.headroom_kib = 64 * MIB;
+	mc.hysteresis_kib = 8 * MIB;
+	mc.step_limit_kib = 1024 * MIB;
+	h.opts.memconf = &mc;
+	x1 = guest_xml("p1", 1024, 512, 192);
+	x2 = guest_xml("p2", 1024, 256, 192);
+	g1 = run_guest(&h, x1);
+	g2 = run_guest(&h, x2);
+	agent_report(&h, g1, 512, 100);	/* wants 164: at its min 192 */
+	agent_report(&h, g2, 256, 250);	/* wants 314 */
+	xlite_bal_pass_init(&dry);
+	g_assert_cmpint(xlite_bal_pass_run(&h.hv, &mc, true, NULL, h.dir, &dry, &err), ==, 0);
+	g_assert_cmpuint(dry.n, ==, 2);
+	for (i = 0; i < dry.n; i++)
+		g_assert_true(dry.decisions[i].changed);
+	g_assert_cmpstr(dry.decisions[0].name, ==, "p1");
+	g_assert_cmpuint(dry.decisions[0].out.target, ==, 192 * MIB);
+	g_assert_cmpstr(xlite_bal_reason_str(dry.decisions[0].out.reason), ==,
+			xlite_bal_reason_str(XLITE_BAL_SHRINK));
+	g_assert_cmpstr(dry.decisions[1].name, ==, "p2");
+	g_assert_cmpuint(dry.decisions[1].out.target, ==, 314 * MIB);
+	g_assert_cmpint(dry.decisions[1].out.reason, ==, XLITE_BAL_GROW);
+	g_assert_cmpuint(dry.sum.shortfall, ==, 0);
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", g1);
+	g_assert_cmpint(h.hv.ops->xs_read(&h.hv, path, &v), ==, 0);
+	g_assert_cmpstr(v, ==, "524288");	/* -n: unchanged */
+	g_clear_pointer(&v, g_free);
+	xlite_bal_pass_init(&p);
+	g_assert_cmpint(xlite_bal_pass_run(&h.hv, &mc, false, NULL, h.dir, &p, &err), ==, 0);
+	g_assert_cmpuint(p.n, ==, 2);
+	g_assert_null(p.decisions[0].apply_err);
+	g_assert_cmpuint(p.decisions[1].out.target, ==, dry.decisions[1].out.target);
+	g_assert_cmpint(h.hv.ops->xs_read(&h.hv, path, &v), ==, 0);
+	g_assert_cmpstr(v, ==, "196608");
+	g_free(v);
+	xlite_bal_pass_dispose(&dry);
+	xlite_bal_pass_dispose(&p);
+	apply_host_dispose(&h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/memory/balance/a-pass-decides-names-and-applies",
+			test_a_pass_decides_names_and_applies);
 	g_test_add_func("/memory/sizes-take-xl-syntax", test_sizes_take_xl_syntax);
 	g_test_add_func("/memory/order-refusals-name-rule-and-figures",
 			test_order_refusals_name_rule_and_figures);

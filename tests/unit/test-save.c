@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "libtool/apply/domain.h"
+#include "libtool/apply/monitor.h"
 #include "libtool/save/save.h"
 #include "tests/unit/apply-fixture.h"
 
@@ -148,6 +149,51 @@ static void test_describe_gives_the_domain_as_it_runs(struct fx *f, gconstpointe
 	g_assert_cmpuint(cfg.nics[0].mac[5], ==, 3);
 	xlite_config_dispose(&cfg);
 	g_free(xml);
+}
+
+/* xlited adopting a running domain: the plan a restart makes, the loop
+ * devices to release; a reboot then restarts it as it was. xl's domains
+ * (no xlite record) are not adopted. */
+static void test_adopt_gives_the_plan_a_restart_makes(struct fx *f, gconstpointer unused)
+{
+	g_autoptr(GPtrArray) loops = g_ptr_array_new_with_free_func(g_free);
+	struct xlite_plan plan;
+	struct xlite_monitor m;
+	char path[64], *err = NULL;
+	uint32_t now = 0;
+
+	(void)unused;
+	xlite_plan_init(&plan);
+	g_assert_cmpint(xlite_domain_adopt(&f->host.hv, f->domid, "/grub.bin", &plan, loops, &err),
+			==, 0);
+	g_assert_cmpstr(plan.name, ==, "sv");
+	g_assert_cmpstr(plan.uuid, ==, UUID);
+	g_assert_cmpuint(plan.memory_kib, ==, 256 * 1024);
+	g_assert_cmpuint(plan.current_kib, ==, 192 * 1024);
+	g_assert_cmpstr(plan.kernel, ==, "/lab/guests/vmlinuz");
+	g_assert_cmpint(plan.on_reboot, ==, XLITE_ACTION_DESTROY);
+	g_assert_cmpuint(loops->len, ==, 1);
+	g_assert_cmpstr(loops->pdata[0], ==, f->res.loops->pdata[0]);
+	/* on_reboot=restart on the adopted plan: one new domain, same name. */
+	plan.on_reboot = XLITE_ACTION_RESTART;
+	xlite_monitor_init(&m, &f->host.hv, &plan, &f->host.opts, f->domid, loops);
+	xlite_hv_fake_shutdown(&f->host.fake, f->domid, XLITE_SHUTDOWN_REBOOT);
+	g_assert_cmpint(xlite_monitor_step(&m), ==, 1);
+	g_assert_null(xlite_hv_fake_dom(&f->host.fake, f->domid));
+	g_assert_cmpint(xlite_domain_find(&f->host.hv, "sv", &now), ==, 0);
+	g_assert_cmpuint(now, ==, m.domid);
+	f->domid = now;
+	xlite_monitor_dispose(&m);
+	xlite_plan_dispose(&plan);
+	/* Without xlite's record (xl's domain): not adopted. */
+	xlite_plan_init(&plan);
+	snprintf(path, sizeof(path), "/local/domain/%u/xlite", now);
+	g_assert_cmpint(f->host.hv.ops->xs_rm(&f->host.hv, path), ==, 0);
+	g_assert_cmpint(xlite_domain_adopt(&f->host.hv, now, "/grub.bin", &plan, loops, &err),
+			==, -ENOTSUP);
+	g_assert_nonnull(strstr(err, "not made by xlite"));
+	g_free(err);
+	xlite_plan_dispose(&plan);
 }
 
 static void test_save_then_restore(struct fx *f, gconstpointer unused)
@@ -535,6 +581,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	ADD("describe-gives-the-domain-as-it-runs", test_describe_gives_the_domain_as_it_runs);
+	ADD("adopt-gives-the-plan-a-restart-makes", test_adopt_gives_the_plan_a_restart_makes);
 	ADD("save-then-restore", test_save_then_restore);
 	ADD("checkpoint-leaves-it-running", test_checkpoint_leaves_it_running);
 	ADD("restore-beside-the-original", test_restore_beside_the_original_gets_a_new_uuid);

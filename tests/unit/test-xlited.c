@@ -236,6 +236,68 @@ static void test_conf_daemon(void)
 	g_assert_cmpstr(hc.listen, ==, "::1");
 }
 
+/* Defined domains and the balancer: their rows, and a domain called
+ * "define" still reachable by GET. */
+static void test_routes_defined(void)
+{
+	const struct xlited_route *rt;
+	unsigned int status = 0;
+	char *arg = NULL, *allow = NULL;
+
+	rt = xlited_route_find("POST", "/api/v1/domains/define", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_define && rt->takes_body);
+	g_assert_null(arg);
+	rt = xlited_route_find("GET", "/api/v1/domains/define", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_domain);
+	g_assert_cmpstr(arg, ==, "define");
+	g_free(arg);
+	rt = xlited_route_find("DELETE", "/api/v1/domains/web1/definition", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_undefine);
+	g_assert_cmpstr(arg, ==, "web1");
+	g_free(arg);
+	rt = xlited_route_find("POST", "/api/v1/domains/web1/start", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_start && !rt->takes_body);
+	g_free(arg);
+	rt = xlited_route_find("PUT", "/api/v1/domains/web1/autostart", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_autostart && rt->takes_body);
+	g_free(arg);
+	rt = xlited_route_find("GET", "/api/v1/balancer", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_balancer);
+	rt = xlited_route_find("POST", "/api/v1/balancer", &arg, &status, &allow);
+	g_assert_null(rt);
+	g_assert_cmpuint(status, ==, 405);
+	g_assert_cmpstr(allow, ==, "GET");
+	g_free(allow);
+}
+
+/* [balancer]: off unless enabled; its interval is [memory]'s
+ * balancer-interval under another name (one setting, what balance --watch
+ * uses too). */
+static void test_conf_balancer(void)
+{
+	struct xlite_hostconf hc;
+	char *err = NULL, *path;
+
+	xlite_hostconf_init(&hc);
+	g_assert_cmpuint(hc.balancer_enabled, ==, 0);
+	g_assert_cmpuint(hc.balancer_interval, ==, 5);
+	path = write_conf("[balancer]\nenabled = true\ninterval = 2\n");
+	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, 0);
+	g_assert_cmpuint(hc.balancer_enabled, ==, 1);
+	g_assert_cmpuint(hc.balancer_interval, ==, 2);
+	g_unlink(path);
+	g_free(path);
+	path = write_conf("[balancer]\nenabled = no\n");
+	g_assert_cmpint(xlite_hostconf_load(&hc, path, &err), ==, 0);
+	g_assert_cmpuint(hc.balancer_enabled, ==, 0);
+	g_unlink(path);
+	g_free(path);
+	conf_refused(&hc, "[balancer]\nenabled = maybe\n",
+		     "[balancer] enabled: 'maybe' is not true or false");
+	conf_refused(&hc, "[balancer]\ninterval = 0\n",
+		     "[balancer] interval: '0' is not a number of seconds from 1 to 3600");
+}
+
 /* The credentials: made once (key and token 0600), the same on the next
  * start; a token others may read is refused. */
 static void test_creds(void)
@@ -286,10 +348,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/xlited/token/equal-only-when-identical", test_token_equal);
 	g_test_add_func("/xlited/token/bearer-header", test_bearer_header);
 	g_test_add_func("/xlited/route/table-404-405", test_routes);
+	g_test_add_func("/xlited/route/defined-and-balancer", test_routes_defined);
 	g_test_add_func("/xlited/reply/error-json-with-line", test_error_reply);
 	g_test_add_func("/xlited/events/diff-of-two-views", test_events_diff);
 	g_test_add_func("/xlited/metrics/text-format", test_metrics_format);
 	g_test_add_func("/xlited/conf/daemon-section", test_conf_daemon);
+	g_test_add_func("/xlited/conf/balancer-section", test_conf_balancer);
 	g_test_add_func("/xlited/creds/made-once-0600", test_creds);
 	return g_test_run();
 }
