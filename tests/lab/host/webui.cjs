@@ -5,31 +5,12 @@
 // its line, then a valid one, destroyed through the page. One "ok - " or
 // "not ok - " line per check; screenshots in $XLITE_LAB_OUT.
 'use strict';
-const { chromium } = require(process.env.XLITE_PLAYWRIGHT);
-const path = require('path');
+const { state, notOk, check, shot, expectEq, launch } = require('./webui-lib.cjs');
 
 const URL = process.env.XLITE_LAB_URL;
 const OUT = process.env.XLITE_LAB_OUT;
 const [TOKEN, GUEST] = process.argv.slice(2);
 const NEW = 'webtiny';
-let failed = 0;
-
-function ok(what) { console.log('ok - browser: ' + what); }
-function notOk(what, why) {
-	failed++;
-	console.log('not ok - browser: ' + what);
-	if (why) console.log('#   ' + String(why).split('\n')[0]);
-}
-async function check(what, fn) {
-	try { await fn(); ok(what); return true; } catch (e) { notOk(what, e.message); return false; }
-}
-async function shot(page, name) {
-	try { await page.screenshot({ path: path.join(OUT, name + '.png'), fullPage: true }); }
-	catch (e) { console.log('# screenshot ' + name + ': ' + e.message); }
-}
-function expectEq(what, want, got) {
-	if (want !== got) throw new Error(`${what}: expected '${want}', got '${got}'`);
-}
 
 const tinyXml = (name, memory) => `<domain type='xen'>
   <name>${name}</name>
@@ -48,18 +29,7 @@ const tinyXml = (name, memory) => `<domain type='xen'>
 		notOk('usage: XLITE_LAB_URL XLITE_LAB_OUT webui.cjs TOKEN GUEST');
 		process.exit(1);
 	}
-	const browser = await chromium.launch({
-		executablePath: process.env.XLITE_CHROMIUM,
-		headless: true,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-	});
-	// dom0's certificate is self-signed and made at xlited's first start
-	const context = await browser.newContext({ ignoreHTTPSErrors: true,
-						    viewport: { width: 1280, height: 900 } });
-	const page = await context.newPage();
-	page.setDefaultTimeout(30000);
-	const errors = [];
-	page.on('pageerror', (e) => errors.push(e.message));
+	const { browser, context, page, errors } = await launch();
 
 	await check('the login page is served at /', async () => {
 		await page.goto(URL + '/');
@@ -214,7 +184,7 @@ const tinyXml = (name, memory) => `<domain type='xen'>
 	});
 	await browser.close();
 	console.log(`# screenshots in ${OUT}`);
-	process.exit(failed ? 1 : 0);
+	process.exit(state.failed ? 1 : 0);
 })().catch((e) => {
 	notOk('the browser test ran to its end', e.stack || e.message);
 	process.exit(1);

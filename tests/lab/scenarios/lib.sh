@@ -165,6 +165,35 @@ script_disk() {
 }
 script_disk_loader() { echo "xlite-blkfront xvdb read 0 16|tr -d '\\000'>/tmp/script.sh;sh /tmp/script.sh"; }
 
+# host_run NAME ARG...: (a `# lab: hostfwd` file) the host runs
+# tests/lab/host/NAME ARG... and sends its output to dom0's port 9000:
+# its ok/not ok lines become this file's own.
+host_run() {
+	_hr=$1
+	rm -f "$LAB_TMP/host-$_hr" "$LAB_TMP/ncin"
+	# busybox nc ends early when its input is at end: a fifo held open
+	mkfifo "$LAB_TMP/ncin"
+	nc -l -p 9000 <"$LAB_TMP/ncin" >"$LAB_TMP/host-$_hr" &
+	_hrpid=$!
+	exec 7>"$LAB_TMP/ncin"
+	wait_for 10 sh -c "netstat -ltn 2>/dev/null | grep -q ':9000 '"
+	echo "XLITE-LAB: host-run $*"
+	if wait_for 700 grep -q "^# host-run $_hr exit" "$LAB_TMP/host-$_hr"; then
+		pass "the host side's $_hr reported back"; else
+		fail "the host side's $_hr reported back"; fi
+	exec 7>&-
+	kill "$_hrpid" 2>/dev/null
+	while IFS= read -r _l; do
+		case "$_l" in
+		"ok - "*) echo "$_l" ;;
+		"not ok - "*) fail "${_l#not ok - }" ;;
+		"#"*) echo "$_l" ;;
+		esac
+	done <"$LAB_TMP/host-$_hr"
+	check_eq "the host side's $_hr exited 0" "# host-run $_hr exit 0" \
+		"$(grep "^# host-run $_hr exit" "$LAB_TMP/host-$_hr")"
+}
+
 finish() {
 	rm -rf "$LAB_TMP"
 	[ "$LAB_FAILED" -gt 100 ] && LAB_FAILED=100
