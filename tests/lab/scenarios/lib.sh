@@ -178,9 +178,13 @@ host_run() {
 	exec 7>"$LAB_TMP/ncin"
 	wait_for 10 sh -c "netstat -ltn 2>/dev/null | grep -q ':9000 '"
 	echo "XLITE-LAB: host-run $*"
-	if wait_for 700 grep -q "^# host-run $_hr exit" "$LAB_TMP/host-$_hr"; then
-		pass "the host side's $_hr reported back"; else
-		fail "the host side's $_hr reported back"; fi
+	if wait_for 500 grep -q "^# host-run $_hr exit" "$LAB_TMP/host-$_hr"; then
+		pass "the host side's $_hr reported back"
+		echo "ack $_hr" >&7	# the harness sends again until this comes
+		sleep 1
+	else
+		fail "the host side's $_hr reported back"
+	fi
 	exec 7>&-
 	kill "$_hrpid" 2>/dev/null
 	while IFS= read -r _l; do
