@@ -58,6 +58,8 @@ probe_start() {
 }
 probe_stop() { kill $PROBE 2>/dev/null; wait $PROBE 2>/dev/null; }
 gap_ms() { awk 'NR > 1 && $1 - p > m { m = $1 - p } { p = $1 } END { printf "%.0f\n", m * 1000 }' "$T/probe"; }
+# probe_end FILE: the prober stops 3 s after a move; its longest gap to FILE.
+probe_end() { sleep 3; probe_stop; gap_ms >>"$1"; }
 
 boot() {	# boot TOOL KIND: the guest on host 1, answering ping
 	config "$1" "$2" >"$T/cfg"
@@ -98,9 +100,7 @@ moves() {
 			>/tmp/bench-mig.d; cat /tmp/bench-mig.t; rm -f /tmp/bench-mig.t" >>"$T/$tool-$kind-ms"
 			on $from "cat /tmp/bench-mig.d" >>"$T/$tool-$kind-down" ;;
 		esac
-		sleep 3
-		probe_stop
-		gap_ms >>"$T/$tool-$kind-gap"
+		probe_end "$T/$tool-$kind-gap"
 		from=$to i=$((i + 1))
 	done
 	FROM=$from
@@ -123,9 +123,7 @@ saves() {
 			$TIMEIT -o /tmp/bench-sr.t $tool restore /tmp/bench.save >/dev/null 2>&1;
 			cat /tmp/bench-sr.t; rm -f /tmp/bench-sr.t /tmp/bench.save" >>"$T/$tool-restore"
 		ms_between "$t0" "$(now)" >>"$T/$tool-sr-ms"
-		sleep 3
-		probe_stop
-		gap_ms >>"$T/$tool-sr-gap"
+		probe_end "$T/$tool-sr-gap"
 		from=$to i=$((i + 1))
 	done
 	FROM=$from
