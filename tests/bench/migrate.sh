@@ -77,7 +77,7 @@ listen() {
 		nc -l -p 9000 -e $1 migrate-receive </dev/null >/dev/null 2>/tmp/recv.log &
 		echo \$! >/tmp/bench-nc.pid"
 	n=0
-	until on "$2" "grep -q ':2328 00000000:0000 0A' /proc/net/tcp" || [ $n -ge 100 ]; do
+	until on "$2" "cat /proc/net/tcp /proc/net/tcp6 | grep -qE ':2328 0+:0000 0A'" || [ $n -ge 100 ]; do
 		sleep 0.2; n=$((n + 1))
 	done
 }
