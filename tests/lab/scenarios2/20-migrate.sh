@@ -8,7 +8,7 @@
 # host 2 does the same. A move to a host that refuses (the name is taken;
 # not enough free memory) leaves the guest running on host 1 and nothing new
 # on host 2; host 2 losing its power in the middle of a move leaves the guest
-# running on host 1 (last: host 2 stays off).
+# running on host 1 (host 2 is booted again at the end).
 . "$(dirname "$0")/lib.sh"
 . /lab/src/tests/lab/scenarios2/migrate.inc
 
@@ -74,7 +74,7 @@ moved_on p1 2 "$B" 169.254.1.11
 check_eq "p1's disk data is intact" "$(pattern_md5 p1)" "$(md5_shared 2 9)"
 check "host 2's p1 goes" lab-on 2 xlite destroy p1
 
-# ---- host 2 loses its power in the middle of a move (last: it stays off) --------
+# ---- host 2 loses its power in the middle of a move ------------------------------
 T=$(tick 1 m1)
 xlite migrate --json -s "$SSH" m1 $H2 >"$W/off.out" 2>&1 &
 MP=$!
@@ -86,6 +86,8 @@ grep -v '"event":"progress"' "$W/off.out" | sed 's/^/# /'
 check_match "and says m1 runs on here" "runs on here as before" "$(cat "$W/off.out")"
 check "m1 counts on on host 1" wait_for 60 tick_above 1 m1 "$T"
 check_match "xlite list shows m1 running" "^m1 " "$(xlite list m1)"
+check "host 2 boots again (the files after this one need it)" lab-power on 2
+check_eq "and runs no domain but Domain-0" 2 "$(lab-on 2 xl list | wc -l)"
 
 xlite destroy m1
 rm -rf "$W"
