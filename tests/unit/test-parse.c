@@ -411,10 +411,6 @@ static const struct error_case error_cases[] = {
 	{ "pv machine on the pvh type", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type machine='xenpv'>xenpvh</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "machine 'xenpv' does not go with <type>xenpvh</type>, expected machine='xenpvh'" },
-	{ "pvh below its memory", "<domain type='xen'><name>x</name><memory unit='MiB'>256</memory>\n"
-	  "<currentMemory unit='MiB'>128</currentMemory>\n<os>\n"
-	  "<type>xenpvh</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 2,
-	  "<currentMemory> (131072 KiB) is below <memory> (262144 KiB): a PVH guest would start in populate-on-demand mode, which xlite does not drive" },
 	{ "hvm machine", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type machine='xenfv'>linux</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "(HVM)" },
@@ -424,10 +420,10 @@ static const struct error_case error_cases[] = {
 	{ "exe os", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type>exe</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "os type 'exe' is not supported, expected linux or xen (a PV guest) or xenpvh (a PVH guest)" },
-	{ "e820_host", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
+	{ "e820_host neither on nor off", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
 	  "<os><type>linux</type><kernel>/k</kernel></os>\n<features>\n<xen>\n"
-	  "<e820_host state='on'/></xen></features></domain>\n", NULL, NULL, 5,
-	  "<e820_host state='on'> is not supported: xlite gives a PV guest Xen's default memory map and never the host's E820" },
+	  "<e820_host state='yes'/></xen></features></domain>\n", NULL, NULL, 5,
+	  "<e820_host state='yes'>: expected state='on' or 'off'" },
 	{ "empty bootloader", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
 	  "<bootloader> </bootloader>\n<os><type>linux</type></os></domain>\n", NULL, NULL, 2,
 	  "<bootloader> is empty, expected pygrub (or its path)" },
@@ -877,6 +873,57 @@ static void test_pvh_guest_is_read(void)
 	}
 }
 
+/* libvirt's xlconfigdata test-pvh-type: a PVH guest below its <memory>
+ * (populate-on-demand, as libxl builds it) */
+static void test_pvh_below_its_memory_is_read(void)
+{
+	static const char xml[] =
+		"<domain type='xen'>\n  <name>XenGuest2</name>\n"
+		"  <memory unit='KiB'>592896</memory>\n"
+		"  <currentMemory unit='KiB'>403456</currentMemory>\n"
+		"  <os>\n    <type arch='x86_64' machine='xenpvh'>xenpvh</type>\n"
+		"    <kernel>/tmp/vmlinuz</kernel>\n  </os>\n</domain>\n";
+	struct xlite_config cfg;
+	char *err = NULL;
+
+	xlite_config_init(&cfg);
+	g_assert_cmpint(parse_text(&cfg, xml, NULL, &err), ==, 0);
+	g_assert_null(err);
+	g_assert_cmpuint(cfg.memory_kib, ==, 592896);
+	g_assert_cmpuint(cfg.current_kib, ==, 403456);
+	xlite_config_dispose(&cfg);
+}
+
+/* <e820_host state='on'>: read for a PV guest; for a PVH one ignored with a
+ * warning that says why, as xl reads it for PV guests only. */
+static void test_e820_host_is_read_for_pv_guests(void)
+{
+	static const char *const types[] = { "linux", "xenpvh" };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(types); i++) {
+		g_autofree char *xml = g_strdup_printf(
+			"<domain type='xen'><name>x</name><memory>1024</memory>\n"
+			"<os><type>%s</type><kernel>/k</kernel></os>\n<features>\n<xen>\n"
+			"<e820_host state='on'/></xen></features></domain>\n", types[i]);
+		g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+		struct xlite_config cfg;
+		char *err = NULL;
+
+		xlite_config_init(&cfg);
+		g_assert_cmpint(parse_text(&cfg, xml, warnings, &err), ==, 0);
+		if (i == 0) {
+			g_assert_true(cfg.e820_host);
+			g_assert_cmpuint(warnings->len, ==, 0);
+		} else {
+			g_assert_false(cfg.e820_host);
+			g_assert_cmpuint(warnings->len, ==, 1);
+			g_assert_true(has_warning(warnings, "t.xml:5: <e820_host> ignored: the host's E820 is given to PV guests only (as xl does); a PVH guest gets its own memory map"));
+		}
+		xlite_config_dispose(&cfg);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -885,6 +932,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/parse/minimal-domain-gets-defaults", test_minimal_domain_gets_defaults);
 	g_test_add_func("/parse/full-domain-is-read", test_full_domain_is_read);
 	g_test_add_func("/parse/pvh-guest-is-read", test_pvh_guest_is_read);
+	g_test_add_func("/parse/pvh-below-its-memory-is-read", test_pvh_below_its_memory_is_read);
+	g_test_add_func("/parse/e820-host-is-read-for-pv-guests", test_e820_host_is_read_for_pv_guests);
 	g_test_add_func("/parse/units/follow-libvirt", test_memory_units_follow_libvirt);
 	g_test_add_func("/parse/units/unit-attribute-is-applied", test_memory_unit_attribute_is_applied);
 	g_test_add_func("/parse/numbers/strict", test_number_parse_is_strict);
