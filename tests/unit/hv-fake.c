@@ -1481,7 +1481,7 @@ static int cmp_str(gconstpointer a, gconstpointer b, gpointer unused)
 }
 
 /* The lab's host map (Xen's "Xen-e820 RAM map" under QEMU q35, 3 GiB). */
-static const struct xlite_e820 lab_e820[] = {
+const struct xlite_e820 xlite_hv_fake_lab_e820[XLITE_HV_FAKE_LAB_E820_N] = {
 	{ 0x0, 0x9fc00, XLITE_E820_RAM },
 	{ 0x9fc00, 0x400, XLITE_E820_RESERVED },
 	{ 0xf0000, 0x10000, XLITE_E820_RESERVED },
@@ -1511,8 +1511,8 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 	g_cond_init(&fake->rendezvous);
 	fake->next_domid = 1;
 	fake->host_free_kib = FAKE_HOST_KIB - 768 * 1024;
-	memcpy(fake->host_e820, lab_e820, sizeof(lab_e820));
-	fake->n_host_e820 = G_N_ELEMENTS(lab_e820);
+	memcpy(fake->host_e820, xlite_hv_fake_lab_e820, sizeof(xlite_hv_fake_lab_e820));
+	fake->n_host_e820 = XLITE_HV_FAKE_LAB_E820_N;
 
 	memset(&dom0, 0, sizeof(dom0));
 	dom0.info.domid = 0;

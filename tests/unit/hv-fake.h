@@ -84,6 +84,11 @@ struct xlite_hv_fake {
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"
 
+/* The lab's host E820 (QEMU q35, 3 GiB, as Xen prints it at boot): what
+ * machine_memory_map returns unless a test sets another. */
+#define XLITE_HV_FAKE_LAB_E820_N 10
+extern const struct xlite_e820 xlite_hv_fake_lab_e820[XLITE_HV_FAKE_LAB_E820_N];
+
 struct xlite_hv_fake_linger {
 	char *what;			/* the loop's backing file, the vif's bridge */
 	unsigned int left;		/* probes to go */

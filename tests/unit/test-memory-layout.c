@@ -19,18 +19,7 @@
 #define GIB4 (1ULL << 32)
 
 /* The lab's host map (QEMU q35, 3 GiB), as Xen prints it at boot. */
-static const struct xlite_e820 lab[] = {
-	{ 0x0, 0x9fc00, XLITE_E820_RAM },
-	{ 0x9fc00, 0x400, XLITE_E820_RESERVED },
-	{ 0xf0000, 0x10000, XLITE_E820_RESERVED },
-	{ 0x100000, 0x7fedf000, XLITE_E820_RAM },
-	{ 0x7ffdf000, 0x21000, XLITE_E820_RESERVED },
-	{ 0xb0000000, 0x10000000, XLITE_E820_RESERVED },
-	{ 0xfed1c000, 0x4000, XLITE_E820_RESERVED },
-	{ 0xfffc0000, 0x40000, XLITE_E820_RESERVED },
-	{ 0x100000000, 0x40000000, XLITE_E820_RAM },
-	{ 0xfd00000000, 0x300000000, XLITE_E820_RESERVED },
-};
+#define lab xlite_hv_fake_lab_e820
 
 static void assert_entry(const struct xlite_e820 *e, uint64_t addr, uint64_t size, uint32_t type)
 {
@@ -51,7 +40,7 @@ static void test_sanitize_keeps_the_hosts_ranges_around_the_guests_ram(void)
 	unsigned int n = 0;
 	char *err = NULL;
 
-	g_assert_cmpint(xlite_e820_sanitize(lab, G_N_ELEMENTS(lab), 256 * 1024, 256 * 1024,
+	g_assert_cmpint(xlite_e820_sanitize(lab, XLITE_HV_FAKE_LAB_E820_N, 256 * 1024, 256 * 1024,
 					    out, &n, &err), ==, 0);
 	g_assert_null(err);
 	g_assert_cmpuint(n, ==, 8);
@@ -72,7 +61,7 @@ static void test_sanitize_without_balloon_room_adds_no_high_ram(void)
 	unsigned int n = 0, i;
 	char *err = NULL;
 
-	g_assert_cmpint(xlite_e820_sanitize(lab, G_N_ELEMENTS(lab), 160 * 1024, 0, out, &n, &err),
+	g_assert_cmpint(xlite_e820_sanitize(lab, XLITE_HV_FAKE_LAB_E820_N, 160 * 1024, 0, out, &n, &err),
 			==, 0);
 	g_assert_cmpuint(n, ==, 7);
 	for (i = 1; i < n; i++)
@@ -88,7 +77,7 @@ static void test_sanitize_moves_ram_above_the_first_reserved_range(void)
 	unsigned int n = 0;
 	char *err = NULL;
 
-	g_assert_cmpint(xlite_e820_sanitize(lab, G_N_ELEMENTS(lab), 2560 * 1024, 512 * 1024,
+	g_assert_cmpint(xlite_e820_sanitize(lab, XLITE_HV_FAKE_LAB_E820_N, 2560 * 1024, 512 * 1024,
 					    out, &n, &err), ==, 0);
 	/* RAM up to 0x7ffdf000, no gap, the five reserved ranges, high RAM */
 	g_assert_cmpuint(n, ==, 7);
@@ -133,7 +122,7 @@ static void test_sanitize_refuses_what_it_cannot_map(void)
 	g_assert_cmpuint(n, ==, 0);
 	g_assert_nonnull(strstr(err, "the host's memory map has 0 entries"));
 	g_clear_pointer(&err, g_free);
-	g_assert_cmpint(xlite_e820_sanitize(lab, G_N_ELEMENTS(lab), 0, 0, out, &n, &err), ==,
+	g_assert_cmpint(xlite_e820_sanitize(lab, XLITE_HV_FAKE_LAB_E820_N, 0, 0, out, &n, &err), ==,
 			-EINVAL);
 	g_clear_pointer(&err, g_free);
 	for (i = 0; i < G_N_ELEMENTS(big); i++) {
