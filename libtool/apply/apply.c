@@ -10,6 +10,7 @@
 #include "libtool/parse/config.h"
 #include "libtool/device/device.h"
 #include "libtool/apply/domain.h"
+#include "libtool/memory/e820.h"
 #include "libtool/memory/host.h"
 
 struct apply {
@@ -250,10 +251,18 @@ static int make_domain(struct apply *a)
 	rc = hv->ops->domain_setmaxmem(hv, a->domid, p->maxmem_kib);
 	if (rc < 0)
 		return step_fail(a, rc, "setting the memory limit");
-	/* PV only: a PVH guest's memory map comes with its build. */
-	rc = p->pvh ? 0 : hv->ops->domain_memmap_limit(hv, a->domid, p->memory_kib);
-	if (rc < 0)
-		return step_fail(a, rc, "setting the memory map limit");
+	/* PV only: a PVH guest's memory map comes with its build. With
+	 * e820_host, the host's map in its place (libxl__arch_domain_create
+	 * replaces the one xc_domain_set_memmap_limit set). */
+	if (p->e820_host) {
+		rc = xlite_e820_host_apply(hv, a->domid, p->current_kib, p->memory_kib, &a->err);
+		if (rc < 0)
+			return rc;
+	} else {
+		rc = p->pvh ? 0 : hv->ops->domain_memmap_limit(hv, a->domid, p->memory_kib);
+		if (rc < 0)
+			return step_fail(a, rc, "setting the memory map limit");
+	}
 	rc = a->opts->restore ? 0 : hv->ops->domain_cpuid(hv, a->domid);
 	if (rc < 0)
 		return step_fail(a, rc, "applying the CPUID policy");
@@ -305,6 +314,7 @@ static int build(struct apply *a)
 	v = g_hash_table_lookup(a->vars, "store.port");
 	b.store_port = (uint32_t)g_ascii_strtoull(v, NULL, 10);
 	b.paging_kib = p->paging_kib;
+	b.max_kib = p->pvh ? p->memory_kib : 0;	/* above current_kib: PoD */
 	if (a->opts->restore) {
 		rc = a->opts->restore(a->hv, a->domid, &b, a->opts->restore_opaque);
 		if (rc < 0)

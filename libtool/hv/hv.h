@@ -98,6 +98,31 @@ struct xlite_hv_build {
 	bool kcache_hit;		/* the kernel came from the cache */
 	/* PVH only (build_pvh), IN: Xen's paging pool for the domain. */
 	uint64_t paging_kib;
+	/* PVH only, IN: all the guest's memory; above mem_kib the rest is
+	 * populate-on-demand (libxenguest's target_pages). 0: mem_kib. */
+	uint64_t max_kib;
+};
+
+/* One entry of a memory map (Xen's struct e820entry). */
+enum xlite_e820_type {
+	XLITE_E820_RAM = 1,
+	XLITE_E820_RESERVED = 2,
+	XLITE_E820_ACPI = 3,
+	XLITE_E820_NVS = 4,
+	XLITE_E820_UNUSABLE = 5,
+};
+#define XLITE_E820_MAX 128	/* Xen's E820MAX */
+struct xlite_e820 {
+	uint64_t addr, size;
+	uint32_t type;		/* enum xlite_e820_type, or what the firmware said */
+};
+
+/* Populate-on-demand state of an HVM container (xc_domain_get_pod_target),
+ * in 4 KiB pages. */
+struct xlite_pod {
+	uint64_t tot_pages;	/* the domain holds, PoD cache included */
+	uint64_t cache_pages;	/* Xen's PoD cache */
+	uint64_t entries;	/* guest frames still to be populated on demand */
 };
 
 /* Where a live save is, before each round (libxenguest's precopy_stats). */
@@ -255,6 +280,21 @@ struct xlite_hv_ops {
 				int (*suspend)(void *opaque),
 				int (*precopy)(const struct xlite_hv_precopy *s, void *opaque),
 				void *opaque);
+
+	/* ---- populate-on-demand, the host's E820 (issue 13), appended ---- */
+	/* The PoD target of an HVM container, PAGES of 4 KiB
+	 * (xc_domain_set_pod_target): Xen sizes its PoD cache so the domain
+	 * holds that much; nothing happens while it has no PoD entries. */
+	int (*domain_pod_target)(struct xlite_hv *hv, uint32_t domid, uint64_t pages);
+	int (*domain_pod_info)(struct xlite_hv *hv, uint32_t domid, struct xlite_pod *pod);
+	/* The host's memory map as Xen has it (xc_get_machine_memory_map):
+	 * up to MAX entries into MAP, their number in *N. */
+	int (*machine_memory_map)(struct xlite_hv *hv, struct xlite_e820 *map, unsigned int max,
+				  unsigned int *n);
+	/* The memory map a PV domain's XENMEM_memory_map returns
+	 * (xc_domain_set_memory_map), in place of domain_memmap_limit's. */
+	int (*domain_memory_map)(struct xlite_hv *hv, uint32_t domid,
+				 const struct xlite_e820 *map, unsigned int n);
 };
 
 struct xlite_hv {

@@ -8,6 +8,7 @@ libtool_libxlite_a_SOURCES += \
 	libtool/hv/xen-build.c libtool/hv/xen-res.c \
 	libtool/hv/acpi.h libtool/hv/acpi.c
 libtool_libxlite_a_SOURCES += libtool/hv/xen-save.c
+libtool_libxlite_a_SOURCES += libtool/hv/xen-mem.c
 
 # What a program linking libxlite.a with the Xen side needs after it.
 XLITE_XEN_LIBS = libtool/libxlite.a $(XSC_LIBS) $(XENGUEST_LIBS) $(XENCTRL_LIBS) \

@@ -103,14 +103,18 @@ static void step_time(const struct xlite_hv_xen *x, const char *what, gint64 *t)
 #define GIB4 (1ULL << 32)
 
 /* Memory layout of an HVM container without a device model (libxl's
- * libxl__build_hvm): RAM from 0 up to the hole, the rest above 4 GiB. */
-static void pvh_layout(struct xc_dom_image *dom, uint64_t mem_kib)
+ * libxl__build_hvm): RAM from 0 up to the hole, the rest above 4 GiB; all
+ * of MAX_KIB is the guest's, TARGET_KIB of it populated at boot. Below its
+ * maximum libxenguest starts the guest in populate-on-demand mode
+ * (meminit_hvm: xc_domain_set_pod_target, then the rest of the RAM marked
+ * PoD), and its balloon driver gives back what is above the target. */
+static void pvh_layout(struct xc_dom_image *dom, uint64_t max_kib, uint64_t target_kib)
 {
-	uint64_t mem = mem_kib << 10;
+	uint64_t mem = max_kib << 10;
 
 	dom->container_type = XC_DOM_HVM_CONTAINER;
 	dom->device_model = false;
-	dom->target_pages = mem >> XC_PAGE_SHIFT;
+	dom->target_pages = (target_kib << 10) >> XC_PAGE_SHIFT;
 	dom->mmio_start = PVH_MMIO_START;
 	dom->mmio_size = GIB4 - PVH_MMIO_START;
 	dom->lowmem_end = mem < PVH_MMIO_START ? mem : PVH_MMIO_START;
@@ -175,15 +179,17 @@ static int build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b, 
 	struct e820entry map[PVH_E820_MAX];
 	struct xlite_pvh_acpi acpi;
 	struct kernel_choice k;
-	uint64_t mem_mb = b->mem_kib / 1024;
+	/* A PVH guest's physical memory is all of max_kib (PoD above mem_kib). */
+	uint64_t max_kib = pvh && b->max_kib ? b->max_kib : b->mem_kib;
+	uint64_t mem_mb = max_kib / 1024;
 	gint64 t_step = g_get_monotonic_time();
 	int rc = 0;
 
 	choose_kernel(b, &k);
 	x->log.last[0] = '\0';
-	if (mem_mb == 0 || mem_mb > UINT32_MAX) {
-		rc = xlite_hv_fail(hv, -EINVAL, "memory %llu KiB out of range",
-				   (unsigned long long)b->mem_kib);
+	if (mem_mb == 0 || mem_mb > UINT32_MAX || b->mem_kib == 0 || b->mem_kib > max_kib) {
+		rc = xlite_hv_fail(hv, -EINVAL, "memory %llu KiB of %llu KiB out of range",
+				   (unsigned long long)b->mem_kib, (unsigned long long)max_kib);
 		goto out;
 	}
 	if (pvh) {
@@ -198,7 +204,7 @@ static int build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build *b, 
 	}
 	dom->container_type = XC_DOM_PV_CONTAINER;
 	if (pvh)
-		pvh_layout(dom, b->mem_kib);
+		pvh_layout(dom, max_kib, b->mem_kib);
 	/* An entry another create evicted since the lookup is a miss. */
 	if (k.cached && xc_dom_kernel_file(dom, k.cached) != 0) {
 		g_free(k.cached);

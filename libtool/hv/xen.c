@@ -389,6 +389,10 @@ static const struct xlite_hv_ops xen_ops = {
 	.nbd_identity = xlite_hvx_nbd_identity,
 	.build_pvh = xlite_hvx_build_pvh,
 	.domain_save_live = xlite_hvx_domain_save_live,
+	.domain_pod_target = xlite_hvx_domain_pod_target,
+	.domain_pod_info = xlite_hvx_domain_pod_info,
+	.machine_memory_map = xlite_hvx_machine_memory_map,
+	.domain_memory_map = xlite_hvx_domain_memory_map,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

@@ -95,6 +95,14 @@ int xlite_hvx_domain_save_live(struct xlite_hv *hv, uint32_t domid, int fd,
 			       int (*precopy)(const struct xlite_hv_precopy *s, void *opaque),
 			       void *opaque);
 
+/* xen-mem.c: populate-on-demand, the host's E820, a domain's memory map. */
+int xlite_hvx_domain_pod_target(struct xlite_hv *hv, uint32_t domid, uint64_t pages);
+int xlite_hvx_domain_pod_info(struct xlite_hv *hv, uint32_t domid, struct xlite_pod *pod);
+int xlite_hvx_machine_memory_map(struct xlite_hv *hv, struct xlite_e820 *map, unsigned int max,
+				 unsigned int *n);
+int xlite_hvx_domain_memory_map(struct xlite_hv *hv, uint32_t domid,
+				const struct xlite_e820 *map, unsigned int n);
+
 /* "CALL failed: LIBRARY MESSAGE (ERRNO TEXT)" into hv->err; returns -errno. */
 int xlite_hv_xen_fail(struct xlite_hv *hv, int err, const char *call);
 

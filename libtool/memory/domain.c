@@ -46,6 +46,7 @@ int xlite_mem_dom_read(struct xlite_hv *hv, uint32_t domid, struct xlite_mem_dom
 	if (rc < 0)
 		return xlite_fail(err, rc, "%s", xlite_hv_error(hv));
 	d->actual_kib = info.tot_kib;
+	d->hvm = info.hvm;
 	rc = read_kib(hv, domid, "memory/target", &d->target_kib, &d->target_known, err);
 	if (rc == 0)
 		rc = read_kib(hv, domid, "memory/static-max", &d->max_kib, &d->max_known, err);
@@ -102,12 +103,26 @@ static int set_limit(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **e
 	return 0;
 }
 
+/* As libxl_set_memory_target: the limit, an HVM container's PoD target
+ * (Xen resizes the PoD cache of a guest still holding PoD entries: the
+ * balloon driver then meets the new target; once the guest has none it is
+ * a no-op), then the balloon's target. */
 int xlite_mem_apply_target(struct xlite_hv *hv, uint32_t domid, uint64_t kib, char **err)
 {
+	struct xlite_dominfo info;
 	int rc = set_limit(hv, domid, kib, err);
 
 	if (rc < 0)
 		return rc;
+	rc = hv->ops->domain_info(hv, domid, &info);
+	if (rc < 0)
+		return xlite_fail(err, rc, "%s", xlite_hv_error(hv));
+	if (info.hvm) {
+		rc = hv->ops->domain_pod_target(hv, domid,
+						(kib + XLITE_MAXMEM_SLACK_KIB) / 4);
+		if (rc < 0)
+			return xlite_fail(err, rc, "%s", xlite_hv_error(hv));
+	}
 	return write_kib(hv, domid, "memory/target", kib, err);
 }
 

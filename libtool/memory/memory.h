@@ -35,6 +35,7 @@ struct xlite_mem_dom {
 	bool min_known;		/* xlite/memory-min present */
 	bool target_known;	/* memory/target present */
 	bool max_known;		/* memory/static-max present */
+	bool hvm;		/* an HVM container (PVH): it may use populate-on-demand */
 };
 
 /* Reads DOMID's figures. 0, -ESRCH (no such domain), or -errno with *err. */

@@ -134,6 +134,9 @@ struct xlite_config {
 	/* Limits given to Xen at create (<controller type='xenbus'>); 0: default */
 	unsigned int max_grant_frames;		/* maxGrantFrames: the hypervisor's default */
 	unsigned int max_event_channels;	/* maxEventChannels: 1023 as libxl */
+	/* <features><xen><e820_host state='on'/>: a PV guest gets the host's
+	 * E820 reshaped around its RAM (libxl's e820_host) */
+	bool e820_host;
 };
 
 void xlite_config_init(struct xlite_config *cfg);

@@ -350,10 +350,11 @@ static int parse_clock(struct xlite_parse *p, xmlNode *node)
 }
 
 /* <features><xen><e820_host state='on'/><passthrough state='on'/></xen>.
- * e820_host is refused: libxl gives such a PV guest a copy of the host's
- * E820 reshaped around its RAM (e820_sanitize) so that passed-through PCI
- * devices keep their addresses; xlite has no PCI passthrough, and a guest
- * that asks for the host's map should not silently get another. */
+ * e820_host: libxl gives such a PV guest a copy of the host's E820
+ * reshaped around its RAM (e820_sanitize), so that a guest's kernel keeps
+ * off the host's reserved and ACPI ranges (what passed-through PCI devices
+ * and some drivers need); a PV setting, settled in xlite_parse_finish once
+ * the guest's type is known. */
 static int parse_features_xen(struct xlite_parse *p, xmlNode *node)
 {
 	xmlNode *c;
@@ -368,11 +369,13 @@ static int parse_features_xen(struct xlite_parse *p, xmlNode *node)
 		state = xlite_parse_attr(c, "state");
 		if (state && strcmp(state, "off") == 0)
 			continue;	/* off is what xlite does */
-		if (strcmp(name, "e820_host") == 0)
-			return xlite_parse_error(p, c,
-				"<e820_host state='%s'> is not supported: xlite gives a PV guest Xen's default memory map and never the host's E820 (libxl copies it for PCI passthrough, which xlite does not offer), expected state='off' or no <e820_host>",
-				state ? state : "on");
-		else if (strcmp(name, "passthrough") == 0)
+		if (strcmp(name, "e820_host") == 0) {
+			if (state && strcmp(state, "on") != 0)
+				return xlite_parse_error(p, c,
+					"<e820_host state='%s'>: expected state='on' or 'off'", state);
+			p->cfg->e820_host = true;
+			p->e820_line = xlite_parse_line(c);
+		} else if (strcmp(name, "passthrough") == 0)
 			xlite_parse_warn(p, c,
 				"<passthrough> ignored: xlite does not offer PCI passthrough, so the domain gets no IOMMU context");
 		else

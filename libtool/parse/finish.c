@@ -135,15 +135,14 @@ int xlite_parse_finish(struct xlite_parse *p)
 	rc = xlite_parse_boot(p);
 	if (rc < 0)
 		return rc;
-	/* xc_dom's HVM builder would populate the rest on demand (PoD), which
-	 * xlite does not drive (the PoD target, its cache and the balloon
-	 * racing it): refused, as libxl refuses PoD where it cannot have it.
-	 * A PVH guest gets its whole <memory> at boot. */
-	if (strcmp(cfg->os_type, "xenpvh") == 0 && cfg->current_kib < cfg->memory_kib)
-		return xlite_parse_error_at(p, p->current_line,
-			"<currentMemory> (%llu KiB) is below <memory> (%llu KiB): a PVH guest would start in populate-on-demand mode, which xlite does not drive; a PVH guest starts with all its memory, expected <currentMemory> equal to <memory> or none",
-			(unsigned long long)cfg->current_kib,
-			(unsigned long long)cfg->memory_kib);
+	/* A PVH guest below its <memory> starts in populate-on-demand mode
+	 * (libxl's, the plan says so). e820_host is a PV setting: xl reads it
+	 * for PV guests only, and a PVH guest's map is its own. */
+	if (strcmp(cfg->os_type, "xenpvh") == 0 && cfg->e820_host) {
+		xlite_parse_warn_at(p, p->e820_line,
+			"<e820_host> ignored: the host's E820 is given to PV guests only (as xl does); a PVH guest gets its own memory map");
+		cfg->e820_host = false;
+	}
 	if (!cfg->uuid_given) {
 		rc = xlite_uuid_generate(cfg->uuid);
 		if (rc < 0)

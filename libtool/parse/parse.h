@@ -22,7 +22,8 @@ struct xlite_parse {
 	void *opaque;
 	char *err;		/* first error, "FILE:LINE: ..." */
 	int domain_line, memory_line, current_line, min_line, vcpu_line,
-	    cap_line, os_line, bootloader_line, bootloader_args_line, cmdline_line;
+	    cap_line, os_line, bootloader_line, bootloader_args_line, cmdline_line,
+	    e820_line;
 	bool have_memory, have_current, have_type;
 	bool have_console;
 	struct xlite_disk *disk;	/* the <disk> being parsed */

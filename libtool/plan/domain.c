@@ -48,6 +48,9 @@ int xlite_plan_domain_nodes(struct xlite_plan *plan)
 	/* xlite's own: the guaranteed minimum (admission, balancer); read-only
 	 * to the guest like the rest of DOM. */
 	xlite_ops_write(&b, min, DOM "/xlite/memory-min");
+	/* ... and e820_host, which a restart or a save describes again */
+	if (plan->e820_host)
+		xlite_ops_write(&b, "1", DOM "/xlite/e820-host");
 	for (i = 0; i < plan->max_vcpus; i++)
 		xlite_ops_write(&b, i < plan->cur_vcpus ? "online" : "offline",
 				DOM "/cpu/%u/availability", i);

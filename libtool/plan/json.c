@@ -166,8 +166,12 @@ char *xlite_plan_to_json(const struct xlite_plan *p)
 	xlite_json_members(b, head, G_N_ELEMENTS(head));
 	xlite_json_member_object(b, "memory", memory, G_N_ELEMENTS(memory));
 	xlite_json_member_object(b, "vcpus", vcpus, G_N_ELEMENTS(vcpus));
-	if (p->pvh)	/* PV plans stay as they were */
+	if (p->pvh) {	/* PV plans stay as they were */
 		xlite_json_member_int(b, "pvh_paging_kib", p->paging_kib);
+		xlite_json_member_bool(b, "pod", p->pod);
+	}
+	if (p->e820_host)
+		xlite_json_member_bool(b, "e820_host", true);
 	xlite_json_member_object(b, "sched", sched, G_N_ELEMENTS(sched));
 	vcpupin(b, p);
 	if (p->max_grant_frames)

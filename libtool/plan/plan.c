@@ -84,10 +84,8 @@ static int check_config(const struct xlite_config *cfg, char **err)
 		return xlite_fail(err, -EINVAL, "no kernel or os type");
 	if (cfg->boot == XLITE_BOOT_DISK && cfg->kernel)
 		return xlite_fail(err, -EINVAL, "a kernel beside the boot from disk");
-	if (strcmp(cfg->os_type, "xenpvh") == 0 && cfg->current_kib != cfg->memory_kib)
-		return xlite_fail(err, -EINVAL, "a PVH guest starts with all its memory: current %llu KiB, max %llu KiB",
-				  (unsigned long long)cfg->current_kib,
-				  (unsigned long long)cfg->memory_kib);
+	if (cfg->e820_host && strcmp(cfg->os_type, "xenpvh") == 0)
+		return xlite_fail(err, -EINVAL, "e820_host for a PVH guest (a PV setting)");
 	if (cfg->n_disks > XLITE_MAX_DISKS || cfg->n_nics > XLITE_MAX_NICS)
 		return xlite_fail(err, -EINVAL, "too many devices");
 	for (i = 0; i < cfg->n_disks; i++) {
@@ -221,6 +219,10 @@ int xlite_plan_build(struct xlite_plan *plan, const struct xlite_config *cfg,
 	plan->max_vcpus = cfg->max_vcpus;
 	if (plan->pvh)
 		plan->paging_kib = paging_kib(plan->memory_kib, plan->max_vcpus);
+	/* libxenguest's HVM builder: below its maximum, an HVM container
+	 * starts in populate-on-demand mode (meminit_hvm) */
+	plan->pod = plan->pvh && plan->current_kib < plan->memory_kib;
+	plan->e820_host = cfg->e820_host;
 	plan->cur_vcpus = cfg->cur_vcpus;
 	plan->weight = cfg->weight;
 	plan->cap = cfg->cap;

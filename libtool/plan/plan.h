@@ -100,6 +100,14 @@ struct xlite_plan {
 	/* given to Xen at create; 0: the default (Xen's grant frames, 1023
 	 * event channels as libxl) */
 	unsigned int max_grant_frames, max_event_channels;
+	/* PVH below its maximum: all of memory_kib is the guest's physical
+	 * memory, current_kib of it populated through Xen's populate-on-demand
+	 * cache until the guest's balloon driver gives the rest back
+	 * (libxenguest's meminit_hvm with target_pages, as libxl builds it). */
+	bool pod;
+	/* PV: the host's E820 reshaped around current_kib of RAM, the balloon
+	 * room above 4 GiB (libxl's e820_host, libxl__e820_alloc). */
+	bool e820_host;
 };
 
 void xlite_plan_init(struct xlite_plan *plan);

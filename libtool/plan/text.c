@@ -132,6 +132,13 @@ char *xlite_plan_to_text(const struct xlite_plan *p)
 	if (!p->min_given)
 		fputs("memory min is the target (no <min_guarantee>): never squeezed\n", f);
 	fprintf(f, "maxmem %llu KiB\n", (unsigned long long)p->maxmem_kib);
+	if (p->pod)
+		fprintf(f, "populate-on-demand: %llu MiB of guest memory, %llu MiB populated at boot (Xen's PoD cache), the balloon driver gives the rest back\n",
+			(unsigned long long)(p->memory_kib / 1024),
+			(unsigned long long)(p->current_kib / 1024));
+	if (p->e820_host)
+		fputs("e820_host: the host's memory map (its reserved and ACPI ranges) around the guest's RAM, balloon room above 4 GiB\n",
+		      f);
 	fprintf(f, "vcpus %u online of %u\n", p->cur_vcpus, p->max_vcpus);
 	if (p->weight)
 		fprintf(f, "sched weight %u\n", p->weight);

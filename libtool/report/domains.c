@@ -27,8 +27,10 @@ bool xlite_report_mem_read(struct xlite_hv *hv, uint32_t domid, struct xlite_rep
 	uint64_t demand, seq;
 
 	lm->demand_kib = -1;
+	lm->pod_known = false;
 	if (xlite_mem_dom_read(hv, domid, &lm->m, err) < 0)
 		return false;
+	lm->pod_known = lm->m.hvm && hv->ops->domain_pod_info(hv, domid, &lm->pod) == 0;
 	if (lm->m.min_known &&
 	    xlite_mem_read_demand(hv, domid, lm->m.actual_kib, lm->m.max_kib, &demand, &seq))
 		lm->demand_kib = (int64_t)demand;
@@ -56,6 +58,10 @@ static void add_memory(XliteJson *b, const struct xlite_report_mem *lm)
 		xlite_json_add_int(b, lm->demand_kib);
 	else
 		xlite_json_add_null(b);
+	if (lm->pod_known) {	/* Xen's populate-on-demand figures */
+		xlite_json_member_int(b, "pod_entries", (int64_t)lm->pod.entries);
+		xlite_json_member_int(b, "pod_cache_kib", (int64_t)lm->pod.cache_pages * 4);
+	}
 	xlite_json_end_object(b);
 }
 

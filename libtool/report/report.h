@@ -42,6 +42,9 @@ void xlite_report_state_letters(const struct xlite_dominfo *d, char out[7]);
 struct xlite_report_mem {
 	struct xlite_mem_dom m;
 	int64_t demand_kib;
+	/* An HVM container's populate-on-demand state (PVH below its max) */
+	bool pod_known;
+	struct xlite_pod pod;
 };
 
 /* Reads DOMID's figures: true, or false (*err may then say why, g_free;

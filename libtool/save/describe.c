@@ -141,6 +141,17 @@ static int describe_os(struct describe *d, const char *vm)
 	return 0;
 }
 
+/* What the create recorded under xlite's own nodes. */
+static void describe_features(struct describe *d)
+{
+	g_autofree char *e820 = read_opt(d, "/local/domain/%u/" XLITE_XS_DIR "/e820-host",
+					 d->domid);
+
+	if (e820 && strcmp(e820, "1") == 0)
+		g_string_append(d->x, "  <features>\n    <xen>\n      <e820_host state='on'/>\n"
+				"    </xen>\n  </features>\n");
+}
+
 static int cmp_ids(const void *a, const void *b)
 {
 	unsigned long x = strtoul(*(char *const *)a, NULL, 10);
@@ -254,6 +265,7 @@ int xlite_domain_describe(struct xlite_hv *hv, uint32_t domid, char **xml, char 
 	rc = describe_os(&d, vm);
 	if (rc < 0)
 		goto out;
+	describe_features(&d);
 	g_string_append(d.x, "  <devices>\n");
 	rc = describe_disks(&d);
 	if (rc < 0)

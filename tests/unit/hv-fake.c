@@ -230,8 +230,17 @@ static int fake_build(struct xlite_hv *hv, uint32_t domid, struct xlite_hv_build
 				     b->kernel, pvh ? "PVH" : "PV");
 	if (b->mem_kib > f->host_free_kib || b->mem_kib > d->maxmem_kib)
 		return xlite_hv_fail(hv, -ENOMEM, "xc_dom_boot_mem_init: out of memory");
+	if (pvh && b->max_kib && (b->max_kib < b->mem_kib || b->max_kib > d->maxmem_kib))
+		return xlite_hv_fail(hv, -EINVAL, "meminit_hvm: %llu KiB of %llu KiB",
+				     (unsigned long long)b->mem_kib,
+				     (unsigned long long)b->max_kib);
 	f->host_free_kib -= b->mem_kib;
 	d->info.tot_kib = b->mem_kib;
+	/* meminit_hvm: below the maximum, the rest is populate-on-demand */
+	if (pvh && b->max_kib > b->mem_kib) {
+		d->pod_entries = (b->max_kib - b->mem_kib) / 4;
+		d->pod_target_pages = b->mem_kib / 4;
+	}
 	d->built = true;
 	b->console_mfn = pvh ? 0xfeffc : 0x10000 + domid * 2;
 	b->store_mfn = pvh ? 0xfeffb : 0x10001 + domid * 2;
@@ -1183,6 +1192,68 @@ static int fake_nbd_identity(struct xlite_hv *hv, unsigned int major, unsigned i
 	return 0;
 }
 
+static int fake_domain_pod_target(struct xlite_hv *hv, uint32_t domid, uint64_t pages)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_pod_target");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (!d->info.hvm)	/* XENMEM_set_pod_target: HVM only */
+		return xlite_hv_fail(hv, -EINVAL, "xc_domain_set_pod_target: not an HVM domain");
+	if (pages * 4 > d->maxmem_kib)
+		return xlite_hv_fail(hv, -EINVAL, "xc_domain_set_pod_target: above max_pages");
+	d->pod_target_pages = pages;
+	return 0;
+}
+
+static int fake_domain_pod_info(struct xlite_hv *hv, uint32_t domid, struct xlite_pod *pod)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_pod_info");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (!d->info.hvm)
+		return xlite_hv_fail(hv, -EINVAL, "xc_domain_get_pod_target: not an HVM domain");
+	pod->tot_pages = d->info.tot_kib / 4;
+	pod->entries = d->pod_entries;
+	pod->cache_pages = d->pod_entries ? d->info.tot_kib / 4 : 0;
+	return 0;
+}
+
+static int fake_machine_memory_map(struct xlite_hv *hv, struct xlite_e820 *map,
+				   unsigned int max, unsigned int *n)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "machine_memory_map");
+
+	*n = 0;
+	if (rc)
+		return rc;
+	if (f->n_host_e820 > max)
+		return xlite_hv_fail(hv, -E2BIG, "xc_get_machine_memory_map: %u entries",
+				     f->n_host_e820);
+	memcpy(map, f->host_e820, f->n_host_e820 * sizeof(map[0]));
+	*n = f->n_host_e820;
+	return 0;
+}
+
+static int fake_domain_memory_map(struct xlite_hv *hv, uint32_t domid,
+				  const struct xlite_e820 *map, unsigned int n)
+{
+	struct xlite_hv_fake_dom *d;
+	int rc = fake_enter(hv, "domain_memory_map");
+
+	if (rc || !(d = need_dom(hv, domid, &rc)))
+		return rc;
+	if (n == 0 || n > XLITE_E820_MAX)
+		return xlite_hv_fail(hv, -EINVAL, "xc_domain_set_memory_map: %u entries", n);
+	memcpy(d->memmap, map, n * sizeof(map[0]));
+	d->n_memmap = n;
+	return 0;
+}
+
 static void fake_close(struct xlite_hv *hv)
 {
 	(void)hv;	/* the test owns the fake */
@@ -1235,6 +1306,10 @@ static const struct xlite_hv_ops fake_ops = {
 	.nbd_identity = fake_nbd_identity,
 	.build_pvh = fake_build_pvh,
 	.domain_save_live = fake_domain_save_live,
+	.domain_pod_target = fake_domain_pod_target,
+	.domain_pod_info = fake_domain_pod_info,
+	.machine_memory_map = fake_machine_memory_map,
+	.domain_memory_map = fake_domain_memory_map,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1331,6 +1406,12 @@ LOCKED(int, nbd_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d,
 LOCKED(int, nbd_identity, (struct xlite_hv *hv, unsigned int ma, unsigned int mi, uint64_t *d,
 			   uint64_t *i), (hv, ma, mi, d, i))
 LOCKED(int, build_pvh, (struct xlite_hv *hv, uint32_t d, struct xlite_hv_build *b), (hv, d, b))
+LOCKED(int, domain_pod_target, (struct xlite_hv *hv, uint32_t d, uint64_t p), (hv, d, p))
+LOCKED(int, domain_pod_info, (struct xlite_hv *hv, uint32_t d, struct xlite_pod *p), (hv, d, p))
+LOCKED(int, machine_memory_map, (struct xlite_hv *hv, struct xlite_e820 *m, unsigned int x,
+				 unsigned int *n), (hv, m, x, n))
+LOCKED(int, domain_memory_map, (struct xlite_hv *hv, uint32_t d, const struct xlite_e820 *m,
+				unsigned int n), (hv, d, m, n))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -1380,6 +1461,10 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.nbd_identity = locked_nbd_identity,
 	.build_pvh = locked_build_pvh,
 	.domain_save_live = fake_domain_save_live,
+	.domain_pod_target = locked_domain_pod_target,
+	.domain_pod_info = locked_domain_pod_info,
+	.machine_memory_map = locked_machine_memory_map,
+	.domain_memory_map = locked_domain_memory_map,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
@@ -1394,6 +1479,20 @@ static int cmp_str(gconstpointer a, gconstpointer b, gpointer unused)
 	(void)unused;
 	return strcmp(a, b);
 }
+
+/* The lab's host map (Xen's "Xen-e820 RAM map" under QEMU q35, 3 GiB). */
+const struct xlite_e820 xlite_hv_fake_lab_e820[XLITE_HV_FAKE_LAB_E820_N] = {
+	{ 0x0, 0x9fc00, XLITE_E820_RAM },
+	{ 0x9fc00, 0x400, XLITE_E820_RESERVED },
+	{ 0xf0000, 0x10000, XLITE_E820_RESERVED },
+	{ 0x100000, 0x7fedf000, XLITE_E820_RAM },
+	{ 0x7ffdf000, 0x21000, XLITE_E820_RESERVED },
+	{ 0xb0000000, 0x10000000, XLITE_E820_RESERVED },
+	{ 0xfed1c000, 0x4000, XLITE_E820_RESERVED },
+	{ 0xfffc0000, 0x40000, XLITE_E820_RESERVED },
+	{ 0x100000000, 0x40000000, XLITE_E820_RAM },
+	{ 0xfd00000000, 0x300000000, XLITE_E820_RESERVED },
+};
 
 void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 {
@@ -1412,6 +1511,8 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 	g_cond_init(&fake->rendezvous);
 	fake->next_domid = 1;
 	fake->host_free_kib = FAKE_HOST_KIB - 768 * 1024;
+	memcpy(fake->host_e820, xlite_hv_fake_lab_e820, sizeof(xlite_hv_fake_lab_e820));
+	fake->n_host_e820 = XLITE_HV_FAKE_LAB_E820_N;
 
 	memset(&dom0, 0, sizeof(dom0));
 	dom0.info.domid = 0;

@@ -17,6 +17,12 @@ struct xlite_hv_fake_dom {
 	unsigned int weight, cap;
 	struct xlite_cpuset affinity[8];	/* hard affinity of vCPUs 0-7 */
 	unsigned int max_grant_frames, max_evtchn_port;	/* as domain_create got them */
+	/* populate-on-demand (PVH below its max): pages the build left to be
+	 * populated on demand, and the last PoD target set */
+	uint64_t pod_entries, pod_target_pages;
+	/* domain_memory_map's map (e820_host), n_memmap 0 until one is set */
+	struct xlite_e820 memmap[XLITE_E820_MAX];
+	unsigned int n_memmap;
 };
 
 struct xlite_hv_fake {
@@ -70,9 +76,18 @@ struct xlite_hv_fake {
 	unsigned int next_nbd;		/* nbd devices are 43:N, /dev/nbdN */
 	/* Live saves (issue 11): pages dirtied in each round (0: the default). */
 	long live_dirty[8];
+	/* The host's E820 machine_memory_map returns: the lab's (QEMU q35,
+	 * 3 GiB) unless a test sets another. */
+	struct xlite_e820 host_e820[XLITE_E820_MAX];
+	unsigned int n_host_e820;
 };
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"
+
+/* The lab's host E820 (QEMU q35, 3 GiB, as Xen prints it at boot): what
+ * machine_memory_map returns unless a test sets another. */
+#define XLITE_HV_FAKE_LAB_E820_N 10
+extern const struct xlite_e820 xlite_hv_fake_lab_e820[XLITE_HV_FAKE_LAB_E820_N];
 
 struct xlite_hv_fake_linger {
 	char *what;			/* the loop's backing file, the vif's bridge */

@@ -71,6 +71,7 @@ static void test_full_domain_is_read(void)
 		"    </interface>\n"
 		"    <console type='pty'><target type='xen' port='0'/></console>\n"
 		"  </devices>\n"
+		"  <features><xen><e820_host state='on'/></xen></features>\n"
 		"</domain>\n";
 	static const uint8_t uuid[16] = { 0xc7, 0xa5, 0xfd, 0xb2, 0xcd, 0xaf, 0x94, 0x55,
 					  0x92, 0x6a, 0xd6, 0x5c, 0x16, 0xdb, 0x18, 0x09 };
@@ -112,6 +113,7 @@ static void test_full_domain_is_read(void)
 	g_assert_true(cfg.nics[0].mac_given);
 	g_assert_cmpmem(cfg.nics[0].mac, 6, mac, 6);
 	g_assert_cmpint(cfg.nics[0].line, ==, 22);
+	g_assert_true(cfg.e820_host);
 	xlite_config_dispose(&cfg);
 }
 
@@ -411,10 +413,6 @@ static const struct error_case error_cases[] = {
 	{ "pv machine on the pvh type", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type machine='xenpv'>xenpvh</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "machine 'xenpv' does not go with <type>xenpvh</type>, expected machine='xenpvh'" },
-	{ "pvh below its memory", "<domain type='xen'><name>x</name><memory unit='MiB'>256</memory>\n"
-	  "<currentMemory unit='MiB'>128</currentMemory>\n<os>\n"
-	  "<type>xenpvh</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 2,
-	  "<currentMemory> (131072 KiB) is below <memory> (262144 KiB): a PVH guest would start in populate-on-demand mode, which xlite does not drive" },
 	{ "hvm machine", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type machine='xenfv'>linux</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "(HVM)" },
@@ -424,10 +422,10 @@ static const struct error_case error_cases[] = {
 	{ "exe os", "<domain type='xen'><name>x</name><memory>1024</memory>\n<os>\n"
 	  "<type>exe</type><kernel>/k</kernel></os></domain>\n", NULL, NULL, 3,
 	  "os type 'exe' is not supported, expected linux or xen (a PV guest) or xenpvh (a PVH guest)" },
-	{ "e820_host", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
+	{ "e820_host neither on nor off", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
 	  "<os><type>linux</type><kernel>/k</kernel></os>\n<features>\n<xen>\n"
-	  "<e820_host state='on'/></xen></features></domain>\n", NULL, NULL, 5,
-	  "<e820_host state='on'> is not supported: xlite gives a PV guest Xen's default memory map and never the host's E820" },
+	  "<e820_host state='yes'/></xen></features></domain>\n", NULL, NULL, 5,
+	  "<e820_host state='yes'>: expected state='on' or 'off'" },
 	{ "empty bootloader", "<domain type='xen'><name>x</name><memory>1024</memory>\n"
 	  "<bootloader> </bootloader>\n<os><type>linux</type></os></domain>\n", NULL, NULL, 2,
 	  "<bootloader> is empty, expected pygrub (or its path)" },
@@ -843,10 +841,18 @@ static void test_oversized_input_is_refused(void)
 
 /* libvirt's PVH spelling (its xlconfigdata test-pvh-type.xml), with and
  * without the machine attribute. */
+/* A PVH guest; the second as libvirt's xlconfigdata test-pvh-type, below
+ * its <memory> (populate-on-demand, as libxl builds it), and with
+ * <e820_host>, a PV setting it ignores with a warning (xl reads it for PV
+ * guests only). */
 static void test_pvh_guest_is_read(void)
 {
 	static const char *const types[] = {
 		"<type arch='x86_64' machine='xenpvh'>xenpvh</type>", "<type>xenpvh</type>",
+	};
+	static const unsigned int current[] = { 592896, 403456 };
+	static const char *const extra[] = {
+		"", "  <features><xen><e820_host state='on'/></xen></features>\n",
 	};
 	size_t i;
 
@@ -854,12 +860,12 @@ static void test_pvh_guest_is_read(void)
 		g_autofree char *xml = g_strdup_printf(
 			"<domain type='xen'>\n  <name>XenGuest2</name>\n"
 			"  <memory unit='KiB'>592896</memory>\n"
-			"  <currentMemory unit='KiB'>592896</currentMemory>\n"
+			"  <currentMemory unit='KiB'>%u</currentMemory>\n"
 			"  <os>\n    %s\n    <kernel>/tmp/vmlinuz</kernel>\n"
 			"    <initrd>/tmp/initrd</initrd>\n"
 			"    <cmdline>root=/dev/xvda1 console=hvc0</cmdline>\n  </os>\n"
 			"  <devices><console type='pty'><target type='xen' port='0'/></console></devices>\n"
-			"</domain>\n", types[i]);
+			"%s</domain>\n", current[i], types[i], extra[i]);
 		g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
 		struct xlite_config cfg;
 		char *err = NULL;
@@ -867,12 +873,16 @@ static void test_pvh_guest_is_read(void)
 		xlite_config_init(&cfg);
 		g_assert_cmpint(parse_text(&cfg, xml, warnings, &err), ==, 0);
 		g_assert_null(err);
-		g_assert_cmpuint(warnings->len, ==, 0);
 		g_assert_cmpstr(cfg.os_type, ==, "xenpvh");
 		g_assert_cmpstr(cfg.kernel, ==, "/tmp/vmlinuz");
 		g_assert_cmpstr(cfg.initrd, ==, "/tmp/initrd");
 		g_assert_cmpstr(cfg.cmdline, ==, "root=/dev/xvda1 console=hvc0");
 		g_assert_cmpuint(cfg.memory_kib, ==, 592896);
+		g_assert_cmpuint(cfg.current_kib, ==, current[i]);
+		g_assert_false(cfg.e820_host);
+		g_assert_cmpuint(warnings->len, ==, i);
+		if (i)
+			g_assert_true(has_warning(warnings, "t.xml:12: <e820_host> ignored: the host's E820 is given to PV guests only (as xl does); a PVH guest gets its own memory map"));
 		xlite_config_dispose(&cfg);
 	}
 }

@@ -175,7 +175,7 @@ static void test_json_checker_can_fail(void)
 int main(int argc, char **argv)
 {
 	static const char *const names[] = { "minimal", "tiny", "devices", "vcpus", "units", "shareable",
-					     "resources", "pvh" };
+					     "resources", "pvh", "pvh-pod", "e820-host" };
 	size_t i;
 
 	g_test_init(&argc, &argv, NULL);

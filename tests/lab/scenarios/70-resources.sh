@@ -10,6 +10,10 @@
 #     then onlines it, as a distribution's udev rule does); vcpu-pin both
 #     ways between xl and xlite;
 #   - sched-credit2 weight and cap both ways between xl and xlite.
+# The guest also has <e820_host state='on'/> (libxl's e820_host): its
+# kernel's memory map (dmesg's "Xen: [mem ...]") holds the host's reserved
+# ranges, its RAM ends at its 256 MiB target and its balloon room is at
+# 4 GiB, into which the mem-set 400m above grows it.
 . "$(dirname "$0")/lib.sh"
 
 N=res70
@@ -40,6 +44,7 @@ mem_below() { [ "$(gmem)" -lt "$1" ] 2>/dev/null; }
 cpus_are() { [ "$(gcpus)" = "$1" ]; }
 
 guest_xml "$W/g.xml" $N 512 "" current=256 vcpus=2/2 <<'EOF'
+dmesg | sed -n 's/.*Xen: \[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\] \(.*\)$/E820 \1 \2 \3/p'
 old=
 while :; do
 	# What a udev rule does in a full distribution (Debian's
@@ -55,7 +60,8 @@ done
 EOF
 awk '{ print }
 	/<memory / { print "  <memtune><min_guarantee unit='"'"'MiB'"'"'>192</min_guarantee></memtune>"
-		print "  <cputune><shares>512</shares><cap>150</cap><vcpupin vcpu='"'"'1'"'"' cpuset='"'"'1'"'"'/></cputune>" }' \
+		print "  <cputune><shares>512</shares><cap>150</cap><vcpupin vcpu='"'"'1'"'"' cpuset='"'"'1'"'"'/></cputune>"
+		print "  <features><xen><e820_host state='"'"'on'"'"'/></xen></features>" }' \
 	"$W/g.xml" >"$W/res.xml"
 
 # ---- create: the XML's resources applied ------------------------------------
@@ -85,6 +91,21 @@ fi
 M0=$(gmem)
 echo "# guest MemTotal at 256 MiB: $M0 kB, online CPUs $(gcpus)"
 check_eq "the guest has both vCPUs online" 0-1 "$(gcpus)"
+
+# ---- e820_host: the host's memory map ------------------------------------------
+glog | grep '^E820 ' | sed 's/^/# guest /'
+echo "# host (Xen's map):"; xl dmesg | grep -A12 'Xen-e820 RAM map' | grep '^(XEN)  \[' | sed 's/^/#   /'
+check_eq "e820_host is recorded for describe" 1 "$(xs xlite/e820-host)"
+check_match "e820_host: the guest's map holds the host's MMCONFIG range (reserved)" \
+	"^E820 0x0*b0000000 0x0*bfffffff reserved" "$(glog)"
+check_match "e820_host: ... and the host's range below 4 GiB at 0xfffc0000 (reserved)" \
+	"^E820 0x0*fffc0000 0x0*ffffffff reserved" "$(glog)"
+check_match "e820_host: its RAM below 4 GiB ends at its 256 MiB target" \
+	"^E820 0x0*100000 0x0*fffffff usable" "$(glog)"
+check_match "e820_host: the host's RAM above it is unusable to the guest" \
+	"^E820 0x0*10000000 0x0*7ffdefff unusable" "$(glog)"
+check_match "e820_host: its balloon room is at 4 GiB" "^E820 0x0*100000000 0x[0-9a-f]+ usable" \
+	"$(glog)"
 
 # The guest's balloon follows a mem-set: WHAT its MemTotal does, the test
 # (mem_above|mem_below) and its bound in kB; then xl list's MiB, within
