@@ -9,6 +9,9 @@
 # not enough free memory) leaves the guest running on host 1 and nothing new
 # on host 2; host 2 losing its power in the middle of a move leaves the guest
 # running on host 1 (host 2 is booted again at the end).
+# Not in the default run: it has not yet passed end to end (each move of a
+# 96 MiB guest took minutes on the loaded lab link):
+#   XLITE_LAB_FILE_TIMEOUT=2400 XLITE_LAB_TIMEOUT=3000 tests/lab/xlite-lab run --hosts 2 tests/lab/migrate-two-hosts.sh
 . "$(dirname "$0")/lib.sh"
 . /lab/src/tests/lab/scenarios2/migrate.inc
 
