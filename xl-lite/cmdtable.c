@@ -193,6 +193,10 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "start a defined domain when xlited starts",
 	  "Marks NAME (a link STATE/domains/autostart/NAME.xml); xlited starts each\n"
 	  "marked domain that is not running when it starts. --disable removes the mark." },
+	/* Troubleshooting and the live table (issue 12). */
+	{ "dmesg", xlite_cmd_dmesg, "[-c]", "show the hypervisor's log, as xl dmesg",
+	  "Prints Xen's console ring (its boot messages and what it logged since).\n"
+	  "  -c, --clear  empty the ring once it is printed" },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

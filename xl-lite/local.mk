@@ -27,6 +27,8 @@ xlite_SOURCES += xl-lite/cmd_mem.c xl-lite/cmd_vcpu.c xl-lite/cmd_sched.c \
 xlite_SOURCES += xl-lite/cmd_save.c xl-lite/cmd_migrate.c
 # Defined domains (issue 12).
 xlite_SOURCES += xl-lite/cmd_define.c
+# Troubleshooting and the live table (issue 12).
+xlite_SOURCES += xl-lite/cmd_dmesg.c
 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1

@@ -77,6 +77,7 @@ struct xlited {
 	struct xlited_sampler *sampler;	/* sample.c */
 	char *www_dir;		/* www.c: the web console's files */
 	GPtrArray *peers;	/* peers.c: struct xlited_peer * */
+	struct xlited_event_log *event_log;	/* events.c: the last events */
 };
 
 /* ---- creds.c: certificate, key and token in the state directory ---- */
@@ -241,5 +242,16 @@ void xlited_dom_free(void *p);
 /* Sends "event: TYPE" with DATA (one JSON line) to every SSE client (on
  * the loop). */
 void xlited_events_send(struct xlited *d, const char *type, const char *data);
+
+/* ---- events.c: the last XLITED_EVENT_LOG events (not the samples),
+ * for GET /api/v1/events/history; any thread. ---- */
+#define XLITED_EVENT_LOG 200
+struct xlited_event_log *xlited_event_log_new(void);
+void xlited_event_log_free(struct xlited_event_log *log);
+/* Keeps event ID, sent at TIME_MS (Unix ms), JSON (one object). */
+void xlited_event_log_add(struct xlited_event_log *log, uint64_t id, int64_t time_ms,
+			  const char *json);
+/* [{"id": N, "time": MS, "event": {...}}, ...], oldest first (g_free). */
+char *xlited_event_log_json(struct xlited_event_log *log);
 
 #endif

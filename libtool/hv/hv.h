@@ -255,6 +255,12 @@ struct xlite_hv_ops {
 				int (*suspend)(void *opaque),
 				int (*precopy)(const struct xlite_hv_precopy *s, void *opaque),
 				void *opaque);
+
+	/* ---- troubleshooting (issue 12), appended ---- */
+	/* The hypervisor's console ring, as `xl dmesg` prints it
+	 * (xc_readconsolering): *text (g_free), NUL-terminated; CLEAR empties
+	 * the ring once it is read (`xl dmesg -c`). */
+	int (*console_read)(struct xlite_hv *hv, bool clear, char **text);
 };
 
 struct xlite_hv {

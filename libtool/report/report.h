@@ -59,4 +59,10 @@ void xlite_report_domain_json(XliteJson *b, const struct xlite_dominfo *d, const
 struct xlite_defined;
 void xlite_report_defined_json(XliteJson *b, const struct xlite_defined *def);
 
+/* The hypervisor's log as `xl dmesg` prints it (`xlite dmesg`, GET
+ * /api/v1/host/dmesg), appended to OUT with a final newline; CLEAR
+ * empties Xen's ring once read. 0, or -errno with hv's error and OUT as
+ * it was. HV needs domctls only. */
+int xlite_report_dmesg(struct xlite_hv *hv, bool clear, GString *out);
+
 #endif

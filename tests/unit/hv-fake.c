@@ -1187,6 +1187,19 @@ static void fake_close(struct xlite_hv *hv)
 {
 	(void)hv;	/* the test owns the fake */
 }
+static int fake_console_read(struct xlite_hv *hv, bool clear, char **text)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "console_read");
+
+	*text = NULL;
+	if (rc)
+		return rc;
+	*text = g_strdup(f->console->str);
+	if (clear)
+		g_string_truncate(f->console, 0);
+	return 0;
+}
 
 static const struct xlite_hv_ops fake_ops = {
 	.name = "fake",
@@ -1235,6 +1248,7 @@ static const struct xlite_hv_ops fake_ops = {
 	.nbd_identity = fake_nbd_identity,
 	.build_pvh = fake_build_pvh,
 	.domain_save_live = fake_domain_save_live,
+	.console_read = fake_console_read,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1331,6 +1345,7 @@ LOCKED(int, nbd_backing, (struct xlite_hv *hv, const char *d, char **b), (hv, d,
 LOCKED(int, nbd_identity, (struct xlite_hv *hv, unsigned int ma, unsigned int mi, uint64_t *d,
 			   uint64_t *i), (hv, ma, mi, d, i))
 LOCKED(int, build_pvh, (struct xlite_hv *hv, uint32_t d, struct xlite_hv_build *b), (hv, d, b))
+LOCKED(int, console_read, (struct xlite_hv *hv, bool c, char **t), (hv, c, t))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -1380,6 +1395,7 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.nbd_identity = locked_nbd_identity,
 	.build_pvh = locked_build_pvh,
 	.domain_save_live = fake_domain_save_live,
+	.console_read = locked_console_read,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
@@ -1406,6 +1422,8 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 	fake->bridges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					      (GDestroyNotify)g_ptr_array_unref);
 	fake->log = g_ptr_array_new_with_free_func(g_free);
+	fake->console = g_string_new(" Xen 4.17.0-fake\n(XEN) Xen version 4.17.0-fake (root@fake)\n"
+				     "(XEN) Command line: console=com1\n");
 	fake->renamed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	fake->routes = g_ptr_array_new_with_free_func(g_free);
 	g_mutex_init(&fake->mutex);
@@ -1446,6 +1464,8 @@ void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
 		g_hash_table_destroy(fake->bridges);
 	if (fake->log)
 		g_ptr_array_free(fake->log, TRUE);
+	if (fake->console)
+		g_string_free(fake->console, TRUE);
 	if (fake->renamed)
 		g_hash_table_destroy(fake->renamed);
 	if (fake->routes)

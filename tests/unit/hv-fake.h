@@ -70,6 +70,8 @@ struct xlite_hv_fake {
 	unsigned int next_nbd;		/* nbd devices are 43:N, /dev/nbdN */
 	/* Live saves (issue 11): pages dirtied in each round (0: the default). */
 	long live_dirty[8];
+	/* The hypervisor's console ring (console_read): Xen's banner first. */
+	GString *console;
 };
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"

@@ -13,6 +13,7 @@
 #include "libtool/hv/hv.h"
 #include "libtool/memory/memory.h"
 #include "libtool/util/hostconf.h"
+#include "xlited/www.h"
 #include "xlited/xlited.h"
 
 static void test_token_equal(void)
@@ -273,6 +274,63 @@ static void test_routes_defined(void)
 /* [balancer]: off unless enabled; its interval is [memory]'s
  * balancer-interval under another name (one setting, what balance --watch
  * uses too). */
+static void test_routes_troubleshooting(void)
+{
+	const struct xlited_route *rt;
+	unsigned int status = 0;
+	char *arg = NULL, *allow = NULL;
+
+	rt = xlited_route_find("GET", "/api/v1/host/dmesg", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_dmesg && rt->kind == XLITED_ROUTE_WORKER);
+	g_assert_false(rt->takes_body);
+	g_assert_null(arg);
+	/* reading the ring changes nothing: no other method, nothing public */
+	g_assert_null(xlited_route_find("POST", "/api/v1/host/dmesg", &arg, &status, &allow));
+	g_assert_cmpuint(status, ==, 405);
+	g_assert_cmpstr(allow, ==, "GET");
+	g_free(allow);
+	rt = xlited_route_find("GET", "/api/v1/domains/web1/log", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_dom_log);
+	g_assert_cmpstr(arg, ==, "web1");
+	g_free(arg);
+	arg = NULL;
+	rt = xlited_route_find("GET", "/api/v1/events/history", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_event_history);
+	/* the stream keeps its own route */
+	rt = xlited_route_find("GET", "/api/v1/events", &arg, &status, &allow);
+	g_assert_true(rt && rt->kind == XLITED_ROUTE_EVENTS);
+}
+
+static void test_event_log(void)
+{
+	struct xlited_event_log *log = xlited_event_log_new();
+	g_autofree char *empty = xlited_event_log_json(log);
+	g_autofree char *json = NULL;
+	g_autoptr(JsonParser) p = json_parser_new();
+	JsonArray *a;
+	unsigned int i;
+
+	g_assert_cmpstr(empty, ==, "[]\n");
+	for (i = 1; i <= XLITED_EVENT_LOG + 5; i++) {
+		g_autofree char *ev = g_strdup_printf("{\"type\":\"created\",\"domid\":%u}", i);
+
+		xlited_event_log_add(log, i, 1000 + i, ev);
+	}
+	json = xlited_event_log_json(log);
+	g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
+	a = json_node_get_array(json_parser_get_root(p));
+	/* bounded: the oldest went first */
+	g_assert_cmpuint(json_array_get_length(a), ==, XLITED_EVENT_LOG);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(a, 0), "id"),
+			==, 6);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(a, 0), "time"),
+			==, 1006);
+	g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(
+		json_array_get_object_element(a, XLITED_EVENT_LOG - 1), "event"), "domid"),
+			==, XLITED_EVENT_LOG + 5);
+	xlited_event_log_free(log);
+}
+
 static void test_conf_balancer(void)
 {
 	struct xlite_hostconf hc;
@@ -349,6 +407,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/xlited/token/bearer-header", test_bearer_header);
 	g_test_add_func("/xlited/route/table-404-405", test_routes);
 	g_test_add_func("/xlited/route/defined-and-balancer", test_routes_defined);
+	g_test_add_func("/xlited/route/troubleshooting-dmesg-log-history",
+			test_routes_troubleshooting);
+	g_test_add_func("/xlited/events/history-bounded-oldest-first", test_event_log);
 	g_test_add_func("/xlited/reply/error-json-with-line", test_error_reply);
 	g_test_add_func("/xlited/events/diff-of-two-views", test_events_diff);
 	g_test_add_func("/xlited/metrics/text-format", test_metrics_format);

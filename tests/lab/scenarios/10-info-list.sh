@@ -83,6 +83,20 @@ check_match "info --json has total_memory as a number" \
 check_status "info with a bad flag exits 2" 2 xlite info --bogus
 check_status "info with an argument exits 2" 2 xlite info extra
 
+# ---- dmesg: Xen's console ring, as xl dmesg ------------------------------
+xlite dmesg >"$LAB_TMP/dmesg" 2>&1
+check_eq "dmesg exits 0" 0 $?
+check_match "dmesg shows Xen's boot banner" '^\(XEN\) Xen version 4\.17' "$(cat "$LAB_TMP/dmesg")"
+check_eq "dmesg's first lines are xl dmesg's" "$(xl dmesg | head -5)" "$(head -5 "$LAB_TMP/dmesg")"
+check_status "dmesg with an argument exits 2" 2 xlite dmesg extra
+check_status "dmesg, the ring read failing: exit 1" 1 env XLITE_FAULT=console_read xlite dmesg
+check_match "and says why" "console_read: injected failure" \
+	"$(XLITE_FAULT=console_read xlite dmesg 2>&1)"
+check_match "dmesg -c prints the ring" 'Xen version' "$(xlite dmesg -c)"
+check_fails "then the ring is empty of it" sh -c 'xlite dmesg | grep -q "Xen version"'
+xl debug-keys h
+check_match "what Xen logs next is read (xl debug-keys h)" "'h' pressed" "$(xlite dmesg)"
+
 # ---- list, with a domain from each toolstack ---------------------------
 cat >"$LAB_TMP/xl-tiny.cfg" <<EOF
 name = "xltiny10"
