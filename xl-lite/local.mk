@@ -28,7 +28,7 @@ xlite_SOURCES += xl-lite/cmd_save.c xl-lite/cmd_migrate.c
 # Defined domains (issue 12).
 xlite_SOURCES += xl-lite/cmd_define.c
 # Troubleshooting and the live table (issue 12).
-xlite_SOURCES += xl-lite/cmd_dmesg.c
+xlite_SOURCES += xl-lite/cmd_dmesg.c xl-lite/cmd_top.c
 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1
@@ -36,3 +36,4 @@ EXTRA_DIST += xl-lite/xlite.1
 # The host's configuration file, /etc/xlite/xlite.conf.
 man5_MANS += xl-lite/xlite.conf.5
 EXTRA_DIST += xl-lite/xlite.conf.5
+
