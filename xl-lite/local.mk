@@ -37,3 +37,11 @@ EXTRA_DIST += xl-lite/xlite.1
 man5_MANS += xl-lite/xlite.conf.5
 EXTRA_DIST += xl-lite/xlite.conf.5
 
+# bash completion (from the command table, through `xlite help`).
+bashcompletion_DATA = xl-lite/completion/xlite
+EXTRA_DIST += xl-lite/xlite.bash-completion
+CLEANFILES += xl-lite/completion/xlite
+xl-lite/completion/xlite: xl-lite/xlite.bash-completion
+	$(AM_V_GEN)$(MKDIR_P) xl-lite/completion && cp $(srcdir)/xl-lite/xlite.bash-completion $@
+TESTS += tests/test-bash-completion.sh
+EXTRA_DIST += tests/test-bash-completion.sh
