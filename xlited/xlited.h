@@ -220,10 +220,12 @@ void xlited_events_post(struct xlited *d, char *json);
 /* metrics.c: Prometheus text exposition of DOMS (pure, for the tests). */
 struct xlite_dominfo;
 struct xlite_mem_dom;
+struct xlite_io;
 struct xlited_metric_dom {
 	const struct xlite_dominfo *info;
 	const char *name;
 	const struct xlite_mem_dom *mem;	/* NULL: not known */
+	const struct xlite_io *io;		/* its backends' counters; NULL: none */
 };
 void xlited_metrics_format(GString *out, const struct xlited_metric_dom *doms, size_t n,
 			   uint64_t host_total_bytes, uint64_t host_free_bytes,

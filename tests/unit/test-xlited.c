@@ -12,6 +12,7 @@
 
 #include "libtool/hv/hv.h"
 #include "libtool/memory/memory.h"
+#include "libtool/report/report.h"
 #include "libtool/util/hostconf.h"
 #include "xlited/www.h"
 #include "xlited/xlited.h"
@@ -169,10 +170,42 @@ static void test_metrics_format(void)
 	struct xlite_dominfo i1 = { .domid = 7, .cpu_time_ns = 2000000, .vcpus_online = 2 };
 	struct xlite_mem_dom m1 = { .domid = 7, .min_kib = 1024, .target_kib = 2048,
 				    .actual_kib = 2000, .max_kib = 4096 };
-	struct xlited_metric_dom d[] = { { &i0, "Domain-0", NULL }, { &i1, "we\"ird\\", &m1 } };
+	struct xlite_io io1 = { .rd_req = 3, .wr_req = 4, .rd_sect = 8, .wr_sect = 2,
+				.rx_bytes = 100, .tx_bytes = 200, .rx_packets = 1, .tx_packets = 2,
+				.vbds = 1, .vifs = 1 };
+	struct xlited_metric_dom d[] = { { &i0, "Domain-0", NULL, NULL },
+					 { &i1, "we\"ird\\", &m1, &io1 } };
 	GString *out = g_string_new("");
+	g_autofree char *promtool = g_find_program_in_path("promtool");
 
 	xlited_metrics_format(out, d, 2, 3ull << 30, 1ull << 30, 2);
+	/* disk and network counters of the domains that have backends */
+	g_assert_nonnull(strstr(out->str, "xlite_domain_disk_bytes_total{domain=\"we\\\"ird\\\\\","
+				"domid=\"7\",op=\"read\"} 4096\n"));
+	g_assert_nonnull(strstr(out->str, "xlite_domain_network_bytes_total{domain=\"we\\\"ird"
+				"\\\\\",domid=\"7\",direction=\"sent\"} 100\n"));
+	g_assert_null(strstr(out->str, "xlite_domain_disk_requests_total{domain=\"Domain-0\""));
+	/* Prometheus' own linter, where it is installed (scripts/install-deps) */
+	if (promtool) {
+		g_autofree char *argv0 = g_strdup_printf("%s check metrics", promtool);
+		g_autofree char *cmd = NULL;
+		g_autofree char *tmp = NULL;
+		g_autofree char *std_out = NULL;
+		g_autofree char *std_err = NULL;
+		int fd = g_file_open_tmp("xlited-metrics-XXXXXX", &tmp, NULL);
+		int status = -1;
+
+		g_assert_cmpint(fd, >=, 0);
+		g_assert_true(g_file_set_contents(tmp, out->str, -1, NULL));
+		close(fd);
+		cmd = g_strdup_printf("sh -c '%s <\"$0\"' %s", argv0, tmp);
+		g_assert_true(g_spawn_command_line_sync(cmd, &std_out, &std_err, &status, NULL));
+		g_unlink(tmp);
+		if (status != 0 || (std_err && std_err[0]))
+			g_test_message("promtool: %s%s", std_out, std_err);
+		g_assert_cmpint(status, ==, 0);
+		g_assert_cmpstr(std_err, ==, "");
+	}
 	g_assert_nonnull(strstr(out->str, "# TYPE xlite_domain_cpu_seconds_total counter\n"
 				"xlite_domain_cpu_seconds_total{domain=\"Domain-0\",domid=\"0\"} 1.500\n"
 				"xlite_domain_cpu_seconds_total{domain=\"we\\\"ird\\\\\",domid=\"7\"} "

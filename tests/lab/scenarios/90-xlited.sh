@@ -1,3 +1,4 @@
+# lab: promtool
 # xlited in dom0 on real Xen: its first start makes the certificate and a
 # 0600 token; over HTTPS on loopback (curl pinned to that certificate) the
 # API refuses a missing or wrong token (401), an oversized body (413), bad
@@ -153,6 +154,13 @@ check "metrics: Prometheus text format (HELP, TYPE, samples)" awk '
 	  n++ }
 	END { if (bad) { print bad; exit 1 } if (!n) { print "no samples"; exit 1 } }' "$LAB_TMP/metrics"
 check "metrics: ends with a newline" test "$(tail -c 1 "$LAB_TMP/metrics" | od -An -c | tr -d ' ')" = '\n'
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$LAB_TMP/metrics" >"$LAB_TMP/promtool" 2>&1
+	check_eq "promtool check metrics passes on /metrics (exit 0, no complaint)" "0" \
+		"$?$(cat "$LAB_TMP/promtool")"
+else
+	fail "promtool is in dom0 (the lab copies the host's, package prometheus)"
+fi
 
 # Figures only (no assertion): 20 GET /api/v1/domains on one TLS connection.
 set --
