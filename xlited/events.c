@@ -215,7 +215,9 @@ static void emit(struct xlited *d, const char *json)
 	send_all(d, chunk);
 }
 
-static void refresh(struct xlited *d)
+/* Takes the domains Xen lists now; with EVENTS_TOO, each change since the
+ * last is an event (the first look at the host is none). */
+static void refresh(struct xlited *d, bool events_too)
 {
 	g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func(g_free);
 	GHashTable *now = read_doms(d);
@@ -226,7 +228,7 @@ static void refresh(struct xlited *d)
 	xlited_events_diff(d->doms, now, events);
 	g_hash_table_unref(d->doms);
 	d->doms = now;
-	for (i = 0; i < events->len; i++)
+	for (i = 0; events_too && i < events->len; i++)
 		emit(d, events->pdata[i]);
 }
 
@@ -272,14 +274,14 @@ static gboolean on_watch(struct xsc_ctx *ctx, const char *path, const char *toke
 		d->watch_source = NULL;
 		return G_SOURCE_REMOVE;
 	}
-	refresh(d);
+	refresh(d, true);
 	xlited_supervise_wake(d);
 	return G_SOURCE_CONTINUE;
 }
 
 static gboolean on_poll(gpointer data)
 {
-	refresh(data);
+	refresh(data, true);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -299,7 +301,7 @@ int xlited_events_start(struct xlited *d, char **err)
 	if (rc < 0)
 		return xlite_fail(err, rc, "%s", xlite_hv_error(&d->hv));
 	d->hv_open = true;
-	refresh(d);	/* what is there now is no event */
+	refresh(d, false);	/* what is there now is no event */
 	d->xs = (struct xsc_ctx)XSC_CTX_INIT;
 	rc = xsc_open(&d->xs, 0);
 	if (rc == 0)
