@@ -96,10 +96,12 @@ out:
 	return rc;
 }
 
-/* The tail of the log file PREFIX-NAME.log of R's domain (WHAT names it
- * in errors): its console (xenconsoled's guest-NAME.log) or xlite's own
- * (xlite-NAME.log: its monitor's or xlited's actions for it). */
-static void reply_domain_log(struct xlited_req *r, const char *prefix, const char *what)
+/* The tail of the log file PREFIX-NAME.log of R's domain: its console
+ * (xenconsoled's guest-NAME.log) or xlite's own (xlite-NAME.log: its
+ * monitor's or xlited's actions for it). WHAT names it in errors, WHY
+ * says what a missing one means. */
+static void reply_domain_log(struct xlited_req *r, const char *prefix, const char *what,
+			     const char *why)
 {
 	struct xlite_hv hv = { 0 };
 	g_autofree char *err = NULL;
@@ -125,7 +127,7 @@ static void reply_domain_log(struct xlited_req *r, const char *prefix, const cha
 	path = g_strdup_printf("%s/%s-%s.log", XLITED_CONSOLE_DIR, prefix, name);
 	rc = read_tail(path, text);
 	if (rc == -ENOENT) {
-		xlited_reply_error(r, 404, "%s: no %s yet", path, what);
+		xlited_reply_error(r, 404, "%s: no %s (%s)", path, what, why);
 		goto out;
 	}
 	if (rc < 0) {
@@ -140,12 +142,12 @@ out:
 
 void xlited_api_console(struct xlited_req *r)
 {
-	reply_domain_log(r, "guest", "console log (is xenconsoled logging guests?)");
+	reply_domain_log(r, "guest", "console log", "is xenconsoled logging guests?");
 }
 
 void xlited_api_dom_log(struct xlited_req *r)
 {
-	reply_domain_log(r, "xlite", "log of xlite's (its monitor's actions)");
+	reply_domain_log(r, "xlite", "xlite log", "nothing done for it yet");
 }
 
 /* Xen's console ring, read, not cleared (a GET changes nothing). */
