@@ -170,6 +170,8 @@ if command -v tmux >/dev/null; then
 	tmux send-keys -t top q
 	if wait_for 5 sh -c 'tmux display -p -t top "#{pane_dead}" | grep -q 1'; then
 		pass "key q quits"; else fail "key q quits"; fi
+	# the status comes when tmux reaps it, a moment after the pane died
+	wait_for 5 sh -c 'test -n "$(tmux display -p -t top "#{pane_dead_status}")"'
 	check_eq "exit status 0" 0 "$(tmux display -p -t top '#{pane_dead_status}')"
 	check_fails "the table is gone with the alternate screen" sh -c 'tmux capture-pane -p -t top | grep -q "^NAME "'
 	tmux kill-server 2>/dev/null
