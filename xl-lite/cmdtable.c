@@ -193,6 +193,24 @@ const struct xlite_cmd xlite_cmds[] = {
 	  "start a defined domain when xlited starts",
 	  "Marks NAME (a link STATE/domains/autostart/NAME.xml); xlited starts each\n"
 	  "marked domain that is not running when it starts. --disable removes the mark." },
+	/* Troubleshooting and the live table (issue 12). */
+	{ "dmesg", xlite_cmd_dmesg, "[-c]", "show the hypervisor's log, as xl dmesg",
+	  "Prints Xen's console ring (its boot messages and what it logged since).\n"
+	  "  -c, --clear  empty the ring once it is printed" },
+	{ "top", xlite_cmd_top, "[-b] [-d SECONDS] [-n N] [-s KEY] [-r]",
+	  "every domain in a live table, as xentop",
+	  "Columns: NAME, ID, STATE (as xlite list), CPU(sec), CPU(%) (of one CPU,\n"
+	  "since the last reading; - for the first), MIN(M) TARGET(M) ACTUAL(M) MAX(M)\n"
+	  "(the memory figures of xlite list -l), VCPUS (online), NETS, NETTX(k) and\n"
+	  "NETRX(k) (what the guest sent and received through its vifs), VBDS, VBD_RD,\n"
+	  "VBD_WR (requests), VBD_RSECT, VBD_WSECT (512-byte sectors).\n"
+	  "  -d, --delay SECONDS   between readings (default 3)\n"
+	  "  -b, --batch           print each table, no terminal control (for scripts)\n"
+	  "  -n, -i, --iterations N  stop after N readings\n"
+	  "  -s, --sort KEY        id (default), name, cpu, mem, net or disk\n"
+	  "  -r, --reverse         the other way round\n"
+	  "Keys: q quits; s the next sort key; i, n, c, m, t, d sort by id, name, cpu,\n"
+	  "mem, net, disk; r reverses. Exit 2 without a terminal unless -b." },
 };
 
 const unsigned int xlite_n_cmds = sizeof(xlite_cmds) / sizeof(xlite_cmds[0]);

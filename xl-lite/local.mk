@@ -27,6 +27,8 @@ xlite_SOURCES += xl-lite/cmd_mem.c xl-lite/cmd_vcpu.c xl-lite/cmd_sched.c \
 xlite_SOURCES += xl-lite/cmd_save.c xl-lite/cmd_migrate.c
 # Defined domains (issue 12).
 xlite_SOURCES += xl-lite/cmd_define.c
+# Troubleshooting and the live table (issue 12).
+xlite_SOURCES += xl-lite/cmd_dmesg.c xl-lite/cmd_top.c
 
 # The xlite manual.
 man1_MANS += xl-lite/xlite.1
@@ -34,3 +36,12 @@ EXTRA_DIST += xl-lite/xlite.1
 # The host's configuration file, /etc/xlite/xlite.conf.
 man5_MANS += xl-lite/xlite.conf.5
 EXTRA_DIST += xl-lite/xlite.conf.5
+
+# bash completion (from the command table, through `xlite help`).
+bashcompletion_DATA = xl-lite/completion/xlite
+EXTRA_DIST += xl-lite/xlite.bash-completion
+CLEANFILES += xl-lite/completion/xlite
+xl-lite/completion/xlite: xl-lite/xlite.bash-completion
+	$(AM_V_GEN)$(MKDIR_P) xl-lite/completion && cp $(srcdir)/xl-lite/xlite.bash-completion $@
+TESTS += tests/test-bash-completion.sh
+EXTRA_DIST += tests/test-bash-completion.sh

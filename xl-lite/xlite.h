@@ -116,4 +116,8 @@ int xlite_cmd_vcpu_list(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_sched_credit2(struct xlite_cli *cli, int argc, char **argv);
 int xlite_cmd_balance(struct xlite_cli *cli, int argc, char **argv);	/* cmd_balance.c */
 
+/* Troubleshooting and the live table (issue 12): cmd_dmesg.c, cmd_top.c. */
+int xlite_cmd_dmesg(struct xlite_cli *cli, int argc, char **argv);
+int xlite_cmd_top(struct xlite_cli *cli, int argc, char **argv);
+
 #endif

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "libtool/apply/domain.h"
+#include "libtool/report/report.h"
 #include "xlited/sample.h"
 #include "xlited/www.h"
 #include "xlited/xlited.h"
@@ -95,7 +96,12 @@ out:
 	return rc;
 }
 
-void xlited_api_console(struct xlited_req *r)
+/* The tail of the log file PREFIX-NAME.log of R's domain: its console
+ * (xenconsoled's guest-NAME.log) or xlite's own (xlite-NAME.log: its
+ * monitor's or xlited's actions for it). WHAT names it in errors, WHY
+ * says what a missing one means. */
+static void reply_domain_log(struct xlited_req *r, const char *prefix, const char *what,
+			     const char *why)
 {
 	struct xlite_hv hv = { 0 };
 	g_autofree char *err = NULL;
@@ -115,14 +121,13 @@ void xlited_api_console(struct xlited_req *r)
 	name = xlite_domain_name(&hv, domid);
 	/* the name is the domain's own (xenstore): one path segment only */
 	if (!name || !name[0] || strchr(name, '/') || name[0] == '.') {
-		xlited_reply_error(r, 404, "domain '%s' has no console log", r->arg);
+		xlited_reply_error(r, 404, "domain '%s' has no %s", r->arg, what);
 		goto out;
 	}
-	path = g_strdup_printf("%s/guest-%s.log", XLITED_CONSOLE_DIR, name);
+	path = g_strdup_printf("%s/%s-%s.log", XLITED_CONSOLE_DIR, prefix, name);
 	rc = read_tail(path, text);
 	if (rc == -ENOENT) {
-		xlited_reply_error(r, 404, "%s: no console log (is xenconsoled logging guests?)",
-				   path);
+		xlited_reply_error(r, 404, "%s: no %s (%s)", path, what, why);
 		goto out;
 	}
 	if (rc < 0) {
@@ -133,4 +138,44 @@ void xlited_api_console(struct xlited_req *r)
 out:
 	g_string_free(text, TRUE);
 	xlite_hv_dispose(&hv);
+}
+
+void xlited_api_console(struct xlited_req *r)
+{
+	reply_domain_log(r, "guest", "console log", "is xenconsoled logging guests?");
+}
+
+void xlited_api_dom_log(struct xlited_req *r)
+{
+	reply_domain_log(r, "xlite", "xlite log", "nothing done for it yet");
+}
+
+/* Xen's console ring, read, not cleared (a GET changes nothing). */
+void xlited_api_dmesg(struct xlited_req *r)
+{
+	struct xlite_hv hv = { 0 };
+	GString *text = g_string_new("");
+
+	if (xlited_api_hv_open(r, &hv, XLITE_HV_NO_XENSTORE) < 0)
+		goto out;
+	if (xlite_report_dmesg(&hv, false, text) < 0) {
+		xlited_reply_error(r, 500, "%s", xlite_hv_error(&hv));
+		goto out;
+	}
+	xlited_reply(r, 200, "text/plain; charset=utf-8", text->str);
+out:
+	g_string_free(text, TRUE);
+	xlite_hv_dispose(&hv);
+}
+
+void xlited_api_event_history(struct xlited_req *r)
+{
+	g_autofree char *json = NULL;
+
+	if (!r->d || !r->d->event_log) {
+		xlited_reply_error(r, 503, "no event history is kept");
+		return;
+	}
+	json = xlited_event_log_json(r->d->event_log);
+	xlited_reply(r, 200, "application/json", json);
 }

@@ -153,17 +153,71 @@ static GHashTable *read_doms(struct xlited *d)
 	return t;
 }
 
-/* One event to every client (on the loop). */
+struct xlited_event_log {
+	GMutex lock;
+	GQueue entries;		/* of char *: {"id", "time", "event"} */
+};
+
+struct xlited_event_log *xlited_event_log_new(void)
+{
+	struct xlited_event_log *log = g_new0(struct xlited_event_log, 1);
+
+	g_mutex_init(&log->lock);
+	g_queue_init(&log->entries);
+	return log;
+}
+
+void xlited_event_log_free(struct xlited_event_log *log)
+{
+	if (!log)
+		return;
+	g_queue_clear_full(&log->entries, g_free);
+	g_mutex_clear(&log->lock);
+	g_free(log);
+}
+
+void xlited_event_log_add(struct xlited_event_log *log, uint64_t id, int64_t time_ms,
+			  const char *json)
+{
+	/* JSON is one object xlite's writer made: it goes in as it is */
+	char *entry = g_strdup_printf("{\"id\":%" G_GUINT64_FORMAT ",\"time\":%" G_GINT64_FORMAT
+				      ",\"event\":%s}", id, time_ms, json);
+
+	g_mutex_lock(&log->lock);
+	g_queue_push_tail(&log->entries, entry);
+	while (log->entries.length > XLITED_EVENT_LOG)
+		g_free(g_queue_pop_head(&log->entries));
+	g_mutex_unlock(&log->lock);
+}
+
+char *xlited_event_log_json(struct xlited_event_log *log)
+{
+	GString *out = g_string_new("[");
+	GList *l;
+
+	g_mutex_lock(&log->lock);
+	for (l = log->entries.head; l; l = l->next)
+		g_string_append_printf(out, "%s\n%s", l->prev ? "," : "", (const char *)l->data);
+	g_mutex_unlock(&log->lock);
+	g_string_append(out, "]\n");
+	return g_string_free(out, FALSE);
+}
+
+/* One event to every client (on the loop), and into the history. */
 static void emit(struct xlited *d, const char *json)
 {
 	g_autofree char *chunk = g_strdup_printf("id: %" G_GUINT64_FORMAT "\ndata: %s\n\n",
 						 ++d->event_seq, json);
 
 	g_message("event %s", json);
+	if (d->event_log)
+		xlited_event_log_add(d->event_log, d->event_seq, g_get_real_time() / 1000, json);
 	send_all(d, chunk);
 }
 
-static void refresh(struct xlited *d)
+/* Takes the domains Xen lists now; with EVENTS_TOO, each change since the
+ * last is an event (the first look at the host is none). */
+static void refresh(struct xlited *d, bool events_too)
 {
 	g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func(g_free);
 	GHashTable *now = read_doms(d);
@@ -174,7 +228,7 @@ static void refresh(struct xlited *d)
 	xlited_events_diff(d->doms, now, events);
 	g_hash_table_unref(d->doms);
 	d->doms = now;
-	for (i = 0; i < events->len; i++)
+	for (i = 0; events_too && i < events->len; i++)
 		emit(d, events->pdata[i]);
 }
 
@@ -220,14 +274,14 @@ static gboolean on_watch(struct xsc_ctx *ctx, const char *path, const char *toke
 		d->watch_source = NULL;
 		return G_SOURCE_REMOVE;
 	}
-	refresh(d);
+	refresh(d, true);
 	xlited_supervise_wake(d);
 	return G_SOURCE_CONTINUE;
 }
 
 static gboolean on_poll(gpointer data)
 {
-	refresh(data);
+	refresh(data, true);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -247,7 +301,7 @@ int xlited_events_start(struct xlited *d, char **err)
 	if (rc < 0)
 		return xlite_fail(err, rc, "%s", xlite_hv_error(&d->hv));
 	d->hv_open = true;
-	refresh(d);	/* what is there now is no event */
+	refresh(d, false);	/* what is there now is no event */
 	d->xs = (struct xsc_ctx)XSC_CTX_INIT;
 	rc = xsc_open(&d->xs, 0);
 	if (rc == 0)

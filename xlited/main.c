@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 	d.loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, &d);
 	g_unix_signal_add(SIGINT, on_signal, &d);
+	d.event_log = xlited_event_log_new();
 	if (xlited_http_start(&d, &err) < 0) {
 		fprintf(stderr, "xlited: %s\n", err);
 		goto stop;
@@ -135,6 +136,7 @@ stop:
 	xlited_supervise_stop(&d);
 	xlited_events_stop(&d);
 	xlited_http_stop(&d);
+	xlited_event_log_free(d.event_log);
 	if (d.sse)
 		g_ptr_array_free(d.sse, TRUE);
 	g_main_loop_unref(d.loop);

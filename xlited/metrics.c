@@ -7,6 +7,7 @@
 
 #include "libtool/apply/domain.h"
 #include "libtool/memory/memory.h"
+#include "libtool/report/report.h"
 #include "xlited/xlited.h"
 
 /* A label value: backslash, double quote and newline escaped. */
@@ -28,15 +29,60 @@ static void family(GString *out, const char *name, const char *type, const char 
 	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void dom_sample(GString *out, const char *metric, const struct xlited_metric_dom *d,
-		       const char *kind)
+/* "METRIC{domain=...,domid=...[,LABEL=VALUE]} " of D. */
+static void dom_labelled(GString *out, const char *metric, const struct xlited_metric_dom *d,
+			 const char *label, const char *value)
 {
 	g_string_append_printf(out, "%s{domain=\"", metric);
 	put_label(out, d->name ? d->name : "");
 	g_string_append_printf(out, "\",domid=\"%u\"", d->info->domid);
-	if (kind)
-		g_string_append_printf(out, ",kind=\"%s\"", kind);
+	if (label)
+		g_string_append_printf(out, ",%s=\"%s\"", label, value);
 	g_string_append(out, "} ");
+}
+
+static void dom_sample(GString *out, const char *metric, const struct xlited_metric_dom *d,
+		       const char *kind)
+{
+	dom_labelled(out, metric, d, kind ? "kind" : NULL, kind);
+}
+
+/* A counter family of the domains' backends: for each domain with IO, a
+ * sample per LABEL value, PICK(io, i) its value. */
+static void io_family(GString *out, const struct xlited_metric_dom *doms, size_t n,
+		      const char *name, const char *help, const char *label,
+		      const char *const values[2], uint64_t (*pick)(const struct xlite_io *, int))
+{
+	size_t i;
+	int v;
+
+	family(out, name, "counter", help);
+	for (i = 0; i < n; i++)
+		for (v = 0; doms[i].io && v < 2; v++) {
+			dom_labelled(out, name, &doms[i], label, values[v]);
+			g_string_append_printf(out, "%" PRIu64 "\n", pick(doms[i].io, v));
+		}
+}
+
+static uint64_t disk_requests(const struct xlite_io *io, int v)
+{
+	return v ? io->wr_req : io->rd_req;
+}
+
+static uint64_t disk_bytes(const struct xlite_io *io, int v)
+{
+	return (v ? io->wr_sect : io->rd_sect) * 512;
+}
+
+/* the guest's view: what it sent is its vif's rx in dom0 */
+static uint64_t net_bytes(const struct xlite_io *io, int v)
+{
+	return v ? io->tx_bytes : io->rx_bytes;
+}
+
+static uint64_t net_packets(const struct xlite_io *io, int v)
+{
+	return v ? io->tx_packets : io->rx_packets;
 }
 
 void xlited_metrics_format(GString *out, const struct xlited_metric_dom *doms, size_t n,
@@ -83,6 +129,20 @@ void xlited_metrics_format(GString *out, const struct xlited_metric_dom *doms, s
 			g_string_append_printf(out, "%" PRIu64 "\n", v[k] * 1024);
 		}
 	}
+	static const char *const ops[2] = { "read", "write" };
+	static const char *const dirs[2] = { "sent", "received" };
+	io_family(out, doms, n, "xlite_domain_disk_requests_total",
+		  "Requests of a domain's virtual disks (blkback), by op.", "op", ops,
+		  disk_requests);
+	io_family(out, doms, n, "xlite_domain_disk_bytes_total",
+		  "Bytes a domain's virtual disks read and wrote (blkback), by op.", "op", ops,
+		  disk_bytes);
+	io_family(out, doms, n, "xlite_domain_network_bytes_total",
+		  "Bytes a domain sent and received through its vifs, by direction.", "direction",
+		  dirs, net_bytes);
+	io_family(out, doms, n, "xlite_domain_network_packets_total",
+		  "Packets a domain sent and received through its vifs, by direction.",
+		  "direction", dirs, net_packets);
 }
 
 void xlited_api_metrics(struct xlited_req *r)
@@ -92,6 +152,7 @@ void xlited_api_metrics(struct xlited_req *r)
 	struct xlite_physinfo pi;
 	struct xlited_metric_dom *doms = NULL;
 	struct xlite_mem_dom *mems = NULL;
+	struct xlite_io *ios = NULL;
 	char **names = NULL;
 	GString *out = g_string_new("");
 	size_t n = 0, i;
@@ -105,6 +166,7 @@ void xlited_api_metrics(struct xlited_req *r)
 	}
 	doms = g_new0(struct xlited_metric_dom, n ? n : 1);
 	mems = g_new0(struct xlite_mem_dom, n ? n : 1);
+	ios = g_new0(struct xlite_io, n ? n : 1);
 	names = g_new0(char *, n + 1);
 	for (i = 0; i < n; i++) {
 		g_autofree char *merr = NULL;
@@ -114,6 +176,10 @@ void xlited_api_metrics(struct xlited_req *r)
 		doms[i].name = names[i];
 		if (xlite_mem_dom_read(&hv, infos[i].domid, &mems[i], &merr) == 0)
 			doms[i].mem = &mems[i];
+		if (infos[i].domid != 0) {	/* dom0's devices are not a guest's */
+			xlite_io_read("", infos[i].domid, &ios[i]);
+			doms[i].io = &ios[i];
+		}
 	}
 	page = pi.xen_pagesize ? pi.xen_pagesize : 4096;
 	xlited_metrics_format(out, doms, n, pi.total_pages * page,
@@ -128,6 +194,7 @@ out:
 		g_free(names[i]);
 	g_free(names);
 	g_free(mems);
+	g_free(ios);
 	g_free(doms);
 	g_free(infos);
 	g_string_free(out, TRUE);

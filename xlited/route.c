@@ -37,6 +37,10 @@ static const struct xlited_route routes[] = {
 	{ "POST", "/api/v1/domains/*/start", XLITED_ROUTE_WORKER, xlited_api_start, false },
 	{ "PUT", "/api/v1/domains/*/autostart", XLITED_ROUTE_WORKER, xlited_api_autostart, true },
 	{ "GET", "/api/v1/balancer", XLITED_ROUTE_WORKER, xlited_api_balancer, false },
+	/* Troubleshooting (issue 12). */
+	{ "GET", "/api/v1/host/dmesg", XLITED_ROUTE_WORKER, xlited_api_dmesg, false },
+	{ "GET", "/api/v1/domains/*/log", XLITED_ROUTE_WORKER, xlited_api_dom_log, false },
+	{ "GET", "/api/v1/events/history", XLITED_ROUTE_WORKER, xlited_api_event_history, false },
 };
 
 /* PATH against PATTERN segment by segment; *arg gets what "*" matched

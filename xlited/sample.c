@@ -51,20 +51,6 @@ const void *xlited_ring_at(const struct xlited_ring *r, size_t i)
 
 /* ---- rates ---- */
 
-double xlited_rate(uint64_t prev, uint64_t now, double dt_s)
-{
-	if (!(dt_s > 0) || now < prev)
-		return -1;
-	return (double)(now - prev) / dt_s;
-}
-
-double xlited_cpu_pct(uint64_t prev_ns, uint64_t now_ns, double dt_s)
-{
-	double r = xlited_rate(prev_ns, now_ns, dt_s);
-
-	return r < 0 ? -1 : r / 1e9 * 100.0;
-}
-
 size_t xlited_history_len(unsigned int interval_s)
 {
 	return XLITED_HISTORY_S / (interval_s ? interval_s : 1) + 1;
@@ -79,18 +65,18 @@ size_t xlited_history_bytes(unsigned int interval_s)
 }
 
 void xlited_dom_rates(struct xlited_dom_sample *s, uint64_t prev_cpu_ns, uint64_t cpu_ns,
-		      const struct xlited_io *prev, const struct xlited_io *now, double dt_s)
+		      const struct xlite_io *prev, const struct xlite_io *now, double dt_s)
 {
-	double rd = xlited_rate(prev->rd_sect, now->rd_sect, dt_s);
-	double wr = xlited_rate(prev->wr_sect, now->wr_sect, dt_s);
+	double rd = xlite_rate(prev->rd_sect, now->rd_sect, dt_s);
+	double wr = xlite_rate(prev->wr_sect, now->wr_sect, dt_s);
 
-	s->cpu_pct = xlited_cpu_pct(prev_cpu_ns, cpu_ns, dt_s);
+	s->cpu_pct = xlite_cpu_pct(prev_cpu_ns, cpu_ns, dt_s);
 	s->rd_bps = rd < 0 ? -1 : rd * 512;
 	s->wr_bps = wr < 0 ? -1 : wr * 512;
-	s->rd_iops = xlited_rate(prev->rd_req, now->rd_req, dt_s);
-	s->wr_iops = xlited_rate(prev->wr_req, now->wr_req, dt_s);
-	s->rx_bps = xlited_rate(prev->rx_bytes, now->rx_bytes, dt_s);
-	s->tx_bps = xlited_rate(prev->tx_bytes, now->tx_bytes, dt_s);
+	s->rd_iops = xlite_rate(prev->rd_req, now->rd_req, dt_s);
+	s->wr_iops = xlite_rate(prev->wr_req, now->wr_req, dt_s);
+	s->rx_bps = xlite_rate(prev->rx_bytes, now->rx_bytes, dt_s);
+	s->tx_bps = xlite_rate(prev->tx_bytes, now->tx_bytes, dt_s);
 }
 
 /* A rate with two decimals, or null when unknown. */
@@ -136,73 +122,6 @@ void xlited_host_sample_json(XliteJson *b, const struct xlited_host_sample *s)
 	xlite_json_member_int(b, "free_kib", (int64_t)s->free_kib);
 }
 
-/* ---- sysfs counters ---- */
-
-static uint64_t read_counter(const char *dir, const char *name)
-{
-	g_autofree char *path = g_build_filename(dir, name, NULL);
-	g_autofree char *text = NULL;
-	guint64 v;
-
-	if (!g_file_get_contents(path, &text, NULL, NULL) ||
-	    !g_ascii_string_to_unsigned(g_strstrip(text), 10, 0, G_MAXUINT64, &v, NULL))
-		return 0;
-	return v;
-}
-
-/* Whether NAME is PREFIX followed by digits only. */
-static bool name_is(const char *name, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	if (strncmp(name, prefix, n) != 0 || !name[n])
-		return false;
-	return strspn(name + n, "0123456789") == strlen(name + n);
-}
-
-/* Adds the four counters NAMES of each DIR/ENTRY/statistics whose ENTRY
- * is PREFIX and digits to FIELDS; the number of such entries. */
-static unsigned int sum_stats(const char *dir, const char *prefix, const char *const names[4],
-			      uint64_t *const fields[4])
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	unsigned int n = 0;
-	const char *e;
-	int i;
-
-	while (d && (e = g_dir_read_name(d))) {
-		g_autofree char *st = NULL;
-
-		if (!name_is(e, prefix))
-			continue;
-		st = g_build_filename(dir, e, "statistics", NULL);
-		for (i = 0; i < 4; i++)
-			*fields[i] += read_counter(st, names[i]);
-		n++;
-	}
-	if (d)
-		g_dir_close(d);
-	return n;
-}
-
-void xlited_io_read(const char *sysroot, uint32_t domid, struct xlited_io *io)
-{
-	static const char *const vbd_names[4] = { "rd_req", "wr_req", "rd_sect", "wr_sect" };
-	static const char *const vif_names[4] = { "rx_bytes", "tx_bytes", "rx_packets",
-						  "tx_packets" };
-	uint64_t *const vbd_fields[4] = { &io->rd_req, &io->wr_req, &io->rd_sect, &io->wr_sect };
-	uint64_t *const vif_fields[4] = { &io->rx_bytes, &io->tx_bytes, &io->rx_packets,
-					  &io->tx_packets };
-	g_autofree char *vbd_dir = g_strdup_printf("%s/sys/bus/xen-backend/devices", sysroot);
-	g_autofree char *net_dir = g_strdup_printf("%s/sys/class/net", sysroot);
-	g_autofree char *vbd_prefix = g_strdup_printf("vbd-%u-", domid);
-	g_autofree char *vif_prefix = g_strdup_printf("vif%u.", domid);
-
-	memset(io, 0, sizeof(*io));
-	io->vbds = sum_stats(vbd_dir, vbd_prefix, vbd_names, vbd_fields);
-	io->vifs = sum_stats(net_dir, vif_prefix, vif_names, vif_fields);
-}
-
 /* ---- the sampler ---- */
 
 /* One domain's history and the counters of its last round. */
@@ -212,7 +131,7 @@ struct hist {
 	bool have_ring;
 	struct xlited_ring ring;
 	uint64_t cpu_ns;
-	struct xlited_io io;
+	struct xlite_io io;
 	gint64 mono_us;		/* of the last round */
 	bool seen;		/* in this round */
 };
@@ -260,7 +179,7 @@ static gboolean on_sample_event(gpointer data)
  * updated; the CPU time it used since the last round (0 when new). Called
  * with the lock held; I/O was read before. */
 static uint64_t store_dom(struct xlited_sampler *s, struct hist *h,
-			  const struct xlite_dominfo *info, const struct xlited_io *io,
+			  const struct xlite_dominfo *info, const struct xlite_io *io,
 			  struct xlited_dom_sample *rec, gint64 mono_us, bool fresh)
 {
 	double dt = fresh ? 0 : (double)(mono_us - h->mono_us) / 1e6;
@@ -317,13 +236,13 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 	for (i = 0; i < n; i++) {
 		struct xlited_dom_sample rec = { .t_ms = t_ms, .demand_kib = -1 };
 		struct xlite_report_mem lm;
-		struct xlited_io io;
+		struct xlite_io io;
 		struct hist *h;
 		g_autofree char *merr = NULL;
 		g_autofree char *name = NULL;
 		bool fresh = false;
 
-		xlited_io_read("", infos[i].domid, &io);
+		xlite_io_read("", infos[i].domid, &io);
 		if (xlite_report_mem_read(hv, infos[i].domid, &lm, &merr)) {
 			rec.min_kib = lm.m.min_kib;
 			rec.target_kib = lm.m.target_kib;
@@ -382,7 +301,7 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 	/* what the domains there in both rounds used: one that came or went
 	 * between them counts from its second round */
 	host.cpu_pct = s->host_mono_us && pi.nr_cpus
-		? xlited_cpu_pct(0, cpu_used, (double)(mono - s->host_mono_us) / 1e6) / pi.nr_cpus
+		? xlite_cpu_pct(0, cpu_used, (double)(mono - s->host_mono_us) / 1e6) / pi.nr_cpus
 		: -1;
 	s->host_mono_us = mono;
 	xlited_ring_push(&s->host, &host);

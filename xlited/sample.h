@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "libtool/report/report.h"
 #include "libtool/util/json.h"
 
 /* History kept, seconds. */
@@ -36,28 +37,10 @@ void xlited_ring_push(struct xlited_ring *r, const void *rec);
 const void *xlited_ring_at(const struct xlited_ring *r, size_t i);
 
 /* ---- rates (pure) ---- */
-/* (NOW - PREV) / DT_S per second; -1 (unknown) when DT_S <= 0 or the
- * counter went back (a device replaced, a domain rebuilt). */
-double xlited_rate(uint64_t prev, uint64_t now, double dt_s);
-/* CPU time PREV_NS -> NOW_NS over DT_S as a percentage of one CPU (a busy
- * 2-vCPU guest shows 200, as xentop); -1 when unknown. */
-double xlited_cpu_pct(uint64_t prev_ns, uint64_t now_ns, double dt_s);
 /* Records per ring for INTERVAL_S: an hour and the current one. */
 size_t xlited_history_len(unsigned int interval_s);
 /* The most memory the history can take for INTERVAL_S, bytes. */
 size_t xlited_history_bytes(unsigned int interval_s);
-
-/* ---- counters of a domain's backends ---- */
-struct xlited_io {
-	uint64_t rd_req, wr_req, rd_sect, wr_sect;	/* blkback, 512-byte sectors */
-	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;	/* vifD.N, dom0's view */
-	unsigned int vbds, vifs;
-};
-/* Sums DOMID's vbd-DOMID-* statistics under SYSROOT/sys/bus/xen-backend/
- * devices and its vifDOMID.N counters under SYSROOT/sys/class/net
- * (SYSROOT "" on a host; a directory in the tests). Unreadable files
- * count 0. */
-void xlited_io_read(const char *sysroot, uint32_t domid, struct xlited_io *io);
 
 /* ---- one domain's record ---- */
 struct xlited_dom_sample {
@@ -78,7 +61,7 @@ struct xlited_host_sample {
 };
 /* Rates of NOW against PREV's counters over DT_S (pure). */
 void xlited_dom_rates(struct xlited_dom_sample *s, uint64_t prev_cpu_ns, uint64_t cpu_ns,
-		      const struct xlited_io *prev, const struct xlited_io *now, double dt_s);
+		      const struct xlite_io *prev, const struct xlite_io *now, double dt_s);
 void xlited_dom_sample_json(XliteJson *b, const struct xlited_dom_sample *s);
 void xlited_host_sample_json(XliteJson *b, const struct xlited_host_sample *s);
 

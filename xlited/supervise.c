@@ -19,6 +19,7 @@
  * does not run. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -32,6 +33,7 @@
 #include "libtool/plan/plan.h"
 #include "libtool/save/save.h"
 #include "libtool/util/json.h"
+#include "xlited/www.h"
 #include "xlited/xlited.h"
 
 /* How often the supervisor looks without a watch event, ms. */
@@ -70,11 +72,32 @@ static void supervised_free(gpointer p)
 	g_free(e);
 }
 
+/* Said in xlited's log and in the domain's own (xlite-NAME.log, where
+ * the CLI's monitor writes when no xlited runs), so that the web
+ * console's troubleshooting view has every action for the domain. */
 static void on_monitor_log(const char *msg, void *opaque)
 {
 	struct supervised *e = opaque;
+	g_autofree char *path = NULL;
+	g_autofree char *err = NULL;
+	g_autofree char *line = NULL;
+	g_autoptr(GDateTime) now = g_date_time_new_now_local();
+	g_autofree char *ts = g_date_time_format(now, "%F %T");
+	int fd;
 
 	g_message("monitor of '%s' (id %u): %s", e->name, e->m.domid, msg);
+	if (!e->name || !e->name[0] || strchr(e->name, '/') || e->name[0] == '.')
+		return;
+	path = g_strdup_printf("%s/xlite-%s.log", XLITED_CONSOLE_DIR, e->name);
+	fd = xlite_monitor_log_open(path, &err);
+	if (fd < 0) {
+		g_message("%s", err);
+		return;
+	}
+	line = g_strdup_printf("%s xlited[%d]: %s\n", ts, (int)getpid(), msg);
+	if (write(fd, line, strlen(line)) < 0)
+		g_message("%s: %s", path, g_strerror(errno));
+	close(fd);
 }
 
 /* An SSE event of the supervisor's: {"type": "action", ...}. */
@@ -102,6 +125,7 @@ static struct supervised *adopt(struct xlited_super *s, uint32_t domid, const ch
 	struct supervised *e = g_new0(struct supervised, 1);
 	g_autoptr(GPtrArray) loops = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *err = NULL;
+	g_autofree char *msg = NULL;
 	struct xlite_dominfo info;
 	int fd = -1, rc;
 
@@ -140,9 +164,11 @@ static struct supervised *adopt(struct xlited_super *s, uint32_t domid, const ch
 	e->m.log = on_monitor_log;
 	e->m.log_opaque = e;
 	e->watching = true;
-	g_message("monitor of '%s' (id %u): adopted (on_poweroff %s, on_reboot %s, on_crash %s)",
-		  name, domid, xlite_action_name(e->plan.on_poweroff),
-		  xlite_action_name(e->plan.on_reboot), xlite_action_name(e->plan.on_crash));
+	msg = g_strdup_printf("adopted (on_poweroff %s, on_reboot %s, on_crash %s)",
+			      xlite_action_name(e->plan.on_poweroff),
+			      xlite_action_name(e->plan.on_reboot),
+			      xlite_action_name(e->plan.on_crash));
+	on_monitor_log(msg, e);
 	post_action(s, name, domid, "adopted", -1);
 out:
 	xlite_name_unlock(&fd);

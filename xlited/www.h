@@ -41,5 +41,10 @@ void xlited_www_session(struct xlited_req *r);
 void xlited_api_history(struct xlited_req *r);
 void xlited_api_dom_history(struct xlited_req *r);
 void xlited_api_console(struct xlited_req *r);
+/* Troubleshooting: xlite's own log of a domain, Xen's console ring, the
+ * last events. */
+void xlited_api_dom_log(struct xlited_req *r);
+void xlited_api_dmesg(struct xlited_req *r);
+void xlited_api_event_history(struct xlited_req *r);
 
 #endif

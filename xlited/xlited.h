@@ -77,6 +77,7 @@ struct xlited {
 	struct xlited_sampler *sampler;	/* sample.c */
 	char *www_dir;		/* www.c: the web console's files */
 	GPtrArray *peers;	/* peers.c: struct xlited_peer * */
+	struct xlited_event_log *event_log;	/* events.c: the last events */
 };
 
 /* ---- creds.c: certificate, key and token in the state directory ---- */
@@ -219,10 +220,12 @@ void xlited_events_post(struct xlited *d, char *json);
 /* metrics.c: Prometheus text exposition of DOMS (pure, for the tests). */
 struct xlite_dominfo;
 struct xlite_mem_dom;
+struct xlite_io;
 struct xlited_metric_dom {
 	const struct xlite_dominfo *info;
 	const char *name;
 	const struct xlite_mem_dom *mem;	/* NULL: not known */
+	const struct xlite_io *io;		/* its backends' counters; NULL: none */
 };
 void xlited_metrics_format(GString *out, const struct xlited_metric_dom *doms, size_t n,
 			   uint64_t host_total_bytes, uint64_t host_free_bytes,
@@ -241,5 +244,16 @@ void xlited_dom_free(void *p);
 /* Sends "event: TYPE" with DATA (one JSON line) to every SSE client (on
  * the loop). */
 void xlited_events_send(struct xlited *d, const char *type, const char *data);
+
+/* ---- events.c: the last XLITED_EVENT_LOG events (not the samples),
+ * for GET /api/v1/events/history; any thread. ---- */
+#define XLITED_EVENT_LOG 200
+struct xlited_event_log *xlited_event_log_new(void);
+void xlited_event_log_free(struct xlited_event_log *log);
+/* Keeps event ID, sent at TIME_MS (Unix ms), JSON (one object). */
+void xlited_event_log_add(struct xlited_event_log *log, uint64_t id, int64_t time_ms,
+			  const char *json);
+/* [{"id": N, "time": MS, "event": {...}}, ...], oldest first (g_free). */
+char *xlited_event_log_json(struct xlited_event_log *log);
 
 #endif

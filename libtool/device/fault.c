@@ -157,6 +157,12 @@ static int f_nbd_detach(struct xlite_hv *hv, const char *dev)
 	return trip(hv, "nbd_detach") ? -faulty_of(hv)->err : CALL(hv, nbd_detach, dev);
 }
 
+static int f_console_read(struct xlite_hv *hv, bool clear, char **text)
+{
+	*text = NULL;
+	return trip(hv, "console_read") ? -faulty_of(hv)->err : CALL(hv, console_read, clear, text);
+}
+
 static void f_close(struct xlite_hv *hv)
 {
 	struct faulty *f = faulty_of(hv);
@@ -173,7 +179,7 @@ static void f_close(struct xlite_hv *hv)
 	X(loop_attach) X(loop_detach) X(blockdev_stat) X(bridge_check)	\
 	X(bridge_attach) X(xs_apply) X(xs_write) X(xs_introduce)	\
 	X(build_pv) X(domain_unpause) X(xs_rm) X(domain_destroy) X(vif_route)	\
-	X(nbd_attach) X(nbd_detach)
+	X(nbd_attach) X(nbd_detach) X(console_read)
 
 #define OP_NAME(op) #op,
 static const char *const wrappable[] = { WRAPPABLE(OP_NAME) };

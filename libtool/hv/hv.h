@@ -295,6 +295,11 @@ struct xlite_hv_ops {
 	 * (xc_domain_set_memory_map), in place of domain_memmap_limit's. */
 	int (*domain_memory_map)(struct xlite_hv *hv, uint32_t domid,
 				 const struct xlite_e820 *map, unsigned int n);
+	/* ---- troubleshooting (issue 12), appended ---- */
+	/* The hypervisor's console ring, as `xl dmesg` prints it
+	 * (xc_readconsolering): *text (g_free), NUL-terminated; CLEAR empties
+	 * the ring once it is read (`xl dmesg -c`). */
+	int (*console_read)(struct xlite_hv *hv, bool clear, char **text);
 };
 
 struct xlite_hv {

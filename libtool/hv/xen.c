@@ -329,6 +329,39 @@ static int xen_physinfo(struct xlite_hv *hv, struct xlite_physinfo *o)
 	return 0;
 }
 
+/* The ring is read in pieces as libxl does (incremental, from the index
+ * the last piece ended at), so its size need not be known; BOUND stops a
+ * ring written faster than it is read. */
+#define CONSOLE_PIECE 16384u
+#define CONSOLE_BOUND (16u << 20)
+
+static int xen_console_read(struct xlite_hv *hv, bool clear, char **text)
+{
+	xc_interface *xch = xen_of(hv)->xch;
+	GString *out = g_string_new("");
+	char *piece = g_malloc(CONSOLE_PIECE);
+	uint32_t index = 0;
+	unsigned int n;
+	int rc = 0;
+
+	*text = NULL;
+	do {
+		n = CONSOLE_PIECE;
+		if (xc_readconsolering(xch, piece, &n, clear, 1, &index) < 0) {
+			rc = xlite_hv_xen_fail(hv, errno, "xc_readconsolering");
+			goto out;
+		}
+		g_string_append_len(out, piece, MIN(n, CONSOLE_PIECE));
+	} while (n > 0 && out->len < CONSOLE_BOUND);
+	*text = g_string_free(out, FALSE);
+	out = NULL;
+out:
+	if (out)
+		g_string_free(out, TRUE);
+	g_free(piece);
+	return rc;
+}
+
 static void xen_close(struct xlite_hv *hv)
 {
 	struct xlite_hv_xen *x = xen_of(hv);
@@ -393,6 +426,7 @@ static const struct xlite_hv_ops xen_ops = {
 	.domain_pod_info = xlite_hvx_domain_pod_info,
 	.machine_memory_map = xlite_hvx_machine_memory_map,
 	.domain_memory_map = xlite_hvx_domain_memory_map,
+	.console_read = xen_console_read,
 };
 
 int xlite_hv_xen_open(struct xlite_hv *hv, unsigned int flags)

@@ -200,3 +200,16 @@ int xlite_report_host(struct xlite_hv *hv, GString *text, XliteJson *json, char 
 	put_memory(&o, warn);
 	return 0;
 }
+
+int xlite_report_dmesg(struct xlite_hv *hv, bool clear, GString *out)
+{
+	g_autofree char *ring = NULL;
+	int rc = hv->ops->console_read(hv, clear, &ring);
+
+	if (rc < 0)
+		return rc;
+	g_string_append(out, ring);
+	if (out->len && out->str[out->len - 1] != '\n')
+		g_string_append_c(out, '\n');
+	return 0;
+}

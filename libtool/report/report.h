@@ -62,4 +62,29 @@ void xlite_report_domain_json(XliteJson *b, const struct xlite_dominfo *d, const
 struct xlite_defined;
 void xlite_report_defined_json(XliteJson *b, const struct xlite_defined *def);
 
+/* The hypervisor's log as `xl dmesg` prints it (`xlite dmesg`, GET
+ * /api/v1/host/dmesg), appended to OUT with a final newline; CLEAR
+ * empties Xen's ring once read. 0, or -errno with hv's error and OUT as
+ * it was. HV needs domctls only. */
+int xlite_report_dmesg(struct xlite_hv *hv, bool clear, GString *out);
+
+/* ---- rates (pure; io.c) ---- */
+/* (NOW - PREV) / DT_S per second; -1 (unknown) when DT_S <= 0 or the
+ * counter went back (a device replaced, a domain rebuilt). */
+double xlite_rate(uint64_t prev, uint64_t now, double dt_s);
+/* CPU time PREV_NS -> NOW_NS over DT_S as a percentage of one CPU (a busy
+ * 2-vCPU guest shows 200, as xentop); -1 when unknown. */
+double xlite_cpu_pct(uint64_t prev_ns, uint64_t now_ns, double dt_s);
+/* ---- counters of a domain's backends ---- */
+struct xlite_io {
+	uint64_t rd_req, wr_req, rd_sect, wr_sect;	/* blkback, 512-byte sectors */
+	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;	/* vifD.N, dom0's view */
+	unsigned int vbds, vifs;
+};
+/* Sums DOMID's vbd-DOMID-* statistics under SYSROOT/sys/bus/xen-backend/
+ * devices and its vifDOMID.N counters under SYSROOT/sys/class/net
+ * (SYSROOT "" on a host; a directory in the tests). Unreadable files
+ * count 0. */
+void xlite_io_read(const char *sysroot, uint32_t domid, struct xlite_io *io);
+
 #endif

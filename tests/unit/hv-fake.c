@@ -1258,6 +1258,19 @@ static void fake_close(struct xlite_hv *hv)
 {
 	(void)hv;	/* the test owns the fake */
 }
+static int fake_console_read(struct xlite_hv *hv, bool clear, char **text)
+{
+	struct xlite_hv_fake *f = fake_of(hv);
+	int rc = fake_enter(hv, "console_read");
+
+	*text = NULL;
+	if (rc)
+		return rc;
+	*text = g_strdup(f->console->str);
+	if (clear)
+		g_string_truncate(f->console, 0);
+	return 0;
+}
 
 static const struct xlite_hv_ops fake_ops = {
 	.name = "fake",
@@ -1310,6 +1323,7 @@ static const struct xlite_hv_ops fake_ops = {
 	.domain_pod_info = fake_domain_pod_info,
 	.machine_memory_map = fake_machine_memory_map,
 	.domain_memory_map = fake_domain_memory_map,
+	.console_read = fake_console_read,
 };
 
 /* ---- the locked variant, for tests with threads ---------------------- */
@@ -1412,6 +1426,7 @@ LOCKED(int, machine_memory_map, (struct xlite_hv *hv, struct xlite_e820 *m, unsi
 				 unsigned int *n), (hv, m, x, n))
 LOCKED(int, domain_memory_map, (struct xlite_hv *hv, uint32_t d, const struct xlite_e820 *m,
 				unsigned int n), (hv, d, m, n))
+LOCKED(int, console_read, (struct xlite_hv *hv, bool c, char **t), (hv, c, t))
 
 static const struct xlite_hv_ops fake_locked_ops = {
 	.name = "fake-locked",
@@ -1465,6 +1480,7 @@ static const struct xlite_hv_ops fake_locked_ops = {
 	.domain_pod_info = locked_domain_pod_info,
 	.machine_memory_map = locked_machine_memory_map,
 	.domain_memory_map = locked_domain_memory_map,
+	.console_read = locked_console_read,
 };
 
 void xlite_hv_fake_attach_locked(struct xlite_hv *hv, struct xlite_hv_fake *fake)
@@ -1505,6 +1521,8 @@ void xlite_hv_fake_init(struct xlite_hv_fake *fake)
 	fake->bridges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					      (GDestroyNotify)g_ptr_array_unref);
 	fake->log = g_ptr_array_new_with_free_func(g_free);
+	fake->console = g_string_new(" Xen 4.17.0-fake\n(XEN) Xen version 4.17.0-fake (root@fake)\n"
+				     "(XEN) Command line: console=com1\n");
 	fake->renamed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	fake->routes = g_ptr_array_new_with_free_func(g_free);
 	g_mutex_init(&fake->mutex);
@@ -1547,6 +1565,8 @@ void xlite_hv_fake_dispose(struct xlite_hv_fake *fake)
 		g_hash_table_destroy(fake->bridges);
 	if (fake->log)
 		g_ptr_array_free(fake->log, TRUE);
+	if (fake->console)
+		g_string_free(fake->console, TRUE);
 	if (fake->renamed)
 		g_hash_table_destroy(fake->renamed);
 	if (fake->routes)

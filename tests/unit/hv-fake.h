@@ -80,6 +80,8 @@ struct xlite_hv_fake {
 	 * 3 GiB) unless a test sets another. */
 	struct xlite_e820 host_e820[XLITE_E820_MAX];
 	unsigned int n_host_e820;
+	/* The hypervisor's console ring (console_read): Xen's banner first. */
+	GString *console;
 };
 
 #define XLITE_HV_FAKE_ROUTED "(routed)"

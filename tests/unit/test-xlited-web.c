@@ -42,23 +42,23 @@ static void test_ring_keeps_the_newest(void)
 
 static void test_rates(void)
 {
-	struct xlited_io prev = { .rd_req = 10, .wr_req = 0, .rd_sect = 100, .wr_sect = 8,
+	struct xlite_io prev = { .rd_req = 10, .wr_req = 0, .rd_sect = 100, .wr_sect = 8,
 				  .rx_bytes = 1000, .tx_bytes = 5000 };
-	struct xlited_io now = { .rd_req = 30, .wr_req = 5, .rd_sect = 2148, .wr_sect = 8,
+	struct xlite_io now = { .rd_req = 30, .wr_req = 5, .rd_sect = 2148, .wr_sect = 8,
 				 .rx_bytes = 11000, .tx_bytes = 4000 };
 	struct xlited_dom_sample s = { 0 };
 
-	g_assert_cmpfloat(xlited_rate(100, 300, 2.0), ==, 100.0);
-	g_assert_cmpfloat(xlited_rate(5, 5, 5.0), ==, 0.0);
+	g_assert_cmpfloat(xlite_rate(100, 300, 2.0), ==, 100.0);
+	g_assert_cmpfloat(xlite_rate(5, 5, 5.0), ==, 0.0);
 	/* a counter that went back (device replaced) or no time: unknown */
-	g_assert_cmpfloat(xlited_rate(300, 100, 2.0), ==, -1);
-	g_assert_cmpfloat(xlited_rate(1, 2, 0.0), ==, -1);
-	g_assert_cmpfloat(xlited_rate(1, 2, -1.0), ==, -1);
+	g_assert_cmpfloat(xlite_rate(300, 100, 2.0), ==, -1);
+	g_assert_cmpfloat(xlite_rate(1, 2, 0.0), ==, -1);
+	g_assert_cmpfloat(xlite_rate(1, 2, -1.0), ==, -1);
 	/* 2.5 s of CPU in 5 s: half a CPU; 10 s in 5 s: two busy vCPUs */
-	g_assert_cmpfloat_with_epsilon(xlited_cpu_pct(0, 2500000000ull, 5.0), 50.0, 1e-9);
-	g_assert_cmpfloat_with_epsilon(xlited_cpu_pct(1000000000ull, 11000000000ull, 5.0),
+	g_assert_cmpfloat_with_epsilon(xlite_cpu_pct(0, 2500000000ull, 5.0), 50.0, 1e-9);
+	g_assert_cmpfloat_with_epsilon(xlite_cpu_pct(1000000000ull, 11000000000ull, 5.0),
 				       200.0, 1e-9);
-	g_assert_cmpfloat(xlited_cpu_pct(2, 1, 5.0), ==, -1);
+	g_assert_cmpfloat(xlite_cpu_pct(2, 1, 5.0), ==, -1);
 	xlited_dom_rates(&s, 0, 1000000000ull, &prev, &now, 2.0);
 	g_assert_cmpfloat_with_epsilon(s.cpu_pct, 50.0, 1e-9);
 	g_assert_cmpfloat(s.rd_bps, ==, 2048.0 * 512 / 2);	/* sectors are 512 bytes */
@@ -137,7 +137,7 @@ static void test_io_from_sysfs(void)
 	g_autofree char *v1 = mkstat(root, net, "vif7.1");
 	g_autofree char *vo = mkstat(root, net, "vif77.0");
 	g_autofree char *cmd = NULL;
-	struct xlited_io io;
+	struct xlite_io io;
 
 	put(a, "rd_req", "10\n");
 	put(a, "wr_req", "3\n");
@@ -151,7 +151,7 @@ static void test_io_from_sysfs(void)
 	put(v0, "tx_bytes", "200\n");
 	put(v1, "rx_bytes", "1\n");
 	put(vo, "rx_bytes", "999999\n");	/* domain 77's */
-	xlited_io_read(root, 7, &io);
+	xlite_io_read(root, 7, &io);
 	g_assert_cmpuint(io.vbds, ==, 2);
 	g_assert_cmpuint(io.vifs, ==, 2);
 	g_assert_cmpuint(io.rd_req, ==, 11);
@@ -161,9 +161,9 @@ static void test_io_from_sysfs(void)
 	g_assert_cmpuint(io.rx_bytes, ==, 101);
 	g_assert_cmpuint(io.tx_bytes, ==, 200);
 	/* a domain with none, and no sysfs at all: zeros */
-	xlited_io_read(root, 8, &io);
+	xlite_io_read(root, 8, &io);
 	g_assert_cmpuint(io.vbds + io.vifs + io.rd_req + io.rx_bytes, ==, 0);
-	xlited_io_read("/nonexistent-xlited", 7, &io);
+	xlite_io_read("/nonexistent-xlited", 7, &io);
 	g_assert_cmpuint(io.vbds + io.vifs, ==, 0);
 	cmd = g_strdup_printf("rm -rf '%s'", root);
 	g_assert_cmpint(system(cmd), ==, 0);

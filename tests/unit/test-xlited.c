@@ -12,7 +12,9 @@
 
 #include "libtool/hv/hv.h"
 #include "libtool/memory/memory.h"
+#include "libtool/report/report.h"
 #include "libtool/util/hostconf.h"
+#include "xlited/www.h"
 #include "xlited/xlited.h"
 
 static void test_token_equal(void)
@@ -168,10 +170,42 @@ static void test_metrics_format(void)
 	struct xlite_dominfo i1 = { .domid = 7, .cpu_time_ns = 2000000, .vcpus_online = 2 };
 	struct xlite_mem_dom m1 = { .domid = 7, .min_kib = 1024, .target_kib = 2048,
 				    .actual_kib = 2000, .max_kib = 4096 };
-	struct xlited_metric_dom d[] = { { &i0, "Domain-0", NULL }, { &i1, "we\"ird\\", &m1 } };
+	struct xlite_io io1 = { .rd_req = 3, .wr_req = 4, .rd_sect = 8, .wr_sect = 2,
+				.rx_bytes = 100, .tx_bytes = 200, .rx_packets = 1, .tx_packets = 2,
+				.vbds = 1, .vifs = 1 };
+	struct xlited_metric_dom d[] = { { &i0, "Domain-0", NULL, NULL },
+					 { &i1, "we\"ird\\", &m1, &io1 } };
 	GString *out = g_string_new("");
+	g_autofree char *promtool = g_find_program_in_path("promtool");
 
 	xlited_metrics_format(out, d, 2, 3ull << 30, 1ull << 30, 2);
+	/* disk and network counters of the domains that have backends */
+	g_assert_nonnull(strstr(out->str, "xlite_domain_disk_bytes_total{domain=\"we\\\"ird\\\\\","
+				"domid=\"7\",op=\"read\"} 4096\n"));
+	g_assert_nonnull(strstr(out->str, "xlite_domain_network_bytes_total{domain=\"we\\\"ird"
+				"\\\\\",domid=\"7\",direction=\"sent\"} 100\n"));
+	g_assert_null(strstr(out->str, "xlite_domain_disk_requests_total{domain=\"Domain-0\""));
+	/* Prometheus' own linter, where it is installed (scripts/install-deps) */
+	if (promtool) {
+		g_autofree char *argv0 = g_strdup_printf("%s check metrics", promtool);
+		g_autofree char *cmd = NULL;
+		g_autofree char *tmp = NULL;
+		g_autofree char *std_out = NULL;
+		g_autofree char *std_err = NULL;
+		int fd = g_file_open_tmp("xlited-metrics-XXXXXX", &tmp, NULL);
+		int status = -1;
+
+		g_assert_cmpint(fd, >=, 0);
+		g_assert_true(g_file_set_contents(tmp, out->str, -1, NULL));
+		close(fd);
+		cmd = g_strdup_printf("sh -c '%s <\"$0\"' %s", argv0, tmp);
+		g_assert_true(g_spawn_command_line_sync(cmd, &std_out, &std_err, &status, NULL));
+		g_unlink(tmp);
+		if (status != 0 || (std_err && std_err[0]))
+			g_test_message("promtool: %s%s", std_out, std_err);
+		g_assert_cmpint(status, ==, 0);
+		g_assert_cmpstr(std_err, ==, "");
+	}
 	g_assert_nonnull(strstr(out->str, "# TYPE xlite_domain_cpu_seconds_total counter\n"
 				"xlite_domain_cpu_seconds_total{domain=\"Domain-0\",domid=\"0\"} 1.500\n"
 				"xlite_domain_cpu_seconds_total{domain=\"we\\\"ird\\\\\",domid=\"7\"} "
@@ -273,6 +307,63 @@ static void test_routes_defined(void)
 /* [balancer]: off unless enabled; its interval is [memory]'s
  * balancer-interval under another name (one setting, what balance --watch
  * uses too). */
+static void test_routes_troubleshooting(void)
+{
+	const struct xlited_route *rt;
+	unsigned int status = 0;
+	char *arg = NULL, *allow = NULL;
+
+	rt = xlited_route_find("GET", "/api/v1/host/dmesg", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_dmesg && rt->kind == XLITED_ROUTE_WORKER);
+	g_assert_false(rt->takes_body);
+	g_assert_null(arg);
+	/* reading the ring changes nothing: no other method, nothing public */
+	g_assert_null(xlited_route_find("POST", "/api/v1/host/dmesg", &arg, &status, &allow));
+	g_assert_cmpuint(status, ==, 405);
+	g_assert_cmpstr(allow, ==, "GET");
+	g_free(allow);
+	rt = xlited_route_find("GET", "/api/v1/domains/web1/log", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_dom_log);
+	g_assert_cmpstr(arg, ==, "web1");
+	g_free(arg);
+	arg = NULL;
+	rt = xlited_route_find("GET", "/api/v1/events/history", &arg, &status, &allow);
+	g_assert_true(rt && rt->fn == xlited_api_event_history);
+	/* the stream keeps its own route */
+	rt = xlited_route_find("GET", "/api/v1/events", &arg, &status, &allow);
+	g_assert_true(rt && rt->kind == XLITED_ROUTE_EVENTS);
+}
+
+static void test_event_log(void)
+{
+	struct xlited_event_log *log = xlited_event_log_new();
+	g_autofree char *empty = xlited_event_log_json(log);
+	g_autofree char *json = NULL;
+	g_autoptr(JsonParser) p = json_parser_new();
+	JsonArray *a;
+	unsigned int i;
+
+	g_assert_cmpstr(empty, ==, "[]\n");
+	for (i = 1; i <= XLITED_EVENT_LOG + 5; i++) {
+		g_autofree char *ev = g_strdup_printf("{\"type\":\"created\",\"domid\":%u}", i);
+
+		xlited_event_log_add(log, i, 1000 + i, ev);
+	}
+	json = xlited_event_log_json(log);
+	g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
+	a = json_node_get_array(json_parser_get_root(p));
+	/* bounded: the oldest went first */
+	g_assert_cmpuint(json_array_get_length(a), ==, XLITED_EVENT_LOG);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(a, 0), "id"),
+			==, 6);
+	g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(a, 0), "time"),
+			==, 1006);
+	g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(
+		json_array_get_object_element(a, XLITED_EVENT_LOG - 1), "event"), "domid"),
+			==, XLITED_EVENT_LOG + 5);
+	xlited_event_log_free(log);
+}
+
 static void test_conf_balancer(void)
 {
 	struct xlite_hostconf hc;
@@ -349,6 +440,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/xlited/token/bearer-header", test_bearer_header);
 	g_test_add_func("/xlited/route/table-404-405", test_routes);
 	g_test_add_func("/xlited/route/defined-and-balancer", test_routes_defined);
+	g_test_add_func("/xlited/route/troubleshooting-dmesg-log-history",
+			test_routes_troubleshooting);
+	g_test_add_func("/xlited/events/history-bounded-oldest-first", test_event_log);
 	g_test_add_func("/xlited/reply/error-json-with-line", test_error_reply);
 	g_test_add_func("/xlited/events/diff-of-two-views", test_events_diff);
 	g_test_add_func("/xlited/metrics/text-format", test_metrics_format);

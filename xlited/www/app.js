@@ -127,14 +127,29 @@ function stopStream() {
 	state.events = null;
 }
 
-function feed(text) {
+function feed(text, when, older) {
 	const list = $('#event-feed');
-	list.prepend(el('li', {}, new Date().toLocaleTimeString() + ' ' + text));
+	const li = el('li', {}, (when ? new Date(when) : new Date()).toLocaleTimeString() + ' ' + text);
+	if (older) list.append(li); else list.prepend(li);
 	while (list.children.length > 100) list.lastChild.remove();
+}
+
+function eventText(ev) {
+	return ev.type + ' ' + (ev.name || '') + (ev.reason ? ' (' + ev.reason + ')' : '') +
+	       (ev.state ? ' ' + ev.state : '');
+}
+
+/* What happened before this page was opened (the daemon keeps the last). */
+async function loadEventHistory() {
+	let hist;
+	try { hist = await api('GET', '/api/v1/events/history'); } catch (e) { return; }
+	// below what came live meanwhile, newest first
+	for (const h of hist.reverse()) feed(eventText(h.event), h.time, true);
 }
 
 function startStream() {
 	stopStream();
+	loadEventHistory();
 	const es = new EventSource('/api/v1/events');
 	state.events = es;
 	es.onopen = () => { $('#stream').textContent = 'live'; };
@@ -142,8 +157,7 @@ function startStream() {
 	es.onmessage = (m) => {
 		let ev;
 		try { ev = JSON.parse(m.data); } catch (e) { return; }
-		feed(ev.type + ' ' + (ev.name || '') + (ev.reason ? ' (' + ev.reason + ')' : '') +
-		     (ev.state ? ' ' + ev.state : ''));
+		feed(eventText(ev));
 		refreshDomains();
 		if (state.domName && ev.name === state.domName) refreshDomain();
 	};
@@ -278,6 +292,7 @@ async function showHost() {
 		state.hostHist = hist;
 	} catch (e) { /* the stream fills it */ }
 	drawHostCpu();
+	refreshDmesg();
 	await refreshDomains();
 	if (!state.peer) renderHosts(); else $('#hosts-section').hidden = true;
 }
@@ -324,6 +339,7 @@ async function showDomain(name) {
 	$('#dom-name').textContent = name;
 	$('#dom-msg').textContent = '';
 	$('#console').textContent = '';
+	$('#domlog').textContent = '';
 	await refreshDomain();
 	try {
 		state.domHist = await api('GET', P() + '/domains/' + encodeURIComponent(name) + '/history');
@@ -373,21 +389,35 @@ function renderIo(s) {
 		body.append(el('tr', {}, el('td', {}, k), el('td', { class: 'num' }, v == null ? '-' : v)));
 }
 
-async function refreshConsole() {
-	const name = state.domName;
+/* A text log (console, xlite's log, the hypervisor's) into the <pre> SEL,
+ * scrolled to its end; an error reply's message in its place. */
+async function loadLog(url, sel, still) {
 	try {
-		const r = await fetch(P() + '/domains/' + encodeURIComponent(name) + '/console',
-				      { credentials: 'same-origin', cache: 'no-store' });
+		const r = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
 		const text = await r.text();
-		if (name !== state.domName) return;
+		if (!still()) return;
 		let msg = text;
 		if (!r.ok) { try { msg = JSON.parse(text).error; } catch (e) { /* as is */ } }
-		const pre = $('#console');
+		const pre = $(sel);
 		pre.textContent = msg;
 		pre.scrollTop = pre.scrollHeight;
 	} catch (e) { /* next refresh */ }
 }
+
+function refreshConsole() {
+	const name = state.domName;
+	const base = P() + '/domains/' + encodeURIComponent(name);
+	loadLog(base + '/console', '#console', () => name === state.domName);
+	loadLog(base + '/log', '#domlog', () => name === state.domName);
+}
 $('#console-refresh').addEventListener('click', refreshConsole);
+$('#domlog-refresh').addEventListener('click', refreshConsole);
+
+function refreshDmesg() {
+	const peer = state.peer;
+	loadLog(P() + '/host/dmesg', '#dmesg', () => peer === state.peer);
+}
+$('#dmesg-refresh').addEventListener('click', refreshDmesg);
 
 for (const b of document.querySelectorAll('#domain-view [data-action]')) {
 	b.addEventListener('click', async () => {

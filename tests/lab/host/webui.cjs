@@ -60,6 +60,12 @@ const tinyXml = (name, memory) => `<domain type='xen'>
 		const marks = await page.locator('#mem-bar .mark').count();
 		if (marks < 3) throw new Error(`${marks} marks on the memory bar`);
 	});
+	await check('the host view shows the hypervisor log (xlite dmesg)', async () => {
+		await page.locator('#dmesg', { hasText: '(XEN)' }).waitFor();
+	});
+	await check('the event feed starts with the daemon\'s history', async () => {
+		await page.locator('#event-feed li', { hasText: `created ${GUEST}` }).first().waitFor();
+	});
 	const row = page.locator(`#domains tr[data-name="${GUEST}"]`);
 	await check(`the domains table lists the running ${GUEST} and Domain-0`, async () => {
 		await row.waitFor();
@@ -111,6 +117,9 @@ const tinyXml = (name, memory) => `<domain type='xen'>
 	});
 	await check('its memory chart has points', async () => {
 		if (await points('#dom-mem-chart') < 2) throw new Error('fewer than 2');
+	});
+	await check('xlite\'s log of it is shown (adopted by xlited)', async () => {
+		await page.locator('#domlog', { hasText: 'adopted' }).waitFor();
 	});
 	await check('its console output is shown', async () => {
 		// the guest's init prints "xlite-guest: ..." once its kernel booted

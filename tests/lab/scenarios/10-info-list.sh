@@ -83,6 +83,20 @@ check_match "info --json has total_memory as a number" \
 check_status "info with a bad flag exits 2" 2 xlite info --bogus
 check_status "info with an argument exits 2" 2 xlite info extra
 
+# ---- dmesg: Xen's console ring, as xl dmesg ------------------------------
+xlite dmesg >"$LAB_TMP/dmesg" 2>&1
+check_eq "dmesg exits 0" 0 $?
+check_match "dmesg shows Xen's boot banner" '^\(XEN\) Xen version 4\.17' "$(cat "$LAB_TMP/dmesg")"
+check_eq "dmesg's first lines are xl dmesg's" "$(xl dmesg | head -5)" "$(head -5 "$LAB_TMP/dmesg")"
+check_status "dmesg with an argument exits 2" 2 xlite dmesg extra
+check_status "dmesg, the ring read failing: exit 1" 1 env XLITE_FAULT=console_read xlite dmesg
+check_match "and says why" "console_read: injected failure" \
+	"$(XLITE_FAULT=console_read xlite dmesg 2>&1)"
+check_match "dmesg -c prints the ring" 'Xen version' "$(xlite dmesg -c)"
+check_fails "then the ring is empty of it" sh -c 'xlite dmesg | grep -q "Xen version"'
+xl debug-keys h
+check_match "what Xen logs next is read (xl debug-keys h)" "'h' pressed" "$(xlite dmesg)"
+
 # ---- list, with a domain from each toolstack ---------------------------
 cat >"$LAB_TMP/xl-tiny.cfg" <<EOF
 name = "xltiny10"
@@ -124,6 +138,46 @@ printf '[{"a": "\\u00e9", "b": [1, 2.5e3, true, null]}]' >"$LAB_TMP/good.json"
 check "the JSON check accepts valid JSON" json_ok <"$LAB_TMP/good.json"
 printf '[{"a": 1,}]' >"$LAB_TMP/bad.json"
 check_fails "the JSON check rejects invalid JSON" json_ok <"$LAB_TMP/bad.json"
+
+# ---- top: the live table, in batch and in a terminal (tmux) ------------------
+xlite top -b -n 2 -d 1 >"$LAB_TMP/top" 2>&1
+check_eq "top -b -n 2 -d 1 exits 0" 0 $?
+check_eq "top -b -n 2 prints two tables" 2 "$(grep -c '^NAME ' "$LAB_TMP/top")"
+check_match "top lists tiny1: id, state, memory actual and max (16 MiB)" \
+	"^tiny1 +$id +[-rb]{2}---- +[0-9]+ +[-0-9.]+ +[0-9]+ +16 +1[67] +1[67] +1 " "$(cat "$LAB_TMP/top")"
+check_match "the second table has Domain-0's CPU %" '^Domain-0 +0 +[-rb]{2}---- +[0-9]+ +[0-9]+\.[0-9] ' \
+	"$(awk '/^NAME / { n++ } n == 2' "$LAB_TMP/top")"
+check_status "top without a terminal and without -b exits 2" 2 xlite top
+check_status "top -d 0 exits 2" 2 xlite top -b -d 0
+pane() { tmux capture-pane -p -t top; }
+if command -v tmux >/dev/null; then
+	tmux new-session -d -s top -x 160 -y 30 "xlite top -d 1"
+	tmux set-option -t top remain-on-exit on
+	if wait_for 10 sh -c 'tmux capture-pane -p -t top | grep -q "^tiny1 "'; then
+		pass "top in a terminal (tmux) shows tiny1"; else
+		fail "top in a terminal (tmux) shows tiny1"; pane | sed 's/^/#   /'; fi
+	check_match "its first line names Xen and the sort" '^xlite top - Xen 4\.17.* - sort: id' "$(pane)"
+	check_eq "sorted by id: xl's older domain before tiny1" "xltiny10 tiny1" \
+		"$(pane | awk '$1 == "tiny1" || $1 == "xltiny10" { printf "%s%s", s, $1; s = " " }')"
+	tmux send-keys -t top n
+	wait_for 5 sh -c 'tmux capture-pane -p -t top | grep -q "sort: name"'
+	check_eq "key n sorts by name" "tiny1 xltiny10" \
+		"$(pane | awk '$1 == "tiny1" || $1 == "xltiny10" { printf "%s%s", s, $1; s = " " }')"
+	tmux resize-window -t top -x 60 -y 12
+	wait_for 5 sh -c 'tmux capture-pane -p -t top | grep -q "^q quit"'
+	check_eq "resized to 60x12: no line wider, no more lines" "0 12" \
+		"$(pane | awk 'length($0) > 60 { w++ } END { print w + 0, NR }')"
+	tmux send-keys -t top q
+	if wait_for 5 sh -c 'tmux display -p -t top "#{pane_dead}" | grep -q 1'; then
+		pass "key q quits"; else fail "key q quits"; fi
+	# the status comes when tmux reaps it, a moment after the pane died
+	wait_for 5 sh -c 'test -n "$(tmux display -p -t top "#{pane_dead_status}")"'
+	check_eq "exit status 0" 0 "$(tmux display -p -t top '#{pane_dead_status}')"
+	check_fails "the table is gone with the alternate screen" sh -c 'tmux capture-pane -p -t top | grep -q "^NAME "'
+	tmux kill-server 2>/dev/null
+else
+	fail "tmux is in dom0 (the lab stages it from the host's tmux package)"
+fi
 
 # ---- errors -------------------------------------------------------------
 check_status "list of an unknown domain exits 1" 1 xlite list nosuchdomain

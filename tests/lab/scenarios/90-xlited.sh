@@ -1,3 +1,4 @@
+# lab: promtool
 # xlited in dom0 on real Xen: its first start makes the certificate and a
 # 0600 token; over HTTPS on loopback (curl pinned to that certificate) the
 # API refuses a missing or wrong token (401), an oversized body (413), bad
@@ -153,6 +154,13 @@ check "metrics: Prometheus text format (HELP, TYPE, samples)" awk '
 	  n++ }
 	END { if (bad) { print bad; exit 1 } if (!n) { print "no samples"; exit 1 } }' "$LAB_TMP/metrics"
 check "metrics: ends with a newline" test "$(tail -c 1 "$LAB_TMP/metrics" | od -An -c | tr -d ' ')" = '\n'
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$LAB_TMP/metrics" >"$LAB_TMP/promtool" 2>&1
+	check_eq "promtool check metrics passes on /metrics (exit 0, no complaint)" "0" \
+		"$?$(cat "$LAB_TMP/promtool")"
+else
+	fail "promtool is in dom0 (the lab copies the host's, package prometheus)"
+fi
 
 # Figures only (no assertion): 20 GET /api/v1/domains on one TLS connection.
 set --
@@ -184,6 +192,14 @@ then pass "SSE: a destroyed event for it"; else
 check_eq "destroying it again: 404" 404 "$(api POST /api/v1/domains/$N/destroy)"
 check_eq "destroying Domain-0: 403" 403 "$(api POST /api/v1/domains/0/destroy)"
 check_eq "the daemon still answers after all that" 200 "$(api GET /api/v1/domains)"
+check_eq "GET /api/v1/events/history: 200" 200 "$(api GET /api/v1/events/history)"
+check_match "the history has its create and destroy, timed" \
+	"\"time\":[0-9]{13},\"event\":\{\"type\":\"created\",\"name\":\"$N\".*\"event\":\{\"type\":\"destroyed\",\"name\":\"$N\"" \
+	"$(flat)"
+xl debug-keys h
+check_eq "GET /api/v1/host/dmesg: 200" 200 "$(api GET /api/v1/host/dmesg)"
+check_match "the hypervisor's log, as xlite dmesg" "'h' pressed" "$(body)"
+check_eq "POST /api/v1/host/dmesg (would clear): 405" 405 "$(api POST /api/v1/host/dmesg)"
 
 # ---- shutdown through the API: a Linux guest that powers off ---------------------
 # on_poweroff=preserve: it stays shut down (the daemon's monitor thread
@@ -203,6 +219,9 @@ if wait_for 120 grep -q "\"type\":\"shutdown\",\"name\":\"$L\",\"domid\":$LD,.*\
 	fail "SSE: a shutdown event with its reason"; grep "$L" "$LAB_TMP/events" | sed 's/^/#   /'; fi
 check_match "xlite list shows it shut down (preserved)" "^...s" "$(state $L)"
 check_match "the daemon's monitor preserved it" "monitor of '$L'.*preserve" "$(cat "$LOG")"
+check_eq "GET its xlite log: 200" 200 "$(api GET /api/v1/domains/$L/log)"
+check_match "xlite's log of it: adopted, then preserved" "xlited.*adopted.*xlited.*preserve" \
+	"$(body | tr '\n' ' ')"
 check_eq "destroy the preserved domain: 200" 200 "$(api POST /api/v1/domains/$L/destroy)"
 check_eq "it is gone" "" "$(domid $L)"
 if wait_for 20 grep -q "\"type\":\"destroyed\",\"name\":\"$L\"" "$LAB_TMP/events"

@@ -170,6 +170,7 @@ check_eq "GET /api/v1/session with the cookie gives the same CSRF value" "$CSRF"
 	"$(get /api/v1/session -H "$C" >/dev/null; body | sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p')"
 
 # ---- the browser, on the host --------------------------------------------------
+xl debug-keys h	# something in Xen's ring for the hypervisor log (10 may have cleared it)
 host_run webui "$TOKEN" "$G"
 
 # after the browser, which reads the guest's console
