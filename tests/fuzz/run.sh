@@ -34,17 +34,15 @@ opts() {
 	esac
 }
 
-rc=0
 mkdir -p "$OUT/artifacts" "$OUT/logs"
-for t in $targets; do
-	bin=$OUT/fuzz-$t
-	log=$OUT/logs/$t.log
-	work=$(mktemp -d "$OUT/corpus-$t.XXXXXX")
+# fuzz_one TARGET: one target for SECS seconds; its ok/not ok line on stdout.
+fuzz_one() {
+	local t=$1 bin=$OUT/fuzz-$1 log=$OUT/logs/$1.log work r last
 	if [ ! -x "$bin" ]; then
 		echo "not ok - fuzz $t: $bin not built (tests/fuzz/build.sh)"
-		rc=1
-		continue
+		return
 	fi
+	work=$(mktemp -d "$OUT/corpus-$t.XXXXXX")
 	# shellcheck disable=SC2046
 	"$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 $(opts "$t") \
 		-print_final_stats=1 -artifact_prefix="$OUT/artifacts/$t-" \
@@ -55,8 +53,21 @@ for t in $targets; do
 		echo "ok - fuzz $t: $SECS s, $last"
 	else
 		echo "not ok - fuzz $t (exit $r): $(grep -E 'ERROR|SUMMARY|abort|failed' "$log" | head -n 3 | tr '\n' ' ') (log $log)"
-		rc=1
 	fi
 	rm -rf "$work"
+}
+
+# As many targets at once as there are CPUs (each is one process); the
+# lines come out in the targets' order.
+jobs_max=$(nproc 2>/dev/null || echo 1)
+for t in $targets; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+	fuzz_one "$t" >"$OUT/logs/$t.result" &
+done
+wait
+rc=0
+for t in $targets; do
+	cat "$OUT/logs/$t.result"
+	grep -q '^not ok' "$OUT/logs/$t.result" && rc=1
 done
 exit $rc
