@@ -1,8 +1,15 @@
 # Not in tests/run-all: issue 10's
 # (On its own, right after the host's setup, every check below passed in the
-# lab on 2026-11-30; appended to 77 after its balancer phases, o2's and o3's
-# balloons did not take the free memory after their mem-set (318 MiB still
-# free after 60 s) in a CI run, so it went back out of the default run.)
+# lab on 2026-11-30; appended to 77 after its balancer phases it failed two
+# checks in a CI run, so it went back out of the default run. What that run
+# shows: after the fall, the guests' targets were 221 331 234 MiB while o2
+# and o3 were still giving back the memory of their 400 MiB fills; free
+# memory was 258 MiB when read, the mem-sets raised o2 and o3 to 330 MiB
+# (about what they still held), and free memory then rose to 318 MiB as
+# their balloons went on shrinking: so "their balloons took the free
+# memory" failed, and r1 fitted without anyone lowered. The arithmetic below
+# assumes a settled host (each guest's actual = its target). To append it
+# to 77: set o1..o3 to one target and wait for `settled` before reading F.)
 # admission with room-making, on 77-overalloc.sh's host (three guests
 # over-allocated, a ballast):
 #   - create makes room: a boot target that is not free is taken from
