@@ -168,6 +168,9 @@ void xlited_api_destroy(struct xlited_req *r);
 void xlited_api_memory(struct xlited_req *r);
 void xlited_api_vcpus(struct xlited_req *r);
 void xlited_api_metrics(struct xlited_req *r);	/* metrics.c */
+/* xlite_domain_resolve with every name read in one round trip (SPEC a
+ * name): 0 with *domid, or -errno with *err. */
+int xlited_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid, char **err);
 /* Opens R's own hypervisor handles, or replies 503 and returns < 0. */
 int xlited_api_hv_open(struct xlited_req *r, struct xlite_hv *hv, unsigned int flags);
 /* api-domain.c: a domain from XML (LEN bytes, messages "SOURCE:LINE:"),
@@ -255,5 +258,37 @@ void xlited_event_log_add(struct xlited_event_log *log, uint64_t id, int64_t tim
 			  const char *json);
 /* [{"id": N, "time": MS, "event": {...}}, ...], oldest first (g_free). */
 char *xlited_event_log_json(struct xlited_event_log *log);
+
+/* ---- prefetch.c: many domains' xenstore nodes in one round trip ----
+ * HV is what the library is given: the real hypervisor (REAL's handles)
+ * whose xs_read answers the paths read ahead (a missing node: -ENOENT),
+ * and asks REAL for any other. A request that walks every domain reads
+ * their nodes in one pipelined burst first, instead of one round trip
+ * after another; nothing is kept from one request to the next. */
+struct xlited_prefetch {
+	struct xlite_hv hv;		/* first: the xs_read finds the rest */
+	struct xlite_hv_ops ops;
+	struct xlite_hv *real;
+	GHashTable *values;		/* path -> value (NULL: missing) */
+	struct xsc_ctx xs;
+	bool xs_open;
+};
+void xlited_prefetch_init(struct xlited_prefetch *p, struct xlite_hv *real);
+void xlited_prefetch_dispose(struct xlited_prefetch *p);
+/* Records PATH's VALUE (taken; NULL: the node is missing). */
+void xlited_prefetch_put(struct xlited_prefetch *p, const char *path, char *value);
+/* Appends to PATHS (g_free'd strings) the nodes the library reads of each
+ * of INFOS for a list entry (pure); NAMES_ONLY: their names. */
+void xlited_prefetch_paths(GPtrArray *paths, const struct xlite_dominfo *infos, size_t n,
+			   bool names_only);
+/* Reads PATHS in one pipelined burst and records them. 0, or -errno (then
+ * nothing is recorded and HV reads as REAL does: slower, still right). */
+int xlited_prefetch_read(struct xlited_prefetch *p, GPtrArray *paths);
+int xlited_prefetch_domains(struct xlited_prefetch *p, const struct xlite_dominfo *infos,
+			    size_t n, bool names_only);
+/* REAL's domain list (*infos, g_free) with their nodes read ahead. 0, or
+ * -errno with the reason in HV's error. */
+int xlited_prefetch_all(struct xlited_prefetch *p, bool names_only,
+			struct xlite_dominfo **infos, size_t *n);
 
 #endif
