@@ -81,6 +81,11 @@ int xsc_read_many(struct xsc_ctx *ctx, const char *const *paths, unsigned int n,
 		return rc;
 	}
 	/* No raw connection (or inside a transaction): one read at a time. */
+	if (!ctx->xsh) {
+		if (!ctx->err.msg[0])
+			xsc_err_set(&ctx->err, "no connection to xenstored");
+		return -ENOTCONN;
+	}
 	for (i = 0; i < n; i++) {
 		rc = xsc_read(ctx, paths[i], &values[i], NULL);
 		if (rc < 0)

@@ -124,7 +124,9 @@ int xsc_read(struct xsc_ctx *ctx, const char *path, char **value, size_t *len);
 int xsc_exists(struct xsc_ctx *ctx, const char *path);
 /* Reads PATHS[0..N) pipelined over the raw connection (bursts of 128
  * requests, one round trip each); without one, or inside a transaction,
- * one read after another. VALUES[i]: node i's value, NUL-terminated
+ * one read after another (a context that was never xsc_open()ed has only
+ * the raw connection: -ENOTCONN when it cannot be had). VALUES[i]: node
+ * i's value, NUL-terminated
  * (g_free), or NULL when it is missing, refused or not a valid path. 0; or
  * -errno when xenstored cannot be reached or the stream broke (every
  * VALUES[i] NULL then, the reason in ctx). */

@@ -82,15 +82,9 @@ int xlited_prefetch_read(struct xlited_prefetch *p, GPtrArray *paths)
 
 	if (!paths->len)
 		return 0;
-	if (!p->xs_open) {
-		rc = xsc_open(&p->xs, 0);
-		if (rc < 0) {
-			g_message("xenstore: %s", xsc_errmsg(&p->xs));
-			xsc_close(&p->xs);
-			return rc;
-		}
-		p->xs_open = true;
-	}
+	/* Only the raw connection is used (one connect a request): the
+	 * context is not xsc_open()ed. */
+	p->xs_open = true;
 	values = g_new0(char *, paths->len);
 	rc = xsc_read_many(&p->xs, (const char *const *)paths->pdata, paths->len, values);
 	if (rc < 0)
