@@ -35,7 +35,8 @@ static void reply_json(struct xlited_req *r, unsigned int status, const XliteJso
 	xlited_reply(r, status, "application/json", doc);
 }
 
-int xlited_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid, char **err)
+int xlited_resolve(struct xlited_nodecache *cache, struct xlite_hv *hv, const char *spec,
+		   uint32_t *domid, char **err)
 {
 	struct xlited_prefetch p;
 	struct xlite_dominfo *infos = NULL;
@@ -46,6 +47,7 @@ int xlited_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid, char 
 		return xlite_domain_resolve(hv, spec, domid, err);
 	/* A name: every domain's name in one round trip, not one each. */
 	xlited_prefetch_init(&p, hv);
+	p.cache = cache;
 	if (xlited_prefetch_all(&p, true, &infos, &n) == 0)
 		rc = xlite_domain_resolve(&p.hv, spec, domid, err);
 	else
@@ -59,7 +61,7 @@ int xlited_resolve(struct xlite_hv *hv, const char *spec, uint32_t *domid, char 
 static int resolve(struct xlited_req *r, struct xlite_hv *hv, uint32_t *domid)
 {
 	g_autofree char *err = NULL;
-	int rc = xlited_resolve(hv, r->arg, domid, &err);
+	int rc = xlited_resolve(r->d->nodecache, hv, r->arg, domid, &err);
 
 	if (rc < 0)
 		xlited_reply_error(r, xlited_status_of(rc), "%s", err);
@@ -115,7 +117,8 @@ void xlited_api_domains(struct xlited_req *r)
 	if (xlited_api_hv_open(r, &hv, 0) < 0)
 		return;
 	xlited_prefetch_init(&p, &hv);
-	/* Every node of every domain in one round trip, not ~8 each */
+	/* The nodes kept, the others in one round trip: not ~8 each */
+	p.cache = r->d->nodecache;
 	if (xlited_prefetch_all(&p, false, &doms, &n) < 0) {
 		xlited_reply_error(r, 500, "%s", xlite_hv_error(&p.hv));
 		goto out;
@@ -375,6 +378,8 @@ void xlited_api_memory(struct xlited_req *r)
 		rc = xlite_mem_set_min_locked(&hv, domid, min, &err), step = "min";
 	if (rc == 0 && has_max && max <= cur.max_kib)
 		rc = xlite_mem_set_max(&hv, domid, max, &err), step = "max";
+	if (r->d->nodecache)	/* the next request reads them, watch or not */
+		xlited_nodecache_invalidate(r->d->nodecache, domid);
 	if (rc < 0) {
 		xlited_reply_error(r, xlited_status_of(rc), "memory of %s refused%s%s: %s", r->arg,
 				   step ? " at " : "", step ? step : "",

@@ -15,7 +15,8 @@ xlited_libxlited_a_SOURCES = xlited/xlited.h \
 	xlited/events.c xlited/metrics.c xlited/reply.c \
 	xlited/sample.h xlited/sample.c xlited/www.h xlited/www.c xlited/api-web.c \
 	xlited/peers.h xlited/peers.c \
-	xlited/supervise.c xlited/api-defined.c xlited/balancer.c xlited/prefetch.c
+	xlited/supervise.c xlited/api-defined.c xlited/balancer.c xlited/prefetch.c \
+	xlited/nodecache.c
 xlited_libxlited_a_CFLAGS = $(XLITED_CFLAGS)
 XLITED_LDADD = xlited/libxlited.a $(XLITE_XEN_LIBS) $(XLITED_DEPS_LIBS)
 

@@ -163,6 +163,7 @@ void xlited_api_metrics(struct xlited_req *r)
 	if (xlited_api_hv_open(r, &hv, 0) < 0)
 		goto out;
 	xlited_prefetch_init(&p, &hv);
+	p.cache = r->d->nodecache;
 	if (hv.ops->physinfo(&hv, &pi) < 0 || xlited_prefetch_all(&p, false, &infos, &n) < 0) {
 		xlited_reply_error(r, 500, "%s", hv.err[0] ? xlite_hv_error(&hv) : p.hv.err);
 		goto out;

@@ -74,21 +74,32 @@ void xlited_prefetch_paths(GPtrArray *paths, const struct xlite_dominfo *infos, 
 							       infos[i].domid, dom_nodes[k]));
 }
 
-int xlited_prefetch_read(struct xlited_prefetch *p, GPtrArray *paths)
+/* PATHS' values, read in one pipelined burst: *values (g_free each, then
+ * the array), or < 0 and NULL. */
+static int read_values(struct xlited_prefetch *p, GPtrArray *paths, char ***values)
 {
-	char **values;
-	guint i;
 	int rc;
 
+	*values = g_new0(char *, paths->len ? paths->len : 1);
 	if (!paths->len)
 		return 0;
 	/* Only the raw connection is used (one connect a request): the
 	 * context is not xsc_open()ed. */
 	p->xs_open = true;
-	values = g_new0(char *, paths->len);
-	rc = xsc_read_many(&p->xs, (const char *const *)paths->pdata, paths->len, values);
-	if (rc < 0)
+	rc = xsc_read_many(&p->xs, (const char *const *)paths->pdata, paths->len, *values);
+	if (rc < 0) {
 		g_message("xenstore: %s", xsc_errmsg(&p->xs));
+		g_clear_pointer(values, g_free);
+	}
+	return rc;
+}
+
+int xlited_prefetch_read(struct xlited_prefetch *p, GPtrArray *paths)
+{
+	char **values;
+	guint i;
+	int rc = read_values(p, paths, &values);
+
 	for (i = 0; rc == 0 && i < paths->len; i++)
 		xlited_prefetch_put(p, paths->pdata[i], values[i]);
 	g_free(values);
@@ -99,9 +110,39 @@ int xlited_prefetch_domains(struct xlited_prefetch *p, const struct xlite_dominf
 			    size_t n, bool names_only)
 {
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_autofree size_t *which = g_new(size_t, n ? n : 1);	/* domains read */
+	g_autofree uint64_t *gens = g_new(uint64_t, n ? n : 1);
+	char **values = NULL;
+	size_t i, nread = 0, per;
+	guint k;
+	int rc;
 
-	xlited_prefetch_paths(paths, infos, n, names_only);
-	return xlited_prefetch_read(p, paths);
+	/* With a cache every node is read: what is read is kept whole. */
+	if (p->cache)
+		names_only = false;
+	per = names_only ? 1 : G_N_ELEMENTS(dom_nodes);
+	for (i = 0; i < n; i++) {
+		if (p->cache && !p->refresh && xlited_nodecache_fill(p->cache, &infos[i], p))
+			continue;
+		if (p->cache)	/* before the read: a change meanwhile voids it */
+			gens[nread] = xlited_nodecache_gen(p->cache, infos[i].domid);
+		which[nread++] = i;
+		xlited_prefetch_paths(paths, &infos[i], 1, names_only);
+	}
+	rc = read_values(p, paths, &values);
+	if (rc < 0)
+		return rc;
+	for (i = 0; p->cache && i < nread; i++) {
+		g_autoptr(GPtrArray) mine = g_ptr_array_new();
+
+		for (k = 0; k < per; k++)
+			g_ptr_array_add(mine, paths->pdata[i * per + k]);
+		xlited_nodecache_store(p->cache, &infos[which[i]], gens[i], mine, values + i * per);
+	}
+	for (k = 0; k < paths->len; k++)
+		xlited_prefetch_put(p, paths->pdata[k], values[k]);
+	g_free(values);
+	return 0;
 }
 
 int xlited_prefetch_all(struct xlited_prefetch *p, bool names_only,
@@ -113,6 +154,8 @@ int xlited_prefetch_all(struct xlited_prefetch *p, bool names_only,
 		g_strlcpy(p->hv.err, p->real->err, sizeof(p->hv.err));
 		return rc;
 	}
+	if (p->cache)	/* the gone ones go */
+		xlited_nodecache_keep(p->cache, *infos, *n);
 	xlited_prefetch_domains(p, *infos, *n, names_only);
 	return 0;
 }

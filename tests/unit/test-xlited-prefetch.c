@@ -205,11 +205,117 @@ static void test_fall_through_and_missing(void)
 	xlited_prefetch_dispose(&p);
 	/* without xenstored (no read ahead possible) xlited_resolve still answers */
 	g_clear_pointer(&err, g_free);
-	g_assert_cmpint(xlited_resolve(&hv, "web", &domid, &err), ==, 0);
+	g_assert_cmpint(xlited_resolve(NULL, &hv, "web", &domid, &err), ==, 0);
 	g_assert_cmpuint(domid, ==, 3);
-	g_assert_cmpint(xlited_resolve(&hv, "7", &domid, &err), ==, 0);
+	g_assert_cmpint(xlited_resolve(NULL, &hv, "7", &domid, &err), ==, 0);
 	g_assert_cmpuint(domid, ==, 7);
 	g_hash_table_unref(t.xs);
+}
+
+/* Keeps what the toy's xenstore holds of DOMID, as a read would. */
+static void keep_from_toy(struct xlited_nodecache *c, struct toy *t, uint32_t domid, uint64_t gen)
+{
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	struct xlite_dominfo info;
+	char **values;
+	guint i;
+
+	toy_info(domid, &info);
+	xlited_prefetch_paths(paths, &info, 1, false);
+	values = g_new0(char *, paths->len);
+	for (i = 0; i < paths->len; i++)
+		values[i] = g_strdup(g_hash_table_lookup(t->xs, paths->pdata[i]));
+	xlited_nodecache_store(c, &info, gen, paths, values);
+	for (i = 0; i < paths->len; i++)
+		g_free(values[i]);
+	g_free(values);
+}
+
+/* A list answered from the cache reads nothing, and says what xenstore
+ * holds; a change (the watch's invalidation) or a new domain in the same id
+ * makes it read again. */
+static void test_cache_hit_reads_nothing_until_a_change(void)
+{
+	struct xlited_nodecache *c = xlited_nodecache_new();
+	struct xlite_dominfo *infos = NULL;
+	struct xlite_hv hv;
+	struct toy t;
+	struct xlited_prefetch p;
+	size_t n = 0, i;
+	g_autofree char *name = NULL;
+
+	toy_open(&hv, &t);
+	for (i = 0; i < G_N_ELEMENTS(toy_ids); i++)
+		keep_from_toy(c, &t, toy_ids[i], xlited_nodecache_gen(c, toy_ids[i]));
+	xlited_prefetch_init(&p, &hv);
+	p.cache = c;
+	g_assert_cmpint(xlited_prefetch_all(&p, false, &infos, &n), ==, 0);
+	t.reads = 0;
+	name = xlite_domain_name(&p.hv, 3);
+	g_assert_cmpstr(name, ==, "web");
+	{
+		struct xlite_report_mem lm;
+		g_autofree char *e = NULL;
+
+		g_assert_true(xlite_report_mem_read(&p.hv, 3, &lm, &e));
+		g_assert_cmpuint(lm.m.target_kib, ==, 60000);
+	}
+	g_assert_cmpuint(t.reads, ==, 0);
+	xlited_prefetch_dispose(&p);
+	/* domain 3's target changed: its nodes go, the others stay */
+	xlited_nodecache_invalidate(c, 3);
+	xlited_prefetch_init(&p, &hv);
+	g_assert_false(xlited_nodecache_fill(c, &infos[1], &p));
+	g_assert_true(xlited_nodecache_fill(c, &infos[2], &p));
+	xlited_prefetch_dispose(&p);
+	/* another domain in id 7 (another uuid) is not the one kept */
+	infos[2].uuid[0] = 0x42;
+	xlited_prefetch_init(&p, &hv);
+	g_assert_false(xlited_nodecache_fill(c, &infos[2], &p));
+	xlited_prefetch_dispose(&p);
+	g_free(infos);
+	g_hash_table_unref(t.xs);
+	xlited_nodecache_free(c);
+}
+
+/* A read that began before a change is not kept after it; gone domains
+ * are forgotten; without the watch nothing is kept. */
+static void test_cache_refuses_stale_reads(void)
+{
+	struct xlited_nodecache *c = xlited_nodecache_new();
+	struct xlite_dominfo info;
+	struct xlite_hv hv;
+	struct toy t;
+	struct xlited_prefetch p;
+	uint64_t gen;
+	uint32_t domid = 0;
+
+	toy_open(&hv, &t);
+	toy_info(3, &info);
+	xlited_prefetch_init(&p, &hv);
+	gen = xlited_nodecache_gen(c, 3);
+	xlited_nodecache_invalidate(c, 3);	/* the change, during the read */
+	keep_from_toy(c, &t, 3, gen);
+	g_assert_false(xlited_nodecache_fill(c, &info, &p));
+	keep_from_toy(c, &t, 3, xlited_nodecache_gen(c, 3));
+	g_assert_true(xlited_nodecache_fill(c, &info, &p));
+	xlited_nodecache_keep(c, &info, 0);	/* domain 3 gone */
+	g_assert_false(xlited_nodecache_fill(c, &info, &p));
+	keep_from_toy(c, &t, 3, xlited_nodecache_gen(c, 3));
+	xlited_nodecache_disable(c);
+	g_assert_false(xlited_nodecache_fill(c, &info, &p));
+	keep_from_toy(c, &t, 3, xlited_nodecache_gen(c, 3));
+	g_assert_false(xlited_nodecache_fill(c, &info, &p));
+	xlited_prefetch_dispose(&p);
+	g_assert_true(xlited_nodecache_path_domid("/local/domain/12/memory/target", &domid));
+	g_assert_cmpuint(domid, ==, 12);
+	g_assert_true(xlited_nodecache_path_domid("/local/domain/7", &domid));
+	g_assert_cmpuint(domid, ==, 7);
+	g_assert_false(xlited_nodecache_path_domid("/local/domain", &domid));
+	g_assert_false(xlited_nodecache_path_domid("/local/domain/x1/name", &domid));
+	g_assert_false(xlited_nodecache_path_domid("/vm/12/name", &domid));
+	g_hash_table_unref(t.xs);
+	xlited_nodecache_free(c);
 }
 
 int main(int argc, char **argv)
@@ -220,5 +326,8 @@ int main(int argc, char **argv)
 			test_list_entries_same_without_reads);
 	g_test_add_func("/xlited/prefetch/falls-through-missing-is-enoent",
 			test_fall_through_and_missing);
+	g_test_add_func("/xlited/nodecache/hit-reads-nothing-until-a-change",
+			test_cache_hit_reads_nothing_until_a_change);
+	g_test_add_func("/xlited/nodecache/refuses-stale-reads", test_cache_refuses_stale_reads);
 	return g_test_run();
 }
