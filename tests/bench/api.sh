@@ -20,8 +20,25 @@
 # connection (each domain ~8 xenstore round trips in series), and that
 # run was stopped after 14 min before its event and xl figures.
 #
-# Measured on 2026-11-30 (this machine, 2 cores shared by four labs): see
-# the end of this header, filled from the run the commit names.
+# Measured on 2026-11-30 in the lab (Xen 4.17 under QEMU TCG, a 2-core host
+# shared by four labs, host load average 7-10), one run each, 51 domains:
+#   pipelined reads only (commit 86ba36b), 560 s in all:
+#     GET /api/v1/domains p50 1712 ms, p99 5521 ms (50 on one connection);
+#     new connections p50 3828 ms, p99 8810 ms; by name p50 1603 ms;
+#     xlite list --json (serial reads, same boot) p50 3140 ms;
+#     event delay destroy p50 1190 ms, p99 1910 ms; unpause p50 1700 ms,
+#     p99 3630 ms (n=10 each); xlited RSS 13984 kB with 20 domains, idle CPU
+#     7.67 %; xl's 20 monitors 50792 kB summed (2550 kB each).
+#   with the node cache too (commit a90cf1c), 715 s in all:
+#     GET /api/v1/domains p50 167 ms, p99 4210 ms (50 on one connection);
+#     new connections p50 2778 ms, p99 8324 ms (a TLS handshake each);
+#     by name p50 2108 ms, p99 5627 ms (new connection each);
+#     xlite list --json (serial reads, same boot) p50 4670 ms;
+#     event delay destroy p50 590 ms, p99 3550 ms; unpause (2 s poll) p50
+#     1950 ms, p99 3050 ms (n=10 each); xlited RSS 11420 kB idle, 14004 kB
+#     with 20 domains, idle CPU 5.40 % of one CPU over 30 s; xl's 20
+#     monitors 50648 kB summed (2522 kB each), 3.6x xlited's.
+#   The same boot's 90-xlited.sh: GET with 2 domains p50 16.8 ms.
 N_LIST=${N_LIST:-50}
 N_IDLE=${N_IDLE:-20}
 REQS=${REQS:-50}
