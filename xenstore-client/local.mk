@@ -17,6 +17,7 @@ xenstore_client_libxsclient_a_SOURCES = \
 	xenstore-client/wire-watch.c \
 	xenstore-client/batch.c \
 	xenstore-client/batch-commit.c \
+	xenstore-client/read-many.c \
 	xenstore-client/retry.c
 xenstore_client_libxsclient_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
 # What a program linking libxsclient.a needs after it.
@@ -43,7 +44,8 @@ XSC_TESTS = \
 	tests/unit/test-xsc-format \
 	tests/unit/test-xsc-wire \
 	tests/unit/test-xsc-batch \
-	tests/unit/test-xsc-commit
+	tests/unit/test-xsc-commit \
+	tests/unit/test-xsc-read-many
 check_PROGRAMS += $(XSC_TESTS)
 TESTS += $(XSC_TESTS)
 XSC_TEST_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(GLIB_CFLAGS)
@@ -59,3 +61,5 @@ tests_unit_test_xsc_batch_CFLAGS = $(XSC_TEST_CFLAGS)
 tests_unit_test_xsc_batch_LDADD = $(XSC_LIBS)
 tests_unit_test_xsc_commit_CFLAGS = $(XSC_TEST_CFLAGS)
 tests_unit_test_xsc_commit_LDADD = $(XSC_LIBS)
+tests_unit_test_xsc_read_many_CFLAGS = $(XSC_TEST_CFLAGS)
+tests_unit_test_xsc_read_many_LDADD = $(XSC_LIBS)

@@ -122,6 +122,16 @@ char *xsc_perms_format(const struct xs_permissions *perms, unsigned int n, const
 int xsc_read(struct xsc_ctx *ctx, const char *path, char **value, size_t *len);
 /* 1 if path exists, 0 if not, negative errno on other errors. */
 int xsc_exists(struct xsc_ctx *ctx, const char *path);
+/* Reads PATHS[0..N) pipelined over the raw connection (bursts of 128
+ * requests, one round trip each); without one, or inside a transaction,
+ * one read after another (a context that was never xsc_open()ed has only
+ * the raw connection: -ENOTCONN when it cannot be had). VALUES[i]: node
+ * i's value, NUL-terminated
+ * (g_free), or NULL when it is missing, refused or not a valid path. 0; or
+ * -errno when xenstored cannot be reached or the stream broke (every
+ * VALUES[i] NULL then, the reason in ctx). */
+int xsc_read_many(struct xsc_ctx *ctx, const char *const *paths, unsigned int n,
+		  char **values);
 int xsc_write(struct xsc_ctx *ctx, const char *path, const char *value);
 int xsc_write_len(struct xsc_ctx *ctx, const char *path, const void *value, size_t len);
 int xsc_mkdir(struct xsc_ctx *ctx, const char *path);

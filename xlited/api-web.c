@@ -113,7 +113,7 @@ static void reply_domain_log(struct xlited_req *r, const char *prefix, const cha
 
 	if (xlited_api_hv_open(r, &hv, 0) < 0)
 		goto out;
-	rc = xlite_domain_resolve(&hv, r->arg, &domid, &err);
+	rc = xlited_resolve(r->d->nodecache, &hv, r->arg, &domid, &err);
 	if (rc < 0) {
 		xlited_reply_error(r, xlited_status_of(rc), "%s", err);
 		goto out;

@@ -35,11 +35,33 @@ static void reply_json(struct xlited_req *r, unsigned int status, const XliteJso
 	xlited_reply(r, status, "application/json", doc);
 }
 
+int xlited_resolve(struct xlited_nodecache *cache, struct xlite_hv *hv, const char *spec,
+		   uint32_t *domid, char **err)
+{
+	struct xlited_prefetch p;
+	struct xlite_dominfo *infos = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (xlite_domid_parse(spec, domid))
+		return xlite_domain_resolve(hv, spec, domid, err);
+	/* A name: every domain's name in one round trip, not one each. */
+	xlited_prefetch_init(&p, hv);
+	p.cache = cache;
+	if (xlited_prefetch_all(&p, true, &infos, &n) == 0)
+		rc = xlite_domain_resolve(&p.hv, spec, domid, err);
+	else
+		rc = xlite_domain_resolve(hv, spec, domid, err);
+	g_free(infos);
+	xlited_prefetch_dispose(&p);
+	return rc;
+}
+
 /* R's domain (the NAME or ID of the path), or a 404 reply and < 0. */
 static int resolve(struct xlited_req *r, struct xlite_hv *hv, uint32_t *domid)
 {
 	g_autofree char *err = NULL;
-	int rc = xlite_domain_resolve(hv, r->arg, domid, &err);
+	int rc = xlited_resolve(r->d->nodecache, hv, r->arg, domid, &err);
 
 	if (rc < 0)
 		xlited_reply_error(r, xlited_status_of(rc), "%s", err);
@@ -90,20 +112,26 @@ void xlited_api_domains(struct xlited_req *r)
 	g_autoptr(XliteJson) b = xlite_json_new();
 	size_t n = 0, i;
 
+	struct xlited_prefetch p;
+
 	if (xlited_api_hv_open(r, &hv, 0) < 0)
 		return;
-	if (hv.ops->domain_list(&hv, &doms, &n) < 0) {
-		xlited_reply_error(r, 500, "%s", xlite_hv_error(&hv));
+	xlited_prefetch_init(&p, &hv);
+	/* The nodes kept, the others in one round trip: not ~8 each */
+	p.cache = r->d->nodecache;
+	if (xlited_prefetch_all(&p, false, &doms, &n) < 0) {
+		xlited_reply_error(r, 500, "%s", xlite_hv_error(&p.hv));
 		goto out;
 	}
 	xlite_json_begin_array(b);
 	for (i = 0; i < n; i++)
-		add_domain(&hv, b, &doms[i]);
-	xlited_add_defined(r->d, &hv, b, doms, n);
+		add_domain(&p.hv, b, &doms[i]);
+	xlited_add_defined(r->d, &p.hv, b, doms, n);
 	xlite_json_end_array(b);
 	reply_json(r, 200, b);
 out:
 	g_free(doms);
+	xlited_prefetch_dispose(&p);
 	xlite_hv_dispose(&hv);
 }
 
@@ -115,11 +143,16 @@ static void reply_domain(struct xlited_req *r, struct xlite_hv *hv, uint32_t dom
 	struct xlite_dominfo info;
 	int rc = hv->ops->domain_info(hv, domid, &info);
 
+	struct xlited_prefetch p;
+
 	if (rc < 0) {
 		xlited_reply_error(r, xlited_status_of(rc), "domain '%s' does not exist", r->arg);
 		return;
 	}
-	add_domain(hv, b, &info);
+	xlited_prefetch_init(&p, hv);
+	xlited_prefetch_domains(&p, &info, 1, false);
+	add_domain(&p.hv, b, &info);
+	xlited_prefetch_dispose(&p);
 	reply_json(r, status, b);
 }
 
@@ -345,6 +378,8 @@ void xlited_api_memory(struct xlited_req *r)
 		rc = xlite_mem_set_min_locked(&hv, domid, min, &err), step = "min";
 	if (rc == 0 && has_max && max <= cur.max_kib)
 		rc = xlite_mem_set_max(&hv, domid, max, &err), step = "max";
+	if (r->d->nodecache)	/* the next request reads them, watch or not */
+		xlited_nodecache_invalidate(r->d->nodecache, domid);
 	if (rc < 0) {
 		xlited_reply_error(r, xlited_status_of(rc), "memory of %s refused%s%s: %s", r->arg,
 				   step ? " at " : "", step ? step : "",

@@ -263,16 +263,28 @@ void xlited_events_post(struct xlited *d, char *json)
 	g_idle_add_full(G_PRIORITY_DEFAULT, on_posted, p, posted_free);
 }
 
+/* The token of the watch on /local/domain (the node cache's). */
+#define NODES_TOKEN "nodes"
+
 static gboolean on_watch(struct xsc_ctx *ctx, const char *path, const char *token, void *opaque)
 {
 	struct xlited *d = opaque;
 
-	(void)token;
+	uint32_t domid;
+
 	if (!path) {
 		g_warning("events: %s; domain changes are seen every %d ms only",
 			  xsc_errmsg(ctx), XLITED_POLL_MS);
 		d->watch_source = NULL;
+		/* changes would go unseen: nothing is kept any more */
+		if (d->nodecache)
+			xlited_nodecache_disable(d->nodecache);
 		return G_SOURCE_REMOVE;
+	}
+	if (strcmp(token, NODES_TOKEN) == 0) {
+		if (d->nodecache && xlited_nodecache_path_domid(path, &domid))
+			xlited_nodecache_invalidate(d->nodecache, domid);
+		return G_SOURCE_CONTINUE;
 	}
 	refresh(d, true);
 	xlited_supervise_wake(d);
@@ -308,6 +320,11 @@ int xlited_events_start(struct xlited *d, char **err)
 		rc = xsc_watch(&d->xs, "@introduceDomain", "introduce", XSC_WATCH_SKIP_INITIAL);
 	if (rc == 0)
 		rc = xsc_watch(&d->xs, "@releaseDomain", "release", XSC_WATCH_SKIP_INITIAL);
+	/* every change of a domain's nodes empties what is kept of them */
+	if (rc == 0)
+		rc = xsc_watch(&d->xs, "/local/domain", NODES_TOKEN, XSC_WATCH_SKIP_INITIAL);
+	if (rc == 0)
+		d->nodecache = xlited_nodecache_new();
 	if (rc < 0)
 		return xlite_fail(err, rc, "xenstore watch: %s", xsc_errmsg(&d->xs));
 	d->watch_source = xsc_watch_source_new(&d->xs, on_watch, d, NULL);

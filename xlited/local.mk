@@ -15,7 +15,8 @@ xlited_libxlited_a_SOURCES = xlited/xlited.h \
 	xlited/events.c xlited/metrics.c xlited/reply.c \
 	xlited/sample.h xlited/sample.c xlited/www.h xlited/www.c xlited/api-web.c \
 	xlited/peers.h xlited/peers.c \
-	xlited/supervise.c xlited/api-defined.c xlited/balancer.c
+	xlited/supervise.c xlited/api-defined.c xlited/balancer.c xlited/prefetch.c \
+	xlited/nodecache.c
 xlited_libxlited_a_CFLAGS = $(XLITED_CFLAGS)
 XLITED_LDADD = xlited/libxlited.a $(XLITE_XEN_LIBS) $(XLITED_DEPS_LIBS)
 
@@ -42,6 +43,11 @@ TESTS += tests/unit/test-xlited
 tests_unit_test_xlited_SOURCES = tests/unit/test-xlited.c
 tests_unit_test_xlited_CFLAGS = $(XLITED_CFLAGS)
 tests_unit_test_xlited_LDADD = $(XLITED_LDADD)
+check_PROGRAMS += tests/unit/test-xlited-prefetch
+TESTS += tests/unit/test-xlited-prefetch
+tests_unit_test_xlited_prefetch_SOURCES = tests/unit/test-xlited-prefetch.c
+tests_unit_test_xlited_prefetch_CFLAGS = $(XLITED_CFLAGS)
+tests_unit_test_xlited_prefetch_LDADD = $(XLITED_LDADD)
 endif
 
 # The web console (www.c serves it): plain files, no build step; uPlot is

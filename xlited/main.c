@@ -136,6 +136,7 @@ stop:
 	xlited_supervise_stop(&d);
 	xlited_events_stop(&d);
 	xlited_http_stop(&d);
+	xlited_nodecache_free(d.nodecache);	/* no thread left that reads it */
 	xlited_event_log_free(d.event_log);
 	if (d.sse)
 		g_ptr_array_free(d.sse, TRUE);

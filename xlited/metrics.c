@@ -158,10 +158,14 @@ void xlited_api_metrics(struct xlited_req *r)
 	size_t n = 0, i;
 	uint64_t page;
 
+	struct xlited_prefetch p = { .values = NULL };	/* disposable before init */
+
 	if (xlited_api_hv_open(r, &hv, 0) < 0)
 		goto out;
-	if (hv.ops->physinfo(&hv, &pi) < 0 || hv.ops->domain_list(&hv, &infos, &n) < 0) {
-		xlited_reply_error(r, 500, "%s", xlite_hv_error(&hv));
+	xlited_prefetch_init(&p, &hv);
+	p.cache = r->d->nodecache;
+	if (hv.ops->physinfo(&hv, &pi) < 0 || xlited_prefetch_all(&p, false, &infos, &n) < 0) {
+		xlited_reply_error(r, 500, "%s", hv.err[0] ? xlite_hv_error(&hv) : p.hv.err);
 		goto out;
 	}
 	doms = g_new0(struct xlited_metric_dom, n ? n : 1);
@@ -171,10 +175,10 @@ void xlited_api_metrics(struct xlited_req *r)
 	for (i = 0; i < n; i++) {
 		g_autofree char *merr = NULL;
 
-		names[i] = xlite_domain_name(&hv, infos[i].domid);
+		names[i] = xlite_domain_name(&p.hv, infos[i].domid);
 		doms[i].info = &infos[i];
 		doms[i].name = names[i];
-		if (xlite_mem_dom_read(&hv, infos[i].domid, &mems[i], &merr) == 0)
+		if (xlite_mem_dom_read(&p.hv, infos[i].domid, &mems[i], &merr) == 0)
 			doms[i].mem = &mems[i];
 		if (infos[i].domid != 0) {	/* dom0's devices are not a guest's */
 			xlite_io_read("", infos[i].domid, &ios[i]);
@@ -198,5 +202,6 @@ out:
 	g_free(doms);
 	g_free(infos);
 	g_string_free(out, TRUE);
+	xlited_prefetch_dispose(&p);
 	xlite_hv_dispose(&hv);
 }

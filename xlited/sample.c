@@ -217,6 +217,7 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 	GHashTableIter it;
 	gpointer k, v;
 	struct sse_job *job;
+	struct xlited_prefetch p;
 
 	if (hv->ops->domain_list(hv, &infos, &n) < 0) {
 		g_message("sampler: %s", xlite_hv_error(hv));
@@ -225,6 +226,13 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 	memset(&pi, 0, sizeof(pi));
 	if (hv->ops->physinfo(hv, &pi) < 0)
 		g_message("sampler: %s", xlite_hv_error(hv));
+	/* every domain's nodes in one round trip: xenstored serves the API too */
+	xlited_prefetch_init(&p, hv);
+	p.cache = s->d->nodecache;	/* kept for the requests */
+	p.refresh = true;
+	if (p.cache)
+		xlited_nodecache_keep(p.cache, infos, n);
+	xlited_prefetch_domains(&p, infos, n, false);
 	xlite_json_begin_object(b);
 	xlite_json_set_member_name(b, "domains");
 	xlite_json_begin_array(b);
@@ -243,7 +251,7 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 		bool fresh = false;
 
 		xlite_io_read("", infos[i].domid, &io);
-		if (xlite_report_mem_read(hv, infos[i].domid, &lm, &merr)) {
+		if (xlite_report_mem_read(&p.hv, infos[i].domid, &lm, &merr)) {
 			rec.min_kib = lm.m.min_kib;
 			rec.target_kib = lm.m.target_kib;
 			rec.actual_kib = lm.m.actual_kib;
@@ -260,7 +268,7 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 		g_mutex_unlock(&s->lock);
 		if (!h) {
 			/* a domain being built has no name yet: next round */
-			name = xlite_domain_name(hv, infos[i].domid);
+			name = xlite_domain_name(&p.hv, infos[i].domid);
 			if (!name)
 				continue;
 			h = g_new0(struct hist, 1);
@@ -312,6 +320,7 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 	xlite_json_end_object(b);
 	xlite_json_end_object(b);
 	g_free(infos);
+	xlited_prefetch_dispose(&p);
 	job = g_new0(struct sse_job, 1);
 	job->d = s->d;
 	job->json = g_strchomp(xlite_json_to_string(b, false));

@@ -78,6 +78,7 @@ struct xlited {
 	char *www_dir;		/* www.c: the web console's files */
 	GPtrArray *peers;	/* peers.c: struct xlited_peer * */
 	struct xlited_event_log *event_log;	/* events.c: the last events */
+	struct xlited_nodecache *nodecache;	/* nodecache.c; NULL: none */
 };
 
 /* ---- creds.c: certificate, key and token in the state directory ---- */
@@ -168,6 +169,10 @@ void xlited_api_destroy(struct xlited_req *r);
 void xlited_api_memory(struct xlited_req *r);
 void xlited_api_vcpus(struct xlited_req *r);
 void xlited_api_metrics(struct xlited_req *r);	/* metrics.c */
+/* xlite_domain_resolve with every name from CACHE (may be NULL) or read
+ * in one round trip (SPEC a name): 0 with *domid, or -errno with *err. */
+int xlited_resolve(struct xlited_nodecache *cache, struct xlite_hv *hv, const char *spec,
+		   uint32_t *domid, char **err);
 /* Opens R's own hypervisor handles, or replies 503 and returns < 0. */
 int xlited_api_hv_open(struct xlited_req *r, struct xlite_hv *hv, unsigned int flags);
 /* api-domain.c: a domain from XML (LEN bytes, messages "SOURCE:LINE:"),
@@ -255,5 +260,69 @@ void xlited_event_log_add(struct xlited_event_log *log, uint64_t id, int64_t tim
 			  const char *json);
 /* [{"id": N, "time": MS, "event": {...}}, ...], oldest first (g_free). */
 char *xlited_event_log_json(struct xlited_event_log *log);
+
+/* ---- prefetch.c: many domains' xenstore nodes in one round trip ----
+ * HV is what the library is given: the real hypervisor (REAL's handles)
+ * whose xs_read answers the paths read ahead (a missing node: -ENOENT),
+ * and asks REAL for any other. A request that walks every domain reads
+ * their nodes in one pipelined burst first, instead of one round trip
+ * after another; nothing is kept from one request to the next. */
+struct xlited_prefetch {
+	struct xlite_hv hv;		/* first: the xs_read finds the rest */
+	struct xlite_hv_ops ops;
+	struct xlite_hv *real;
+	GHashTable *values;		/* path -> value (NULL: missing) */
+	struct xsc_ctx xs;
+	bool xs_open;
+	/* NULL: read every domain's nodes; else those not in it, kept there */
+	struct xlited_nodecache *cache;
+	bool refresh;			/* read all even so (the sampler) */
+};
+void xlited_prefetch_init(struct xlited_prefetch *p, struct xlite_hv *real);
+void xlited_prefetch_dispose(struct xlited_prefetch *p);
+/* Records PATH's VALUE (taken; NULL: the node is missing). */
+void xlited_prefetch_put(struct xlited_prefetch *p, const char *path, char *value);
+/* Appends to PATHS (g_free'd strings) the nodes the library reads of each
+ * of INFOS for a list entry (pure); NAMES_ONLY: their names. */
+void xlited_prefetch_paths(GPtrArray *paths, const struct xlite_dominfo *infos, size_t n,
+			   bool names_only);
+/* Reads PATHS in one pipelined burst and records them. 0, or -errno (then
+ * nothing is recorded and HV reads as REAL does: slower, still right). */
+int xlited_prefetch_read(struct xlited_prefetch *p, GPtrArray *paths);
+/* INFOS' nodes read ahead: from P's cache when it holds them, the others
+ * in one burst (kept in the cache). */
+int xlited_prefetch_domains(struct xlited_prefetch *p, const struct xlite_dominfo *infos,
+			    size_t n, bool names_only);
+/* REAL's domain list (*infos, g_free) with their nodes read ahead. 0, or
+ * -errno with the reason in HV's error. */
+int xlited_prefetch_all(struct xlited_prefetch *p, bool names_only,
+			struct xlite_dominfo **infos, size_t *n);
+
+/* ---- nodecache.c: the domains' nodes as last read, any thread ----
+ * Emptied per domain by the watch on /local/domain (events.c) as soon as
+ * one of its nodes changes, and when the domain leaves the list; so a
+ * request answers from it what xenstore holds, without a read. */
+struct xlited_nodecache;
+struct xlited_nodecache *xlited_nodecache_new(void);
+void xlited_nodecache_free(struct xlited_nodecache *c);
+/* DOMID's generation: take it before reading its nodes, for _store. */
+uint64_t xlited_nodecache_gen(struct xlited_nodecache *c, uint32_t domid);
+/* One of DOMID's nodes changed: what is kept of it goes. */
+void xlited_nodecache_invalidate(struct xlited_nodecache *c, uint32_t domid);
+/* The watch is gone: nothing is kept from now on. */
+void xlited_nodecache_disable(struct xlited_nodecache *c);
+/* The domain a watch event's PATH belongs to (/local/domain/D/...). */
+bool xlited_nodecache_path_domid(const char *path, uint32_t *domid);
+/* Keeps PATHS' VALUES (copied; NULL: missing) for INFO's domain, unless
+ * its generation moved past GEN (a change came during the read). */
+void xlited_nodecache_store(struct xlited_nodecache *c, const struct xlite_dominfo *info,
+			    uint64_t gen, GPtrArray *paths, char **values);
+/* Puts INFO's kept nodes into P: true, or false when none are kept for
+ * that domain (the same id and uuid). */
+bool xlited_nodecache_fill(struct xlited_nodecache *c, const struct xlite_dominfo *info,
+			   struct xlited_prefetch *p);
+/* Forgets the domains not among INFOS. */
+void xlited_nodecache_keep(struct xlited_nodecache *c, const struct xlite_dominfo *infos,
+			   size_t n);
 
 #endif

@@ -1,20 +1,49 @@
 # Benchmark: xlited's API and events with many domains, against xl's
-# per-domain monitors (`tests/lab/xlite-lab run tests/bench/api.sh`).
+# per-domain monitors (`XLITE_LAB_FILE_TIMEOUT=1200 tests/lab/xlite-lab run
+# tests/bench/api.sh`; about 10-15 min on a loaded 2-core host).
 # Figures only, no assertion about time:
 #   bench api xlited idle: rss_kb=... (no guest)
 #   bench api xlited 20 domains: rss_kb=... idle_cpu_pct=... (over S s)
-#   bench api xl 20 monitors: rss_kb_sum=... per_monitor_kb=...
-#   bench api GET /api/v1/domains (50 domains): p50_ms=... p99_ms=... (N on one connection)
+#   bench api GET /api/v1/domains (51 domains): p50_ms=... p99_ms=... (N on one connection)
 #   bench api GET /api/v1/domains new connections: p50_ms=... p99_ms=...
-#   bench api event delay destroy (watch): median_ms=... max_ms=...
-#   bench api event delay pause (poll): median_ms=... max_ms=...
+#   bench api xlite list --json (51 domains, the CLI: one xenstore read after another): p50_ms=...
+#   bench api event delay destroy (watch): p50_ms=... p99_ms=... (n)
+#   bench api event delay unpause (poll): p50_ms=... p99_ms=... (n)
+#   bench api xl 20 monitors: rss_kb_sum=... per_monitor_kb=... against xlited's rss_kb
 # Guests: the lab's smallest (grub, 16 MiB), created paused so that fifty
 # of them do not spin at their prompts on the lab's two emulated CPUs.
+# Lines starting "# bench api:" are progress.
+#
+# Before the list read every domain's nodes in one pipelined burst
+# (xlited/prefetch.c), one run on 2026-11-30 (load average 15-17) gave for
+# GET /api/v1/domains with 51 domains p50 4.9 s, p99 20.8 s on one
+# connection (each domain ~8 xenstore round trips in series), and that
+# run was stopped after 14 min before its event and xl figures.
+#
+# Measured on 2026-11-30 in the lab (Xen 4.17 under QEMU TCG, a 2-core host
+# shared by four labs, host load average 7-10), one run each, 51 domains:
+#   pipelined reads only (commit 86ba36b), 560 s in all:
+#     GET /api/v1/domains p50 1712 ms, p99 5521 ms (50 on one connection);
+#     new connections p50 3828 ms, p99 8810 ms; by name p50 1603 ms;
+#     xlite list --json (serial reads, same boot) p50 3140 ms;
+#     event delay destroy p50 1190 ms, p99 1910 ms; unpause p50 1700 ms,
+#     p99 3630 ms (n=10 each); xlited RSS 13984 kB with 20 domains, idle CPU
+#     7.67 %; xl's 20 monitors 50792 kB summed (2550 kB each).
+#   with the node cache too (commit a90cf1c), 715 s in all:
+#     GET /api/v1/domains p50 167 ms, p99 4210 ms (50 on one connection);
+#     new connections p50 2778 ms, p99 8324 ms (a TLS handshake each);
+#     by name p50 2108 ms, p99 5627 ms (new connection each);
+#     xlite list --json (serial reads, same boot) p50 4670 ms;
+#     event delay destroy p50 590 ms, p99 3550 ms; unpause (2 s poll) p50
+#     1950 ms, p99 3050 ms (n=10 each); xlited RSS 11420 kB idle, 14004 kB
+#     with 20 domains, idle CPU 5.40 % of one CPU over 30 s; xl's 20
+#     monitors 50648 kB summed (2522 kB each), 3.6x xlited's.
+#   The same boot's 90-xlited.sh: GET with 2 domains p50 16.8 ms.
 N_LIST=${N_LIST:-50}
 N_IDLE=${N_IDLE:-20}
 REQS=${REQS:-50}
 IDLE_S=${IDLE_S:-30}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-10}
 G=${LAB_GUESTS:-/lab/guests}
 T=/tmp/bench-api.$$
 ST=/var/lib/xlite
@@ -27,6 +56,9 @@ BENCH_LIB=$(dirname "$0")/bench-lib.sh
 
 # uptime in ms (10 ms steps: busybox's date has no %N)
 up_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+T_START=$(up_ms)
+# progress WHAT: a "# bench api:" line with the seconds since the start
+progress() { echo "# bench api: $* (at $((($(up_ms) - T_START) / 1000)) s)"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 # CPU ticks (utime + stime, 1/100 s) of PID
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -44,9 +76,10 @@ make_doms() {
 		tiny_xml "ba$_i" >"$T/ba$_i.xml"
 		xlite create -p -q "$T/ba$_i.xml" >"$T/create.err" 2>&1 ||
 			{ echo "# bench: create ba$_i failed:"; sed 's/^/#   /' "$T/create.err"; }
+		[ $((_i % 10)) -eq 0 ] && progress "ba$_i created"
 		_i=$((_i + 1))
 	done
-	echo "# bench api: ba$1..ba$2 created (paused) in $(($(up_ms) - _t0)) ms"
+	progress "ba$1..ba$2 created (paused) in $(($(up_ms) - _t0)) ms"
 }
 
 echo "# bench api: $(cat /proc/loadavg) (dom0's load average at the start)"
@@ -74,8 +107,10 @@ echo "bench api xlited $N_IDLE domains: rss_kb=$(rss_kb $XPID)" \
 	"(over $IDLE_S s: its sampler every 5 s, the state poll every 2 s)"
 
 # ---- the list of N_LIST domains -----------------------------------------------------
+XRSS=$(rss_kb $XPID)
 make_doms $((N_IDLE + 1)) "$N_LIST"
 ndom=$(xlite list | tail -n +2 | wc -l)
+progress "GET /api/v1/domains x $REQS on one connection ($ndom domains)"
 t0=$(up_ms)
 set --
 while [ $# -lt "$REQS" ]; do set -- "$@" "$URL/api/v1/domains"; done
@@ -84,7 +119,11 @@ curl -s --cacert "$CERT" -H "Authorization: Bearer $TOKEN" -w '%{stderr}%{time_t
 awk '{ printf "%.3f\n", $1 * 1000 }' "$T/one" >"$T/one.ms"
 echo "bench api GET /api/v1/domains ($ndom domains): p50_ms=$(pct "$T/one.ms" 50)" \
 	"p99_ms=$(pct "$T/one.ms" 99) ($(wc -l <"$T/one.ms") on one HTTPS connection," \
-	"$(($(up_ms) - t0)) ms in all)"
+	"$(($(up_ms) - t0)) ms in all; before the one-burst read: p50 4.9 s, p99 20.8 s with 51)"
+# the answer is whole: every domain there, each with its memory figures
+curl -s --cacert "$CERT" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/domains" >"$T/list.json"
+echo "# bench api: the last list: $(grep -o '"domid"' "$T/list.json" | wc -l) domains," \
+	"$(grep -o '"target_kib"' "$T/list.json" | wc -l) with memory figures"
 : >"$T/new.ms"
 i=0
 while [ "$i" -lt 20 ]; do
@@ -94,12 +133,34 @@ while [ "$i" -lt 20 ]; do
 done
 echo "bench api GET /api/v1/domains new connections: p50_ms=$(pct "$T/new.ms" 50)" \
 	"p99_ms=$(pct "$T/new.ms" 99) (20, TLS handshake each)"
+: >"$T/one-dom.ms"
+i=0
+while [ "$i" -lt 20 ]; do
+	curl -s --cacert "$CERT" -H "Authorization: Bearer $TOKEN" -o /dev/null \
+		-w '%{time_total}\n' "$URL/api/v1/domains/ba$N_LIST" |
+		awk '{ printf "%.3f\n", $1 * 1000 }' >>"$T/one-dom.ms"
+	i=$((i + 1))
+done
+echo "bench api GET /api/v1/domains/ba$N_LIST (by name, $ndom domains): p50_ms=$(pct "$T/one-dom.ms" 50)" \
+	"p99_ms=$(pct "$T/one-dom.ms" 99) (20, new connection each)"
+# the CLI, same host, same boot: it reads each domain's nodes one after another
+: >"$T/cli.ms"
+i=0
+while [ "$i" -lt 5 ]; do
+	_t0=$(up_ms)
+	xlite list --json >/dev/null 2>&1
+	echo "$(($(up_ms) - _t0))" >>"$T/cli.ms"
+	i=$((i + 1))
+done
+echo "bench api xlite list --json ($ndom domains, one xenstore read after another):" \
+	"p50_ms=$(pct "$T/cli.ms" 50) max_ms=$(pct "$T/cli.ms" 100) (5)"
 
 # ---- event delay: a state change to the SSE client's read --------------------------
+progress "event delay, $ROUNDS destroys and $ROUNDS unpauses"
+# awk stamps each event line as it reads it (the samples' big lines skipped)
 curl -sN --cacert "$CERT" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/events" |
-	while IFS= read -r l; do
-		case $l in data:*) echo "$(up_ms) $l" ;; esac
-	done >"$T/events" &
+	awk '/^data:/ && /"type":"/ { getline u < "/proc/uptime"; close("/proc/uptime")
+		split(u, a, " "); printf "%d %s\n", a[1] * 1000, $0; fflush() }' >"$T/events" &
 sleep 2
 : >"$T/pause.ms"
 : >"$T/destroy.ms"
@@ -125,17 +186,19 @@ while [ "$i" -le "$ROUNDS" ]; do
 	xlite pause "ba$((i + ROUNDS))" >/dev/null 2>&1
 	i=$((i + 1))
 done
-echo "bench api event delay destroy (@releaseDomain watch): median_ms=$(median_of "$T/destroy.ms")" \
-	"max_ms=$(pct "$T/destroy.ms" 100) (n=$(wc -l <"$T/destroy.ms"), from the start of xlite destroy)"
-echo "bench api event delay unpause (2 s poll): median_ms=$(median_of "$T/pause.ms")" \
-	"max_ms=$(pct "$T/pause.ms" 100) (n=$(wc -l <"$T/pause.ms"), from the start of xlite unpause)"
+echo "bench api event delay destroy (@releaseDomain watch): p50_ms=$(pct "$T/destroy.ms" 50)" \
+	"p99_ms=$(pct "$T/destroy.ms" 99) (n=$(wc -l <"$T/destroy.ms"), from the start of xlite destroy)"
+echo "bench api event delay unpause (2 s poll): p50_ms=$(pct "$T/pause.ms" 50)" \
+	"p99_ms=$(pct "$T/pause.ms" 99) (n=$(wc -l <"$T/pause.ms"), from the start of xlite unpause)"
 
 # ---- the same host without the daemon: xl's monitors --------------------------------
+progress "destroying the ba domains, stopping xlited"
 for d in $(xlite list | awk 'NR > 1 && $1 ~ /^ba[0-9]+$/ { print $1 }'); do
 	xlite destroy "$d" >/dev/null 2>&1
 done
 kill "$XPID" 2>/dev/null
 wait "$XPID" 2>/dev/null
+progress "xl create -p of bx1..bx$N_IDLE"
 i=1
 while [ "$i" -le "$N_IDLE" ]; do
 	printf 'name = "bx%d"\nkernel = "%s/tiny.bin"\nmemory = 16\n' "$i" "$G" >"$T/bx$i.cfg"
@@ -149,8 +212,10 @@ for p in /proc/[0-9]*; do
 	[ "$(cat "$p/comm" 2>/dev/null)" = xl ] && rss_kb "${p#/proc/}" >>"$T/xl.rss"
 done
 echo "bench api xl $N_IDLE monitors: rss_kb_sum=$(awk '{ s += $1 } END { print s + 0 }' "$T/xl.rss")" \
-	"monitors=$(wc -l <"$T/xl.rss") per_monitor_kb=$(median_of "$T/xl.rss")"
+	"monitors=$(wc -l <"$T/xl.rss") per_monitor_kb=$(median_of "$T/xl.rss")" \
+	"(xlited with $N_IDLE domains: rss_kb=$XRSS)"
+progress "xl destroy of bx1..bx$N_IDLE"
 i=1
 while [ "$i" -le "$N_IDLE" ]; do xl destroy "bx$i" >/dev/null 2>&1; i=$((i + 1)); done
-echo "# bench api: $(cat /proc/loadavg) (dom0's load average at the end)"
+progress "done; $(cat /proc/loadavg) (dom0's load average at the end)"
 rm -rf "$T"
