@@ -9,11 +9,17 @@
 #     192 MiB, dom0 keeps its memory and reserve; when the others ask too,
 #     `xlite info` and the balancer show the contention; it frees the
 #     memory and its target falls back;
-#   create's room-making and two creates at once that fit one at a time:
-#   tests/lab/overalloc-room.sh (not in the default run).
+#   - create makes room (balancer stopped, the host settled first): a
+#     boot target that is not free is taken from guests lowered toward
+#     their minimums; refused, nothing changed, when even every guest at
+#     its minimum would not make room;
+#   - two creates at once whose minimums fit one at a time: exactly one is
+#     admitted, the other refused with the figures, nothing of it left.
+# Each phase's time is printed as "# phase NAME: N s".
 . "$(dirname "$0")/lib.sh"
 . /lab/src/tests/lab/scenarios/overalloc.inc
 
+phase refusals
 # ---- refusals ------------------------------------------------------------------------
 # What is left for one more minimum: capacity less every guaranteed one.
 LEFT=$(($(info guest_capacity) - $(info guests_min)))
@@ -30,6 +36,7 @@ check_match "that refusal names the rule and the figures" \
 	"$(cat "$LAB_TMP/out")"
 check_eq "o2's target is unchanged" 256 "$(target o2)"
 
+phase "o1 fills"
 # ---- the balancer: one guest fills 500 MiB -----------------------------------------------
 xlite balance --watch --interval 2 >"$W/balance.log" 2>&1 &
 BPID=$!
@@ -49,6 +56,7 @@ check "dom0 keeps at least its reserve" [ "$(dom0_mib)" -ge 512 ]
 check_match "o1's growth is logged with its reason" \
 	"Z set o1: [0-9]+ -> [0-9]+ MiB \\(grows to its demand \\+ headroom" "$(cat "$W/balance.log")"
 
+phase contention
 # ---- the others ask too: contention ---------------------------------------------------------
 check "o2 is asked to fill 400 MiB" fill o2 400
 check "o3 is asked to fill 400 MiB" fill o3 400
@@ -70,6 +78,7 @@ check "the targets ($SUM MiB with the ballast) fit in what guests can have" \
 [ "$LAB_FAILED" -gt "$_f" ] && tail -6 "$W/balance.log" | sed 's/^/#   /'
 check_eq "dom0 keeps its memory" "$DOM0" "$(dom0_mib)"
 
+phase fall
 # ---- o1 frees it: its target falls back ----------------------------------------------------
 for n in o1 o2 o3; do fill $n 0; done
 if wait_for 120 target_le o1 300; then pass "o1's target falls back ($(target o1) MiB)"; else
@@ -80,5 +89,68 @@ kill $BPID 2>/dev/null
 wait $BPID 2>/dev/null
 BPID=
 echo "# balancer log: $(grep -c ' set ' "$W/balance.log") changes, $(grep -c contention "$W/balance.log") contention lines"
+
+# ---- create makes room by lowering others toward their minimums ---------------------------
+phase "room-making"
+# The balancer is stopped; o2 and o3 may still be giving back their fills:
+# one known target for all three, and nothing is read before the balloons
+# are done (free memory read while they move is wrong by what they move).
+check "o1, o2, o3 set to 256 MiB" sh -c "xlite mem-set o1 256 && xlite mem-set o2 256 && xlite mem-set o3 256"
+if settle 120; then pass "the host settles ($(holding))"; else fail "the host settles ($(holding))"; fi
+# Admission counts what is free once every guest is at its target: raise
+# o2 and o3 so that the targets leave 40 MiB of what guests can have
+# (figures from one read of what the host and the balloons hold).
+I=$(xlite info)
+ROOM=$(( $(infof guest_capacity "$I") - $(infof guests_target "$I") ))
+UP=$(( (ROOM - 40) / 2 ))
+check "mem-set o2 and o3 up by $UP MiB each ($ROOM MiB not in a target)" sh -c \
+	"xlite mem-set o2 $(( $(target o2) + UP )) && xlite mem-set o3 $(( $(target o3) + UP ))"
+T2=$(target o2) T3=$(target o3)
+if settle 120 && [ "$(free_mib)" -lt 120 ]; then pass "their balloons took the free memory ($(holding))"
+else fail "their balloons took the free memory ($(holding))"; fi
+check "create r1 (200 MiB) with $(free_mib) MiB free" xlite create "$(tiny r1 200)"
+check_eq "r1 runs" 1 "$(xl list r1 2>/dev/null | awk 'NR == 2' | wc -l)"
+check "o2 and o3 were lowered for it ($T2 $T3 -> $(target o2) $(target o3) MiB)" sh -c \
+	"[ $(target o2) -lt $T2 ] && [ $(target o3) -lt $T3 ]"
+at_least_min "after making room"
+# Even every guest at its minimum leaves less than this boot target.
+BIG=$(( $(info guest_capacity) - $(info guests_min) + 100 ))
+BEFORE=$(state) TB=$(targets)
+check_status "a create of $BIG MiB (minimum 64) is refused (exit 1)" 1 xlite create "$(tiny r2 $BIG 64)"
+check_match "the refusal says room cannot be made, with the figures" \
+	"not enough free memory for 'r2': its boot target $BIG MiB is not free \\([0-9]+ [KM]iB free\\) and lowering the other guests to their minimums would not make room \\(guests can have [0-9]+ [KM]iB, they would keep [0-9]+ [KM]iB\\)" \
+	"$(cat "$LAB_TMP/out")"
+check_eq "nothing of it is left" "$BEFORE" "$(state)"
+check_eq "no guest was lowered for it" "$TB" "$(targets)"
+
+# ---- two creates at once, one fits ---------------------------------------------------------
+phase "two creates"
+check "o1, o2, o3 at their minimums" sh -c "xlite mem-set o1 192 && xlite mem-set o2 192 && xlite mem-set o3 192"
+if settle 120; then pass "the host settles at the minimums ($(holding))"
+else fail "the host settles at the minimums ($(holding))"; fi
+I=$(xlite info)
+LEFT=$(( $(infof guest_capacity "$I") - $(infof guests_min "$I") ))
+M=$(( LEFT * 2 / 3 ))
+# Each alone fits (its M is free, no one need be lowered); both do not.
+check "either would fit alone: $M MiB of $LEFT left for minimums, $(free_mib) MiB free" \
+	[ "$(free_mib)" -ge "$M" ]
+BEFORE=$(state)
+NDOM=$(xenstore-list /local/domain | wc -l)
+xlite create "$(tiny c1 $M)" >"$W/c1.out" 2>&1 &
+P1=$!
+xlite create "$(tiny c2 $M)" >"$W/c2.out" 2>&1 &
+P2=$!
+wait $P1; R1=$?
+wait $P2; R2=$?
+check_eq "exactly one of the two is admitted (exits $R1 $R2)" "0 1" "$(printf '%s\n' $R1 $R2 | sort | tr '\n' ' ' | sed 's/ $//')"
+if [ "$R1" = 0 ]; then WIN=c1 LOSE=c2; else WIN=c2 LOSE=c1; fi
+check_match "$LOSE is refused with the figures" \
+	"not enough free memory for '$LOSE': the guaranteed minimums would not fit: .* \\+ its $M MiB = [0-9]+ MiB, but guests can have [0-9]+ [KM]iB" \
+	"$(cat "$W/$LOSE.out")"
+check_fails "no domain $LOSE" xl list $LOSE
+check "$WIN runs" xl list $WIN
+check_eq "one domain more" "$((NDOM + 1))" "$(xenstore-list /local/domain | wc -l)"
+check_eq "no loop device, no backend left" "$(echo "$BEFORE" | sed '/^domains\|^vm/d')" \
+	"$(state | sed '/^domains\|^vm/d')"
 
 overalloc_end
