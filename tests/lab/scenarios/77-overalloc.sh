@@ -38,7 +38,7 @@ check_eq "o2's target is unchanged" 256 "$(target o2)"
 
 phase "o1 fills"
 # ---- the balancer: one guest fills 500 MiB -----------------------------------------------
-xlite balance --watch --interval 2 >"$W/balance.log" 2>&1 &
+xlite balance --watch --interval 1 >"$W/balance.log" 2>&1 &
 BPID=$!
 check "o1 is asked to fill 500 MiB" fill o1 500
 if wait_for 300 filled_ge o1 500; then pass "o1 filled 500 MiB of tmpfs ($(gval o1 filled))"; else
@@ -65,7 +65,7 @@ if wait_for 180 contended; then pass "xlite info shows contention ($(info memory
 else fail "xlite info shows contention (memory_contention $(info memory_contention))"
 	tail -5 "$W/balance.log" | sed 's/^/#   /'; fi
 check_match "info names who is short" "^memory_short +: .*o[23]" "$(xlite info)"
-# the balancer's pass (every 2 s) may come after xlite info saw it
+# the balancer's pass (every second) may come after xlite info saw it
 logged_contention() { grep -Eq "Z contention: guests want [0-9]+ MiB, can have [0-9]+ MiB: [0-9]+ MiB short" "$W/balance.log"; }
 check "the balancer logs the contention" wait_for 30 logged_contention
 at_least_min "under contention"
@@ -96,7 +96,7 @@ phase "room-making"
 # one known target for all three, and nothing is read before the balloons
 # are done (free memory read while they move is wrong by what they move).
 check "o1, o2, o3 set to 256 MiB" sh -c "xlite mem-set o1 256 && xlite mem-set o2 256 && xlite mem-set o3 256"
-if settle 120; then pass "the host settles ($(holding))"; else fail "the host settles ($(holding))"; fi
+if settle 180; then pass "the host settles $SETTLED ($(holding))"; else fail "the host settles $SETTLED ($(holding))"; fi
 # Admission counts what is free once every guest is at its target: raise
 # o2 and o3 so that the targets leave 40 MiB of what guests can have
 # (figures from one read of what the host and the balloons hold).
@@ -106,8 +106,8 @@ UP=$(( (ROOM - 40) / 2 ))
 check "mem-set o2 and o3 up by $UP MiB each ($ROOM MiB not in a target)" sh -c \
 	"xlite mem-set o2 $(( $(target o2) + UP )) && xlite mem-set o3 $(( $(target o3) + UP ))"
 T2=$(target o2) T3=$(target o3)
-if settle 120 && [ "$(free_mib)" -lt 120 ]; then pass "their balloons took the free memory ($(holding))"
-else fail "their balloons took the free memory ($(holding))"; fi
+if settle 180 && [ "$(free_mib)" -lt 120 ]; then pass "their balloons took the free memory, settled $SETTLED ($(holding))"
+else fail "their balloons took the free memory, settled $SETTLED ($(holding))"; fi
 check "create r1 (200 MiB) with $(free_mib) MiB free" xlite create "$(tiny r1 200)"
 check_eq "r1 runs" 1 "$(xl list r1 2>/dev/null | awk 'NR == 2' | wc -l)"
 check "o2 and o3 were lowered for it ($T2 $T3 -> $(target o2) $(target o3) MiB)" sh -c \
@@ -126,8 +126,8 @@ check_eq "no guest was lowered for it" "$TB" "$(targets)"
 # ---- two creates at once, one fits ---------------------------------------------------------
 phase "two creates"
 check "o1, o2, o3 at their minimums" sh -c "xlite mem-set o1 192 && xlite mem-set o2 192 && xlite mem-set o3 192"
-if settle 120; then pass "the host settles at the minimums ($(holding))"
-else fail "the host settles at the minimums ($(holding))"; fi
+if settle 180; then pass "the host settles at the minimums $SETTLED ($(holding))"
+else fail "the host settles at the minimums $SETTLED ($(holding))"; fi
 I=$(xlite info)
 LEFT=$(( $(infof guest_capacity "$I") - $(infof guests_min "$I") ))
 M=$(( LEFT * 2 / 3 ))
