@@ -1,8 +1,9 @@
 # Benchmark: moving the lab's Linux guest between the two hosts of one
 # two-host lab boot (`tests/lab/xlite-lab run --hosts 2
 # tests/bench/migrate.sh`), xl against xlite, both over the same transport
-# (busybox nc on the lab link: the receiver is `nc -l -e TOOL
-# migrate-receive`, the sender `TOOL migrate -s '' NAME 'nc HOST PORT'`).
+# (the lab link: the receiver is `nc -l -e TOOL migrate-receive`, the
+# sender `TOOL migrate -s '' NAME '$PIPE HOST PORT'`, dd onto the socket:
+# tests/lab/scenarios2/tcp-pipe.bash).
 # Figures only:
 #   bench migrate pvh live: xl_ms=... xlite_ms=... ratio=... xl_gap_ms=... xlite_gap_ms=... xlite_down_ms=...
 #   bench migrate pv cold: xl=fails (...) xlite_ms=... xlite_gap_ms=... xlite_down_ms=...
@@ -25,6 +26,7 @@ RUNS=${RUNS:-3} MIB=${MIB:-96} G=${LAB_GUESTS:-/lab/guests} T=/tmp/bench-mig.$$
 S=${LAB_SHARED:-/dev/vda}
 mkdir -p "$T"
 IP=169.254.1.30
+PIPE="bash /lab/src/tests/lab/scenarios2/tcp-pipe.bash"
 on() { if [ "$1" = 1 ]; then shift; sh -c "$*"; else shift; lab-on 2 "$*"; fi; }
 now() { cut -d' ' -f1 /proc/uptime; }
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f\n", (b - a) * 1000 }'; }
@@ -92,10 +94,10 @@ moves() {
 		listen "$tool" $to
 		probe_start
 		case $tool in
-		xl) on $from "$TIMEIT -o /tmp/bench-mig.t xl migrate -s '' benchm 'nc 169.254.0.$to 9000' \
+		xl) on $from "$TIMEIT -o /tmp/bench-mig.t xl migrate -s '' benchm '$PIPE 169.254.0.$to 9000' \
 			>/dev/null 2>&1; cat /tmp/bench-mig.t; rm -f /tmp/bench-mig.t" >>"$T/$tool-$kind-ms" ;;
 		xlite) on $from "$TIMEIT -o /tmp/bench-mig.t xlite migrate --json -s '' benchm \
-			'nc 169.254.0.$to 9000' 2>/dev/null | \
+			'$PIPE 169.254.0.$to 9000' 2>/dev/null | \
 			sed -n 's/.*\"event\":\"migrated\".*\"ms_down\":\([0-9.]*\).*/\1/p' \
 			>/tmp/bench-mig.d; cat /tmp/bench-mig.t; rm -f /tmp/bench-mig.t" >>"$T/$tool-$kind-ms"
 			on $from "cat /tmp/bench-mig.d" >>"$T/$tool-$kind-down" ;;
@@ -135,7 +137,7 @@ boot xl pvh; moves xl pvh; gone xl
 boot xlite pvh; moves xlite pvh; gone xlite
 boot xl pv
 listen xl 2
-XL_PV=$(xl migrate -s '' benchm 'nc 169.254.0.2 9000' 2>&1 | grep -m1 -o 'Failed to enable logdirty[^(]*' ||
+XL_PV=$(xl migrate -s '' benchm "$PIPE 169.254.0.2 9000" 2>&1 | grep -m1 -o 'Failed to enable logdirty[^(]*' ||
 	echo "did not fail as expected")
 FROM=1
 saves xl; gone xl
