@@ -8,8 +8,6 @@
 # mode, as libxl builds it: created paused, Xen holds 256 MiB with PoD
 # entries beyond its cache; running, its balloon driver takes its MemTotal
 # down and Xen's PoD entries within the cache; mem-set moves it up.
-# A second, small guest in PoD mode is saved and restored: the file holds
-# what it has, not its maximum; it goes on counting and mem-set grows it.
 # Needs the lab CPU without RDTSCP (LAB.md "PVH guests").
 . "$(dirname "$0")/lib.sh"
 
@@ -138,45 +136,6 @@ check "destroy" xlite destroy $N
 check_status "xlite list of it exits 1 afterwards" 1 xlite list $N
 check "nothing left after destroy" gone "$D3" "$UUID"
 check_fails "PoD: Xen never ran out of PoD memory" \
-	sh -c "xl dmesg | grep -Eqi 'out of (PoD|populate-on-demand) memory'"
-
-# ---- save and restore of a guest in PoD mode -----------------------------------
-# A small PVH guest booted in PoD mode (192 MiB, 96 at boot) counts on its
-# console; saved (libxenguest writes the pages it has, not its maximum),
-# restored, it goes on counting (no reboot), and mem-set grows it past
-# what it had when saved.
-P=pod80
-PLOG=/var/log/xen/guest-$P.log
-guest_xml "$IMG/pod.xml" $P 192 "" current=96 <<'EOF'
-i=0;while :;do i=$((i+1));echo TICK $i $(cut -d' ' -f1 /proc/uptime);sleep 1;done
-EOF
-sed -i "s|<type>linux</type>|<type arch='x86_64' machine='xenpvh'>xenpvh</type>|" "$IMG/pod.xml"
-ticks() { grep -c '^TICK' "$PLOG" 2>/dev/null || echo 0; }
-ticks_above() { [ "$(ticks)" -gt "$1" ]; }
-last_uptime() { tr -d '\r' <"$PLOG" | sed -n 's/^TICK [0-9]* \([0-9]*\).*/\1/p' | tail -1; }
-rm -f "$PLOG"
-check "PoD save: create $P (192 MiB, 96 at boot)" xlite create "$IMG/pod.xml"
-check "PoD save: it counts" wait_for 180 ticks_above 2
-PE=$(xlite list --json $P 2>/dev/null | sed -n 's/.*"pod_entries": \([0-9]*\).*/\1/p')
-echo "# $P before save: PoD entries ${PE:-?}; xl list $(xl_mem_of $P) MiB"
-check "PoD save: xlite save" xlite save $P "$IMG/pod.save"
-SZ=$(( $(stat -c %s "$IMG/pod.save" 2>/dev/null || echo 0) / 1048576 ))
-check "PoD save: the file holds what the guest has, not its maximum ($SZ MiB)" \
-	sh -c "[ $SZ -gt 64 ] && [ $SZ -lt 150 ]"
-check_fails "PoD save: the domain is gone" sh -c "xl list $P"
-U0=$(last_uptime) T0=$(ticks)
-check "PoD save: xlite restore" xlite restore "$IMG/pod.save"
-rm -f "$IMG/pod.save"
-check "PoD save: the restored guest goes on counting" wait_for 60 ticks_above $((T0 + 2))
-U1=$(last_uptime)
-check "PoD save: no reboot (uptime $U0 -> $U1 s)" sh -c "[ ${U1:-0} -ge ${U0:-1} ]"
-check "PoD save: mem-set 160m after the restore" xlite mem-set $P 160m
-mem_of_p_at_least() { [ "$(xl_mem_of $P)" -ge "$1" ] 2>/dev/null; }
-check "PoD save: the restored guest grows to 160 MiB (xl list)" wait_for 60 mem_of_p_at_least 158
-check "PoD save: destroy" xlite destroy $P
-check_eq "PoD save: no domain node left but dom0's" "0" \
-	"$(xenstore-list /local/domain 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
-check_fails "PoD save: Xen never ran out of PoD memory" \
 	sh -c "xl dmesg | grep -Eqi 'out of (PoD|populate-on-demand) memory'"
 
 finish
