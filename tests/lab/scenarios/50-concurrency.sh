@@ -1,5 +1,5 @@
 # Twenty creates at once, then twenty destroys at once, of tiny guests,
-# three rounds in one boot: every command succeeds (a xenstore transaction
+# two rounds in one boot: every command succeeds (a xenstore transaction
 # conflict is retried, never reported), every domain shows in `xlite list`
 # and `xl list`, and after the destroys nothing of any of them is left: no
 # domain, no /local/domain/D, no /vm/UUID, no backend directory, no name
@@ -11,9 +11,9 @@
 
 EX=/lab/src/examples
 N=${CONC_N:-20}
-# Three rounds (60 creates and 60 destroys at once) in the default run, to
+# Two rounds (40 creates and 40 destroys at once) in the default run, to
 # keep tests/run-all within its budget; CONC_ROUNDS=N for more.
-ROUNDS=${CONC_ROUNDS:-3}
+ROUNDS=${CONC_ROUNDS:-2}
 LOCKS=/run/xlite
 T=$LAB_TMP/conc
 mkdir -p "$T"
