@@ -111,7 +111,6 @@ void xlited_api_domains(struct xlited_req *r)
 	struct xlite_dominfo *doms = NULL;
 	g_autoptr(XliteJson) b = xlite_json_new();
 	size_t n = 0, i;
-
 	struct xlited_prefetch p;
 
 	if (xlited_api_hv_open(r, &hv, 0) < 0)
@@ -142,7 +141,6 @@ static void reply_domain(struct xlited_req *r, struct xlite_hv *hv, uint32_t dom
 	g_autoptr(XliteJson) b = xlite_json_new();
 	struct xlite_dominfo info;
 	int rc = hv->ops->domain_info(hv, domid, &info);
-
 	struct xlited_prefetch p;
 
 	if (rc < 0) {

@@ -269,7 +269,6 @@ void xlited_events_post(struct xlited *d, char *json)
 static gboolean on_watch(struct xsc_ctx *ctx, const char *path, const char *token, void *opaque)
 {
 	struct xlited *d = opaque;
-
 	uint32_t domid;
 
 	if (!path) {

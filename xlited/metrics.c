@@ -157,7 +157,6 @@ void xlited_api_metrics(struct xlited_req *r)
 	GString *out = g_string_new("");
 	size_t n = 0, i;
 	uint64_t page;
-
 	struct xlited_prefetch p = { .values = NULL };	/* disposable before init */
 
 	if (xlited_api_hv_open(r, &hv, 0) < 0)

@@ -1,8 +1,9 @@
 /* Reading many domains' xenstore nodes in one round trip (see xlited.h):
  * a request that walks every domain asks xenstored for all the nodes the
  * library will read at once (xsc_read_many), then calls the library as
- * before with a hypervisor whose xs_read answers from what came back. The
- * answers stay as fresh as the request: nothing is kept between two. */
+ * before with a hypervisor whose xs_read answers from what came back.
+ * With a node cache (nodecache.c) the nodes it holds are not read again,
+ * and what is read is kept there. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,18 +95,6 @@ static int read_values(struct xlited_prefetch *p, GPtrArray *paths, char ***valu
 	return rc;
 }
 
-int xlited_prefetch_read(struct xlited_prefetch *p, GPtrArray *paths)
-{
-	char **values;
-	guint i;
-	int rc = read_values(p, paths, &values);
-
-	for (i = 0; rc == 0 && i < paths->len; i++)
-		xlited_prefetch_put(p, paths->pdata[i], values[i]);
-	g_free(values);
-	return rc;
-}
-
 int xlited_prefetch_domains(struct xlited_prefetch *p, const struct xlite_dominfo *infos,
 			    size_t n, bool names_only)
 {
@@ -154,8 +143,14 @@ int xlited_prefetch_all(struct xlited_prefetch *p, bool names_only,
 		g_strlcpy(p->hv.err, p->real->err, sizeof(p->hv.err));
 		return rc;
 	}
-	if (p->cache)	/* the gone ones go */
-		xlited_nodecache_keep(p->cache, *infos, *n);
-	xlited_prefetch_domains(p, *infos, *n, names_only);
+	xlited_prefetch_listed(p, *infos, *n, names_only);
 	return 0;
+}
+
+void xlited_prefetch_listed(struct xlited_prefetch *p, const struct xlite_dominfo *infos,
+			    size_t n, bool names_only)
+{
+	if (p->cache)	/* the gone ones go */
+		xlited_nodecache_keep(p->cache, infos, n);
+	xlited_prefetch_domains(p, infos, n, names_only);
 }

@@ -230,9 +230,7 @@ static void round_once(struct xlited_sampler *s, struct xlite_hv *hv)
 	xlited_prefetch_init(&p, hv);
 	p.cache = s->d->nodecache;	/* kept for the requests */
 	p.refresh = true;
-	if (p.cache)
-		xlited_nodecache_keep(p.cache, infos, n);
-	xlited_prefetch_domains(&p, infos, n, false);
+	xlited_prefetch_listed(&p, infos, n, false);
 	xlite_json_begin_object(b);
 	xlite_json_set_member_name(b, "domains");
 	xlite_json_begin_array(b);

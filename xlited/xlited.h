@@ -266,7 +266,7 @@ char *xlited_event_log_json(struct xlited_event_log *log);
  * whose xs_read answers the paths read ahead (a missing node: -ENOENT),
  * and asks REAL for any other. A request that walks every domain reads
  * their nodes in one pipelined burst first, instead of one round trip
- * after another; nothing is kept from one request to the next. */
+ * after another; with CACHE, what it holds is not read again. */
 struct xlited_prefetch {
 	struct xlite_hv hv;		/* first: the xs_read finds the rest */
 	struct xlite_hv_ops ops;
@@ -286,12 +286,13 @@ void xlited_prefetch_put(struct xlited_prefetch *p, const char *path, char *valu
  * of INFOS for a list entry (pure); NAMES_ONLY: their names. */
 void xlited_prefetch_paths(GPtrArray *paths, const struct xlite_dominfo *infos, size_t n,
 			   bool names_only);
-/* Reads PATHS in one pipelined burst and records them. 0, or -errno (then
- * nothing is recorded and HV reads as REAL does: slower, still right). */
-int xlited_prefetch_read(struct xlited_prefetch *p, GPtrArray *paths);
 /* INFOS' nodes read ahead: from P's cache when it holds them, the others
  * in one burst (kept in the cache). */
 int xlited_prefetch_domains(struct xlited_prefetch *p, const struct xlite_dominfo *infos,
+			    size_t n, bool names_only);
+/* INFOS, the whole domain list: those not in it leave P's cache, the nodes
+ * of the others are read ahead (xlited_prefetch_domains). */
+void xlited_prefetch_listed(struct xlited_prefetch *p, const struct xlite_dominfo *infos,
 			    size_t n, bool names_only);
 /* REAL's domain list (*infos, g_free) with their nodes read ahead. 0, or
  * -errno with the reason in HV's error. */

@@ -92,8 +92,8 @@ static void toy_open(struct xlite_hv *hv, struct toy *t)
 	hv->priv = t;
 }
 
-/* The real hypervisor's table, read ahead as xlited_prefetch_read would
- * record it (a missing node as NULL). */
+/* The real hypervisor's table, read ahead as xlited_prefetch_domains
+ * records it (a missing node as NULL). */
 static void read_ahead_from_toy(struct xlited_prefetch *p, struct toy *t, bool names_only)
 {
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
