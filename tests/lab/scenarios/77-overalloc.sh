@@ -72,9 +72,9 @@ at_least_min "under contention"
 check "o1's target still covers its 500 MiB ($(target o1) MiB)" target_ge o1 500
 check "o1's tmpfs still holds its 500 MiB ($(gval o1 filled))" filled_ge o1 500
 SUM=$(stable_targets | awk -v b=$BALLAST '{ print $1 + $2 + $3 + b }')
-_f=$LAB_FAILED
-check "the targets ($SUM MiB with the ballast) fit in what guests can have" \
-	[ "$SUM" -le "$(info guest_capacity)" ]
+_f=$LAB_FAILED CAP=$(capacity)
+check "the targets ($SUM MiB with the ballast) fit in what guests can have ($CAP MiB)" \
+	[ "$SUM" -le "$CAP" ]
 [ "$LAB_FAILED" -gt "$_f" ] && tail -6 "$W/balance.log" | sed 's/^/#   /'
 check_eq "dom0 keeps its memory" "$DOM0" "$(dom0_mib)"
 
