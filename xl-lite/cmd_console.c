@@ -32,7 +32,7 @@ static bool tty_path_ok(const char *p)
 static int wait_tty(struct xlite_hv *hv, uint32_t domid, char **tty)
 {
 	char path[64];
-	int waited = 0;
+	gint64 deadline = g_get_monotonic_time() + (gint64)TTY_WAIT_MS * 1000;
 
 	snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
 	for (;;) {
@@ -44,12 +44,11 @@ static int wait_tty(struct xlite_hv *hv, uint32_t domid, char **tty)
 			*tty = NULL;
 			return -EINVAL;
 		}
-		if (waited >= TTY_WAIT_MS) {
+		if (g_get_monotonic_time() >= deadline) {
 			xlite_err("domain %u has no console (is xenconsoled running?)", domid);
 			return -ENOENT;
 		}
 		g_usleep(100 * 1000);
-		waited += 100;
 	}
 }
 
