@@ -16,9 +16,6 @@ IMG=/tmp/xlite-pod-sr
 mkdir -p "$IMG"
 xl_mem_of() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'; }
 
-# A small PVH guest booted in PoD mode (192 MiB, 96 at boot) counts on its
-# console; saved (libxenguest writes the pages it has, not its maximum),
-# restored, it goes on counting (no reboot); mem-set is taken after it.
 P=pod80
 PLOG=/var/log/xen/guest-$P.log
 guest_xml "$IMG/pod.xml" $P 192 "" current=96 <<'EOF'
@@ -31,8 +28,8 @@ last_uptime() { tr -d '\r' <"$PLOG" | sed -n 's/^TICK [0-9]* \([0-9]*\).*/\1/p' 
 rm -f "$PLOG"
 check "PoD save: create $P (192 MiB, 96 at boot)" xlite create "$IMG/pod.xml"
 check "PoD save: it counts" wait_for 180 ticks_above 2
-# Saved once its balloon driver is done (Xen's PoD entries within its
-# cache): see below.
+# Saved once its balloon driver is done: Xen's PoD entries within its
+# cache (see the header for why).
 p_covered() {
 	_j=$(xlite list --json $P 2>/dev/null)
 	_e=$(echo "$_j" | sed -n 's/.*"pod_entries": \([0-9]*\).*/\1/p')
