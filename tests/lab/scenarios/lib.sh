@@ -43,10 +43,14 @@ check_match() {
 }
 
 # wait_for SECONDS CMD...: retry CMD every 0.2 s until it succeeds; 0 if it did.
+# It gives up after 5 * SECONDS tries or, whichever comes first, twice
+# SECONDS on the clock: under load one try (xl, xenstore) can take a second
+# or more, and counting tries alone made a 120 s wait last over 10 minutes.
 wait_for() {
-	_n=$(($1 * 5)); shift
+	_n=$(($1 * 5)) _end=$(($(cut -d. -f1 /proc/uptime) + 2 * $1)); shift
 	while [ "$_n" -gt 0 ]; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$(cut -d. -f1 /proc/uptime)" -ge "$_end" ] && return 1
 		sleep 0.2; _n=$((_n - 1))
 	done
 	return 1
