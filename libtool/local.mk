@@ -72,4 +72,4 @@ tests_unit_test_loopdev_LDADD = $(XLITE_CONFIG_TEST_LDADD)
 tests_unit_test_bridge_SOURCES = tests/unit/test-bridge.c
 tests_unit_test_bridge_CFLAGS = $(XLITE_CONFIG_TEST_CFLAGS)
 tests_unit_test_bridge_LDADD = $(XLITE_CONFIG_TEST_LDADD)
-EXTRA_DIST += tests/test-corpus.sh tests/test-corpus-fields.py tests/golden examples
+EXTRA_DIST += tests/test-corpus.sh tests/test-corpus-fields.py tests/corpus tests/golden examples

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The public corpus (../shared/corpus, libvirt/ included) through `xlite
+"""The public corpus (tests/corpus/, libvirt/ included) through `xlite
 validate` and `xlite create -n --json`, as TAP (run by tests/test-corpus.sh).
 
 For each FILE.xml: it is accepted (or refused as the table below says), and

@@ -1,6 +1,6 @@
 #!/bin/sh
-# The public libvirt corpus (../shared/corpus next to the source tree,
-# libvirt/ included) through `xlite validate` and `xlite create -n --json`,
+# The public libvirt corpus (tests/corpus/, libvirt/ included) through
+# `xlite validate` and `xlite create -n --json`,
 # as TAP: each file accepted (or refused as it must be), and its plan
 # compared field by field with libvirt's expected xl config (.cfg) or libxl
 # JSON (.json) beside it. tests/test-corpus-fields.py does the work and
@@ -9,7 +9,9 @@
 # ignored.
 srcdir=${G_TEST_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${G_TEST_BUILDDIR:-.}
-corpus=${XLITE_CORPUS:-$srcdir/../shared/corpus}
+# The corpus is kept in the tree (tests/corpus/, libvirt's test data,
+# LGPL-2.1+, unchanged); XLITE_CORPUS names another copy.
+corpus=${XLITE_CORPUS:-$srcdir/tests/corpus}
 xlite=$builddir/xlite
 
 if [ ! -d "$corpus" ]; then
