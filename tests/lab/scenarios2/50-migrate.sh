@@ -21,8 +21,9 @@
 # (measured: save and restore in a loop, MemAvailable after each; a guest
 # with a disk and no vif loses nothing), and at 96 MiB (~10 MiB free after
 # boot) one moved back and forth 10 times was killed by its OOM killer.
-# On the virtio-net link a live move of a 96 MiB PVH guest took 22-34 s
-# (107-109 MiB sent, downtime 0.7-1.4 s), a cold one of the PV guest ~17 s.
+# In CI runs (virtio-net link) a live move of m1 took 13-22 s (123-124 MiB
+# sent, downtime 0.5-1.1 s), a cold one of p1 8-17 s (112 MiB); the whole
+# file 195-259 s.
 . "$(dirname "$0")/lib.sh"
 . /lab/src/tests/lab/scenarios2/migrate.inc
 
